@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Bring up a private Docker engine for deploybisect's tests (idempotent).
+#
+# - installs Debian's docker.io and busybox-static when missing (needs root + apt)
+# - starts dockerd on a private socket and data root with --bridge=none --iptables=false
+#   (no bridge network exists: containers use --network host or none)
+# - waits until the engine answers, reuses one that already does
+#
+# Prints the DOCKER_HOST to use on its last line: unix:///.../docker.sock
+set -euo pipefail
+
+ENGINE_DIR="${DEPLOYBISECT_ENGINE_DIR:-/var/tmp/deploybisect-engine}"
+SOCK="$ENGINE_DIR/docker.sock"
+HOST="unix://$SOCK"
+
+log() { echo "docker-engine: $*" >&2; }
+
+answers() {
+  curl -sf --max-time 3 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1
+}
+
+if [ -S "$SOCK" ] && answers; then
+  log "reusing the engine at $HOST"
+  echo "$HOST"
+  exit 0
+fi
+
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+[ -x /bin/busybox ] || need+=(busybox-static)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    log "missing packages (${need[*]}) and not root: install them with apt-get"; exit 1
+  fi
+  log "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null 2>&1 || apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+mkdir -p "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
+# A stale pid file from a dead engine would stop dockerd from starting.
+if [ -f "$ENGINE_DIR/dockerd.pid" ] && ! kill -0 "$(cat "$ENGINE_DIR/dockerd.pid")" 2>/dev/null; then
+  rm -f "$ENGINE_DIR/dockerd.pid" "$SOCK"
+fi
+
+if ! { [ -f "$ENGINE_DIR/dockerd.pid" ] && kill -0 "$(cat "$ENGINE_DIR/dockerd.pid")" 2>/dev/null; }; then
+  log "starting dockerd (data root $ENGINE_DIR/data, log $ENGINE_DIR/dockerd.log)"
+  nohup setsid dockerd \
+    --host "$HOST" \
+    --data-root "$ENGINE_DIR/data" \
+    --exec-root "$ENGINE_DIR/exec" \
+    --pidfile "$ENGINE_DIR/dockerd.pid" \
+    --bridge=none --iptables=false --ip-masq=false --ip6tables=false \
+    >"$ENGINE_DIR/dockerd.log" 2>&1 </dev/null &
+fi
+
+for _ in $(seq 1 120); do
+  if answers; then
+    log "engine ready at $HOST"
+    echo "$HOST"
+    exit 0
+  fi
+  sleep 0.5
+done
+log "dockerd did not answer within 60s; last lines of its log:"
+tail -n 20 "$ENGINE_DIR/dockerd.log" >&2 || true
+exit 1

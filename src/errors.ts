@@ -1,0 +1,45 @@
+/**
+ * Typed errors thrown by the core. The CLI edge maps them to one-line messages
+ * and exit codes (see src/cli/exit-codes.ts); nothing below the CLI calls process.exit.
+ */
+
+/** Exit codes of the command line, documented in the README. */
+export const ExitCode = {
+  found: 0,
+  internal: 1,
+  usage: 2,
+  badIsHealthy: 3,
+  goodIsUnhealthy: 4,
+  inconclusive: 5,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class DeployBisectError extends Error {
+  readonly exitCode: ExitCodeValue;
+  constructor(message: string, exitCode: ExitCodeValue, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad input from the user: unknown ref, malformed option, missing Dockerfile. Exit 2. */
+export class UsageError extends DeployBisectError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** The Docker engine (or another piece of infrastructure) failed us. Exit 1. */
+export class InfrastructureError extends DeployBisectError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.internal, options);
+  }
+}
+
+/** A git operation failed for a reason that is not the user's input. Exit 1. */
+export class GitError extends DeployBisectError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.internal, options);
+  }
+}
