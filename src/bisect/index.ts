@@ -1,0 +1,4 @@
+export type { CommitGraph, CommitNode, Verdict } from './commit-graph.js';
+export { IndexedGraph } from './commit-graph.js';
+export { BisectSearch, type SearchStatus, type SearchStart } from './bisect-search.js';
+export { estimateBisectSteps } from './next-candidate.js';
