@@ -1,0 +1,106 @@
+/**
+ * Turning the user's good/bad refs into full commit ids, with one-line errors for every way
+ * the input can be wrong. Refs are resolved with `git cat-file --batch-check` (names are
+ * read from stdin, so a ref can never be taken for an option) and peeled with `^{commit}`,
+ * so annotated tags work and trees/blobs are refused.
+ */
+import { UsageError } from '../errors.js';
+import { firstLine, gitFailure, runGit } from './git-exec.js';
+
+export interface ResolvedRange {
+  good: string;
+  bad: string;
+}
+
+/** Resolves good and bad to full commit ids and checks that good is an ancestor of bad. */
+export async function resolveRange(repoDir: string, good: string, bad: string): Promise<ResolvedRange> {
+  checkRefSyntax(good, 'good');
+  checkRefSyntax(bad, 'bad');
+  await assertRepository(repoDir);
+  const [goodSha, badSha] = await resolveCommits(repoDir, [good, bad]);
+  if (goodSha === undefined || badSha === undefined) throw new Error('unreachable: resolveCommits lost a ref');
+  if (goodSha === badSha) {
+    throw new UsageError(`good '${good}' and bad '${bad}' are the same commit (${goodSha.slice(0, 12)})`);
+  }
+  if (!(await isAncestor(repoDir, goodSha, badSha))) {
+    if (await isAncestor(repoDir, badSha, goodSha)) {
+      throw new UsageError(
+        `good '${good}' (${goodSha.slice(0, 12)}) is a descendant of bad '${bad}' (${badSha.slice(0, 12)}): are good and bad swapped?`,
+      );
+    }
+    throw new UsageError(
+      `good '${good}' (${goodSha.slice(0, 12)}) is not an ancestor of bad '${bad}' (${badSha.slice(0, 12)})`,
+    );
+  }
+  return { good: goodSha, bad: badSha };
+}
+
+/** Resolves one ref (branch, tag, sha, `HEAD~3`, …) to a full commit id. */
+export async function resolveCommit(repoDir: string, ref: string): Promise<string> {
+  checkRefSyntax(ref, 'commit');
+  await assertRepository(repoDir);
+  const [sha] = await resolveCommits(repoDir, [ref]);
+  if (sha === undefined) throw new Error('unreachable: resolveCommits lost a ref');
+  return sha;
+}
+
+/** Throws a UsageError unless repoDir is inside a git repository (bare or not). */
+export async function assertRepository(repoDir: string): Promise<void> {
+  const result = await runGit(repoDir, ['rev-parse', '--git-dir']);
+  if (result.code !== 0) {
+    const reason = firstLine(result.stderr);
+    const detail = reason && !/not a git repository/i.test(reason) ? ` (${reason})` : '';
+    throw new UsageError(`not a git repository: ${repoDir}${detail}`);
+  }
+}
+
+/** Is `ancestor` reachable from `descendant` (or equal to it)? Both must be commit ids. */
+export async function isAncestor(repoDir: string, ancestor: string, descendant: string): Promise<boolean> {
+  const args = ['merge-base', '--is-ancestor', ancestor, descendant];
+  const result = await runGit(repoDir, args);
+  if (result.code === 0) return true;
+  if (result.code === 1) return false;
+  throw gitFailure(args, result);
+}
+
+function checkRefSyntax(ref: string, role: string): void {
+  if (ref.trim() === '') throw new UsageError(`the ${role} ref is empty`);
+  if (ref.startsWith('-')) throw new UsageError(`invalid ${role} ref '${ref}': a ref cannot start with '-'`);
+  if (/[\0\r\n]/.test(ref)) throw new UsageError(`invalid ${role} ref ${JSON.stringify(ref)}: contains a control character`);
+}
+
+/**
+ * One `cat-file --batch-check` for all refs: each ref is asked twice, as itself (does it
+ * name anything?) and peeled to a commit (is it a commit?), so the error can say which.
+ */
+async function resolveCommits(repoDir: string, refs: string[]): Promise<string[]> {
+  const queries = refs.flatMap((ref) => [ref, `${ref}^{commit}`]);
+  const args = ['cat-file', '--batch-check=%(objectname) %(objecttype)'];
+  const result = await runGit(repoDir, args, queries.map((q) => `${q}\n`).join(''));
+  if (result.code !== 0) throw gitFailure(args, result);
+  const lines = result.stdout.toString('utf8').split('\n');
+  return refs.map((ref, i) => {
+    const plain = parseCheck(lines[2 * i] ?? '', queries[2 * i] ?? ref);
+    const peeled = parseCheck(lines[2 * i + 1] ?? '', queries[2 * i + 1] ?? ref);
+    if (plain.kind === 'ambiguous') {
+      throw new UsageError(`ambiguous revision '${ref}' (several objects in ${repoDir} match; use more hex digits)`);
+    }
+    if (plain.kind === 'missing') throw new UsageError(`unknown revision '${ref}' (not a commit in ${repoDir})`);
+    if (peeled.kind !== 'found' || peeled.type !== 'commit') {
+      const what = plain.type === 'tag' ? 'a tag that does not point to a commit' : `a ${plain.type}`;
+      throw new UsageError(`revision '${ref}' names ${what}, not a commit`);
+    }
+    return peeled.oid;
+  });
+}
+
+type Check = { kind: 'found'; oid: string; type: string } | { kind: 'missing' | 'ambiguous'; oid: ''; type: '' };
+
+function parseCheck(line: string, query: string): Check {
+  // Unknown names come back as "<query> missing" / "<query> ambiguous".
+  if (line === `${query} missing` || line === '') return { kind: 'missing', oid: '', type: '' };
+  if (line === `${query} ambiguous`) return { kind: 'ambiguous', oid: '', type: '' };
+  const match = /^([0-9a-f]{40}|[0-9a-f]{64}) (\w+)$/.exec(line);
+  if (!match) return { kind: 'missing', oid: '', type: '' };
+  return { kind: 'found', oid: match[1] ?? '', type: match[2] ?? '' };
+}
