@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { DeployBisectError, ExitCode } from '../errors.js';
+import { SIGNAL_EXIT } from './exit-status.js';
+import { createProgram, type CliContext } from './program.js';
+
+/** The CLI edge: parse, run, and turn every error into one line and a documented exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let signalled: keyof typeof SIGNAL_EXIT | undefined;
+  const onSignal = (name: keyof typeof SIGNAL_EXIT) => () => {
+    if (signalled) process.exit(SIGNAL_EXIT[name]); // second signal: leave now
+    signalled = name;
+    process.stderr.write(`\ndeploybisect: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}, removing containers and images...\n`);
+    controller.abort(new Error(name));
+  };
+  const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
+  process.on('SIGINT', handlers.SIGINT);
+  process.on('SIGTERM', handlers.SIGTERM);
+
+  const ctx: CliContext = { signal: controller.signal, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
+  const program = createProgram(ctx);
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return signalled ? SIGNAL_EXIT[signalled] : ctx.exitCode;
+  } catch (error) {
+    if (signalled) return SIGNAL_EXIT[signalled];
+    return handleError(error);
+  } finally {
+    process.off('SIGINT', handlers.SIGINT);
+    process.off('SIGTERM', handlers.SIGTERM);
+  }
+}
+
+export function handleError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message; help and version exit 0, every parse error is a usage error.
+    return error.exitCode === 0 ? 0 : ExitCode.usage;
+  }
+  if (error instanceof DeployBisectError) {
+    process.stderr.write(`deploybisect: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`deploybisect: internal error: ${message}\n`);
+  if (process.env.DEPLOYBISECT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return ExitCode.internal;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = handleError(error);
+  },
+);

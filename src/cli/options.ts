@@ -1,0 +1,86 @@
+/**
+ * The one table of command-line options: commander is wired from it, `--help` shows it, and the
+ * README's option reference is rendered from it (a test keeps the README in step).
+ */
+export type CommandName = 'run' | 'test' | 'clean';
+
+export interface OptionSpec {
+  /** commander flags, e.g. `-C, --repo <dir>`. */
+  flags: string;
+  description: string;
+  /** Default shown in help and applied by commander. */
+  defaultValue?: string | boolean;
+  repeatable?: boolean;
+  choices?: readonly string[];
+  commands: readonly CommandName[];
+}
+
+const EVAL: readonly CommandName[] = ['run', 'test'];
+const ALL: readonly CommandName[] = ['run', 'test', 'clean'];
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { flags: '-C, --repo <dir>', description: 'repository to bisect', defaultValue: '.', commands: EVAL },
+  {
+    flags: '-f, --file <path>',
+    description:
+      'Dockerfile: relative = inside each commit\'s build context; absolute and outside the repository = that one file for every commit',
+    defaultValue: 'Dockerfile',
+    commands: EVAL,
+  },
+  { flags: '--context <dir>', description: 'build context, relative to the repository root', defaultValue: '.', commands: EVAL },
+  { flags: '--build-arg <KEY=VALUE>', description: 'build argument (repeatable)', repeatable: true, commands: EVAL },
+  { flags: '--target <stage>', description: 'build this stage of a multi-stage Dockerfile', commands: EVAL },
+  { flags: '--build-network <mode>', description: 'network mode for RUN steps during the build, e.g. host', commands: EVAL },
+  {
+    flags: '--network <mode>',
+    description:
+      'container network: bridge publishes the probed ports on 127.0.0.1 at ephemeral ports and rewrites probe URLs to them; host; none',
+    defaultValue: 'bridge',
+    choices: ['bridge', 'host', 'none'],
+    commands: EVAL,
+  },
+  { flags: '-e, --env <KEY=VALUE>', description: 'container environment variable (repeatable)', repeatable: true, commands: EVAL },
+  {
+    flags: '--probe <spec>',
+    description:
+      'health probe, repeatable, all must pass: healthcheck | http://HOST:PORT/PATH | running:<duration>. Default: healthcheck when the image has a HEALTHCHECK, else running:10s',
+    repeatable: true,
+    commands: EVAL,
+  },
+  {
+    flags: '--health-interval <duration>',
+    description: 'run the image\'s HEALTHCHECK this often (its test and retries kept). Default: at most 1s, retries scaled to keep the image\'s tolerance',
+    commands: EVAL,
+  },
+  { flags: '--expect-status <code|range>', description: 'HTTP status an http probe accepts: 200, 2xx, 200-399', defaultValue: '2xx', commands: EVAL },
+  { flags: '--expect-body <regex>', description: 'regular expression the body of an http probe must match', commands: EVAL },
+  { flags: '--timeout <duration>', description: 'time the probes of one commit may take', defaultValue: '60s', commands: EVAL },
+  {
+    flags: '--regression <kind>',
+    description:
+      'what counts as bad: auto (follow the bad commit: build failure or runtime failure), build, runtime (build failures are skipped), any',
+    defaultValue: 'auto',
+    choices: ['auto', 'build', 'runtime', 'any'],
+    commands: ['run'],
+  },
+  { flags: '--first-parent', description: 'follow only the first parent of merges, as git bisect --first-parent', commands: ['run'] },
+  { flags: '--no-verify', description: 'do not check that good passes and bad fails before the search', commands: ['run'] },
+  { flags: '--keep-images', description: 'keep the images built (labelled deploybisect.session)', commands: EVAL },
+  { flags: '-v, --verbose', description: 'stream build output and container logs', commands: EVAL },
+  { flags: '-q, --quiet', description: 'print only the result', commands: ALL },
+  { flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: ALL },
+];
+
+export function optionsFor(command: CommandName): OptionSpec[] {
+  return OPTIONS.filter((o) => o.commands.includes(command));
+}
+
+/** The README's option reference. */
+export function renderOptionsMarkdown(): string {
+  const rows = OPTIONS.map((o) => {
+    const def = o.defaultValue === undefined || typeof o.defaultValue === 'boolean' ? '' : `\`${o.defaultValue}\``;
+    const choices = o.choices ? ` (${o.choices.map((c) => `\`${c}\``).join(', ')})` : '';
+    return `| \`${o.flags}\` | ${o.description}${choices} | ${def} | ${o.commands.join(', ')} |`;
+  });
+  return ['| option | meaning | default | commands |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

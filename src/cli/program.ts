@@ -1,0 +1,107 @@
+import { Command, Option } from 'commander';
+import { runBisect } from '../session/run-bisect.js';
+import { cleanAll, testCommit } from '../session/test-commit.js';
+import { STATUS_EXIT } from './exit-status.js';
+import { optionsFor, type CommandName } from './options.js';
+import { colorEnabled, painter } from './render/color.js';
+import { progressReporter } from './render/progress.js';
+import { renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
+import { toEvaluatorOptions, toOutputOptions, toRegression, type RawOptions } from './to-options.js';
+
+export interface CliContext {
+  signal: AbortSignal;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Set by the action: the process exit code. */
+  exitCode: number;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+function addOptions(command: Command, name: CommandName): Command {
+  for (const spec of optionsFor(name)) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.choices) option.choices(spec.choices);
+    if (spec.repeatable) option.argParser(collect);
+    else if (spec.defaultValue !== undefined && typeof spec.defaultValue !== 'boolean') option.default(spec.defaultValue);
+    command.addOption(option);
+  }
+  return command;
+}
+
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('deploybisect')
+    .description('Find the commit that broke a Docker deployment: build, run and probe images of candidate commits, and bisect.')
+    .version(process.env.npm_package_version ?? '0.1.0', '--version')
+    .showHelpAfterError('(run deploybisect --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+
+  const write = (text: string): void => {
+    ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
+  const paint = painter(colorEnabled(ctx.stdout));
+
+  addOptions(
+    program
+      .command('run', { isDefault: true })
+      .description('bisect <good>..<bad> and name the first commit whose deployment fails (the default command)')
+      .argument('<good>', 'a commit whose deployment works')
+      .argument('<bad>', 'a later commit whose deployment fails'),
+    'run',
+  ).action(async (good: string, bad: string, raw: RawOptions) => {
+    const output = toOutputOptions(raw);
+    const evaluation = toEvaluatorOptions(raw);
+    const progress = progressReporter(output);
+    try {
+      const result = await runBisect(
+        {
+          ...evaluation,
+          good,
+          bad,
+          regression: toRegression(raw),
+          firstParent: Boolean(raw.firstParent),
+          verify: raw.verify !== false,
+          keepImages: Boolean(raw.keepImages),
+          signal: ctx.signal,
+        },
+        progress,
+      );
+      progress.stop();
+      if (output.json) write(JSON.stringify(result, null, 2));
+      else write(output.quiet ? renderQuiet(result) : renderSummary(result, paint));
+      ctx.exitCode = STATUS_EXIT[result.status];
+    } finally {
+      progress.stop();
+    }
+  });
+
+  addOptions(
+    program.command('test').description('build and probe one commit; exit 0 when healthy, 1 when not').argument('<commit>', 'the commit to test'),
+    'test',
+  ).action(async (commit: string, raw: RawOptions) => {
+    const output = toOutputOptions(raw);
+    const progress = progressReporter(output);
+    try {
+      const result = await testCommit({ ...toEvaluatorOptions(raw), commit, keepImages: Boolean(raw.keepImages), signal: ctx.signal }, progress);
+      progress.stop();
+      if (output.json) write(JSON.stringify(result, null, 2));
+      else if (output.quiet) write(result.outcome.ok ? 'healthy' : `unhealthy: ${result.outcome.signature}`);
+      else write(renderTestResult(result, paint));
+      ctx.exitCode = result.outcome.ok ? 0 : 1;
+    } finally {
+      progress.stop();
+    }
+  });
+
+  addOptions(program.command('clean').description('remove every container and image deploybisect labelled, from any run'), 'clean').action(
+    async (raw: Pick<RawOptions, 'quiet' | 'json'>) => {
+      const removed = await cleanAll();
+      if (raw.json) write(JSON.stringify(removed));
+      else if (!raw.quiet) write(`removed ${removed.containers} container(s) and ${removed.images} image(s)`);
+      ctx.exitCode = 0;
+    },
+  );
+
+  return program;
+}
+

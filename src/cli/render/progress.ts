@@ -1,0 +1,83 @@
+import ora, { type Ora } from 'ora';
+import { formatDuration } from '../../duration.js';
+import type { SessionEvents } from '../../session/events.js';
+import { colorEnabled, painter } from './color.js';
+
+export interface ProgressOptions {
+  verbose: boolean;
+  quiet: boolean;
+  stream?: NodeJS.WriteStream;
+}
+
+const short = (sha: string): string => sha.slice(0, 10);
+
+/**
+ * Progress on stderr: an ora spinner on a terminal, one plain line per event elsewhere (CI).
+ * stdout stays free for the result (and for `--json`).
+ */
+export function progressReporter(options: ProgressOptions): SessionEvents & { stop(): void } {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet) return { stop: () => undefined };
+  const paint = painter(colorEnabled(stream));
+  const interactive = Boolean(stream.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+  let spinner: Ora | undefined;
+  let current = '';
+  let stepNo = 0;
+
+  const line = (text: string): void => {
+    if (spinner?.isSpinning) {
+      spinner.clear();
+      stream.write(`${text}\n`);
+      spinner.render();
+    } else {
+      stream.write(`${text}\n`);
+    }
+  };
+  const status = (text: string): void => {
+    if (!interactive) return line(`deploybisect: ${text}`);
+    spinner ??= ora({ stream, isEnabled: true, color: colorEnabled(stream) ? 'cyan' : false as never, discardStdin: false });
+    spinner.text = text;
+    if (!spinner.isSpinning) spinner.start();
+  };
+
+  return {
+    start(e) {
+      status(`bisecting ${e.commits} commits between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
+    },
+    evaluate(e) {
+      stepNo++;
+      const what = e.role === 'verify' ? 'checking' : 'testing';
+      const left = e.role === 'search' ? `, ${e.remaining} candidates left, ~${e.stepsLeft} steps left` : `, ~${e.stepsLeft} steps left`;
+      current = `[${stepNo}${left}] ${what} ${short(e.sha)} ${e.subject}`;
+      status(current);
+    },
+    phase(_sha, phase) {
+      if (interactive) status(`${current} — ${phase === 'build' ? 'building' : phase === 'start' ? 'starting' : 'probing'}`);
+    },
+    buildOutput(_sha, text) {
+      if (options.verbose) line(paint('dim', `  build | ${text}`));
+    },
+    containerOutput(_sha, lines) {
+      if (options.verbose) for (const l of lines) line(paint('dim', `  container | ${l}`));
+    },
+    verdict(e) {
+      const mark = e.verdict === 'good' ? paint('green', 'good') : e.verdict === 'bad' ? paint('red', 'bad') : paint('yellow', 'skip');
+      const text = `${short(e.sha)} ${mark}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${e.outcome.built ? '' : ', same build context as an earlier commit'})`;
+      if (interactive && spinner) {
+        spinner.stopAndPersist({ symbol: e.verdict === 'good' ? paint('green', '✔') : e.verdict === 'bad' ? paint('red', '✖') : paint('yellow', '↷'), text });
+      } else {
+        line(`deploybisect: ${text}`);
+      }
+    },
+    cleanup(removed) {
+      if (removed.containers + removed.images > 0) {
+        const text = `removed ${removed.containers} container(s) and ${removed.images} image(s)`;
+        if (interactive) spinner?.stop();
+        line(interactive ? paint('dim', text) : `deploybisect: ${text}`);
+      }
+    },
+    stop() {
+      spinner?.stop();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { formatDuration } from '../../duration.js';
+import type { Outcome } from '../../session/outcome.js';
+import type { BisectResult } from '../../session/result.js';
+import type { TestCommitResult } from '../../session/test-commit.js';
+import { painter } from './color.js';
+
+type Paint = ReturnType<typeof painter>;
+
+function outcomeLines(outcome: Outcome, paint: Paint, indent = '  '): string[] {
+  const lines = [`${indent}${outcome.ok ? 'Passed' : 'Failed'}: ${outcome.signature} (${outcome.phase} phase)`];
+  for (const probe of outcome.probes) {
+    lines.push(`${indent}  ${probe.ok ? '✔' : '✖'} ${probe.spec}: ${probe.reason} (${formatDuration(probe.elapsedMs)})`);
+    const lastOutput = probe.evidence?.lastOutput;
+    if (typeof lastOutput === 'string' && !probe.ok) lines.push(`${indent}    last check said: ${lastOutput.split('\n').slice(-3).join(' / ')}`);
+  }
+  if (outcome.logTail.length > 0) {
+    lines.push(`${indent}${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`);
+    for (const l of outcome.logTail) lines.push(paint('dim', `${indent}  | ${l}`));
+  }
+  return lines;
+}
+
+function runLine(result: BisectResult): string {
+  const searched = result.steps.filter((s) => s.role === 'search').length;
+  return `Run: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}.`;
+}
+
+/** The human summary printed on stdout at the end of `deploybisect run`. */
+export function renderSummary(result: BisectResult, paint: Paint): string {
+  const out: string[] = [];
+  switch (result.status) {
+    case 'found': {
+      const c = result.culprit!;
+      out.push(`${paint('bold', 'First bad commit:')} ${paint('red', c.sha)}`);
+      out.push(`  ${c.subject}`);
+      out.push(`  Author: ${c.author} <${c.authorEmail}>`);
+      out.push(`  Date:   ${c.date}`);
+      out.push(`  Regression: ${result.regression}`);
+      out.push(...outcomeLines(c.outcome, paint));
+      if (c.files.length > 0) {
+        out.push(`  Files changed in the build context (${c.files.length}):`);
+        for (const f of c.files) out.push(`    ${f.status} ${f.oldPath ? `${f.oldPath} -> ` : ''}${f.path}`);
+      } else {
+        out.push('  Files changed in the build context: none');
+      }
+      break;
+    }
+    case 'inconclusive': {
+      out.push(paint('yellow', "Inconclusive: there are only 'skip'ped commits left to test."));
+      out.push('The first bad commit could be any of:');
+      for (const c of result.candidates ?? []) out.push(`  ${c.sha}  ${c.subject}  (${c.verdict})`);
+      break;
+    }
+    case 'bad-is-healthy': {
+      out.push(paint('yellow', `The bad commit ${result.bad.slice(0, 12)} is healthy: nothing to bisect.`));
+      if (result.verification?.bad) out.push(...outcomeLines(result.verification.bad, paint));
+      break;
+    }
+    case 'good-is-unhealthy': {
+      out.push(paint('yellow', `The good commit ${result.good.slice(0, 12)} is not healthy: pick an older good commit.`));
+      if (result.verification?.good) out.push(...outcomeLines(result.verification.good, paint));
+      break;
+    }
+  }
+  out.push(runLine(result));
+  return out.join('\n');
+}
+
+/** `-q`: one line. */
+export function renderQuiet(result: BisectResult): string {
+  switch (result.status) {
+    case 'found':
+      return `${result.culprit!.sha} ${result.culprit!.subject}`;
+    case 'inconclusive':
+      return `inconclusive: ${(result.candidates ?? []).map((c) => c.sha).join(' ')}`;
+    default:
+      return result.status;
+  }
+}
+
+export function renderTestResult(result: TestCommitResult, paint: Paint): string {
+  const { commit, outcome } = result;
+  return [
+    `${outcome.ok ? paint('green', 'healthy') : paint('red', 'unhealthy')}: ${commit.sha} ${commit.subject}`,
+    ...outcomeLines(outcome, paint),
+    `Run: ${result.builds} builds, ${formatDuration(result.durationMs)}.`,
+  ].join('\n');
+}

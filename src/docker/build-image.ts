@@ -1,0 +1,99 @@
+import type Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+
+export interface BuildImageOptions {
+  /** Uncompressed tar of the build context. */
+  context: NodeJS.ReadableStream | Readable;
+  /** Path of the Dockerfile inside the context. */
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  /** Network mode for RUN steps (e.g. `host`). */
+  networkMode?: string;
+  /** Each line of build output, as the engine sends it. */
+  onOutput?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** The engine reported an error while building: a verdict about the commit, not an infrastructure fault. */
+export class BuildFailedError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly output: string[],
+  ) {
+    super(`build failed: ${reason}`);
+    this.name = 'BuildFailedError';
+  }
+}
+
+interface BuildEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string; code?: number };
+  aux?: { ID?: string };
+}
+
+/**
+ * Builds an image through the Engine API (classic builder). Errors arrive as `errorDetail`
+ * events inside an HTTP 200 stream: they reject with BuildFailedError. Returns the image ID.
+ */
+export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<{ imageId: string; output: string[] }> {
+  const query: Docker.ImageBuildOptions & Record<string, unknown> = {
+    t: options.tag,
+    dockerfile: options.dockerfile,
+    labels: options.labels,
+    rm: true,
+    forcerm: true,
+  };
+  if (options.buildArgs && Object.keys(options.buildArgs).length > 0) query.buildargs = options.buildArgs;
+  if (options.target) query.target = options.target;
+  if (options.networkMode) query.networkmode = options.networkMode;
+  if (options.signal) query.abortSignal = options.signal;
+
+  const stream = await docker.buildImage(options.context as NodeJS.ReadableStream, query);
+  const output: string[] = [];
+  let imageId: string | undefined;
+  let failure: string | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null) => (error ? reject(error) : resolve()),
+      (event: BuildEvent) => {
+        if (event.aux?.ID) imageId = event.aux.ID;
+        const text = event.stream ?? event.status;
+        if (text) {
+          for (const line of text.split('\n')) {
+            if (line.trim() === '') continue;
+            output.push(line);
+            options.onOutput?.(line);
+            const built = /^Successfully built ([0-9a-f]+)/.exec(line);
+            if (built && !imageId) imageId = built[1];
+          }
+        }
+        if (event.errorDetail || event.error) {
+          failure ??= (event.errorDetail?.message ?? event.error ?? 'unknown error').trim();
+          options.onOutput?.(`ERROR: ${failure}`);
+        }
+      },
+    );
+  });
+
+  if (failure !== undefined) throw new BuildFailedError(failure, output);
+  if (!imageId) {
+    // Older engines only print "Successfully built"; as a last resort ask for the tag.
+    const info = await docker.getImage(options.tag).inspect();
+    imageId = info.Id;
+  }
+  return { imageId, output };
+}
+
+/** A one-line, stable signature for a build failure: the engine's message, shortened. */
+export function buildFailureSignature(reason: string): string {
+  const firstLine = reason.split('\n').find((line) => line.trim() !== '') ?? reason;
+  const clean = firstLine.replace(/\s+/g, ' ').trim();
+  return `build failed: ${clean.length > 160 ? `${clean.slice(0, 157)}...` : clean}`;
+}

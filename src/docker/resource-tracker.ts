@@ -1,0 +1,91 @@
+import type Docker from 'dockerode';
+import { LABEL_SESSION } from './labels.js';
+
+/**
+ * Remembers every container and image one session created, so that all of them can be removed
+ * on any exit path (success, failure, Ctrl-C). `deploybisect clean` reaps what a killed run left.
+ */
+export class ResourceTracker {
+  private readonly containers = new Set<string>();
+  private readonly images = new Set<string>();
+
+  constructor(
+    private readonly docker: Docker,
+    readonly sessionId: string,
+  ) {}
+
+  addContainer(id: string): void {
+    this.containers.add(id);
+  }
+
+  addImage(id: string): void {
+    this.images.add(id);
+  }
+
+  get imageCount(): number {
+    return this.images.size;
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await removeContainer(this.docker, id);
+    this.containers.delete(id);
+  }
+
+  /** Removes every container still tracked, and the images unless kept. Never throws. */
+  async cleanup({ keepImages }: { keepImages: boolean }): Promise<{ containers: number; images: number }> {
+    let containers = 0;
+    let images = 0;
+    for (const id of [...this.containers]) {
+      if (await removeContainer(this.docker, id).then(() => true, () => false)) containers++;
+      this.containers.delete(id);
+    }
+    // Containers an interrupted create may have left behind are found by label.
+    containers += await removeLabelledContainers(this.docker, this.sessionId);
+    if (!keepImages) {
+      for (const id of [...this.images]) {
+        if (await removeImage(this.docker, id)) images++;
+        this.images.delete(id);
+      }
+    }
+    return { containers, images };
+  }
+}
+
+async function removeContainer(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true, v: true });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return;
+    throw error;
+  }
+}
+
+async function removeImage(docker: Docker, id: string): Promise<boolean> {
+  try {
+    await docker.getImage(id).remove({ force: true, noprune: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function removeLabelledContainers(docker: Docker, sessionId?: string): Promise<number> {
+  const label = sessionId ? `${LABEL_SESSION}=${sessionId}` : LABEL_SESSION;
+  const list = await docker.listContainers({ all: true, filters: { label: [label] } }).catch(() => []);
+  let removed = 0;
+  for (const info of list) {
+    if (await removeContainer(docker, info.Id).then(() => true, () => false)) removed++;
+  }
+  return removed;
+}
+
+/** `deploybisect clean`: removes every labelled container and image, from any session. */
+export async function cleanLabelled(docker: Docker): Promise<{ containers: number; images: number }> {
+  const containers = await removeLabelledContainers(docker);
+  const list = await docker.listImages({ all: true, filters: { label: [LABEL_SESSION] } });
+  let images = 0;
+  for (const info of list) {
+    if (await removeImage(docker, info.Id)) images++;
+  }
+  return { containers, images };
+}

@@ -1,0 +1,49 @@
+import type { Probe, ProbeResult, ProbeTarget } from './probe.js';
+import { poll } from './poll.js';
+
+interface HealthLogEntry {
+  ExitCode?: number;
+  Output?: string;
+}
+
+/** `healthcheck` — the image's own HEALTHCHECK reports healthy (and fails once it reports unhealthy). */
+export class HealthcheckProbe implements Probe {
+  readonly kind = 'healthcheck';
+  constructor(readonly spec = 'healthcheck') {}
+
+  async check(target: ProbeTarget, deadline: number): Promise<ProbeResult> {
+    const { clock } = target;
+    const start = clock.now();
+    let lastOutput = '';
+    const outcome = await poll<{ status: string }>(
+      async () => {
+        const info = await target.container.inspect();
+        const health = (info.State as { Health?: { Status: string; Log?: HealthLogEntry[] } }).Health;
+        if (!health) return { done: true, value: { status: 'none' } };
+        const last = health.Log?.at(-1);
+        if (last?.Output) lastOutput = last.Output.trim();
+        if (health.Status === 'healthy' || health.Status === 'unhealthy') return { done: true, value: { status: health.Status } };
+        return { done: false, reason: `healthcheck still ${health.Status}` };
+      },
+      { clock, deadline, intervalMs: 250, stop: target.stop },
+    );
+    const evidence = lastOutput ? { lastOutput: lastOutput.slice(-500) } : undefined;
+    const result = (ok: boolean, reason: string): ProbeResult => ({
+      kind: this.kind,
+      spec: this.spec,
+      ok,
+      elapsedMs: clock.now() - start,
+      reason,
+      ...(evidence ? { evidence } : {}),
+    });
+    switch (outcome.kind) {
+      case 'stopped':
+        return result(false, outcome.reason);
+      case 'timeout':
+        return result(false, 'healthcheck not healthy before the timeout');
+      case 'done':
+        if (outcome.value.status === 'none') return result(false, 'image has no HEALTHCHECK');
+        return outcome.value.status === 'healthy' ? result(true, 'healthcheck healthy') : result(false, 'healthcheck unhealthy');
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type Docker from 'dockerode';
+import type { Clock } from './clock.js';
+
+/** What a probe may look at: the running container, how to reach it, and how it ended if it did. */
+export interface ProbeTarget {
+  docker: Docker;
+  container: Docker.Container;
+  /**
+   * Resolves with a one-line reason when probing must end at once: the container stopped
+   * (`container exited with code 1`) or another probe already failed. Never rejects.
+   */
+  stop: Promise<string>;
+  /** Host port published for a container port in bridge mode; undefined when not published. */
+  publishedPort(containerPort: number): number | undefined;
+  networkMode: string;
+  clock: Clock;
+}
+
+export interface ProbeResult {
+  kind: string;
+  /** The probe as the user wrote it. */
+  spec: string;
+  ok: boolean;
+  elapsedMs: number;
+  /** One line: why it passed or failed. Stable across commits for the same failure (used as a signature). */
+  reason: string;
+  /** Facts behind the verdict: status code, body excerpt, health log, exit code... */
+  evidence?: Record<string, unknown>;
+}
+
+/** One way of telling a healthy deployment from a broken one. */
+export interface Probe {
+  readonly kind: string;
+  readonly spec: string;
+  /** Checks until `deadline` (absolute, clock scale). Never throws for a failing service: returns ok=false. */
+  check(target: ProbeTarget, deadline: number): Promise<ProbeResult>;
+}

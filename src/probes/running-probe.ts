@@ -1,0 +1,42 @@
+import { formatDuration } from '../duration.js';
+import type { Probe, ProbeResult, ProbeTarget } from './probe.js';
+import { poll } from './poll.js';
+
+/** `running:<duration>` — the container is still running once the duration has passed. */
+export class RunningProbe implements Probe {
+  readonly kind = 'running';
+  constructor(
+    readonly spec: string,
+    readonly durationMs: number,
+  ) {}
+
+  async check(target: ProbeTarget, deadline: number): Promise<ProbeResult> {
+    const { clock } = target;
+    const start = clock.now();
+    const until = start + this.durationMs;
+    const result = (reason: string, ok: boolean, evidence?: Record<string, unknown>): ProbeResult => ({
+      kind: this.kind,
+      spec: this.spec,
+      ok,
+      elapsedMs: clock.now() - start,
+      reason,
+      ...(evidence ? { evidence } : {}),
+    });
+    if (until > deadline) {
+      return result(`running:${formatDuration(this.durationMs)} is longer than the probe timeout`, false);
+    }
+    const outcome = await poll(
+      async () => {
+        if (clock.now() < until) return { done: false, reason: 'waiting' };
+        const info = await target.container.inspect();
+        return { done: true, value: info.State.Running };
+      },
+      { clock, deadline, intervalMs: Math.min(500, this.durationMs || 1), stop: target.stop },
+    );
+    if (outcome.kind === 'stopped') return result(outcome.reason, false);
+    if (outcome.kind === 'timeout') return result(`not running after ${formatDuration(this.durationMs)}`, false);
+    return outcome.value
+      ? result(`running after ${formatDuration(this.durationMs)}`, true)
+      : result(`not running after ${formatDuration(this.durationMs)}`, false);
+  }
+}

@@ -1,0 +1,14 @@
+import type { Verdict } from '../bisect/index.js';
+import type { Outcome } from './outcome.js';
+import type { Step } from './result.js';
+
+/** Progress of a run, for the renderers (spinner, plain lines) and library users. All optional. */
+export interface SessionEvents {
+  start?(e: { sessionId: string; endpoint: string; good: string; bad: string; commits: number }): void;
+  evaluate?(e: { sha: string; subject: string; role: Step['role']; remaining: number; stepsLeft: number }): void;
+  phase?(sha: string, phase: 'build' | 'start' | 'probe'): void;
+  buildOutput?(sha: string, line: string): void;
+  containerOutput?(sha: string, lines: string[]): void;
+  verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] }): void;
+  cleanup?(removed: { containers: number; images: number }): void;
+}

@@ -1,0 +1,26 @@
+import type { ProbeResult } from '../probes/probe.js';
+
+/** Where an evaluation stopped: the build, the container start, or the probes. */
+export type Phase = 'build' | 'start' | 'probe';
+
+/** What happened when one commit was built, started and probed. */
+export interface Outcome {
+  sha: string;
+  ok: boolean;
+  /** On failure, the phase that failed; on success, `probe`. */
+  phase: Phase;
+  /** One short line naming what decided, stable across commits that fail the same way. */
+  signature: string;
+  /** Each probe's result (empty when the build or start failed). */
+  probes: ProbeResult[];
+  /** The last lines of the container's output (stdout and stderr), or of the build output on a build failure. */
+  logTail: string[];
+  /** Fingerprint of the build context (what docker received). */
+  fingerprint?: string;
+  imageId?: string;
+  /** True when an image was built for this evaluation (false when an identical context's outcome was reused). */
+  built: boolean;
+  durationMs: number;
+}
+
+export type Regression = 'auto' | 'build' | 'runtime' | 'any';

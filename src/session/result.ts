@@ -1,0 +1,39 @@
+import type { ChangedFile, CommitInfo } from '../git/commit-info.js';
+import type { Verdict } from '../bisect/index.js';
+import type { Outcome, Regression } from './outcome.js';
+
+export type RunStatus = 'found' | 'bad-is-healthy' | 'good-is-unhealthy' | 'inconclusive';
+
+export interface Step {
+  sha: string;
+  /** `verify` for the checks of good and bad before the search, `search` for bisection steps. */
+  role: 'verify' | 'search';
+  verdict: Verdict;
+  outcome: Outcome;
+  durationMs: number;
+}
+
+export interface CommitSummary extends CommitInfo {
+  /** Files the commit changed inside the build context (vs its first parent). */
+  files: ChangedFile[];
+}
+
+/** What one run found: the document `--json` prints (schema in the README). */
+export interface BisectResult {
+  status: RunStatus;
+  good: string;
+  bad: string;
+  /** The regression searched for: `auto` resolved from the bad commit's outcome. */
+  regression: Exclude<Regression, 'auto'>;
+  culprit?: CommitSummary & { outcome: Outcome };
+  /** When inconclusive: the commits the first bad commit could be, as git bisect lists them. */
+  candidates?: (CommitInfo & { verdict: Verdict | 'untested' })[];
+  /** For bad-is-healthy / good-is-unhealthy: the outcome that contradicted the user. */
+  verification?: { good?: Outcome; bad?: Outcome };
+  steps: Step[];
+  /** Images actually built. */
+  builds: number;
+  /** Containers started and probed. */
+  probes: number;
+  durationMs: number;
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { BisectSearch, type Verdict } from '../bisect/index.js';
+import { connectEngine } from '../docker/engine.js';
+import { ResourceTracker } from '../docker/resource-tracker.js';
+import { changedFiles, getCommitInfo, getCommitInfos } from '../git/commit-info.js';
+import { loadCommitGraph } from '../git/history.js';
+import { resolveRange } from '../git/refs.js';
+import { UsageError } from '../errors.js';
+import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
+import { Evaluator, type EvaluatorOptions } from './evaluator.js';
+import type { Outcome, Regression } from './outcome.js';
+import type { BisectResult, Step } from './result.js';
+import type { SessionEvents } from './events.js';
+
+export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines'> {
+  good: string;
+  bad: string;
+  regression: Regression;
+  firstParent: boolean;
+  verify: boolean;
+  keepImages: boolean;
+  dockerHost?: string;
+  signal?: AbortSignal;
+}
+
+export function newSessionId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** The whole search: resolve the range, verify its ends, bisect, describe the culprit. Cleans up on every path. */
+export async function runBisect(options: BisectOptions, events: SessionEvents = {}): Promise<BisectResult> {
+  const started = Date.now();
+  const range = await resolveRange(options.repoDir, options.good, options.bad);
+  const engine = await connectEngine(options.dockerHost);
+  const graph = await loadCommitGraph(options.repoDir, range.bad, [range.good], { firstParent: options.firstParent });
+  const sessionId = newSessionId();
+  const tracker = new ResourceTracker(engine.docker, sessionId);
+  const evaluator = new Evaluator(engine.docker, tracker, { ...options, logLines: 20 }, events);
+  const subjects = new Map((await getCommitInfos(options.repoDir, graph.commits.map((c) => c.sha))).map((i) => [i.sha, i]));
+  const steps: Step[] = [];
+  events.start?.({ sessionId, endpoint: engine.endpoint, good: range.good, bad: range.bad, commits: graph.commits.length });
+
+  const evaluate = async (sha: string, role: Step['role'], progress: { remaining: number; stepsLeft: number }): Promise<Outcome> => {
+    events.evaluate?.({ sha, subject: subjects.get(sha)?.subject ?? (await getCommitInfo(options.repoDir, sha)).subject, role, ...progress });
+    options.signal?.throwIfAborted();
+    return evaluator.evaluate(sha, options.signal);
+  };
+  const record = (outcome: Outcome, role: Step['role'], verdict: Verdict): void => {
+    steps.push({ sha: outcome.sha, role, verdict, outcome, durationMs: outcome.durationMs });
+    events.verdict?.({ sha: outcome.sha, verdict, outcome, role });
+  };
+  const finish = (partial: Omit<BisectResult, 'good' | 'bad' | 'steps' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
+    ...partial,
+    good: range.good,
+    bad: range.bad,
+    steps,
+    builds: evaluator.builds,
+    probes: evaluator.probeRuns,
+    durationMs: Date.now() - started,
+  });
+
+  try {
+    let regression: SearchRegression = decideRegression(options.regression, undefined);
+    const search = new BisectSearch(graph, { bad: range.bad, goods: [range.good], firstParent: options.firstParent });
+    let badOutcome: Outcome | undefined;
+    if (options.verify) {
+      const first = search.status();
+      const progress = first.done ? { remaining: 1, stepsLeft: 0 } : { remaining: first.remaining, stepsLeft: first.stepsLeft + 2 };
+      badOutcome = await evaluate(range.bad, 'verify', progress);
+      regression = decideRegression(options.regression, badOutcome);
+      const badVerdict = classifyOutcome(badOutcome, regression);
+      record(badOutcome, 'verify', badVerdict);
+      if (badVerdict === 'skip') {
+        throw new UsageError(
+          `the bad commit ${range.bad.slice(0, 12)} fails to build (${badOutcome.signature}), but --regression ${options.regression} looks for a runtime failure: use --regression build or auto`,
+        );
+      }
+      if (badVerdict === 'good') {
+        return finish({ status: 'bad-is-healthy', regression, verification: { bad: badOutcome } });
+      }
+      const goodOutcome = await evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 });
+      const goodVerdict = classifyOutcome(goodOutcome, regression);
+      record(goodOutcome, 'verify', goodVerdict);
+      if (goodVerdict !== 'good') {
+        return finish({ status: 'good-is-unhealthy', regression, verification: { good: goodOutcome, bad: badOutcome } });
+      }
+    }
+
+    for (;;) {
+      const status = search.status();
+      if (status.done && status.kind === 'found') {
+        const culpritOutcome = steps.findLast((s) => s.sha === status.culprit)?.outcome ?? badOutcome;
+        const info = subjects.get(status.culprit) ?? (await getCommitInfo(options.repoDir, status.culprit));
+        const parent = graph.commits.find((c) => c.sha === status.culprit)?.parents[0];
+        const files = await changedFiles(options.repoDir, parent, status.culprit, options.contextDir);
+        return finish({
+          status: 'found',
+          regression,
+          culprit: { ...info, files, outcome: culpritOutcome ?? (await evaluate(status.culprit, 'search', { remaining: 1, stepsLeft: 0 })) },
+        });
+      }
+      if (status.done) {
+        const verdicts = search.verdicts;
+        const infos = await getCommitInfos(options.repoDir, status.candidates);
+        return finish({
+          status: 'inconclusive',
+          regression,
+          candidates: infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? 'untested' })),
+        });
+      }
+      const outcome = await evaluate(status.next, 'search', { remaining: status.remaining, stepsLeft: status.stepsLeft });
+      const verdict = classifyOutcome(outcome, regression);
+      record(outcome, 'search', verdict);
+      search.record(status.next, verdict);
+    }
+  } finally {
+    const removed = await tracker.cleanup({ keepImages: options.keepImages });
+    events.cleanup?.(removed);
+  }
+}

@@ -1,0 +1,48 @@
+import { connectEngine } from '../docker/engine.js';
+import { cleanLabelled, ResourceTracker } from '../docker/resource-tracker.js';
+import { getCommitInfo, type CommitInfo } from '../git/commit-info.js';
+import { resolveCommit } from '../git/refs.js';
+import type { SessionEvents } from './events.js';
+import { Evaluator, type EvaluatorOptions } from './evaluator.js';
+import type { Outcome } from './outcome.js';
+import { newSessionId } from './run-bisect.js';
+
+export interface TestCommitOptions extends Omit<EvaluatorOptions, 'logLines'> {
+  commit: string;
+  keepImages: boolean;
+  dockerHost?: string;
+  signal?: AbortSignal;
+}
+
+export interface TestCommitResult {
+  commit: CommitInfo;
+  outcome: Outcome;
+  builds: number;
+  durationMs: number;
+}
+
+/** `deploybisect test <commit>`: build and probe one commit. */
+export async function testCommit(options: TestCommitOptions, events: SessionEvents = {}): Promise<TestCommitResult> {
+  const started = Date.now();
+  const sha = await resolveCommit(options.repoDir, options.commit);
+  const engine = await connectEngine(options.dockerHost);
+  const commit = await getCommitInfo(options.repoDir, sha);
+  const sessionId = newSessionId();
+  const tracker = new ResourceTracker(engine.docker, sessionId);
+  const evaluator = new Evaluator(engine.docker, tracker, { ...options, logLines: 20 }, events);
+  events.start?.({ sessionId, endpoint: engine.endpoint, good: sha, bad: sha, commits: 1 });
+  try {
+    events.evaluate?.({ sha, subject: commit.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
+    const outcome = await evaluator.evaluate(sha, options.signal);
+    events.verdict?.({ sha, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
+    return { commit, outcome, builds: evaluator.builds, durationMs: Date.now() - started };
+  } finally {
+    events.cleanup?.(await tracker.cleanup({ keepImages: options.keepImages }));
+  }
+}
+
+/** `deploybisect clean`: remove every labelled container and image left by any run. */
+export async function cleanAll(dockerHost?: string): Promise<{ containers: number; images: number }> {
+  const engine = await connectEngine(dockerHost);
+  return cleanLabelled(engine.docker);
+}
