@@ -3,8 +3,7 @@ import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/b
 import { resourceLabels } from '../docker/labels.js';
 import type { ResourceTracker } from '../docker/resource-tracker.js';
 import { containerLogs, startContainer, type NetworkMode, type RunningContainer } from '../docker/run-container.js';
-import { createBuildContext } from '../git/build-context.js';
-import { DeployBisectError } from '../errors.js';
+import { createBuildContext, MissingContextError, MissingDockerfileError } from '../git/build-context.js';
 import { systemClock, type Clock } from '../probes/clock.js';
 import { HealthcheckProbe } from '../probes/healthcheck-probe.js';
 import { HttpProbe } from '../probes/http-probe.js';
@@ -82,14 +81,15 @@ export class Evaluator {
         dockerfile: this.options.dockerfile,
       });
     } catch (error) {
-      if (error instanceof DeployBisectError && error.exitCode === 1 && error.name !== 'GitError') {
-        return done({ ok: false, phase: 'build', signature: `build failed: ${error.message}`, probes: [], logTail: [] });
+      if (error instanceof MissingDockerfileError || error instanceof MissingContextError) {
+        const what = error instanceof MissingDockerfileError ? `no Dockerfile at '${error.path}'` : `no build context directory '${error.path}'`;
+        return done({ ok: false, phase: 'build', signature: `build failed: ${what}`, probes: [], logTail: [] });
       }
       throw error;
     }
     const known = this.byFingerprint.get(context.fingerprint);
     if (known) {
-      context.tar.resume?.();
+      context.tar.destroy();
       return { ...known, sha, built: false, durationMs: this.clock.now() - started };
     }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): builds the CLI, brings up the private Docker engine the
+# integration and end-to-end tests need (scripts/docker-engine.sh), runs every test with vitest,
+# and closes with one plain "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ]; then
+  echo "test: installing dependencies (npm ci)" >&2
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+
+if [ -n "${DEPLOYBISECT_TEST_DOCKER_HOST:-}" ]; then
+  export DOCKER_HOST="$DEPLOYBISECT_TEST_DOCKER_HOST"
+else
+  DOCKER_HOST="$(bash scripts/docker-engine.sh | tail -n 1)"
+  export DOCKER_HOST
+fi
+echo "test: Docker engine at $DOCKER_HOST" >&2
+
+report="$(mktemp -t deploybisect-vitest-XXXXXX.json)"
+trap 'rm -f "$report"' EXIT
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$report" || echo "0 passed, 1 failed"
+exit "$status"

@@ -1,0 +1,85 @@
+/**
+ * The story from DEVELOPERS.md, end to end: the built CLI, a real engine, a generated repository.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL_SESSION } from '../../src/docker/labels.js';
+import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
+import { requireEngine } from '../helpers/docker-engine.js';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
+
+describe('deploybisect on the supervisord → start script story', () => {
+  let story: StoryRepo;
+  let before: string;
+  let run: CliRun;
+  let result: any;
+
+  beforeAll(async () => {
+    await requireEngine();
+    story = createStoryRepo();
+    // A user mid-work: a dirty tree, a staged change and a stash must all survive the run.
+    story.repo.write({ 'nginx/index.html': '<h1>work in progress</h1>\n', 'notes.txt': 'todo\n' });
+    story.repo.git('stash', 'push', '-q', '-m', 'wip', '--', 'nginx/index.html');
+    story.repo.write({ 'nginx/index.html': '<h1>staged</h1>\n' });
+    story.repo.git('add', 'nginx/index.html');
+    story.repo.write({ 'nginx/index.html': '<h1>unstaged</h1>\n' });
+    before = story.repo.snapshot();
+    run = await runCli([story.good, story.bad, '--network', 'none', '--json'], { cwd: story.repo.dir });
+    result = JSON.parse(run.stdout);
+  }, 300_000);
+
+  afterAll(() => story?.repo.remove());
+
+  it('names the commit that replaced supervisord and exits 0', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.status).toBe('found');
+    expect(result.culprit.sha).toBe(story.culprit);
+    expect(result.culprit.subject).toBe('Replace supervisord with a start script');
+    expect(result.culprit.author).toBe('Dana Dev');
+    expect(result.culprit.date).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('explains how the culprit failed, with its own output', () => {
+    const outcome = result.culprit.outcome;
+    expect(outcome.ok).toBe(false);
+    expect(outcome.phase).toBe('probe');
+    expect(outcome.signature).toBe('healthcheck unhealthy');
+    expect(outcome.logTail.join('\n')).toContain("FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'");
+    expect(result.culprit.files.map((f: { status: string; path: string }) => `${f.status} ${f.path}`).sort()).toEqual([
+      'A start.sh',
+      'D bin/supervisord',
+      'D supervisord.conf',
+      'M Dockerfile',
+    ]);
+  });
+
+  it('skips the transient build break instead of blaming it, and reports every step', () => {
+    const steps = result.steps as { sha: string; verdict: string; role: string; outcome: { phase: string; signature: string } }[];
+    expect(steps.filter((s) => s.role === 'verify').map((s) => [s.sha, s.verdict])).toEqual([
+      [story.bad, 'bad'],
+      [story.good, 'good'],
+    ]);
+    const broken = steps.find((s) => s.sha === story.buildBreak);
+    expect(broken, 'the fixture puts the build break where the first bisection step lands').toBeDefined();
+    expect(broken!.verdict).toBe('skip');
+    expect(broken!.outcome.phase).toBe('build');
+    expect(broken!.outcome.signature).toMatch(/^build failed: .*config\/app\.ini/);
+    expect(result.regression).toBe('runtime');
+    // Docs-only commits share their parent's build context: fewer builds than steps.
+    expect(result.builds).toBeLessThanOrEqual(steps.length);
+    expect(result.builds).toBeGreaterThanOrEqual(3);
+    expect(typeof result.durationMs).toBe('number');
+  });
+
+  it('leaves the repository exactly as it was', () => {
+    expect(story.repo.snapshot()).toBe(before);
+  });
+
+  it('leaves no labelled container or image behind', async () => {
+    const docker = await requireEngine();
+    const containers = await docker.listContainers({ all: true, filters: { label: [LABEL_SESSION] } });
+    const ours = containers.filter((c) => result.steps.some((s: { sha: string }) => c.Labels['deploybisect.commit'] === s.sha));
+    expect(ours).toEqual([]);
+    const images = await docker.listImages({ filters: { label: [LABEL_SESSION] } });
+    expect(images.filter((i) => result.steps.some((s: { outcome: { imageId?: string } }) => s.outcome.imageId === i.Id))).toEqual([]);
+  });
+});
