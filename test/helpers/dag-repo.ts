@@ -45,14 +45,21 @@ export interface GitResult {
 
 export function git(dir: string, args: string[], input?: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: dir, env: isolatedGitEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, {
+      cwd: dir,
+      env: isolatedGitEnv,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
+    if (input !== undefined && child.stdin) {
+      child.stdin.on('error', reject);
+      child.stdin.end(input);
+    }
   });
 }
 
@@ -177,12 +184,13 @@ export function crissCrossDag(rounds: number): DagNode[] {
 /**
  * A random history: several lines of work forking from random commits and merging each other
  * (sometimes octopus merges), all merged into a final `tip`. `dates`: 'increasing' (unique),
- * 'ties' (several commits per second), or 'skewed' (random, clock skew included).
+ * 'ties' (three commits per timestamp), 'same' (one timestamp for all, as in scripted or rebased
+ * histories) or 'skewed' (random, clock skew included).
  */
 export function randomDag(
   seed: number,
   size: number,
-  opts: { mergeRate?: number; forkRate?: number; dates?: 'increasing' | 'ties' | 'skewed' } = {},
+  opts: { mergeRate?: number; forkRate?: number; dates?: 'increasing' | 'ties' | 'same' | 'skewed' } = {},
 ): DagNode[] {
   const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
@@ -217,6 +225,7 @@ export function randomDag(
   const dating = opts.dates ?? 'increasing';
   nodes.forEach((n, i) => {
     if (dating === 'ties') n.date = DEFAULT_BASE_DATE + 60 * Math.floor(i / 3);
+    else if (dating === 'same') n.date = DEFAULT_BASE_DATE;
     else if (dating === 'skewed') n.date = DEFAULT_BASE_DATE + Math.floor(rnd() * 60 * size);
   });
   return nodes;
