@@ -11,6 +11,7 @@ import {
   CONTEXT_MTIME,
   MissingContextError,
   MissingDockerfileError,
+  contextTar,
   createBuildContext,
   planBuildContext,
   type BuildContextSpec,
@@ -419,6 +420,14 @@ describe('createBuildContext', () => {
     expect(first.length).toBeGreaterThan(0);
     ctx.tar.destroy();
     await new Promise((resolve) => ctx.tar.once('close', resolve));
+  });
+
+  it('fails the tar stream (no hang, no partial success) when a blob cannot be read', async () => {
+    const tar = contextTar(repo, [
+      { type: 'directory', path: 'd', mode: 0o755 },
+      { type: 'file', path: 'd/x', mode: 0o644, oid: '0'.repeat(40) },
+    ]);
+    await expect(tarBytes(tar)).rejects.toThrow(/not a readable blob/);
   });
 
   it('never touches the working tree, index, HEAD, refs or stash', async () => {
