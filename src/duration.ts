@@ -18,9 +18,12 @@ export function parseDuration(text: string, what = 'duration'): number {
 }
 
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)}ms`;
   const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}m${String(Math.round(seconds - minutes * 60)).padStart(2, '0')}s`;
+  if (seconds < 9.95) return `${seconds.toFixed(1)}s`;
+  // Round once, then split, so 119.6s is 2m00s (not 1m60s) and 59.6s is 1m00s (not 60s).
+  const total = Math.round(seconds);
+  if (total < 60) return `${total}s`;
+  const minutes = Math.floor(total / 60);
+  return `${minutes}m${String(total % 60).padStart(2, '0')}s`;
 }

@@ -20,7 +20,6 @@ export async function main(argv: string[]): Promise<number> {
 
   const ctx: CliContext = { signal: controller.signal, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
   const program = createProgram(ctx);
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return signalled ? SIGNAL_EXIT[signalled] : ctx.exitCode;

@@ -67,6 +67,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '--no-verify', description: 'do not check that good passes and bad fails before the search', commands: ['run'] },
   { flags: '--keep-images', description: 'keep the images built (labelled deploybisect.session)', commands: EVAL },
   { flags: '-v, --verbose', description: 'stream build output and container logs', commands: EVAL },
+  { flags: '--session <id>', description: 'with clean: only what the run with this session id created', commands: ['clean'] },
   { flags: '-q, --quiet', description: 'print only the result', commands: ALL },
   { flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: ALL },
 ];

@@ -33,8 +33,14 @@ export function createProgram(ctx: CliContext): Command {
   const program = new Command('deploybisect')
     .description('Find the commit that broke a Docker deployment: build, run and probe images of candidate commits, and bisect.')
     .version(process.env.npm_package_version ?? '0.1.0', '--version')
-    .showHelpAfterError('(run deploybisect --help for usage)')
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      // One style for every error line: `deploybisect: <message>`.
+      outputError: (s, write) => write(`${s.replace(/^error: /, 'deploybisect: ').trimEnd()} (see deploybisect --help)\n`),
+    })
+    // Before the subcommands are added, so they inherit it: parse errors become exit 2 in main.ts.
+    .exitOverride();
 
   const write = (text: string): void => {
     ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -94,8 +100,8 @@ export function createProgram(ctx: CliContext): Command {
   });
 
   addOptions(program.command('clean').description('remove every container and image deploybisect labelled, from any run'), 'clean').action(
-    async (raw: Pick<RawOptions, 'quiet' | 'json'>) => {
-      const removed = await cleanAll();
+    async (raw: Pick<RawOptions, 'quiet' | 'json'> & { session?: string }) => {
+      const removed = await cleanAll(raw.session ? { sessionId: raw.session } : {});
       if (raw.json) write(JSON.stringify(removed));
       else if (!raw.quiet) write(`removed ${removed.containers} container(s) and ${removed.images} image(s)`);
       ctx.exitCode = 0;

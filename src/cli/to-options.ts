@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { HttpProbe } from '../probes/http-probe.js';
@@ -60,7 +60,7 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
   const repoDir = resolve(raw.repo);
   if (!existsSync(repoDir)) throw new UsageError(`repository directory ${repoDir} does not exist`);
   const contextDir = raw.context.replace(/\/+$/, '') || '.';
-  if (isAbsolute(contextDir) || contextDir.split('/').includes('..')) {
+  if (isAbsolute(raw.context) || contextDir.split('/').includes('..')) {
     throw new UsageError(`--context must be a directory inside the repository, relative to its root: '${raw.context}'`);
   }
   const dockerfile = dockerfilePath(raw.file, repoDir, contextDir);
@@ -105,10 +105,15 @@ function dockerfilePath(file: string, repoDir: string, contextDir: string): stri
   const real = realpathSync(file);
   const root = realpathSync(repoDir);
   const fromRoot = relative(root, real);
-  if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) return real; // outside: one file for every commit
+  if (escapes(fromRoot)) return real; // outside: one file for every commit
   const fromContext = relative(resolve(root, contextDir), real);
-  if (fromContext.startsWith('..')) throw new UsageError(`Dockerfile ${file} is inside the repository but outside the build context ${contextDir}`);
+  if (escapes(fromContext)) throw new UsageError(`Dockerfile ${file} is inside the repository but outside the build context ${contextDir}`);
   return fromContext;
+}
+
+/** A relative path that leaves its base (`..`, `../x`; not a name like `..Dockerfile`). */
+function escapes(path: string): boolean {
+  return path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path);
 }
 
 export function toRegression(raw: RawOptions): Regression {

@@ -69,9 +69,10 @@ async function removeImage(docker: Docker, id: string): Promise<boolean> {
   }
 }
 
+const sessionFilter = (sessionId?: string) => ({ label: [sessionId ? `${LABEL_SESSION}=${sessionId}` : LABEL_SESSION] });
+
 async function removeLabelledContainers(docker: Docker, sessionId?: string): Promise<number> {
-  const label = sessionId ? `${LABEL_SESSION}=${sessionId}` : LABEL_SESSION;
-  const list = await docker.listContainers({ all: true, filters: { label: [label] } }).catch(() => []);
+  const list = await docker.listContainers({ all: true, filters: sessionFilter(sessionId) }).catch(() => []);
   let removed = 0;
   for (const info of list) {
     if (await removeContainer(docker, info.Id).then(() => true, () => false)) removed++;
@@ -79,10 +80,10 @@ async function removeLabelledContainers(docker: Docker, sessionId?: string): Pro
   return removed;
 }
 
-/** `deploybisect clean`: removes every labelled container and image, from any session. */
-export async function cleanLabelled(docker: Docker): Promise<{ containers: number; images: number }> {
-  const containers = await removeLabelledContainers(docker);
-  const list = await docker.listImages({ all: true, filters: { label: [LABEL_SESSION] } });
+/** `deploybisect clean`: removes every labelled container and image, from any session or from one. */
+export async function cleanLabelled(docker: Docker, sessionId?: string): Promise<{ containers: number; images: number }> {
+  const containers = await removeLabelledContainers(docker, sessionId);
+  const list = await docker.listImages({ all: true, filters: sessionFilter(sessionId) });
   let images = 0;
   for (const info of list) {
     if (await removeImage(docker, info.Id)) images++;

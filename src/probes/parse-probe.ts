@@ -26,7 +26,9 @@ export function parseProbe(spec: string, settings: ProbeSettings = {}): Probe {
     } catch {
       throw new UsageError(`invalid probe URL '${spec}'`);
     }
-    if (!url.port) throw new UsageError(`probe URL '${spec}' needs an explicit port, e.g. http://127.0.0.1:8080/health`);
+    // URL drops a scheme's default port (http://host:80 has port ''), so look at what was written.
+    const authority = text.replace(/^https?:\/\//i, '').split(/[/?#]/)[0] ?? '';
+    if (!url.port && !/:\d+$/.test(authority)) throw new UsageError(`probe URL '${spec}' needs an explicit port, e.g. http://127.0.0.1:8080/health`);
     return new HttpProbe(text, {
       expectStatus: settings.expectStatus ?? parseStatusMatcher('2xx'),
       ...(settings.expectBody ? { expectBody: settings.expectBody } : {}),

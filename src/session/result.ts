@@ -21,6 +21,8 @@ export interface CommitSummary extends CommitInfo {
 /** What one run found: the document `--json` prints (schema in the README). */
 export interface BisectResult {
   status: RunStatus;
+  /** Value of the deploybisect.session label on what this run created (`clean --session`). */
+  sessionId: string;
   good: string;
   bad: string;
   /** The regression searched for: `auto` resolved from the bad commit's outcome. */

@@ -49,8 +49,9 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     steps.push({ sha: outcome.sha, role, verdict, outcome, durationMs: outcome.durationMs });
     events.verdict?.({ sha: outcome.sha, verdict, outcome, role });
   };
-  const finish = (partial: Omit<BisectResult, 'good' | 'bad' | 'steps' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
+  const finish = (partial: Omit<BisectResult, 'sessionId' | 'good' | 'bad' | 'steps' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
     ...partial,
+    sessionId,
     good: range.good,
     bad: range.bad,
     steps,

@@ -15,6 +15,8 @@ export interface TestCommitOptions extends Omit<EvaluatorOptions, 'logLines'> {
 }
 
 export interface TestCommitResult {
+  /** Value of the deploybisect.session label on what this run created (`clean --session`). */
+  sessionId: string;
   commit: CommitInfo;
   outcome: Outcome;
   builds: number;
@@ -35,14 +37,14 @@ export async function testCommit(options: TestCommitOptions, events: SessionEven
     events.evaluate?.({ sha, subject: commit.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
     const outcome = await evaluator.evaluate(sha, options.signal);
     events.verdict?.({ sha, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
-    return { commit, outcome, builds: evaluator.builds, durationMs: Date.now() - started };
+    return { sessionId, commit, outcome, builds: evaluator.builds, durationMs: Date.now() - started };
   } finally {
     events.cleanup?.(await tracker.cleanup({ keepImages: options.keepImages }));
   }
 }
 
 /** `deploybisect clean`: remove every labelled container and image left by any run. */
-export async function cleanAll(dockerHost?: string): Promise<{ containers: number; images: number }> {
-  const engine = await connectEngine(dockerHost);
-  return cleanLabelled(engine.docker);
+export async function cleanAll(options: { dockerHost?: string; sessionId?: string } = {}): Promise<{ containers: number; images: number }> {
+  const engine = await connectEngine(options.dockerHost);
+  return cleanLabelled(engine.docker, options.sessionId);
 }

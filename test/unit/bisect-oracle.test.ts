@@ -136,10 +136,10 @@ function rangeOf(nodes: DagNode[], bad: string, goods: string[], firstParent = f
 }
 
 describe('core agrees with git bisect run', () => {
-  it('linear histories of 2..60 commits, every length, culprit anywhere', async () => {
+  it('linear histories of 2..60 commits, culprit anywhere', async () => {
     const rnd = seededRandom(11);
     const cases: Case[] = [];
-    for (let n = 2; n <= 60; n++) {
+    for (let n = 2; n <= 60; n += n < 20 ? 1 : 3) {
       const nodes = linearDag(n);
       const culprit = `c${1 + Math.floor(rnd() * (n - 1))}`;
       cases.push({ label: `linear ${n} culprit ${culprit}`, nodes, bad: `c${n - 1}`, goods: ['c0'], verdict: monotone(nodes, culprit) });
@@ -195,7 +195,7 @@ describe('core agrees with git bisect run', () => {
     for (const rounds of [2, 3, 5]) {
       const nodes = crissCrossDag(rounds);
       for (const n of nodes.slice(1)) {
-        if (rounds === 5 && rnd() < 0.6) continue;
+        if (rounds >= 3 && rnd() < (rounds === 5 ? 0.7 : 0.3)) continue;
         const skips = rnd() < 0.4 ? randomSkips(nodes, rnd, 0.3) : new Set<string>();
         skips.delete('tip');
         cases.push({ label: `criss-cross ${rounds} culprit ${n.name} skips ${skips.size}`, nodes, bad: 'tip', goods: ['root'], verdict: monotone(nodes, n.name, skips) });
@@ -207,7 +207,7 @@ describe('core agrees with git bisect run', () => {
   for (const dates of ['increasing', 'ties', 'same', 'skewed'] as const) {
     it(`random DAGs, ${dates} commit dates, monotone verdicts with and without skips, several goods`, async () => {
       const cases: Case[] = [];
-      for (let seed = 1; seed <= 25; seed++) {
+      for (let seed = 1; seed <= 20; seed++) {
         const rnd = seededRandom(seed * 7919 + dates.length);
         const size = 15 + Math.floor(rnd() * 60);
         const nodes = randomDag(seed, size, { dates, mergeRate: 0.15 + rnd() * 0.2 });
@@ -227,7 +227,7 @@ describe('core agrees with git bisect run', () => {
 
   it('random DAGs, non-monotone verdicts (flaky history) with skips', async () => {
     const cases: Case[] = [];
-    for (let seed = 100; seed < 130; seed++) {
+    for (let seed = 100; seed < 124; seed++) {
       const rnd = seededRandom(seed);
       const size = 10 + Math.floor(rnd() * 50);
       const nodes = randomDag(seed, size, { dates: (['ties', 'increasing', 'same'] as const)[seed % 3] });
@@ -253,7 +253,7 @@ describe('core agrees with git bisect run', () => {
 
   it('random DAGs with --first-parent', async () => {
     const cases: Case[] = [];
-    for (let seed = 200; seed < 225; seed++) {
+    for (let seed = 200; seed < 220; seed++) {
       const rnd = seededRandom(seed);
       const size = 20 + Math.floor(rnd() * 50);
       const nodes = randomDag(seed, size, { dates: seed % 3 === 0 ? 'ties' : 'increasing', mergeRate: 0.3 });
