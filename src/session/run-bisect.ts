@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { BisectSearch, type Verdict } from '../bisect/index.js';
-import { connectEngine } from '../docker/engine.js';
-import { ResourceTracker } from '../docker/resource-tracker.js';
 import { changedFiles, getCommitInfo, getCommitInfos } from '../git/commit-info.js';
 import { loadCommitGraph } from '../git/history.js';
 import { resolveRange } from '../git/refs.js';
 import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
-import { Evaluator, type EvaluatorOptions } from './evaluator.js';
+import type { EvaluatorOptions } from './evaluator.js';
+import { openSession } from './open-session.js';
 import type { Outcome, Regression } from './outcome.js';
 import type { BisectResult, Step } from './result.js';
 import type { SessionEvents } from './events.js';
@@ -23,19 +21,12 @@ export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines'> {
   signal?: AbortSignal;
 }
 
-export function newSessionId(): string {
-  return randomBytes(4).toString('hex');
-}
-
 /** The whole search: resolve the range, verify its ends, bisect, describe the culprit. Cleans up on every path. */
 export async function runBisect(options: BisectOptions, events: SessionEvents = {}): Promise<BisectResult> {
   const started = Date.now();
   const range = await resolveRange(options.repoDir, options.good, options.bad);
-  const engine = await connectEngine(options.dockerHost);
   const graph = await loadCommitGraph(options.repoDir, range.bad, [range.good], { firstParent: options.firstParent });
-  const sessionId = newSessionId();
-  const tracker = new ResourceTracker(engine.docker, sessionId);
-  const evaluator = new Evaluator(engine.docker, tracker, { ...options, logLines: 20 }, events);
+  const { sessionId, engine, tracker, evaluator } = await openSession(options, events);
   const subjects = new Map((await getCommitInfos(options.repoDir, graph.commits.map((c) => c.sha))).map((i) => [i.sha, i]));
   const steps: Step[] = [];
   events.start?.({ sessionId, endpoint: engine.endpoint, good: range.good, bad: range.bad, commits: graph.commits.length });

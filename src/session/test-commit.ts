@@ -1,11 +1,11 @@
 import { connectEngine } from '../docker/engine.js';
-import { cleanLabelled, ResourceTracker } from '../docker/resource-tracker.js';
+import { cleanLabelled } from '../docker/resource-tracker.js';
 import { getCommitInfo, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
 import type { SessionEvents } from './events.js';
-import { Evaluator, type EvaluatorOptions } from './evaluator.js';
+import type { EvaluatorOptions } from './evaluator.js';
+import { openSession } from './open-session.js';
 import type { Outcome } from './outcome.js';
-import { newSessionId } from './run-bisect.js';
 
 export interface TestCommitOptions extends Omit<EvaluatorOptions, 'logLines'> {
   commit: string;
@@ -27,11 +27,8 @@ export interface TestCommitResult {
 export async function testCommit(options: TestCommitOptions, events: SessionEvents = {}): Promise<TestCommitResult> {
   const started = Date.now();
   const sha = await resolveCommit(options.repoDir, options.commit);
-  const engine = await connectEngine(options.dockerHost);
   const commit = await getCommitInfo(options.repoDir, sha);
-  const sessionId = newSessionId();
-  const tracker = new ResourceTracker(engine.docker, sessionId);
-  const evaluator = new Evaluator(engine.docker, tracker, { ...options, logLines: 20 }, events);
+  const { sessionId, engine, tracker, evaluator } = await openSession(options, events);
   events.start?.({ sessionId, endpoint: engine.endpoint, good: sha, bad: sha, commits: 1 });
   try {
     events.evaluate?.({ sha, subject: commit.subject, role: 'verify', remaining: 1, stepsLeft: 1 });

@@ -123,4 +123,20 @@ describe('probes on a real engine', () => {
     const wrongEnv = await testJson(dir, sha, ['--network', 'none', '--probe', 'running:1s', '--build-arg', 'FLAVOR=spicy', '-e', 'MODE=dev', '--target', 'app']);
     expect(wrongEnv.code).toBe(1);
   });
+
+  it('bridge (the default network): publishes the probed port on 127.0.0.1, or says plainly that the engine has no bridge', async () => {
+    const docker = await requireEngine();
+    const hasBridge = await docker.getNetwork('bridge').inspect().then(() => true, () => false);
+    const { dir, sha } = oneCommit({ Dockerfile: httpApp(8080, 'ok').replace('127.0.0.1:8080', '0.0.0.0:8080') });
+    const run = await runCli(['test', sha, '--json', '--probe', 'http://127.0.0.1:8080/health', '--timeout', '10s'], { cwd: dir });
+    if (hasBridge) {
+      expect(run.code, run.stderr).toBe(0);
+      const probe = JSON.parse(run.stdout).outcome.probes[0];
+      expect(probe.evidence.url).not.toBe('http://127.0.0.1:8080/health'); // rewritten to the published port
+    } else {
+      // This project's test engine runs with --bridge=none: the run must stop before building anything.
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim()).toMatch(/^deploybisect: the Docker engine at .* has no network 'bridge'.*--network host or --network none$/);
+    }
+  });
 });
