@@ -159,7 +159,7 @@ export class BisectSearch {
   }
 
   private clone(): BisectSearch {
-    const copy = new BisectSearch(this.graph, { bad: this.badSha, goods: [] , firstParent: this.firstParentOnly });
+    const copy = new BisectSearch(this.graph, { bad: this.badSha, goods: [], firstParent: this.firstParentOnly });
     copy.bad = this.bad;
     for (const g of this.goods) copy.goods.add(g);
     for (const s of this.skipped) copy.skipped.add(s);
