@@ -78,10 +78,12 @@ export function optionsFor(command: CommandName): OptionSpec[] {
 
 /** The README's option reference. */
 export function renderOptionsMarkdown(): string {
+  // A `|` inside a table cell ends the cell, even inside backticks, unless escaped.
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
   const rows = OPTIONS.map((o) => {
     const def = o.defaultValue === undefined || typeof o.defaultValue === 'boolean' ? '' : `\`${o.defaultValue}\``;
     const choices = o.choices ? ` (${o.choices.map((c) => `\`${c}\``).join(', ')})` : '';
-    return `| \`${o.flags}\` | ${o.description}${choices} | ${def} | ${o.commands.join(', ')} |`;
+    return `| ${cell(`\`${o.flags}\``)} | ${cell(`${o.description}${choices}`)} | ${cell(def)} | ${o.commands.join(', ')} |`;
   });
   return ['| option | meaning | default | commands |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { OPTIONS, optionsFor, renderOptionsMarkdown, type CommandName } from '../../src/cli/options.js';
+import { createProgram } from '../../src/cli/program.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const COMMANDS: readonly CommandName[] = ['run', 'test', 'clean'];
+const START = '<!-- options:start -->';
+const END = '<!-- options:end -->';
+
+function fakeStream(): NodeJS.WriteStream {
+  let text = '';
+  return {
+    write(chunk: string | Uint8Array): boolean {
+      text += String(chunk);
+      return true;
+    },
+    get text() {
+      return text;
+    },
+  } as unknown as NodeJS.WriteStream;
+}
+
+function helpOf(command: CommandName): string {
+  const program = createProgram({ signal: new AbortController().signal, stdout: fakeStream(), stderr: fakeStream(), exitCode: 0 });
+  const sub = program.commands.find((c) => c.name() === command);
+  expect(sub, `command ${command}`).toBeDefined();
+  return sub!.helpInformation();
+}
+
+/** The flags column of the Options section: each option line starts with two spaces and a dash. */
+function helpFlags(help: string): string[] {
+  const section = help.split(/^Options:\n/m)[1] ?? '';
+  return section
+    .split('\n')
+    .filter((line) => /^ {2}-/.test(line))
+    .map((line) => line.trim().split(/ {2,}/)[0]!);
+}
+
+const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** Splits a markdown table row on the pipes that are not escaped. */
+function cells(row: string): string[] {
+  return row
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
+}
+
+describe('the option table and --help', () => {
+  it('has unique flags', () => {
+    const longNames = OPTIONS.map((o) => /--[a-z-]+/.exec(o.flags)?.[0]);
+    expect(longNames.every(Boolean)).toBe(true);
+    expect(new Set(longNames).size).toBe(OPTIONS.length);
+  });
+
+  it.each(COMMANDS)('%s --help lists exactly the options the table gives it, plus --help', (command) => {
+    const listed = helpFlags(helpOf(command));
+    expect(listed).toEqual([...optionsFor(command).map((o) => o.flags), '-h, --help']);
+  });
+
+  it.each(COMMANDS)('%s --help shows each option with its description, choices and default', (command) => {
+    const help = squash(helpOf(command));
+    for (const option of optionsFor(command)) {
+      expect(help).toContain(`${option.flags} ${squash(option.description)}`);
+      if (option.choices) expect(help).toContain(`choices: ${option.choices.map((c) => `"${c}"`).join(', ')}`);
+      if (typeof option.defaultValue === 'string') {
+        expect(help).toContain(`${squash(option.description)} (${option.choices ? `choices: ${option.choices.map((c) => `"${c}"`).join(', ')}, ` : ''}default: "${option.defaultValue}")`);
+      }
+    }
+  });
+
+  it.each(COMMANDS)('%s --help does not show options the table gives only to other commands', (command) => {
+    const listed = helpFlags(helpOf(command));
+    for (const option of OPTIONS.filter((o) => !o.commands.includes(command))) {
+      expect(listed, `${option.flags} on ${command}`).not.toContain(option.flags);
+    }
+  });
+
+  it('gives every option to at least one command, and no option to an unknown one', () => {
+    for (const option of OPTIONS) {
+      expect(option.commands.length, option.flags).toBeGreaterThan(0);
+      for (const command of option.commands) expect(COMMANDS).toContain(command);
+    }
+  });
+});
+
+describe('renderOptionsMarkdown', () => {
+  const lines = renderOptionsMarkdown().split('\n');
+
+  it('renders a header and one row per option', () => {
+    expect(lines[0]).toBe('| option | meaning | default | commands |');
+    expect(lines[1]).toBe('| --- | --- | --- | --- |');
+    expect(lines).toHaveLength(OPTIONS.length + 2);
+  });
+
+  it('gives every row exactly four cells, even when a flag or description contains a pipe', () => {
+    for (const line of lines) expect(cells(line), line).toHaveLength(4);
+  });
+
+  it('renders each option: flags in backticks, description with choices, default, commands', () => {
+    OPTIONS.forEach((option, i) => {
+      const [flags, meaning, def, commands] = cells(lines[i + 2]!).map((c) => c.replaceAll('\\|', '|'));
+      expect(flags).toBe(`\`${option.flags}\``);
+      expect(meaning).toContain(option.description);
+      for (const choice of option.choices ?? []) expect(meaning).toContain(`\`${choice}\``);
+      expect(def).toBe(typeof option.defaultValue === 'string' ? `\`${option.defaultValue}\`` : '');
+      expect(commands).toBe(option.commands.join(', '));
+    });
+  });
+});
+
+describe('README.md option reference', () => {
+  it('contains renderOptionsMarkdown() verbatim between the options markers', () => {
+    const path = join(ROOT, 'README.md');
+    expect(existsSync(path), 'README.md at the repository root').toBe(true);
+    const readme = readFileSync(path, 'utf8');
+    const start = readme.indexOf(START);
+    const end = readme.indexOf(END);
+    expect(start, `README.md has ${START}`).toBeGreaterThanOrEqual(0);
+    expect(end, `README.md has ${END} after ${START}`).toBeGreaterThan(start);
+    expect(readme.indexOf(START, start + 1), `only one ${START}`).toBe(-1);
+    const between = readme.slice(start + START.length, end);
+    expect(between.trim()).toBe(renderOptionsMarkdown());
+  });
+});
