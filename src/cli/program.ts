@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { runBisect } from '../session/run-bisect.js';
 import { cleanAll, testCommit } from '../session/test-commit.js';
@@ -29,10 +30,16 @@ function addOptions(command: Command, name: CommandName): Command {
   return command;
 }
 
+function packageVersion(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('deploybisect')
     .description('Find the commit that broke a Docker deployment: build, run and probe images of candidate commits, and bisect.')
-    .version(process.env.npm_package_version ?? '0.1.0', '--version')
+    .version(packageVersion(), '--version')
+    .addHelpText('after', '\nWithout a command, `deploybisect <good> <bad>` runs the search: see `deploybisect run --help` for its options.')
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexedGraph } from '../../src/bisect/index.js';
 import { walkRange } from '../../src/bisect/rev-list-order.js';
 import { GitError, UsageError } from '../../src/errors.js';
-import { loadCommitGraph, loadCommitInfo } from '../../src/git/history.js';
+import { loadCommitGraph } from '../../src/git/history.js';
 import { ancestorsOf, createDagRepo, git, mergeDag, randomDag, type DagNode, type DagRepo } from '../helpers/dag-repo.js';
 
 const nodes = mergeDag(8, [
@@ -80,7 +80,6 @@ describe('loadCommitGraph', () => {
     const before = await snapshot();
     await loadCommitGraph(repo.dir, sha('m7'), [sha('m0')]);
     await loadCommitGraph(repo.dir, sha('m7'), [sha('m0')], { firstParent: true });
-    await loadCommitInfo(repo.dir, [sha('m7')]);
     expect(await snapshot()).toBe(before);
   });
 });
@@ -107,18 +106,5 @@ describe("the core's walk reproduces rev-list's order", () => {
         await r.cleanup();
       }
     }
-  });
-});
-
-describe('loadCommitInfo', () => {
-  it('returns subject, author and date in the order asked', async () => {
-    const info = await loadCommitInfo(repo.dir, [sha('m2'), sha('b0_0')]);
-    expect(info.map((i) => [repo.name.get(i.sha), i.subject, i.authorName, i.authorEmail])).toEqual([
-      ['m2', 'node m2', 'Dag Tester', 'dag@example.test'],
-      ['b0_0', 'node b0_0', 'Dag Tester', 'dag@example.test'],
-    ]);
-    expect(Date.parse(info[0]?.authorDate ?? '')).toBe((1_700_000_000 + 60 * nodes.findIndex((n) => n.name === 'm2')) * 1000);
-    expect(await loadCommitInfo(repo.dir, [])).toEqual([]);
-    await expect(loadCommitInfo(repo.dir, ['-p'])).rejects.toBeInstanceOf(UsageError);
   });
 });
