@@ -1,0 +1,12 @@
+/**
+ * The programmatic API: the same engine the CLI uses. Errors are thrown as DeployBisectError
+ * subclasses carrying the exit code the CLI would use.
+ */
+export { runBisect, type BisectOptions } from './session/run-bisect.js';
+export { testCommit, cleanAll, type TestCommitOptions, type TestCommitResult } from './session/test-commit.js';
+export type { BisectResult, RunStatus, Step, CommitSummary } from './session/result.js';
+export type { Outcome, Phase, Regression } from './session/outcome.js';
+export type { SessionEvents } from './session/events.js';
+export type { ProbeResult } from './probes/probe.js';
+export { BisectSearch, type CommitGraph, type CommitNode, type Verdict, type SearchStatus } from './bisect/index.js';
+export { DeployBisectError, UsageError, InfrastructureError, GitError, ExitCode } from './errors.js';
