@@ -6,6 +6,12 @@ import { createProgram, type CliContext } from './program.js';
 
 /** The CLI edge: parse, run, and turn every error into one line and a documented exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `deploybisect … | head`: a closed pipe is the reader's choice, not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   const controller = new AbortController();
   let signalled: keyof typeof SIGNAL_EXIT | undefined;
   const onSignal = (name: keyof typeof SIGNAL_EXIT) => () => {

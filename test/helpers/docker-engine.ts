@@ -3,11 +3,10 @@
  * DOCKER_HOST before vitest runs; tests that need Docker call requireEngine(), which fails
  * (never skips) when no engine answers, so CI cannot turn green without having run them.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, copyFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import Docker from 'dockerode';
+import tar from 'tar-stream';
+import { buildImage } from '../../src/docker/build-image.js';
 
 export const DEFAULT_TEST_DOCKER_HOST = 'unix:///var/tmp/deploybisect-engine/docker.sock';
 /** A tiny base image: FROM scratch + static busybox with its applets linked into /bin. */
@@ -52,20 +51,20 @@ export async function ensureBaseImage(docker: Docker): Promise<string> {
     /* build it below */
   }
   if (!existsSync('/bin/busybox')) throw new Error('/bin/busybox is missing: apt-get install busybox-static');
-  const dir = mkdtempSync(join(tmpdir(), 'deploybisect-base-'));
-  try {
-    copyFileSync('/bin/busybox', join(dir, 'busybox'));
-    writeFileSync(
-      join(dir, 'Dockerfile'),
-      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n' +
-        'RUN mkdir -p /tmp /root /etc && echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd\n',
-    );
-    execFileSync('docker', ['build', '-q', '-t', BASE_IMAGE, dir], {
-      env: { ...process.env, DOCKER_HOST: testDockerHost(), DOCKER_BUILDKIT: '0' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const pack = tar.pack();
+  pack.entry({ name: 'busybox', mode: 0o755 }, readFileSync('/bin/busybox'));
+  pack.entry(
+    { name: 'Dockerfile', mode: 0o644 },
+    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n' +
+      'RUN mkdir -p /tmp /root /etc && echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd\n',
+  );
+  pack.finalize();
+  // The base is labelled deploybisect.test (not deploybisect.session): `deploybisect clean` keeps it.
+  await buildImage(docker, {
+    context: pack as unknown as NodeJS.ReadableStream,
+    dockerfile: 'Dockerfile',
+    tag: BASE_IMAGE,
+    labels: { 'deploybisect.test': 'base' },
+  });
   return BASE_IMAGE;
 }
