@@ -110,3 +110,31 @@ describe('results and exit codes', () => {
     await expect(docker.getImage(imageId).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 });
+
+describe('merges', () => {
+  it('names the side-branch commit, or with --first-parent the merge that brought it in', async () => {
+    await requireEngine();
+    const { repo, shas } = createRepo([
+      { subject: 'base', changes: { Dockerfile: HEALTHY } },
+      { subject: 'main work', changes: { 'main.txt': 'm\n' } },
+    ]);
+    repos.push(repo);
+    repo.git('checkout', '-q', '-b', 'feature', shas[0]!);
+    const sideOk = repo.commit('feature: part one', { 'feature.txt': '1\n' });
+    const sideBad = repo.commit('feature: part two breaks startup', { Dockerfile: CRASHES });
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--no-ff', '-m', 'Merge feature', 'feature');
+    const merge = repo.git('rev-parse', 'HEAD');
+    const tip = repo.commit('after the merge', { 'after.txt': 'a\n' });
+
+    const plain = await runCli([shas[0]!, tip, ...FAST], { cwd: repo.dir });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(JSON.parse(plain.stdout).culprit.sha).toBe(sideBad);
+
+    const firstParent = await runCli([shas[0]!, tip, ...FAST, '--first-parent'], { cwd: repo.dir });
+    expect(firstParent.code, firstParent.stderr).toBe(0);
+    const result = JSON.parse(firstParent.stdout);
+    expect(result.culprit.sha).toBe(merge);
+    expect(result.steps.map((s: { sha: string }) => s.sha)).not.toContain(sideOk);
+  });
+});
