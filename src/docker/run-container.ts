@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { PassThrough, Readable } from 'node:stream';
 import type Docker from 'dockerode';
 
@@ -100,4 +101,24 @@ export async function containerLogs(container: Docker.Container, tail = 200): Pr
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return lines.slice(-tail);
+}
+
+/**
+ * Follows the container's output live (stdout and stderr demultiplexed), one call per line,
+ * until the container stops or the returned function is called.
+ */
+export async function followLogs(container: Docker.Container, onLine: (line: string) => void): Promise<() => void> {
+  const stream = (await container.logs({ stdout: true, stderr: true, follow: true })) as NodeJS.ReadableStream & {
+    destroy?: () => void;
+  };
+  const lines = new PassThrough();
+  container.modem.demuxStream(stream, lines, lines);
+  stream.on('end', () => lines.end());
+  stream.on('error', () => lines.end());
+  const reader = createInterface({ input: lines, crlfDelay: Infinity });
+  reader.on('line', onLine);
+  return () => {
+    reader.close();
+    stream.destroy?.();
+  };
 }

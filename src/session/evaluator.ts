@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/build-image.js';
 import { resourceLabels } from '../docker/labels.js';
 import type { ResourceTracker } from '../docker/resource-tracker.js';
-import { containerLogs, startContainer, type NetworkMode, type RunningContainer } from '../docker/run-container.js';
+import { containerLogs, followLogs, startContainer, type NetworkMode, type RunningContainer } from '../docker/run-container.js';
 import { createBuildContext, MissingContextError, MissingDockerfileError } from '../git/build-context.js';
 import { systemClock, type Clock } from '../probes/clock.js';
 import { HealthcheckProbe } from '../probes/healthcheck-probe.js';
@@ -33,7 +33,7 @@ export interface EvaluatorOptions {
 
 export interface EvaluatorEvents {
   buildOutput?(sha: string, line: string): void;
-  containerOutput?(sha: string, lines: string[]): void;
+  containerLine?(sha: string, line: string): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe'): void;
 }
 
@@ -192,9 +192,10 @@ export class Evaluator {
     try {
       this.events.phase?.(sha, 'probe');
       this.probeRuns++;
-      const results = await this.checkAll(probes, running, signal);
+      const onLine = this.events.containerLine?.bind(this.events);
+      const unfollow = onLine ? await followLogs(running.container, (line) => onLine(sha, line)).catch(() => undefined) : undefined;
+      const results = await this.checkAll(probes, running, signal).finally(() => unfollow?.());
       const logTail = await containerLogs(running.container, this.options.logLines).catch(() => []);
-      this.events.containerOutput?.(sha, logTail);
       const failed = results.find((r) => !r.ok);
       return {
         ok: !failed,

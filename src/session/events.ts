@@ -8,7 +8,8 @@ export interface SessionEvents {
   evaluate?(e: { sha: string; subject: string; role: Step['role']; remaining: number; stepsLeft: number }): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe'): void;
   buildOutput?(sha: string, line: string): void;
-  containerOutput?(sha: string, lines: string[]): void;
+  /** Each line the container prints, live (only requested by verbose renderers: it costs a log stream). */
+  containerLine?(sha: string, line: string): void;
   verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] }): void;
   cleanup?(removed: { containers: number; images: number }): void;
 }

@@ -57,9 +57,13 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
     buildOutput(_sha, text) {
       if (options.verbose) line(paint('dim', `  build | ${text}`));
     },
-    containerOutput(_sha, lines) {
-      if (options.verbose) for (const l of lines) line(paint('dim', `  container | ${l}`));
-    },
+    ...(options.verbose
+      ? {
+          containerLine(_sha: string, text: string) {
+            line(paint('dim', `  container | ${text}`));
+          },
+        }
+      : {}),
     verdict(e) {
       const mark = e.verdict === 'good' ? paint('green', 'good') : e.verdict === 'bad' ? paint('red', 'bad') : paint('yellow', 'skip');
       const text = `${short(e.sha)} ${mark}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${e.outcome.built ? '' : ', same build context as an earlier commit'})`;
