@@ -23,6 +23,8 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
   let spinner: Ora | undefined;
   let current = '';
   let stepNo = 0;
+  const subjects = new Map<string, string>();
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
   const line = (text: string): void => {
     if (spinner?.isSpinning) {
@@ -46,8 +48,10 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
     },
     evaluate(e) {
       stepNo++;
+      subjects.set(e.sha, e.subject);
       const what = e.role === 'verify' ? 'checking' : 'testing';
-      const left = e.role === 'search' ? `, ${e.remaining} candidates left, ~${e.stepsLeft} steps left` : `, ~${e.stepsLeft} steps left`;
+      const steps = `~${plural(e.stepsLeft, 'step')} left`;
+      const left = e.role === 'search' ? `, ${plural(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
       current = `[${stepNo}${left}] ${what} ${short(e.sha)} ${e.subject}`;
       status(current);
     },
@@ -66,7 +70,7 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       : {}),
     verdict(e) {
       const mark = e.verdict === 'good' ? paint('green', 'good') : e.verdict === 'bad' ? paint('red', 'bad') : paint('yellow', 'skip');
-      const text = `${short(e.sha)} ${mark}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${e.outcome.built ? '' : ', same build context as an earlier commit'})`;
+      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${mark}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${e.outcome.built ? '' : ', same build context as an earlier commit'})`;
       if (interactive && spinner) {
         spinner.stopAndPersist({ symbol: e.verdict === 'good' ? paint('green', '✔') : e.verdict === 'bad' ? paint('red', '✖') : paint('yellow', '↷'), text });
       } else {
