@@ -1,4 +1,4 @@
-import type { Probe, ProbeResult, ProbeTarget } from './probe.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
 
 interface HealthLogEntry {
@@ -13,7 +13,7 @@ export class HealthcheckProbe implements Probe {
 
   async check(target: ProbeTarget, deadline: number): Promise<ProbeResult> {
     const { clock } = target;
-    const start = clock.now();
+    const finish = startResult(this, clock);
     let lastOutput = '';
     const outcome = await poll<{ status: string }>(
       async () => {
@@ -28,14 +28,7 @@ export class HealthcheckProbe implements Probe {
       { clock, deadline, intervalMs: 250, stop: target.stop },
     );
     const evidence = lastOutput ? { lastOutput: lastOutput.slice(-500) } : undefined;
-    const result = (ok: boolean, reason: string): ProbeResult => ({
-      kind: this.kind,
-      spec: this.spec,
-      ok,
-      elapsedMs: clock.now() - start,
-      reason,
-      ...(evidence ? { evidence } : {}),
-    });
+    const result = (ok: boolean, reason: string): ProbeResult => finish(ok, reason, evidence);
     switch (outcome.kind) {
       case 'stopped':
         return result(false, outcome.reason);

@@ -1,4 +1,4 @@
-import type { Probe, ProbeResult, ProbeTarget } from './probe.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
 import type { StatusMatcher } from './status-matcher.js';
 
@@ -43,7 +43,7 @@ export class HttpProbe implements Probe {
 
   async check(target: ProbeTarget, deadline: number): Promise<ProbeResult> {
     const { clock } = target;
-    const start = clock.now();
+    const finish = startResult(this, clock);
     const url = this.targetUrl(target);
     const path = `${this.url.pathname}${this.url.search}`;
     let evidence: Record<string, unknown> = { url: url.toString() };
@@ -69,14 +69,7 @@ export class HttpProbe implements Probe {
       },
       { clock, deadline, intervalMs: this.options.intervalMs ?? 500, stop: target.stop },
     );
-    const result = (ok: boolean, reason: string): ProbeResult => ({
-      kind: this.kind,
-      spec: this.spec,
-      ok,
-      elapsedMs: clock.now() - start,
-      reason,
-      evidence,
-    });
+    const result = (ok: boolean, reason: string): ProbeResult => finish(ok, reason, evidence);
     switch (outcome.kind) {
       case 'done':
         return result(true, `http ${String(evidence.status)} from ${path}`);

@@ -35,3 +35,19 @@ export interface Probe {
   /** Checks until `deadline` (absolute, clock scale). Never throws for a failing service: returns ok=false. */
   check(target: ProbeTarget, deadline: number): Promise<ProbeResult>;
 }
+
+/** Starts a probe's stopwatch; the returned function builds its result with the elapsed time. */
+export function startResult(
+  probe: Pick<Probe, 'kind' | 'spec'>,
+  clock: Clock,
+): (ok: boolean, reason: string, evidence?: Record<string, unknown>) => ProbeResult {
+  const start = clock.now();
+  return (ok, reason, evidence) => ({
+    kind: probe.kind,
+    spec: probe.spec,
+    ok,
+    elapsedMs: clock.now() - start,
+    reason,
+    ...(evidence ? { evidence } : {}),
+  });
+}

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js';
-import type { Probe, ProbeResult, ProbeTarget } from './probe.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
 
 /** `running:<duration>` — the container is still running once the duration has passed. */
@@ -12,16 +12,9 @@ export class RunningProbe implements Probe {
 
   async check(target: ProbeTarget, deadline: number): Promise<ProbeResult> {
     const { clock } = target;
-    const start = clock.now();
-    const until = start + this.durationMs;
-    const result = (reason: string, ok: boolean, evidence?: Record<string, unknown>): ProbeResult => ({
-      kind: this.kind,
-      spec: this.spec,
-      ok,
-      elapsedMs: clock.now() - start,
-      reason,
-      ...(evidence ? { evidence } : {}),
-    });
+    const until = clock.now() + this.durationMs;
+    const finish = startResult(this, clock);
+    const result = (reason: string, ok: boolean): ProbeResult => finish(ok, reason);
     if (until > deadline) {
       return result(`running:${formatDuration(this.durationMs)} is longer than the probe timeout`, false);
     }
