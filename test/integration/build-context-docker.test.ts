@@ -4,35 +4,18 @@
  * same commit. Both images list /ctx with modes, sizes, link targets and checksums.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildContext } from '../../src/git/build-context.js';
+import { TestRepo } from '../fixtures/git-repo.js';
 import { BASE_IMAGE, requireEngine, testDockerHost } from '../helpers/docker-engine.js';
+import { GitTestRepo } from '../helpers/git-test-repo.js';
 
 const LABEL = 'deploybisect.test';
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
 const DOCKER_ENV = { ...process.env, DOCKER_HOST: testDockerHost(), DOCKER_BUILDKIT: '0' };
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-}
-
-function write(repo: string, path: string, content: string | Buffer, mode?: number): void {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), content);
-  if (mode !== undefined) chmodSync(join(repo, path), mode);
-}
 
 function dockerCli(...args: string[]): string {
   return execFileSync('docker', args, { env: DOCKER_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -65,47 +48,49 @@ Dockerfile
 
 describe('build context on the real engine (oracle: docker CLI on a plain copy)', () => {
   let docker: Docker;
+  /** Scratch space for the plain copy the docker CLI builds from. */
   let root: string;
+  let fixture: GitTestRepo;
   let repo: string;
+  let broken: TestRepo | undefined;
   const tags: string[] = [];
 
   beforeAll(async () => {
     docker = await requireEngine();
     root = mkdtempSync(join(tmpdir(), 'deploybisect-ctx-oracle-'));
-    repo = join(root, 'repo');
-    mkdirSync(repo);
-    git(repo, 'init', '-q', '-b', 'main');
-    write(repo, 'Dockerfile', `FROM ${BASE_IMAGE}\nCOPY . /ctx\nCMD ["sh", "-c", ${JSON.stringify(LISTING)}]\n`);
-    write(repo, '.dockerignore', DOCKERIGNORE);
-    write(repo, 'app.js', 'console.log("hi")\n');
-    write(repo, 'run.sh', '#!/bin/sh\necho run\n', 0o755);
-    symlinkSync('app.js', join(repo, 'link'));
-    symlinkSync('sub/a', join(repo, 'dirlink'));
-    write(repo, 'bin.dat', Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7) % 256)));
-    write(repo, 'a.log', 'x\n');
-    write(repo, 'keep.log', 'kept\n');
-    write(repo, 'sub/a/x.tmp', 'x\n');
-    write(repo, 'important.tmp', 'kept\n');
-    write(repo, 'secrets/key', 'k\n');
-    write(repo, 'build/out', 'o\n');
-    write(repo, 'cache/c', 'c\n');
-    write(repo, 'dist/d', 'd\n');
-    write(repo, 'sub/dist/d', 'not anchored: kept\n');
-    write(repo, 'docs/guide.md', 'g\n');
-    write(repo, 'docs/README.md', 'r\n');
-    write(repo, 'emptied/gone.txt', 'g\n');
-    write(repo, 'node_modules/m/index.js', 'm\n');
-    write(repo, 'sub/b/node_modules/n.js', 'n\n');
-    write(repo, 'sub/a/gen-1', '1\n');
-    write(repo, 'sub/a/deeper/gen-2', '2\n');
-    write(repo, 'sub/a/gen-keep', 'keep\n');
-    write(repo, 'sub/a/regular', 'r\n');
-    write(repo, 'vendor/drop/x', 'x\n');
-    write(repo, 'vendor/keep/y', 'y\n');
-    write(repo, 'with space.txt', 's\n');
-    write(repo, 'ünïcode.txt', 'u\n');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'fixture');
+    fixture = new GitTestRepo('deploybisect-ctx-oracle-repo-');
+    repo = fixture.dir;
+    fixture.symlink('link', 'app.js');
+    fixture.symlink('dirlink', 'sub/a');
+    fixture.writeBytes('bin.dat', Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7) % 256)));
+    fixture.commit('fixture', {
+      Dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /ctx\nCMD ["sh", "-c", ${JSON.stringify(LISTING)}]\n`,
+      '.dockerignore': DOCKERIGNORE,
+      'app.js': 'console.log("hi")\n',
+      'run.sh': { content: '#!/bin/sh\necho run\n', executable: true },
+      'a.log': 'x\n',
+      'keep.log': 'kept\n',
+      'sub/a/x.tmp': 'x\n',
+      'important.tmp': 'kept\n',
+      'secrets/key': 'k\n',
+      'build/out': 'o\n',
+      'cache/c': 'c\n',
+      'dist/d': 'd\n',
+      'sub/dist/d': 'not anchored: kept\n',
+      'docs/guide.md': 'g\n',
+      'docs/README.md': 'r\n',
+      'emptied/gone.txt': 'g\n',
+      'node_modules/m/index.js': 'm\n',
+      'sub/b/node_modules/n.js': 'n\n',
+      'sub/a/gen-1': '1\n',
+      'sub/a/deeper/gen-2': '2\n',
+      'sub/a/gen-keep': 'keep\n',
+      'sub/a/regular': 'r\n',
+      'vendor/drop/x': 'x\n',
+      'vendor/keep/y': 'y\n',
+      'with space.txt': 's\n',
+      'ünïcode.txt': 'u\n',
+    });
   });
 
   afterAll(async () => {
@@ -116,6 +101,8 @@ describe('build context on the real engine (oracle: docker CLI on a plain copy)'
         /* already gone */
       }
     }
+    fixture?.remove();
+    broken?.remove();
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
@@ -144,7 +131,7 @@ describe('build context on the real engine (oracle: docker CLI on a plain copy)'
     // umask 022 (for git archive's headers and for tar): a checkout's usual 0644/0755 modes
     execFileSync('sh', ['-c', `umask 022 && git -c tar.umask=022 archive HEAD | tar -x -C '${copy}'`], {
       cwd: repo,
-      env: GIT_ENV,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
     });
     dockerCli('build', '-q', '--label', `${LABEL}=1`, '-t', tag, copy);
     tags.push(tag);
@@ -182,13 +169,9 @@ describe('build context on the real engine (oracle: docker CLI on a plain copy)'
   });
 
   it('reports a failing build as an errorDetail event', async () => {
-    const r = join(root, 'broken');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'Dockerfile', `FROM ${BASE_IMAGE}\nRUN exit 3\n`);
-    git(r, 'add', '-A');
-    git(r, 'commit', '-q', '-m', 'broken');
-    const ctx = await createBuildContext({ repoDir: r, commit: 'HEAD' });
+    broken = new TestRepo('deploybisect-ctx-broken-');
+    broken.commit('broken', { Dockerfile: `FROM ${BASE_IMAGE}\nRUN exit 3\n` });
+    const ctx = await createBuildContext({ repoDir: broken.dir, commit: 'HEAD' });
     const tag = `deploybisect-test/ctx-broken:${process.pid}`;
     tags.push(tag);
     const stream = await docker.buildImage(ctx.tar, { t: tag, dockerfile: ctx.dockerfilePath, labels: { [LABEL]: '1' }, rm: true, forcerm: true });

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,32 +15,7 @@ import {
   planBuildContext,
   type BuildContextSpec,
 } from '../../src/git/build-context.js';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-}
-
-function write(repo: string, path: string, content: string | Buffer, mode?: number): void {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), content);
-  if (mode !== undefined) chmodSync(join(repo, path), mode);
-}
-
-function commitAll(repo: string, message: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '--allow-empty', '-m', message);
-  return git(repo, 'rev-parse', 'HEAD');
-}
+import { GitTestRepo } from '../helpers/git-test-repo.js';
 
 interface TarItem {
   type: string;
@@ -109,52 +83,60 @@ const DOCKERIGNORE = [
 ].join('\r\n');
 
 describe('createBuildContext', () => {
-  let root: string;
+  /** Every repository made here, removed in afterAll. */
+  const repos: GitTestRepo[] = [];
+  const newRepo = (): GitTestRepo => {
+    const made = new GitTestRepo('deploybisect-ctx-');
+    repos.push(made);
+    return made;
+  };
+  let fixture: GitTestRepo;
   let repo: string;
   let first: string;
   let submoduleSha: string;
 
   beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'deploybisect-ctx-'));
-    repo = join(root, 'repo');
-    mkdirSync(repo);
-    git(repo, 'init', '-q', '-b', 'main');
-    write(repo, 'Dockerfile', 'FROM scratch\nCOPY . /ctx\n');
-    write(repo, '.dockerignore', DOCKERIGNORE);
-    write(repo, 'app.js', 'console.log(1)\n');
-    write(repo, 'run.sh', '#!/bin/sh\necho hi\n', 0o755);
-    symlinkSync('app.js', join(repo, 'link'));
-    symlinkSync('../outside/target', join(repo, 'dangling'));
-    write(repo, 'bin.dat', Buffer.concat([ALL_BYTES, Buffer.from('\r\n\0\n'), ALL_BYTES]));
-    write(repo, 'big.bin', BIG);
-    write(repo, 'a.log', 'log\n');
-    write(repo, 'keep.log', 'keep\n');
-    write(repo, 'node_modules/x/index.js', 'nm\n');
-    write(repo, 'sub/deep/secret.txt', 'secret\n');
-    write(repo, 'sub/deep/ok.txt', 'ok\n');
-    write(repo, 'sub/deep/a.log', 'not at root: kept\n');
-    write(repo, 'build/out.o', 'obj\n');
-    write(repo, 'tmp/t', 't\n');
-    write(repo, 'docs/a.md', 'a\n');
-    write(repo, 'docs/keep.md', 'keep\n');
-    write(repo, 'emptied/x.log', 'every file of this dir is ignored\n');
-    write(repo, 'Case.log', 'ignored: *.log\n');
-    write(repo, 'x.lower', 'kept: patterns are case-sensitive\n');
-    write(repo, 'ünï cödé.txt', 'utf-8 name\n');
+    fixture = newRepo();
+    repo = fixture.dir;
+    fixture.symlink('link', 'app.js');
+    fixture.symlink('dangling', '../outside/target');
+    fixture.writeBytes('bin.dat', Buffer.concat([ALL_BYTES, Buffer.from('\r\n\0\n'), ALL_BYTES]));
+    fixture.writeBytes('big.bin', BIG);
     const longName = `${'d'.repeat(60)}/${'e'.repeat(60)}/${'f'.repeat(120)}.txt`;
-    write(repo, longName, 'long path\n');
-    first = commitAll(repo, 'first');
+    first = fixture.commit('first', {
+      Dockerfile: 'FROM scratch\nCOPY . /ctx\n',
+      '.dockerignore': DOCKERIGNORE,
+      'app.js': 'console.log(1)\n',
+      'run.sh': { content: '#!/bin/sh\necho hi\n', executable: true },
+      'a.log': 'log\n',
+      'keep.log': 'keep\n',
+      'node_modules/x/index.js': 'nm\n',
+      'sub/deep/secret.txt': 'secret\n',
+      'sub/deep/ok.txt': 'ok\n',
+      'sub/deep/a.log': 'not at root: kept\n',
+      'build/out.o': 'obj\n',
+      'tmp/t': 't\n',
+      'docs/a.md': 'a\n',
+      'docs/keep.md': 'keep\n',
+      'emptied/x.log': 'every file of this dir is ignored\n',
+      'Case.log': 'ignored: *.log\n',
+      'x.lower': 'kept: patterns are case-sensitive\n',
+      'ünï cödé.txt': 'utf-8 name\n',
+      [longName]: 'long path\n',
+    });
     // a gitlink (submodule entry) without a .gitmodules checkout
     submoduleSha = first;
-    git(repo, 'update-index', '--add', '--cacheinfo', `160000,${submoduleSha},vendor/sub`);
-    git(repo, 'commit', '-q', '-m', 'add a gitlink');
+    fixture.git('update-index', '--add', '--cacheinfo', `160000,${submoduleSha},vendor/sub`);
+    fixture.git('commit', '-q', '-m', 'add a gitlink');
   });
 
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => {
+    for (const made of repos) made.remove();
+  });
 
   const spec = (over: Partial<BuildContextSpec> = {}): BuildContextSpec => ({
     repoDir: repo,
-    commit: git(repo, 'rev-parse', 'HEAD'),
+    commit: fixture.git('rev-parse', 'HEAD'),
     contextDir: '.',
     dockerfile: 'Dockerfile',
     ...over,
@@ -227,14 +209,14 @@ describe('createBuildContext', () => {
   });
 
   it('sends the Dockerfile and .dockerignore even when they are ignored (and the Dockerfile-specific ignore file)', async () => {
-    const r = join(root, 'always');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'docker/app.Dockerfile', 'FROM scratch\n');
-    write(r, 'docker/app.Dockerfile.dockerignore', '*\n**\n');
-    write(r, '.dockerignore', 'nothing-matches\n');
-    write(r, 'src/a.js', 'a\n');
-    const c = commitAll(r, 'c');
+    const t = newRepo();
+    const r = t.dir;
+    const c = t.commit('c', {
+      'docker/app.Dockerfile': 'FROM scratch\n',
+      'docker/app.Dockerfile.dockerignore': '*\n**\n',
+      '.dockerignore': 'nothing-matches\n',
+      'src/a.js': 'a\n',
+    });
     const ctx = await planBuildContext({ repoDir: r, commit: c, contextDir: '.', dockerfile: 'docker/app.Dockerfile' });
     expect(ctx.ignoreFile).toBe('docker/app.Dockerfile.dockerignore');
     expect(ctx.files).toEqual(['.dockerignore', 'docker/app.Dockerfile', 'docker/app.Dockerfile.dockerignore']);
@@ -242,16 +224,16 @@ describe('createBuildContext', () => {
   });
 
   it('gives <Dockerfile>.dockerignore precedence over .dockerignore', async () => {
-    const r = join(root, 'precedence');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'Dockerfile', 'FROM scratch\n');
-    write(r, 'Dockerfile.dockerignore', 'b.txt\n');
-    write(r, 'prod.Dockerfile', 'FROM scratch\n');
-    write(r, '.dockerignore', 'a.txt\n');
-    write(r, 'a.txt', 'a\n');
-    write(r, 'b.txt', 'b\n');
-    const c = commitAll(r, 'c');
+    const t = newRepo();
+    const r = t.dir;
+    const c = t.commit('c', {
+      Dockerfile: 'FROM scratch\n',
+      'Dockerfile.dockerignore': 'b.txt\n',
+      'prod.Dockerfile': 'FROM scratch\n',
+      '.dockerignore': 'a.txt\n',
+      'a.txt': 'a\n',
+      'b.txt': 'b\n',
+    });
     const specific = await planBuildContext({ repoDir: r, commit: c, contextDir: '.', dockerfile: 'Dockerfile' });
     expect(specific.files).toEqual(['.dockerignore', 'Dockerfile', 'Dockerfile.dockerignore', 'a.txt', 'prod.Dockerfile']);
     const generic = await planBuildContext({ repoDir: r, commit: c, contextDir: '.', dockerfile: 'prod.Dockerfile' });
@@ -261,20 +243,20 @@ describe('createBuildContext', () => {
   });
 
   it('re-includes files inside an excluded directory with ! exceptions, and keeps excluded parents out otherwise', async () => {
-    const r = join(root, 'negation');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'Dockerfile', 'FROM scratch\n');
-    write(r, '.dockerignore', 'vendor\n!vendor/keep/**\n**/*.tmp\n!important.tmp\nassets/**/*.map\n');
-    write(r, 'vendor/drop/a.js', '1\n');
-    write(r, 'vendor/keep/b.js', '2\n');
-    write(r, 'vendor/keep/deeper/c.js', '3\n');
-    write(r, 'x/y/z.tmp', 'tmp\n');
-    write(r, 'important.tmp', 'kept\n');
-    write(r, 'assets/js/app.js', 'app\n');
-    write(r, 'assets/js/app.js.map', 'map\n');
-    write(r, 'assets/app.js.map', 'top-level map: ** matches zero dirs\n');
-    const c = commitAll(r, 'c');
+    const t = newRepo();
+    const r = t.dir;
+    const c = t.commit('c', {
+      Dockerfile: 'FROM scratch\n',
+      '.dockerignore': 'vendor\n!vendor/keep/**\n**/*.tmp\n!important.tmp\nassets/**/*.map\n',
+      'vendor/drop/a.js': '1\n',
+      'vendor/keep/b.js': '2\n',
+      'vendor/keep/deeper/c.js': '3\n',
+      'x/y/z.tmp': 'tmp\n',
+      'important.tmp': 'kept\n',
+      'assets/js/app.js': 'app\n',
+      'assets/js/app.js.map': 'map\n',
+      'assets/app.js.map': 'top-level map: ** matches zero dirs\n',
+    });
     const ctx = await planBuildContext({ repoDir: r, commit: c, contextDir: '.', dockerfile: 'Dockerfile' });
     expect(ctx.files).toEqual([
       '.dockerignore',
@@ -289,25 +271,21 @@ describe('createBuildContext', () => {
   });
 
   it('uses a subdirectory as the context; files outside or ignored do not change the fingerprint, included ones do', async () => {
-    const r = join(root, 'subdir');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'services/api/Dockerfile', 'FROM scratch\nCOPY . /app\n');
-    write(r, 'services/api/.dockerignore', '*.md\n');
-    write(r, 'services/api/main.go', 'package main\n');
-    write(r, 'services/api/README.md', 'readme\n');
-    write(r, 'services/api-other/x', 'sibling with a common prefix\n');
-    write(r, 'README.md', 'root\n');
-    const c1 = commitAll(r, 'c1');
-    write(r, 'README.md', 'root changed\n');
-    write(r, 'services/api-other/x', 'changed\n');
-    const c2 = commitAll(r, 'outside change');
-    write(r, 'services/api/README.md', 'ignored change\n');
-    const c3 = commitAll(r, 'ignored change');
-    write(r, 'services/api/main.go', 'package main // changed\n');
-    const c4 = commitAll(r, 'included change');
+    const t = newRepo();
+    const r = t.dir;
+    const c1 = t.commit('c1', {
+      'services/api/Dockerfile': 'FROM scratch\nCOPY . /app\n',
+      'services/api/.dockerignore': '*.md\n',
+      'services/api/main.go': 'package main\n',
+      'services/api/README.md': 'readme\n',
+      'services/api-other/x': 'sibling with a common prefix\n',
+      'README.md': 'root\n',
+    });
+    const c2 = t.commit('outside change', { 'README.md': 'root changed\n', 'services/api-other/x': 'changed\n' });
+    const c3 = t.commit('ignored change', { 'services/api/README.md': 'ignored change\n' });
+    const c4 = t.commit('included change', { 'services/api/main.go': 'package main // changed\n' });
     chmodSync(join(r, 'services/api/main.go'), 0o755);
-    const c5 = commitAll(r, 'mode change');
+    const c5 = t.commit('mode change', {});
 
     const at = (commit: string, contextDir = 'services/api') =>
       createBuildContext({ repoDir: r, commit, contextDir, dockerfile: 'Dockerfile' });
@@ -326,12 +304,12 @@ describe('createBuildContext', () => {
   });
 
   it('puts an external Dockerfile in the tar under a name that cannot clash', async () => {
-    const r = join(root, 'external');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'app.txt', 'app\n');
-    write(r, '.deploybisect.Dockerfile', 'a file of the project with our name\n');
-    const c = commitAll(r, 'c');
+    const t = newRepo();
+    const r = t.dir;
+    const c = t.commit('c', {
+      'app.txt': 'app\n',
+      '.deploybisect.Dockerfile': 'a file of the project with our name\n',
+    });
     const outside = mkdtempSync(join(tmpdir(), 'deploybisect-extdf-'));
     try {
       const dockerfile = join(outside, 'Dockerfile.ci');
@@ -358,13 +336,10 @@ describe('createBuildContext', () => {
   });
 
   it('takes a Dockerfile outside the context (but in the repo) from the commit; an absolute path inside the repo too', async () => {
-    const r = join(root, 'outside-context');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'Dockerfile', 'FROM scratch\nCOPY . /\n');
-    write(r, 'app/main.js', 'main\n');
-    const c = commitAll(r, 'c');
-    write(r, 'Dockerfile', 'working tree edit: must not be used\n');
+    const t = newRepo();
+    const r = t.dir;
+    const c = t.commit('c', { Dockerfile: 'FROM scratch\nCOPY . /\n', 'app/main.js': 'main\n' });
+    t.write({ Dockerfile: 'working tree edit: must not be used\n' });
     const ctx = await createBuildContext({ repoDir: r, commit: c, contextDir: 'app', dockerfile: '../Dockerfile' });
     expect(ctx.dockerfilePath).toBe('.deploybisect.Dockerfile');
     expect(ctx.dockerfileText).toBe('FROM scratch\nCOPY . /\n');
@@ -376,12 +351,10 @@ describe('createBuildContext', () => {
   });
 
   it('follows a symlinked Dockerfile inside the tree', async () => {
-    const r = join(root, 'symlinked');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'docker/Dockerfile.real', 'FROM scratch\n# real\n');
-    symlinkSync('docker/Dockerfile.real', join(r, 'Dockerfile'));
-    const c = commitAll(r, 'c');
+    const t = newRepo();
+    const r = t.dir;
+    t.symlink('Dockerfile', 'docker/Dockerfile.real');
+    const c = t.commit('c', { 'docker/Dockerfile.real': 'FROM scratch\n# real\n' });
     const ctx = await createBuildContext({ repoDir: r, commit: c });
     expect(ctx.dockerfileText).toBe('FROM scratch\n# real\n');
     const items = await readTar(ctx.tar);
@@ -389,12 +362,9 @@ describe('createBuildContext', () => {
   });
 
   it('throws MissingDockerfileError / MissingContextError (exit code 1) for commits that lack them', async () => {
-    const r = join(root, 'missing');
-    mkdirSync(r);
-    git(r, 'init', '-q');
-    write(r, 'app/Dockerfile', 'FROM scratch\n');
-    write(r, 'file', 'f\n');
-    const c = commitAll(r, 'c');
+    const t = newRepo();
+    const r = t.dir;
+    const c = t.commit('c', { 'app/Dockerfile': 'FROM scratch\n', file: 'f\n' });
     const noDockerfile = planBuildContext({ repoDir: r, commit: c, contextDir: '.', dockerfile: 'Dockerfile' });
     await expect(noDockerfile).rejects.toBeInstanceOf(MissingDockerfileError);
     await expect(noDockerfile).rejects.toMatchObject({ exitCode: 1, path: 'Dockerfile' });
@@ -431,30 +401,25 @@ describe('createBuildContext', () => {
   });
 
   it('never touches the working tree, index, HEAD, refs or stash', async () => {
-    const r = join(root, 'untouched');
-    mkdirSync(r);
-    git(r, 'init', '-q', '-b', 'main');
-    write(r, 'Dockerfile', 'FROM scratch\n');
-    write(r, 'a.txt', 'a\n');
-    const c1 = commitAll(r, 'c1');
-    write(r, 'a.txt', 'stash me\n');
-    git(r, 'stash', '-q');
-    git(r, 'branch', 'feature');
-    git(r, 'tag', 'v1');
-    write(r, 'a.txt', 'a2\n');
-    const c2 = commitAll(r, 'c2');
-    write(r, 'staged.txt', 'staged\n');
-    git(r, 'add', 'staged.txt');
-    write(r, 'a.txt', 'dirty working tree\n');
-    write(r, 'untracked.txt', 'untracked\n');
+    const t = newRepo();
+    const r = t.dir;
+    const c1 = t.commit('c1', { Dockerfile: 'FROM scratch\n', 'a.txt': 'a\n' });
+    t.write({ 'a.txt': 'stash me\n' });
+    t.git('stash', '-q');
+    t.git('branch', 'feature');
+    t.git('tag', 'v1');
+    const c2 = t.commit('c2', { 'a.txt': 'a2\n' });
+    t.write({ 'staged.txt': 'staged\n' });
+    t.git('add', 'staged.txt');
+    t.write({ 'a.txt': 'dirty working tree\n', 'untracked.txt': 'untracked\n' });
     const snapshot = () => ({
-      status: git(r, 'status', '--porcelain=v1', '--untracked-files=all'),
-      head: git(r, 'rev-parse', 'HEAD'),
-      symbolic: git(r, 'symbolic-ref', 'HEAD'),
-      refs: git(r, 'for-each-ref'),
-      stash: git(r, 'stash', 'list'),
+      status: t.git('status', '--porcelain=v1', '--untracked-files=all'),
+      head: t.git('rev-parse', 'HEAD'),
+      symbolic: t.git('symbolic-ref', 'HEAD'),
+      refs: t.git('for-each-ref'),
+      stash: t.git('stash', 'list'),
       index: createHash('sha256').update(readFileSync(join(r, '.git', 'index'))).digest('hex'),
-      staged: git(r, 'diff', '--cached', '--name-status'),
+      staged: t.git('diff', '--cached', '--name-status'),
       files: ['a.txt', 'staged.txt', 'untracked.txt'].map((f) => readFileSync(join(r, f), 'utf8')),
     });
     const before = snapshot();

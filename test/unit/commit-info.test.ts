@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { changedFiles, getCommitInfo, getCommitInfos } from '../../src/git/commit-info.js';
+import { GitTestRepo } from '../helpers/git-test-repo.js';
 
+/** The identity and date every commit is made with, as the assertions below expect them. */
 const GIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Ada Lovelace',
@@ -17,47 +16,37 @@ const GIT_ENV = {
   GIT_CONFIG_GLOBAL: '/dev/null',
 };
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-}
-
-function write(repo: string, path: string, content: string): void {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), content);
-}
-
-function commitAll(repo: string, message: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '--allow-empty', '-m', message);
-  return git(repo, 'rev-parse', 'HEAD');
-}
-
 describe('commit info', () => {
+  let fixture: GitTestRepo;
   let repo: string;
   const c: string[] = [];
 
   beforeAll(() => {
-    repo = mkdtempSync(join(tmpdir(), 'deploybisect-info-'));
-    git(repo, 'init', '-q', '-b', 'main');
+    fixture = new GitTestRepo('deploybisect-info-', GIT_ENV);
+    repo = fixture.dir;
     // user config that must not leak into the output
-    git(repo, 'config', 'log.showSignature', 'false');
-    git(repo, 'config', 'core.quotePath', 'true');
-    write(repo, 'app/server.js', 'v1\n');
-    write(repo, 'app/lib/util.js', 'util\n');
-    write(repo, 'docs/readme.md', 'docs\n');
-    c.push(commitAll(repo, 'Initial import'));
-    write(repo, 'app/server.js', 'v2\n');
-    write(repo, 'docs/readme.md', 'docs v2\n');
-    write(repo, 'app/ünïcode file.txt', 'x\n');
-    c.push(commitAll(repo, 'Ünïcode subject: "quotes" & tabs\there\n\nbody line 1\nbody line 2'));
-    git(repo, 'mv', 'app/lib/util.js', 'app/lib/helpers.js');
-    unlinkSync(join(repo, 'app/server.js'));
-    write(repo, 'app-other/x.js', 'not in app/\n');
-    c.push(commitAll(repo, 'Rename util, delete server'));
-    c.push(commitAll(repo, 'empty'));
+    fixture.git('config', 'log.showSignature', 'false');
+    fixture.git('config', 'core.quotePath', 'true');
+    c.push(
+      fixture.commit('Initial import', {
+        'app/server.js': 'v1\n',
+        'app/lib/util.js': 'util\n',
+        'docs/readme.md': 'docs\n',
+      }),
+    );
+    c.push(
+      fixture.commit('Ünïcode subject: "quotes" & tabs\there\n\nbody line 1\nbody line 2', {
+        'app/server.js': 'v2\n',
+        'docs/readme.md': 'docs v2\n',
+        'app/ünïcode file.txt': 'x\n',
+      }),
+    );
+    fixture.git('mv', 'app/lib/util.js', 'app/lib/helpers.js');
+    c.push(fixture.commit('Rename util, delete server', { 'app/server.js': null, 'app-other/x.js': 'not in app/\n' }));
+    c.push(fixture.commit('empty', {}));
   });
 
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  afterAll(() => fixture?.remove());
 
   it('reads sha, short sha, subject, author and ISO 8601 date', async () => {
     const info = await getCommitInfo(repo, c[1]!);

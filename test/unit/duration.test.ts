@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../src/duration.js';
-import { ExitCode, UsageError } from '../../src/errors.js';
-
-function usageError(fn: () => unknown): UsageError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  expect((caught as UsageError).exitCode).toBe(ExitCode.usage);
-  expect((caught as UsageError).exitCode).toBe(2);
-  return caught as UsageError;
-}
+import { expectUsageError } from '../helpers/expect-usage-error.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -56,13 +43,13 @@ describe('parseDuration', () => {
   it.each(['', '   ', 'abc', '10x', '-5s', '-5', '10 s', '1m 30s', '10S', 's', '1.s', '.5s', '1e3', '10s!', 'ms'])(
     'rejects %j with a usage error',
     (text) => {
-      const error = usageError(() => parseDuration(text));
+      const error = expectUsageError(() => parseDuration(text));
       expect(error.message).toBe(`invalid duration '${text}': use a number with a unit, e.g. 500ms, 10s, 2m, 1h`);
     },
   );
 
   it('names what was being parsed in the error', () => {
-    const error = usageError(() => parseDuration('soon', '--timeout'));
+    const error = expectUsageError(() => parseDuration('soon', '--timeout'));
     expect(error.message).toBe("invalid --timeout 'soon': use a number with a unit, e.g. 500ms, 10s, 2m, 1h");
   });
 });

@@ -1,32 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { resolveCommit, resolveRange } from '../../src/git/refs.js';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-}
-
-function commitFile(repo: string, path: string, content: string, message: string): string {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), content);
-  git(repo, 'add', path);
-  git(repo, 'commit', '-q', '-m', message);
-  return git(repo, 'rev-parse', 'HEAD');
-}
+import { TestRepo } from '../fixtures/git-repo.js';
 
 async function usageMessage(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -38,29 +16,33 @@ async function usageMessage(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('resolveRange / resolveCommit', () => {
+  /** Holds directories that are not repositories; the repository lives apart. */
   let root: string;
+  let fixture: TestRepo;
   let repo: string;
   const c: string[] = [];
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'deploybisect-refs-'));
-    repo = join(root, 'repo');
-    mkdirSync(repo);
-    git(repo, 'init', '-q', '-b', 'main');
-    c.push(commitFile(repo, 'a.txt', 'one\n', 'first'));
-    c.push(commitFile(repo, 'a.txt', 'two\n', 'second'));
-    c.push(commitFile(repo, 'a.txt', 'three\n', 'third'));
-    git(repo, 'tag', 'v1', c[0]!); // lightweight
-    git(repo, 'tag', '-a', '-m', 'annotated', 'v2', c[1]!);
-    const tree = git(repo, 'rev-parse', 'HEAD^{tree}');
-    git(repo, 'tag', 'tree-tag', tree);
-    git(repo, 'tag', '-a', '-m', 'tag of a tree', 'tree-atag', tree);
-    git(repo, 'checkout', '-q', '-b', 'side', c[0]!);
-    c.push(commitFile(repo, 'b.txt', 'side\n', 'side branch'));
-    git(repo, 'checkout', '-q', 'main');
+    fixture = new TestRepo('deploybisect-refs-repo-');
+    repo = fixture.dir;
+    c.push(fixture.commit('first', { 'a.txt': 'one\n' }));
+    c.push(fixture.commit('second', { 'a.txt': 'two\n' }));
+    c.push(fixture.commit('third', { 'a.txt': 'three\n' }));
+    fixture.git('tag', 'v1', c[0]!); // lightweight
+    fixture.git('tag', '-a', '-m', 'annotated', 'v2', c[1]!);
+    const tree = fixture.git('rev-parse', 'HEAD^{tree}');
+    fixture.git('tag', 'tree-tag', tree);
+    fixture.git('tag', '-a', '-m', 'tag of a tree', 'tree-atag', tree);
+    fixture.git('checkout', '-q', '-b', 'side', c[0]!);
+    c.push(fixture.commit('side branch', { 'b.txt': 'side\n' }));
+    fixture.git('checkout', '-q', 'main');
   });
 
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => {
+    fixture?.remove();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('resolves branches, tags (lightweight and annotated), short shas and rev expressions to full shas', async () => {
     await expect(resolveRange(repo, 'v1', 'main')).resolves.toEqual({ good: c[0], bad: c[2] });

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/probes/clock.js';
 import { poll, type Attempt } from '../../src/probes/poll.js';
-
-/** Virtual time: sleep advances it at once and resolves after a microtask. */
-class FakeClock implements Clock {
-  readonly sleeps: number[] = [];
-  constructor(public time = 1_000_000) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.time += ms;
-    await Promise.resolve();
-  }
-}
+import { FakeClock } from '../helpers/fake-clock.js';
 
 /** A clock whose sleep never ends: only `stop` can get polling out of it. */
 class StuckClock extends FakeClock {

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
 import { systemClock, type Clock } from '../../src/probes/clock.js';
 import { HealthcheckProbe } from '../../src/probes/healthcheck-probe.js';
 import { HttpProbe } from '../../src/probes/http-probe.js';
@@ -10,22 +9,8 @@ import { DEFAULT_RUNNING_MS, parseProbe } from '../../src/probes/parse-probe.js'
 import type { ProbeTarget } from '../../src/probes/probe.js';
 import { RunningProbe } from '../../src/probes/running-probe.js';
 import { parseStatusMatcher } from '../../src/probes/status-matcher.js';
-
-/** Virtual time: sleep advances it at once (then runs the hook) and resolves after a microtask. */
-class FakeClock implements Clock {
-  readonly sleeps: number[] = [];
-  onSleep: ((now: number) => void) | undefined;
-  constructor(public time = 5_000_000) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.time += ms;
-    this.onSleep?.(this.time);
-    await Promise.resolve();
-  }
-}
+import { usageMessage } from '../helpers/expect-usage-error.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -70,18 +55,6 @@ function inspectSequence(states: unknown[]): { inspect: () => Promise<unknown>; 
     },
     calls: () => calls,
   };
-}
-
-function usageMessage(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  expect((caught as UsageError).exitCode).toBe(2);
-  return (caught as UsageError).message;
 }
 
 describe('RunningProbe', () => {

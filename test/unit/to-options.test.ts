@@ -3,19 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseKeyValues, toEvaluatorOptions, toOutputOptions, toRegression, type RawOptions } from '../../src/cli/to-options.js';
-import { UsageError } from '../../src/errors.js';
-
-function usageMessage(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  expect((caught as UsageError).exitCode).toBe(2);
-  return (caught as UsageError).message;
-}
+import { usageMessage } from '../helpers/expect-usage-error.js';
 
 let scratch: string;
 let repo: string;
