@@ -41,12 +41,35 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flags: '-e, --env <KEY=VALUE>', description: 'container environment variable (repeatable)', repeatable: true, commands: EVAL },
   {
-    flags: '--probe <spec>',
-    description:
-      'health probe, repeatable, all must pass: healthcheck | http://HOST:PORT/PATH | running:<duration>. Default: healthcheck when the image has a HEALTHCHECK, else running:10s',
+    flags: '--env-file <path>',
+    description: 'read container environment variables from a file of KEY=VALUE lines, as docker run --env-file (repeatable)',
     repeatable: true,
     commands: EVAL,
   },
+  {
+    flags: '--secret-env <KEY>',
+    description: 'pass KEY from your environment to the container; its value is masked as *** in logs, reports and JSON (repeatable)',
+    repeatable: true,
+    commands: EVAL,
+  },
+  { flags: '--memory <bytes>', description: 'memory limit per container (swap not allowed beyond it), e.g. 512m, 2g', defaultValue: '1g', commands: EVAL },
+  { flags: '--cpus <number>', description: 'CPU limit per container, e.g. 0.5', commands: EVAL },
+  { flags: '--pids-limit <number>', description: 'process limit per container (0 = none)', defaultValue: '512', commands: EVAL },
+  { flags: '--platform <os/arch>', description: 'platform to build and run, e.g. linux/amd64', commands: EVAL },
+  {
+    flags: '--probe <spec>',
+    description:
+      'health probe, repeatable, all must pass: healthcheck | http://HOST:PORT/PATH | https://… | tcp://HOST:PORT | exec:<command> | log:<regex> | exit:<code> | running:<duration>. Default: healthcheck when the image has a HEALTHCHECK, else running:10s plus GET / on the first EXPOSEd port',
+    repeatable: true,
+    commands: EVAL,
+  },
+  {
+    flags: '--fail-on-log <regex>',
+    description: 'the commit is bad the moment a line of container output matches, e.g. \'Traceback|FATAL|panic:\' (repeatable)',
+    repeatable: true,
+    commands: EVAL,
+  },
+  { flags: '--no-default-http', description: 'without --probe and HEALTHCHECK, do not GET / on the first EXPOSEd port', commands: EVAL },
   {
     flags: '--health-interval <duration>',
     description: 'run the image\'s HEALTHCHECK this often (its test and retries kept). Default: at most 1s, retries scaled to keep the image\'s tolerance',
@@ -54,6 +77,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flags: '--expect-status <code|range>', description: 'HTTP status an http probe accepts: 200, 2xx, 200-399', defaultValue: '2xx', commands: EVAL },
   { flags: '--expect-body <regex>', description: 'regular expression the body of an http probe must match', commands: EVAL },
+  { flags: '--header <K:V>', description: 'request header for http probes (repeatable)', repeatable: true, commands: EVAL },
+  { flags: '--insecure', description: 'accept any TLS certificate in https probes', commands: EVAL },
   { flags: '--timeout <duration>', description: 'time the probes of one commit may take', defaultValue: '60s', commands: EVAL },
   {
     flags: '--regression <kind>',

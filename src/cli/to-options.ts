@@ -3,7 +3,11 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { HttpProbe } from '../probes/http-probe.js';
-import { parseProbe } from '../probes/parse-probe.js';
+import { parseProbe, parseRegex } from '../probes/parse-probe.js';
+import { TcpProbe } from '../probes/tcp-probe.js';
+import { parseMemory } from '../docker/memory-size.js';
+import type { ResourceLimits } from '../docker/run-container.js';
+import { readEnvFile } from './env-file.js';
 import { parseStatusMatcher } from '../probes/status-matcher.js';
 import type { EvaluatorOptions } from '../session/evaluator.js';
 import type { Regression } from '../session/outcome.js';
@@ -18,7 +22,17 @@ export interface RawOptions {
   buildNetwork?: string;
   network: string;
   env?: string[];
+  envFile?: string[];
+  secretEnv?: string[];
+  memory: string;
+  cpus?: string;
+  pidsLimit: string;
+  platform?: string;
   probe?: string[];
+  failOnLog?: string[];
+  defaultHttp?: boolean;
+  header?: string[];
+  insecure?: boolean;
   healthInterval?: string;
   expectStatus: string;
   expectBody?: string;
@@ -74,12 +88,29 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
     }
   }
   const probes = raw.probe ?? [];
-  const probeSettings = { expectStatus, ...(expectBody ? { expectBody } : {}) };
+  const headers = parseHeaders(raw.header);
+  const probeSettings = {
+    expectStatus,
+    ...(expectBody ? { expectBody } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(raw.insecure ? { insecure: true } : {}),
+  };
   const parsed = probes.map((spec) => parseProbe(spec, probeSettings));
-  if (raw.network === 'none' && parsed.some((p) => p instanceof HttpProbe)) {
-    throw new UsageError('--network none: an http probe cannot reach the container; use --probe healthcheck or --network host');
+  if (raw.network === 'none' && parsed.some((p) => p instanceof HttpProbe || p instanceof TcpProbe)) {
+    throw new UsageError(
+      '--network none: an http or tcp probe cannot reach the container; use --probe healthcheck, exec:, log:, or --network host',
+    );
   }
-  const env = Object.entries(parseKeyValues(raw.env, '--env')).map(([k, v]) => `${k}=${v}`);
+  const failOnLog = raw.failOnLog ?? [];
+  failOnLog.forEach((source) => parseRegex(source, '--fail-on-log'));
+  // Later sources win, as with docker run: env files, then --env, then --secret-env.
+  const secrets = parseSecretEnv(raw.secretEnv);
+  const envMap = {
+    ...Object.assign({}, ...(raw.envFile ?? []).map(readEnvFile)),
+    ...parseKeyValues(raw.env, '--env'),
+    ...secrets,
+  } as Record<string, string>;
+  const env = Object.entries(envMap).map(([k, v]) => `${k}=${v}`);
   const timeoutMs = parseDuration(raw.timeout, '--timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout must be longer than 0');
   return {
@@ -93,9 +124,51 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
     env,
     probes,
     probeSettings,
+    failOnLog,
+    defaultHttp: raw.defaultHttp !== false,
+    secrets: Object.values(secrets),
+    limits: parseLimits(raw),
+    ...(raw.platform ? { platform: raw.platform } : {}),
     ...(raw.healthInterval !== undefined ? { healthIntervalMs: parseDuration(raw.healthInterval, '--health-interval') } : {}),
     timeoutMs,
   };
+}
+
+/** `--header K:V` (repeatable) → headers. */
+export function parseHeaders(values: string[] | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const item of values ?? []) {
+    const colon = item.indexOf(':');
+    const name = colon === -1 ? '' : item.slice(0, colon).trim();
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw new UsageError(`invalid --header '${item}': expected NAME:VALUE`);
+    headers[name.toLowerCase()] = item.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** `--secret-env KEY` (repeatable): the value comes from the caller's environment and must be set there. */
+export function parseSecretEnv(keys: string[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const key of keys ?? []) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`invalid --secret-env '${key}': expected a variable name`);
+    const value = process.env[key];
+    if (value === undefined) throw new UsageError(`--secret-env ${key} is not set in the environment`);
+    result[key] = value;
+  }
+  return result;
+}
+
+function parseLimits(raw: Pick<RawOptions, 'memory' | 'cpus' | 'pidsLimit'>): ResourceLimits {
+  const limits: ResourceLimits = { memoryBytes: parseMemory(raw.memory) };
+  if (raw.cpus !== undefined) {
+    const cpus = Number(raw.cpus);
+    if (!Number.isFinite(cpus) || cpus <= 0) throw new UsageError(`invalid --cpus '${raw.cpus}': use a number above 0, e.g. 0.5`);
+    limits.cpus = cpus;
+  }
+  if (!/^\d+$/.test(raw.pidsLimit)) throw new UsageError(`invalid --pids-limit '${raw.pidsLimit}': use a whole number (0 = no limit)`);
+  const pids = Number(raw.pidsLimit);
+  if (pids > 0) limits.pidsLimit = pids;
+  return limits;
 }
 
 /** Relative paths stay relative to the context; an absolute path inside the repository becomes one. */

@@ -12,6 +12,8 @@ export interface BuildImageOptions {
   target?: string;
   /** Network mode for RUN steps (e.g. `host`). */
   networkMode?: string;
+  /** `os[/arch[/variant]]`. */
+  platform?: string;
   /** Each line of build output, as the engine sends it. */
   onOutput?: (line: string) => void;
   signal?: AbortSignal;
@@ -51,6 +53,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   if (options.buildArgs && Object.keys(options.buildArgs).length > 0) query.buildargs = options.buildArgs;
   if (options.target) query.target = options.target;
   if (options.networkMode) query.networkmode = options.networkMode;
+  if (options.platform) query.platform = options.platform;
   if (options.signal) query.abortSignal = options.signal;
 
   const stream = await docker.buildImage(options.context as NodeJS.ReadableStream, query);

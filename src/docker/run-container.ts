@@ -14,13 +14,33 @@ export interface StartContainerOptions {
   publish: number[];
   /** Overrides of the image's HEALTHCHECK timing, in nanoseconds; the test is kept (the engine merges). */
   healthcheck?: { Interval?: number; Retries?: number };
+  limits: ResourceLimits;
+  /** `os[/arch[/variant]]`, as for docker run --platform. */
+  platform?: string;
+}
+
+/** What one container may use, so a broken commit cannot exhaust the host. */
+export interface ResourceLimits {
+  /** Bytes of memory (swap is not allowed beyond it). */
+  memoryBytes?: number;
+  /** CPUs, e.g. 0.5 or 2. */
+  cpus?: number;
+  pidsLimit?: number;
+}
+
+/** How a container ended. */
+export interface ExitInfo {
+  code: number | undefined;
+  oomKilled: boolean;
+  /** One line: `container exited with code 1`, `OOM killed (memory limit 32 MiB)`. */
+  reason: string;
 }
 
 export interface RunningContainer {
   container: Docker.Container;
   id: string;
-  /** Resolves with a one-line reason once the container has stopped. Never rejects. */
-  exited: Promise<string>;
+  /** Resolves once the container has stopped. Never rejects. */
+  exited: Promise<ExitInfo>;
   /** Container port → host port, for published tcp ports. */
   ports: Map<number, number>;
 }
@@ -36,7 +56,9 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
       bindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
     }
   }
+  const { memoryBytes, cpus, pidsLimit } = options.limits;
   const container = await docker.createContainer({
+    ...(options.platform ? { platform: options.platform } : {}),
     Image: options.image,
     ...(options.name ? { name: options.name } : {}),
     Labels: options.labels,
@@ -47,9 +69,12 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
       NetworkMode: options.networkMode,
       PortBindings: bindings,
       AutoRemove: false,
+      ...(memoryBytes ? { Memory: memoryBytes, MemorySwap: memoryBytes } : {}),
+      ...(cpus ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
+      ...(pidsLimit ? { PidsLimit: pidsLimit } : {}),
     },
-  });
-  const exited = watchExit(container);
+  } as Docker.ContainerCreateOptions);
+  const exited = watchExit(container, memoryBytes);
   try {
     await container.start();
   } catch (error) {
@@ -67,15 +92,32 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
   return { container, id: container.id, exited, ports };
 }
 
-function watchExit(container: Docker.Container): Promise<string> {
+function watchExit(container: Docker.Container, memoryBytes: number | undefined): Promise<ExitInfo> {
   return container.wait({ condition: 'next-exit' }).then(
     async (result: { StatusCode?: number }) => {
       const info = await container.inspect().catch(() => undefined);
-      if (info?.State.OOMKilled) return 'OOM killed';
-      return `container exited with code ${result.StatusCode ?? info?.State.ExitCode ?? 'unknown'}`;
+      const code = result.StatusCode ?? info?.State.ExitCode;
+      // A kill by the kernel's OOM killer shows as OOMKilled (or exit 137 with no other cause under cgroup v2).
+      const oomKilled = Boolean(info?.State.OOMKilled);
+      if (oomKilled) {
+        const limit = memoryBytes ? ` (memory limit ${formatBytes(memoryBytes)})` : '';
+        return { code, oomKilled, reason: `OOM killed${limit}` };
+      }
+      return { code, oomKilled, reason: `container exited with code ${code ?? 'unknown'}` };
     },
-    () => new Promise<string>(() => undefined), // container removed while waiting: never resolves
+    () => new Promise<ExitInfo>(() => undefined), // container removed while waiting: never resolves
   );
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1 && value % 1024 === 0) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value} ${units[unit]}`;
 }
 
 /** The container's output (stdout and stderr demultiplexed, in order), last `tail` lines. */
@@ -107,7 +149,11 @@ export async function containerLogs(container: Docker.Container, tail = 200): Pr
  * Follows the container's output live (stdout and stderr demultiplexed), one call per line,
  * until the container stops or the returned function is called.
  */
-export async function followLogs(container: Docker.Container, onLine: (line: string) => void): Promise<() => void> {
+export async function followLogs(
+  container: Docker.Container,
+  onLine: (line: string) => void,
+  onEnd: () => void = () => undefined,
+): Promise<() => void> {
   const stream = (await container.logs({ stdout: true, stderr: true, follow: true })) as NodeJS.ReadableStream & {
     destroy?: () => void;
   };
@@ -117,6 +163,7 @@ export async function followLogs(container: Docker.Container, onLine: (line: str
   stream.on('error', () => lines.end());
   const reader = createInterface({ input: lines, crlfDelay: Infinity });
   reader.on('line', onLine);
+  reader.on('close', onEnd);
   return () => {
     reader.close();
     stream.destroy?.();

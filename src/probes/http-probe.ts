@@ -1,3 +1,6 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { loopbackTarget } from './loopback.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
 import type { StatusMatcher } from './status-matcher.js';
@@ -5,14 +8,18 @@ import type { StatusMatcher } from './status-matcher.js';
 export interface HttpProbeOptions {
   expectStatus: StatusMatcher;
   expectBody?: RegExp;
+  /** Request headers (`--header K:V`). */
+  headers?: Record<string, string>;
+  /** Accept any TLS certificate (`--insecure`). */
+  insecure?: boolean;
   /** Per-request timeout cap. */
   requestTimeoutMs?: number;
   intervalMs?: number;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const BODY_LIMIT = 64 * 1024;
 
-/** `http://HOST:PORT/PATH` — GET until the answer has the expected status (and body). */
+/** `http://HOST:PORT/PATH`, `https://…` — GET until the answer has the expected status (and body). */
 export class HttpProbe implements Probe {
   readonly kind = 'http';
   readonly url: URL;
@@ -29,14 +36,12 @@ export class HttpProbe implements Probe {
   }
 
   /** The URL to request: in bridge mode a loopback URL naming a container port goes to its published port. */
-  targetUrl(target: ProbeTarget): URL {
+  targetUrl(target: Pick<ProbeTarget, 'networkMode' | 'publishedPort'>): URL {
     const url = new URL(this.url);
-    if (target.networkMode === 'bridge' && LOOPBACK.has(url.hostname)) {
-      const published = target.publishedPort(this.port);
-      if (published !== undefined) {
-        url.hostname = '127.0.0.1';
-        url.port = String(published);
-      }
+    const { host, port } = loopbackTarget(url.hostname, this.port, target);
+    if (host !== url.hostname || port !== this.port) {
+      url.hostname = host;
+      url.port = String(port);
     }
     return url;
   }
@@ -50,48 +55,69 @@ export class HttpProbe implements Probe {
     const outcome = await poll<true>(
       async () => {
         const budget = Math.max(100, Math.min(this.options.requestTimeoutMs ?? 5000, deadline - clock.now()));
-        let response: Response;
-        let body: string;
-        try {
-          response = await fetch(url, { signal: AbortSignal.timeout(budget), redirect: 'manual' });
-          body = await response.text();
-        } catch (error) {
-          return { done: false, reason: `http ${describeFetchError(error)} on ${path}` };
+        const answer = await get(url, budget, this.options);
+        if ('error' in answer) return { done: false, reason: `http ${answer.error} on ${path}` };
+        evidence = { url: url.toString(), status: answer.status, body: target.redact(answer.body.slice(0, 500)) };
+        if (!this.options.expectStatus.matches(answer.status)) {
+          return { done: false, reason: `http ${answer.status} from ${path}` };
         }
-        evidence = { url: url.toString(), status: response.status, body: body.slice(0, 500) };
-        if (!this.options.expectStatus.matches(response.status)) {
-          return { done: false, reason: `http ${response.status} from ${path}` };
-        }
-        if (this.options.expectBody && !this.options.expectBody.test(body)) {
-          return { done: false, reason: `http ${response.status} from ${path}: body does not match /${this.options.expectBody.source}/` };
+        if (this.options.expectBody && !this.options.expectBody.test(answer.body)) {
+          return { done: false, reason: `http ${answer.status} from ${path}: body does not match /${this.options.expectBody.source}/` };
         }
         return { done: true, value: true };
       },
       { clock, deadline, intervalMs: this.options.intervalMs ?? 500, stop: target.stop },
     );
-    const result = (ok: boolean, reason: string): ProbeResult => finish(ok, reason, evidence);
     switch (outcome.kind) {
       case 'done':
-        return result(true, `http ${String(evidence.status)} from ${path}`);
+        return finish(true, `http ${String(evidence.status)} from ${path}`, evidence);
       case 'stopped':
-        return result(false, outcome.reason);
+        return finish(false, outcome.reason, evidence);
       case 'timeout':
-        return result(false, outcome.lastReason);
+        return finish(false, outcome.lastReason, evidence);
     }
   }
 }
+
+type Answer = { status: number; headers: IncomingHttpHeaders; body: string } | { error: string };
 
 const ERROR_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
   EHOSTUNREACH: 'host unreachable',
   ENOTFOUND: 'unknown host',
-  UND_ERR_SOCKET: 'connection closed',
+  EPROTO: 'TLS handshake failed',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate (use --insecure)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate (use --insecure)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrusted certificate (use --insecure)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate name mismatch (use --insecure)',
+  CERT_HAS_EXPIRED: 'expired certificate (use --insecure)',
 };
 
-function describeFetchError(error: unknown): string {
-  if ((error as Error).name === 'TimeoutError') return 'no answer';
-  const code = (error as { cause?: { code?: string } }).cause?.code;
-  if (code) return ERROR_CODES[code] ?? code;
-  return (error as Error).message;
+/** One GET, never throwing: the status and (up to 64 KiB of) body, or a short error. No redirects followed. */
+function get(url: URL, timeoutMs: number, options: HttpProbeOptions): Promise<Answer> {
+  return new Promise((resolve) => {
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(url, {
+      method: 'GET',
+      headers: { 'user-agent': 'deploybisect', ...options.headers },
+      ...(url.protocol === 'https:' ? { rejectUnauthorized: !options.insecure } : {}),
+      timeout: timeoutMs,
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      resolve({ error: error.code === 'TIMEOUT' ? 'no answer' : (ERROR_CODES[error.code ?? ''] ?? error.code ?? error.message) });
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < BODY_LIMIT) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.end();
+  });
 }

@@ -1,38 +1,85 @@
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
+import { ExecProbe } from './exec-probe.js';
+import { ExitProbe } from './exit-probe.js';
 import { HealthcheckProbe } from './healthcheck-probe.js';
 import { HttpProbe } from './http-probe.js';
+import { LogProbe } from './log-probe.js';
 import type { Probe } from './probe.js';
 import { RunningProbe } from './running-probe.js';
 import { parseStatusMatcher, type StatusMatcher } from './status-matcher.js';
+import { TcpProbe } from './tcp-probe.js';
 
 export interface ProbeSettings {
   expectStatus?: StatusMatcher;
   expectBody?: RegExp;
+  headers?: Record<string, string>;
+  insecure?: boolean;
 }
 
 export const DEFAULT_RUNNING_MS = 10_000;
 
-/** Parses one `--probe` spec: `healthcheck`, `http://HOST:PORT/PATH`, `https://…`, `running[:<duration>]`. */
+export const PROBE_KINDS =
+  'healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>';
+
+/** Parses one `--probe` spec (see PROBE_KINDS). */
 export function parseProbe(spec: string, settings: ProbeSettings = {}): Probe {
   const text = spec.trim();
   if (text === 'healthcheck') return new HealthcheckProbe();
   if (text === 'running') return new RunningProbe(text, DEFAULT_RUNNING_MS);
   if (text.startsWith('running:')) return new RunningProbe(text, parseDuration(text.slice('running:'.length), 'running duration'));
   if (/^https?:\/\//i.test(text)) {
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw new UsageError(`invalid probe URL '${spec}'`);
-    }
-    // URL drops a scheme's default port (http://host:80 has port ''), so look at what was written.
-    const authority = text.replace(/^https?:\/\//i, '').split(/[/?#]/)[0] ?? '';
-    if (!url.port && !/:\d+$/.test(authority)) throw new UsageError(`probe URL '${spec}' needs an explicit port, e.g. http://127.0.0.1:8080/health`);
+    parseUrlWithPort(text, spec);
     return new HttpProbe(text, {
       expectStatus: settings.expectStatus ?? parseStatusMatcher('2xx'),
       ...(settings.expectBody ? { expectBody: settings.expectBody } : {}),
+      ...(settings.headers ? { headers: settings.headers } : {}),
+      ...(settings.insecure ? { insecure: true } : {}),
     });
   }
-  throw new UsageError(`unknown probe '${spec}': use healthcheck, http://HOST:PORT/PATH or running:<duration>`);
+  if (/^tcp:\/\//i.test(text)) {
+    const url = parseUrlWithPort(text, spec);
+    if (url.pathname !== '' && url.pathname !== '/') throw new UsageError(`tcp probe '${spec}' takes no path: tcp://HOST:PORT`);
+    return new TcpProbe(text);
+  }
+  if (text.startsWith('exec:')) {
+    const command = text.slice('exec:'.length).trim();
+    if (!command) throw new UsageError(`exec probe '${spec}' needs a command, e.g. exec:pg_isready`);
+    return new ExecProbe(text, command);
+  }
+  if (text.startsWith('log:')) {
+    return new LogProbe(text, parseRegex(text.slice('log:'.length), `log probe '${spec}'`));
+  }
+  if (text.startsWith('exit:')) {
+    const code = text.slice('exit:'.length).trim();
+    if (!/^\d{1,3}$/.test(code) || Number(code) > 255) throw new UsageError(`exit probe '${spec}' needs an exit code from 0 to 255, e.g. exit:0`);
+    return new ExitProbe(text, Number(code));
+  }
+  throw new UsageError(`unknown probe '${spec}': use ${PROBE_KINDS}`);
+}
+
+/** A regular expression from the command line, with a usage error naming `what` when invalid. */
+export function parseRegex(source: string, what: string): RegExp {
+  if (source === '') throw new UsageError(`${what} needs a regular expression`);
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw new UsageError(`invalid regular expression in ${what}: ${(error as Error).message}`);
+  }
+}
+
+function parseUrlWithPort(text: string, spec: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`invalid probe URL '${spec}'`);
+  }
+  // URL drops a scheme's default port (http://host:80 has port ''), so look at what was written.
+  const authority = text.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  if (!url.port && !/:\d+$/.test(authority)) {
+    const example = url.protocol === 'tcp:' ? 'tcp://127.0.0.1:5432' : 'http://127.0.0.1:8080/health';
+    throw new UsageError(`probe URL '${spec}' needs an explicit port, e.g. ${example}`);
+  }
+  return url;
 }

@@ -1,4 +1,6 @@
 import type Docker from 'dockerode';
+import type { LogWatcher } from '../docker/log-watcher.js';
+import type { ExitInfo } from '../docker/run-container.js';
 import type { Clock } from './clock.js';
 
 /** What a probe may look at: the running container, how to reach it, and how it ended if it did. */
@@ -10,6 +12,12 @@ export interface ProbeTarget {
    * (`container exited with code 1`) or another probe already failed. Never rejects.
    */
   stop: Promise<string>;
+  /** Resolves when the container has stopped, with its exit code (for the exit probe). */
+  exited: Promise<ExitInfo>;
+  /** The container's output, live. */
+  logs: LogWatcher;
+  /** Masks secret values in text a probe keeps as evidence (exec output, response bodies). */
+  redact(text: string): string;
   /** Host port published for a container port in bridge mode; undefined when not published. */
   publishedPort(containerPort: number): number | undefined;
   networkMode: string;

@@ -2,15 +2,17 @@ import type Docker from 'dockerode';
 import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/build-image.js';
 import { resourceLabels } from '../docker/labels.js';
 import type { ResourceTracker } from '../docker/resource-tracker.js';
-import { containerLogs, followLogs, startContainer, type NetworkMode, type RunningContainer } from '../docker/run-container.js';
+import { LogWatcher } from '../docker/log-watcher.js';
+import { containerLogs, startContainer, type NetworkMode, type ResourceLimits, type RunningContainer } from '../docker/run-container.js';
 import { createBuildContext, MissingContextError, MissingDockerfileError } from '../git/build-context.js';
 import { systemClock, type Clock } from '../probes/clock.js';
-import { HealthcheckProbe } from '../probes/healthcheck-probe.js';
-import { HttpProbe } from '../probes/http-probe.js';
-import { parseProbe, DEFAULT_RUNNING_MS, type ProbeSettings } from '../probes/parse-probe.js';
-import type { Probe, ProbeResult, ProbeTarget } from '../probes/probe.js';
-import { RunningProbe } from '../probes/running-probe.js';
+import { FailOnLog } from '../probes/log-probe.js';
+import { parseProbe, parseRegex, type ProbeSettings } from '../probes/parse-probe.js';
+import type { Probe } from '../probes/probe.js';
+import { checkProbes } from './check-probes.js';
 import type { Outcome } from './outcome.js';
+import { planProbes, type ImageFacts } from './probe-plan.js';
+import { redactor } from './redact.js';
 
 export interface EvaluatorOptions {
   repoDir: string;
@@ -21,9 +23,17 @@ export interface EvaluatorOptions {
   buildNetwork?: string;
   network: NetworkMode;
   env: string[];
-  /** `--probe` specs; empty = the default (healthcheck when the image has one, else running:10s). */
+  /** `--probe` specs; empty = the defaults (see probe-plan.ts). */
   probes: string[];
   probeSettings: ProbeSettings;
+  /** `--fail-on-log` regexes: a matching line of output makes the commit bad at once. */
+  failOnLog: string[];
+  /** Without --probe and HEALTHCHECK: also GET / on the first EXPOSEd port (`--no-default-http` = false). */
+  defaultHttp: boolean;
+  /** Values never to show: masked as *** in output, outcomes and JSON. */
+  secrets: string[];
+  limits: ResourceLimits;
+  platform?: string;
   /** `--health-interval`: replaces the HEALTHCHECK interval, keeping its test and retries. */
   healthIntervalMs?: number;
   timeoutMs: number;
@@ -37,10 +47,6 @@ export interface EvaluatorEvents {
   phase?(sha: string, phase: 'build' | 'start' | 'probe'): void;
 }
 
-const NS_PER_MS = 1_000_000;
-/** When the user does not set --health-interval, checks run at most this far apart (retries scaled to match). */
-const FAST_HEALTH_INTERVAL_MS = 1000;
-
 /**
  * Turns a commit into an Outcome: build context from git objects → image → container → probes.
  * Commits whose build contexts are identical share one outcome (the image would be the same).
@@ -50,6 +56,8 @@ export class Evaluator {
   probeRuns = 0;
   private readonly byFingerprint = new Map<string, Outcome>();
   private readonly userProbes: Probe[];
+  private readonly failOnLog: FailOnLog[];
+  private readonly redact: (text: string) => string;
   private sequence = 0;
 
   constructor(
@@ -60,6 +68,8 @@ export class Evaluator {
     private readonly clock: Clock = systemClock,
   ) {
     this.userProbes = options.probes.map((spec) => parseProbe(spec, options.probeSettings));
+    this.failOnLog = options.failOnLog.map((source) => new FailOnLog(parseRegex(source, '--fail-on-log')));
+    this.redact = redactor(options.secrets);
   }
 
   async evaluate(sha: string, signal?: AbortSignal): Promise<Outcome> {
@@ -108,6 +118,7 @@ export class Evaluator {
         buildArgs: this.options.buildArgs,
         ...(this.options.target ? { target: this.options.target } : {}),
         ...(this.options.buildNetwork ? { networkMode: this.options.buildNetwork } : {}),
+        ...(this.options.platform ? { platform: this.options.platform } : {}),
         onOutput: (line) => this.events.buildOutput?.(sha, line),
         ...(signal ? { signal } : {}),
       });
@@ -141,36 +152,20 @@ export class Evaluator {
     return outcome;
   }
 
-  private async probesFor(imageId: string): Promise<{ probes: Probe[]; healthcheck?: { Interval?: number; Retries?: number } }> {
-    const image = await this.docker.getImage(imageId).inspect();
-    const check = image.Config?.Healthcheck as { Test?: string[]; Interval?: number; Retries?: number } | undefined;
-    const hasHealthcheck = Boolean(check?.Test && check.Test.length > 0 && check.Test[0] !== 'NONE');
-    const probes = this.userProbes.length > 0
-      ? this.userProbes
-      : hasHealthcheck
-        ? [new HealthcheckProbe()]
-        : [new RunningProbe(`running:${DEFAULT_RUNNING_MS / 1000}s`, DEFAULT_RUNNING_MS)];
-    if (!hasHealthcheck) return { probes };
-    const intervalMs = (check?.Interval || 30_000 * NS_PER_MS) / NS_PER_MS;
-    const retries = check?.Retries || 3;
-    if (this.options.healthIntervalMs !== undefined) {
-      return { probes, healthcheck: { Interval: this.options.healthIntervalMs * NS_PER_MS } };
-    }
-    if (intervalMs > FAST_HEALTH_INTERVAL_MS) {
-      // Same tolerance for failures (interval × retries), checked more often: healthy is seen sooner.
-      return {
-        probes,
-        healthcheck: {
-          Interval: FAST_HEALTH_INTERVAL_MS * NS_PER_MS,
-          Retries: Math.ceil((intervalMs * retries) / FAST_HEALTH_INTERVAL_MS),
-        },
-      };
-    }
-    return { probes };
-  }
-
   private async runProbes(sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
-    const { probes, healthcheck } = await this.probesFor(imageId);
+    const image = await this.docker.getImage(imageId).inspect();
+    const plan = planProbes(
+      {
+        ...(image.Config?.Healthcheck ? { healthcheck: image.Config.Healthcheck as ImageFacts['healthcheck'] } : {}),
+        exposedPorts: Object.keys(image.Config?.ExposedPorts ?? {}),
+      },
+      {
+        userProbes: this.userProbes,
+        network: this.options.network,
+        defaultHttp: this.options.defaultHttp,
+        ...(this.options.healthIntervalMs !== undefined ? { healthIntervalMs: this.options.healthIntervalMs } : {}),
+      },
+    );
     this.events.phase?.(sha, 'start');
     signal?.throwIfAborted();
     let running: RunningContainer;
@@ -181,21 +176,36 @@ export class Evaluator {
         labels: resourceLabels(this.tracker.sessionId, sha),
         env: this.options.env,
         networkMode: this.options.network,
-        publish: [...new Set(probes.filter((p): p is HttpProbe => p instanceof HttpProbe).map((p) => p.port))],
-        ...(healthcheck ? { healthcheck } : {}),
+        publish: plan.publish,
+        limits: this.options.limits,
+        ...(this.options.platform ? { platform: this.options.platform } : {}),
+        ...(plan.healthcheck ? { healthcheck: plan.healthcheck } : {}),
       });
     } catch (error) {
       const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
-      return { ok: false, phase: 'start', signature: `container failed to start: ${shorten(message)}`, probes: [], logTail: [] };
+      return { ok: false, phase: 'start', signature: `container failed to start: ${shorten(this.redact(message))}`, probes: [], logTail: [] };
     }
     this.tracker.addContainer(running.id);
+    let logs: LogWatcher | undefined;
     try {
       this.events.phase?.(sha, 'probe');
       this.probeRuns++;
+      logs = await LogWatcher.follow(running.container, this.redact);
       const onLine = this.events.containerLine?.bind(this.events);
-      const unfollow = onLine ? await followLogs(running.container, (line) => onLine(sha, line)).catch(() => undefined) : undefined;
-      const results = await this.checkAll(probes, running, signal).finally(() => unfollow?.());
-      const logTail = await containerLogs(running.container, this.options.logLines).catch(() => []);
+      if (onLine) logs.onLine((line) => onLine(sha, line));
+      const results = await checkProbes({
+        docker: this.docker,
+        running,
+        logs,
+        probes: plan.probes,
+        failOnLog: this.failOnLog,
+        network: this.options.network,
+        timeoutMs: this.options.timeoutMs,
+        clock: this.clock,
+        redact: this.redact,
+        ...(signal ? { signal } : {}),
+      });
+      const logTail = (await containerLogs(running.container, this.options.logLines).catch(() => [])).map(this.redact);
       const failed = results.find((r) => !r.ok);
       return {
         ok: !failed,
@@ -205,34 +215,9 @@ export class Evaluator {
         logTail,
       };
     } finally {
+      logs?.stop();
       await this.tracker.removeContainer(running.id).catch(() => undefined);
     }
-  }
-
-  /** All probes at once against one deadline; the first failure (or the container's exit) stops the rest. */
-  private async checkAll(probes: Probe[], running: RunningContainer, signal?: AbortSignal): Promise<ProbeResult[]> {
-    let failFirst!: (reason: string) => void;
-    const firstFailure = new Promise<string>((resolve) => (failFirst = resolve));
-    const aborted = new Promise<string>((resolve) => signal?.addEventListener('abort', () => resolve('interrupted'), { once: true }));
-    const target: ProbeTarget = {
-      docker: this.docker,
-      container: running.container,
-      stop: Promise.race([running.exited, firstFailure.then((r) => `stopped: another probe failed (${r})`), aborted]),
-      publishedPort: (port) => running.ports.get(port),
-      networkMode: this.options.network,
-      clock: this.clock,
-    };
-    const deadline = this.clock.now() + this.options.timeoutMs;
-    const results = await Promise.all(
-      probes.map(async (probe) => {
-        const result = await probe.check(target, deadline);
-        if (!result.ok) failFirst(result.reason);
-        return result;
-      }),
-    );
-    signal?.throwIfAborted();
-    // Report the decisive failure first: the one that did not merely stop because another failed.
-    return results.sort((a, b) => Number(a.reason.startsWith('stopped:')) - Number(b.reason.startsWith('stopped:')));
   }
 }
 

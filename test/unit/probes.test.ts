@@ -11,6 +11,8 @@ import { RunningProbe } from '../../src/probes/running-probe.js';
 import { parseStatusMatcher } from '../../src/probes/status-matcher.js';
 import { usageMessage } from '../helpers/expect-usage-error.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { LogWatcher } from '../../src/docker/log-watcher.js';
+import type { ExitInfo } from '../../src/docker/run-container.js';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -24,6 +26,8 @@ interface FakeTargetOptions {
   clock?: Clock;
   inspect?: () => Promise<unknown>;
   stop?: Promise<string>;
+  exited?: Promise<ExitInfo>;
+  logs?: LogWatcher;
   networkMode?: string;
   publishedPort?: (port: number) => number | undefined;
 }
@@ -34,6 +38,9 @@ function fakeTarget(options: FakeTargetOptions): ProbeTarget {
     docker: {} as Docker,
     container: { inspect } as unknown as Docker.Container,
     stop: options.stop ?? NEVER,
+    exited: options.exited ?? new Promise<ExitInfo>(() => {}),
+    logs: options.logs ?? LogWatcher.manual(),
+    redact: (text) => text,
     publishedPort:
       options.publishedPort ??
       (() => {
@@ -290,11 +297,11 @@ describe('parseProbe', () => {
     expect(usageMessage(() => parseProbe(spec))).toBe(`invalid probe URL '${spec}'`);
   });
 
-  it.each(['', 'tcp://127.0.0.1:5432', 'Healthcheck', 'health', 'running5s', 'running 5s', 'ftp://host:21/', '127.0.0.1:8080/health'])(
+  it.each(['', 'Healthcheck', 'health', 'running5s', 'running 5s', 'ftp://host:21/', '127.0.0.1:8080/health', 'tcp:8080', 'exit', 'Exec:ls'])(
     'rejects the unknown probe %j',
     (spec) => {
       expect(usageMessage(() => parseProbe(spec))).toBe(
-        `unknown probe '${spec}': use healthcheck, http://HOST:PORT/PATH or running:<duration>`,
+        `unknown probe '${spec}': use healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>`,
       );
     },
   );

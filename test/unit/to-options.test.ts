@@ -32,7 +32,17 @@ afterEach(() => {
 });
 
 function raw(overrides: Partial<RawOptions> = {}): RawOptions {
-  return { repo, file: 'Dockerfile', context: '.', network: 'bridge', expectStatus: '2xx', timeout: '60s', ...overrides };
+  return {
+    repo,
+    file: 'Dockerfile',
+    context: '.',
+    network: 'bridge',
+    expectStatus: '2xx',
+    timeout: '60s',
+    memory: '1g',
+    pidsLimit: '512',
+    ...overrides,
+  };
 }
 
 describe('parseKeyValues', () => {
@@ -87,6 +97,10 @@ describe('toEvaluatorOptions', () => {
       env: [],
       probes: [],
       probeSettings: { expectStatus: expect.objectContaining({ text: '2xx' }) },
+      failOnLog: [],
+      defaultHttp: true,
+      secrets: [],
+      limits: { memoryBytes: 1024 ** 3, pidsLimit: 512 },
       timeoutMs: 60_000,
     });
   });
@@ -188,7 +202,7 @@ describe('toEvaluatorOptions', () => {
 
   it('rejects an http probe with --network none', () => {
     expect(usageMessage(() => toEvaluatorOptions(raw({ network: 'none', probe: ['running:5s', 'http://127.0.0.1:8080/'] })))).toBe(
-      '--network none: an http probe cannot reach the container; use --probe healthcheck or --network host',
+      '--network none: an http or tcp probe cannot reach the container; use --probe healthcheck, exec:, log:, or --network host',
     );
   });
 
@@ -200,7 +214,7 @@ describe('toEvaluatorOptions', () => {
 
   it('rejects an invalid probe spec', () => {
     expect(usageMessage(() => toEvaluatorOptions(raw({ probe: ['tcp:8080'] })))).toBe(
-      "unknown probe 'tcp:8080': use healthcheck, http://HOST:PORT/PATH or running:<duration>",
+      "unknown probe 'tcp:8080': use healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>",
     );
   });
 

@@ -1,0 +1,82 @@
+import type Docker from 'dockerode';
+import { followLogs } from './run-container.js';
+
+const MAX_LINES = 10_000;
+
+/**
+ * One live stream of a container's output (stdout and stderr, demultiplexed), shared by everything
+ * that reads it: the log probe, --fail-on-log, --verbose. Keeps the lines seen so far.
+ */
+export class LogWatcher {
+  private readonly seen: string[] = [];
+  private readonly listeners = new Set<(line: string) => void>();
+  private unfollow: (() => void) | undefined;
+  private markEnded!: () => void;
+  /** Resolves when the stream has ended (the container stopped and every line was delivered) or stop() was called. */
+  readonly ended: Promise<void> = new Promise((resolve) => (this.markEnded = resolve));
+
+  private constructor(private readonly transform: (line: string) => string) {}
+
+  /** Starts following; the engine replays the output from the container's start, so no line is missed. */
+  static async follow(container: Docker.Container, transform: (line: string) => string = (l) => l): Promise<LogWatcher> {
+    const watcher = new LogWatcher(transform);
+    watcher.unfollow = await followLogs(
+      container,
+      (raw) => watcher.push(raw),
+      () => watcher.markEnded(),
+    );
+    return watcher;
+  }
+
+  /** A watcher fed by hand with push() and end() (tests). */
+  static manual(): LogWatcher {
+    return new LogWatcher((l) => l);
+  }
+
+  end(): void {
+    this.markEnded();
+  }
+
+  push(raw: string): void {
+    const line = this.transform(raw);
+    this.seen.push(line);
+    if (this.seen.length > MAX_LINES) this.seen.splice(0, this.seen.length - MAX_LINES);
+    for (const listener of this.listeners) listener(line);
+  }
+
+  /** Lines so far. */
+  lines(): readonly string[] {
+    return this.seen;
+  }
+
+  /** Calls `listener` for every later line; returns the unsubscribe function. */
+  onLine(listener: (line: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The first line (seen already or later) that matches; resolves never if none does. */
+  firstMatch(pattern: RegExp): { found: Promise<string>; cancel(): void } {
+    const earlier = this.seen.find((line) => pattern.test(line));
+    if (earlier !== undefined) return { found: Promise.resolve(earlier), cancel: () => undefined };
+    let cancel = (): void => undefined;
+    const found = new Promise<string>((resolve) => {
+      const off = this.onLine((line) => {
+        if (pattern.test(line)) {
+          off();
+          resolve(line);
+        }
+      });
+      cancel = () => {
+        off();
+      };
+    });
+    return { found, cancel };
+  }
+
+  stop(): void {
+    this.unfollow?.();
+    this.listeners.clear();
+    this.markEnded();
+  }
+}
