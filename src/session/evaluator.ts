@@ -119,7 +119,7 @@ export class Evaluator {
         ...(this.options.target ? { target: this.options.target } : {}),
         ...(this.options.buildNetwork ? { networkMode: this.options.buildNetwork } : {}),
         ...(this.options.platform ? { platform: this.options.platform } : {}),
-        onOutput: (line) => this.events.buildOutput?.(sha, line),
+        onOutput: (line) => this.events.buildOutput?.(sha, this.redact(line)),
         ...(signal ? { signal } : {}),
       });
       imageId = built.imageId;
@@ -131,9 +131,9 @@ export class Evaluator {
           done({
             ok: false,
             phase: 'build',
-            signature: buildFailureSignature(error.reason),
+            signature: this.redact(buildFailureSignature(error.reason)),
             probes: [],
-            logTail: error.output.slice(-this.options.logLines),
+            logTail: error.output.slice(-this.options.logLines).map(this.redact),
             fingerprint: context.fingerprint,
             built: true,
           }),
