@@ -190,7 +190,8 @@ export class Evaluator {
     try {
       this.events.phase?.(sha, 'probe');
       this.probeRuns++;
-      logs = await LogWatcher.follow(running.container, this.redact);
+      // Without a log stream (the engine refused one) log probes and tripwires see nothing, and say so by failing.
+      logs = await LogWatcher.follow(running.container, this.redact).catch(() => LogWatcher.manual());
       const onLine = this.events.containerLine?.bind(this.events);
       if (onLine) logs.onLine((line) => onLine(sha, line));
       const results = await checkProbes({
