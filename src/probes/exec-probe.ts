@@ -24,7 +24,8 @@ export class ExecProbe implements Probe {
           output: '',
           error: error.message,
         }));
-        const output = target.redact(run.output.slice(-OUTPUT_LIMIT));
+        // Mask before cutting: a cut through a secret would leave part of it unmasked.
+        const output = target.redact(run.output).slice(-OUTPUT_LIMIT);
         evidence = { exitCode: run.exitCode, output };
         if (run.exitCode === 0) return { done: true, value: true };
         const why = run.exitCode === undefined ? `could not run (${firstLine('error' in run ? run.error : '')})` : `exited with code ${run.exitCode}`;

@@ -16,8 +16,9 @@ export class LogProbe implements Probe {
     const cancel = new AbortController();
     const timeout = deadlineTimer(clock, deadline, cancel.signal);
     try {
-      const first = await Promise.race([match.found, target.stop.then((reason) => ({ stopped: reason })), timeout]);
-      if (typeof first === 'string' && first !== 'timeout') return this.matched(finish, first);
+      // The line is wrapped: a log line reading `timeout` must not pass for the deadline.
+      const first = await Promise.race([match.found.then((line) => ({ line })), target.stop.then((reason) => ({ stopped: reason })), timeout]);
+      if (typeof first === 'object' && 'line' in first) return this.matched(finish, first.line);
       if (typeof first === 'object') {
         // The container stopped: its last lines may still be on their way. Wait for the stream's end, then decide.
         await Promise.race([target.logs.ended, clock.sleep(2000, cancel.signal)]);

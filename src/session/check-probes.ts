@@ -34,7 +34,11 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
   void running.exited.then(() => (hasExited = true));
   let failFirst!: (reason: string) => void;
   const firstFailure = new Promise<string>((resolve) => (failFirst = resolve));
-  const aborted = new Promise<string>((resolve) => input.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true }));
+  // An abort before the check began (e.g. during the container's start) must stop the probes too.
+  const aborted = new Promise<string>((resolve) => {
+    if (input.signal?.aborted) resolve('interrupted');
+    else input.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+  });
   const otherFailed = firstFailure.then((reason) => `${STOPPED}another check failed (${reason})`);
   const target: ProbeTarget = {
     docker: input.docker,
