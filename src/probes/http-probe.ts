@@ -57,7 +57,7 @@ export class HttpProbe implements Probe {
         const budget = Math.max(100, Math.min(this.options.requestTimeoutMs ?? 5000, deadline - clock.now()));
         const answer = await get(url, budget, this.options);
         if ('error' in answer) return { done: false, reason: `http ${answer.error} on ${path}` };
-        evidence = { url: url.toString(), status: answer.status, body: target.redact(answer.body.slice(0, 500)) };
+        evidence = { url: url.toString(), status: answer.status, body: target.redact(answer.body).slice(0, 500) };
         if (!this.options.expectStatus.matches(answer.status)) {
           return { done: false, reason: `http ${answer.status} from ${path}` };
         }
