@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bring up a private Docker engine for deploybisect's tests (idempotent).
 #
-# - installs Debian's docker.io and busybox-static when missing (needs root + apt)
+# - installs Debian's docker.io, busybox-static, curl and openssl when missing (needs root + apt)
 # - starts dockerd on a private socket and data root with --bridge=none --iptables=false
 #   (no bridge network exists: containers use --network host or none)
 # - waits until the engine answers, reuses one that already does
@@ -29,6 +29,7 @@ need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 [ -x /bin/busybox ] || need+=(busybox-static)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)   # the https probe test makes a self-signed certificate
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     log "missing packages (${need[*]}) and not root: install them with apt-get"; exit 1
