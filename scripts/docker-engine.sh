@@ -19,12 +19,6 @@ answers() {
   curl -sf --max-time 3 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1
 }
 
-if [ -S "$SOCK" ] && answers; then
-  log "reusing the engine at $HOST"
-  echo "$HOST"
-  exit 0
-fi
-
 need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 [ -x /bin/busybox ] || need+=(busybox-static)
@@ -38,6 +32,12 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null 2>&1 || apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ -S "$SOCK" ] && answers; then
+  log "reusing the engine at $HOST"
+  echo "$HOST"
+  exit 0
 fi
 
 mkdir -p "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
