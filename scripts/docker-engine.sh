@@ -15,6 +15,13 @@ HOST="unix://$SOCK"
 
 log() { echo "docker-engine: $*" >&2; }
 
+# A pid that names a live process (a zombie left by a killed engine does not count).
+alive() {
+  local state
+  state="$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ')"
+  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
+
 answers() {
   curl -sf --max-time 3 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1
 }
@@ -41,12 +48,16 @@ if [ -S "$SOCK" ] && answers; then
 fi
 
 mkdir -p "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
-# A stale pid file from a dead engine would stop dockerd from starting.
-if [ -f "$ENGINE_DIR/dockerd.pid" ] && ! kill -0 "$(cat "$ENGINE_DIR/dockerd.pid")" 2>/dev/null; then
+# Stale pid files from a killed engine (and its managed containerd) would stop a new one from starting.
+if [ -f "$ENGINE_DIR/dockerd.pid" ] && ! alive "$(cat "$ENGINE_DIR/dockerd.pid")"; then
   rm -f "$ENGINE_DIR/dockerd.pid" "$SOCK"
 fi
+containerd_pid="$ENGINE_DIR/exec/containerd/containerd.pid"
+if [ -f "$containerd_pid" ] && ! alive "$(cat "$containerd_pid")"; then
+  rm -f "$containerd_pid"
+fi
 
-if ! { [ -f "$ENGINE_DIR/dockerd.pid" ] && kill -0 "$(cat "$ENGINE_DIR/dockerd.pid")" 2>/dev/null; }; then
+if ! { [ -f "$ENGINE_DIR/dockerd.pid" ] && alive "$(cat "$ENGINE_DIR/dockerd.pid")"; }; then
   log "starting dockerd (data root $ENGINE_DIR/data, log $ENGINE_DIR/dockerd.log)"
   nohup setsid dockerd \
     --host "$HOST" \
