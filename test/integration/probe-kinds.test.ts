@@ -152,6 +152,7 @@ describe('probe kinds on a real engine', () => {
       expect(code).toBe(1);
       expect(outcome.signature).toBe('container exited with code 1');
       expect(wallMs).toBeLessThan(15_000);
+      timed('log:ready, container exits without the line (--timeout 60s)', outcome, wallMs);
     });
   });
 
