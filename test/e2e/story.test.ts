@@ -46,7 +46,6 @@ describe('deploybisect on the supervisord → start script story', () => {
     expect(outcome.logTail.join('\n')).toContain("FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'");
     expect(result.culprit.files.map((f: { status: string; path: string }) => `${f.status} ${f.path}`).sort()).toEqual([
       'A start.sh',
-      'D bin/supervisord',
       'D supervisord.conf',
       'M Dockerfile',
     ]);

@@ -9,8 +9,52 @@ import tar from 'tar-stream';
 import { buildImage } from '../../src/docker/build-image.js';
 
 export const DEFAULT_TEST_DOCKER_HOST = 'unix:///var/tmp/deploybisect-engine/docker.sock';
-/** A tiny base image: FROM scratch + static busybox with its applets linked into /bin. */
-export const BASE_IMAGE = 'deploybisect-test/busybox:1';
+/**
+ * A tiny base image: FROM scratch + static busybox with its applets linked into /bin, plus a
+ * stand-in `apt-get` that "installs" a few fake packages (nginx, supervisor, bash) from
+ * /usr/share/fake-apt, so fixtures can have real-looking install lines without any registry.
+ */
+export const BASE_IMAGE = 'deploybisect-test/busybox:2';
+
+/** Files of the fake packages and the apt-get stand-in, by path in the image. */
+const BASE_ROOTFS: Record<string, string> = {
+  'usr/bin/apt-get': `#!/bin/sh
+# Test stand-in for apt-get: packages come from /usr/share/fake-apt/<name>/, copied onto /.
+cmd="$1"; [ $# -gt 0 ] && shift
+case "$cmd" in
+  update) echo "Reading package lists... Done" ;;
+  install)
+    for arg in "$@"; do
+      case "$arg" in -*) continue ;; esac
+      name="\${arg%%=*}"
+      if [ -d "/usr/share/fake-apt/$name" ]; then
+        cp -a "/usr/share/fake-apt/$name/." / && echo "Setting up $name ..."
+      else
+        echo "E: Unable to locate package $name" >&2; exit 100
+      fi
+    done ;;
+  *) echo "apt-get stand-in: '$cmd' ignored" ;;
+esac
+`,
+  'usr/share/fake-apt/supervisor/usr/bin/supervisord': `#!/bin/sh
+# A tiny process manager: starts every "command=" of its config and restarts what exits.
+conf=/etc/supervisord.conf
+[ "$1" = "-c" ] && conf="$2"
+[ -f "$conf" ] || { echo "Error: could not find config file $conf" >&2; exit 2; }
+grep '^command=' "$conf" | cut -d= -f2- | while read -r cmd; do
+  ( while true; do sh -c "$cmd"; echo "supervisord: '$cmd' exited with $?, restarting" >&2; sleep 1; done ) &
+done
+echo "supervisord started with pid $$"
+while true; do sleep 3600; done
+`,
+  'usr/share/fake-apt/nginx/usr/sbin/nginx': `#!/bin/sh
+# nginx stand-in: serves /var/www (CGI under /cgi-bin) on 127.0.0.1:8080; options are ignored.
+exec httpd -f -p 127.0.0.1:8080 -h /var/www
+`,
+  'usr/share/fake-apt/bash/bin/bash': `#!/bin/sh
+exec /bin/sh "$@"
+`,
+};
 
 export function testDockerHost(): string {
   return process.env.DOCKER_HOST ?? DEFAULT_TEST_DOCKER_HOST;
@@ -53,10 +97,12 @@ export async function ensureBaseImage(docker: Docker): Promise<string> {
   if (!existsSync('/bin/busybox')) throw new Error('/bin/busybox is missing: apt-get install busybox-static');
   const pack = tar.pack();
   pack.entry({ name: 'busybox', mode: 0o755 }, readFileSync('/bin/busybox'));
+  for (const [path, content] of Object.entries(BASE_ROOTFS)) pack.entry({ name: `rootfs/${path}`, mode: 0o755 }, content);
   pack.entry(
     { name: 'Dockerfile', mode: 0o644 },
     'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n' +
-      'RUN mkdir -p /tmp /root /etc && echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd\n',
+      'RUN mkdir -p /tmp /root /etc /var/lib/apt/lists && echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd\n' +
+      'COPY rootfs/ /\n',
   );
   pack.finalize();
   // The base is labelled deploybisect.test (not deploybisect.session): `deploybisect clean` keeps it.
