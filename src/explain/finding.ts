@@ -1,0 +1,59 @@
+/**
+ * One semantic difference between the Dockerfile of the last good commit and the
+ * Dockerfile of the culprit, as produced by `diffDockerfiles`.
+ */
+
+export type FindingKind =
+  | 'base-image'
+  | 'stage-added'
+  | 'stage-removed'
+  | 'target-stage'
+  | 'package-added'
+  | 'package-removed'
+  | 'cmd'
+  | 'entrypoint'
+  | 'copy-added'
+  | 'copy-removed'
+  | 'copy-source-changed'
+  | 'directory-created'
+  | 'directory-no-longer-created'
+  | 'user'
+  | 'useradd'
+  | 'workdir'
+  | 'env'
+  | 'arg'
+  | 'expose'
+  | 'healthcheck'
+  | 'volume'
+  | 'run-added'
+  | 'run-removed';
+
+export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'microdnf' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem';
+
+export interface PackageRef {
+  manager: PackageManager;
+  name: string;
+  /** Set when `name` is a requirements file (`pip install -r requirements.txt`), not a package. */
+  requirementsFile?: boolean;
+}
+
+export interface Finding {
+  kind: FindingKind;
+  /** Stage name (`AS name`) or its index as a string ('0', '1', …); '(global)' for ARGs before the first FROM. */
+  stage: string;
+  /** The Dockerfile instruction concerned: FROM, RUN, CMD, COPY, … */
+  instruction: string;
+  /** The old value (image ref, command, source, value…), absent for additions. */
+  before?: string;
+  /** The new value, absent for removals. */
+  after?: string;
+  /** 1-based line numbers of the instruction in the old / new Dockerfile. */
+  lineBefore?: number;
+  lineAfter?: number;
+  /** For package-* findings. A version change is one `package-added` finding carrying both `before` and `after`. */
+  package?: PackageRef;
+  /** The path concerned: a directory (mkdir), a COPY/ADD destination, WORKDIR, VOLUME… */
+  path?: string;
+  /** One line for people, e.g. "apt package supervisor is no longer installed (stage 0, line 2)". */
+  summary: string;
+}
