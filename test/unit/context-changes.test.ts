@@ -7,6 +7,7 @@ import {
   type ContextChanges,
   type FileChange,
 } from '../../src/explain/context-changes.js';
+import { parseRawNumstat } from '../../src/git/diff-stat.js';
 import { GitTestRepo } from '../helpers/git-test-repo.js';
 
 const repos: GitTestRepo[] = [];
@@ -338,5 +339,36 @@ describe('contextChanges', () => {
 
     await expect(contextChanges({ repoDir: repo.dir, before: '--output=x', after, contextDir: '.', dockerfile: 'Dockerfile' })).rejects.toBeInstanceOf(UsageError);
     await expect(contextChanges({ repoDir: repo.dir, before, after: 'no-such-ref', contextDir: '.', dockerfile: 'Dockerfile' })).rejects.toThrow();
+  });
+
+  it('never counts a submodule (gitlink) as sent, and gives odd file names without a diff', async () => {
+    const repo = newRepo();
+    const before = repo.commit('base', { Dockerfile: 'FROM scratch\n', 'a.txt': 'a\n' });
+    repo.write({ 'tab\there.txt': 'odd\n' });
+    repo.git('add', '-A');
+    repo.git('update-index', '--add', '--cacheinfo', `160000,${before},vendor/lib`);
+    repo.git('commit', '-q', '-m', 'gitlink and an odd name');
+    const after = repo.git('rev-parse', 'HEAD');
+    const result = await contextChanges({ repoDir: repo.dir, before, after, contextDir: '.', dockerfile: 'Dockerfile' });
+    expect(result.inContext).toEqual([{ path: 'tab\there.txt', status: 'A', added: 1, deleted: 0, binary: false }]);
+    expect(result.ignored).toEqual([expect.objectContaining({ path: 'vendor/lib', status: 'A' })]);
+  });
+});
+
+describe('parseRawNumstat', () => {
+  it('pairs raw records with numstat records, renames and binaries included', () => {
+    const oid = (c: string) => c.repeat(40);
+    const out = [
+      `:100644 100644 ${oid('a')} ${oid('b')} M`, 'x',
+      `:100644 100644 ${oid('c')} ${oid('c')} R087`, 'old\tname', 'new\tname',
+      `:000000 100644 ${oid('0')} ${oid('d')} A`, 'img.png',
+      '3\t1\tx', '2\t0\t', 'old\tname', 'new\tname', '-\t-\timg.png', '',
+    ].join('\0');
+    expect(parseRawNumstat(out)).toEqual([
+      { path: 'x', status: 'M', added: 3, deleted: 1, binary: false, oldMode: '100644', newMode: '100644' },
+      { path: 'new\tname', oldPath: 'old\tname', status: 'R', added: 2, deleted: 0, binary: false, oldMode: '100644', newMode: '100644' },
+      { path: 'img.png', status: 'A', added: 0, deleted: 0, binary: true, oldMode: '000000', newMode: '100644' },
+    ]);
+    expect(parseRawNumstat('')).toEqual([]);
   });
 });
