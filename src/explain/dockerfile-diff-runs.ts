@@ -1,0 +1,83 @@
+/**
+ * RUN instructions added or removed that the package, directory and user findings do not
+ * already explain. Identical RUNs (even moved) are not changes. A removed RUN and an added RUN
+ * that differ only in the packages / directories / user names they name are explained (the
+ * other findings say what changed). A RUN added or removed outright is explained when all it
+ * does is install, mkdir or useradd, plus housekeeping (`apt-get update`, cache clean-up).
+ */
+import type { Finding } from './finding.js';
+import { packagesOfCommand } from './install-commands.js';
+import { programName, shellCommands } from './dockerfile-shell-commands.js';
+import { runScript, type DockerInstruction } from './dockerfile-model.js';
+import { multisetDiff } from './dockerfile-multiset-diff.js';
+import { clip, instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+
+type Role = 'effect' | 'housekeeping' | 'other';
+
+const CACHE_PATHS = /^(\/var\/lib\/apt\/lists|\/var\/cache|\/tmp|\/root\/\.cache|\/root\/\.npm|~\/\.cache|\$HOME\/\.cache|\/var\/tmp)(\/|$)/;
+
+function roleOf(command: readonly string[]): Role {
+  const program = programName(command[0] ?? '');
+  const args = command.slice(1);
+  const sub = args.find((a) => !a.startsWith('-'));
+  if (packagesOfCommand(command).length > 0) return 'effect';
+  if (program === 'mkdir' || program === 'useradd' || program === 'adduser') return 'effect';
+  if (program === 'install' && args.some((a) => a === '--directory' || /^-[a-zA-Z]*d/.test(a))) return 'effect';
+  if (['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf'].includes(program) && ['update', 'clean', 'autoclean', 'autoremove', 'makecache', 'cache'].includes(sub ?? '')) return 'housekeeping';
+  if ((program === 'npm' || /^pip/.test(program)) && sub === 'cache') return 'housekeeping';
+  if (program === 'rm' && args.filter((a) => !a.startsWith('-')).every((a) => CACHE_PATHS.test(a))) return 'housekeeping';
+  if (program === 'set' || program === 'true' || program === ':') return 'housekeeping';
+  return 'other';
+}
+
+interface RunShape {
+  ins: DockerInstruction;
+  /** Flags and the command with whitespace normalised: what makes two RUNs identical. */
+  identity: string;
+  /** The identity with package names, directories and user names left out. */
+  residual: string;
+  /** Whether the RUN only installs/creates things, plus housekeeping. */
+  explained: boolean;
+}
+
+function shapeOf(ins: DockerInstruction): RunShape {
+  const flags = ins.flags.map((f) => `--${f.name}=${f.value ?? ''}`).join(' ');
+  const script = runScript(ins);
+  const commands = shellCommands(script);
+  const roles = commands.map(roleOf);
+  const residual = commands
+    .map((c, i) => (roles[i] === 'effect' ? c.filter((w, j) => j === 0 || w.startsWith('-')).join(' ') : c.join(' ')))
+    .join(' && ');
+  const command = ins.exec !== undefined ? JSON.stringify(ins.exec) : script.replace(/\s+/g, ' ').trim();
+  const withFlags = (text: string): string => (flags === '' ? text : `${flags} ${text}`);
+  return {
+    ins,
+    identity: withFlags(command),
+    residual: withFlags(residual),
+    explained: roles.includes('effect') && roles.every((r) => r !== 'other'),
+  };
+}
+
+export function diffRuns(pair: StagePair): Finding[] {
+  const { removed, added } = multisetDiff(instructionsOf(pair.before, 'RUN').map(shapeOf), instructionsOf(pair.after, 'RUN').map(shapeOf), (s) => s.identity);
+  // Pair what differs only in names: the package/directory/user findings cover it.
+  const { removed: unexplainedRemoved, added: unexplainedAdded } = multisetDiff(removed, added, (s) => s.residual);
+  const findings: Finding[] = [];
+  for (const old of unexplainedRemoved) {
+    if (old.explained) continue;
+    const command = clip(old.identity);
+    findings.push({
+      kind: 'run-removed', stage: pair.label, instruction: 'RUN', before: command, lineBefore: old.ins.line,
+      summary: `RUN removed: ${command} ${where(pair.label, old.ins.line, undefined)}`,
+    });
+  }
+  for (const now of unexplainedAdded) {
+    if (now.explained) continue;
+    const command = clip(now.identity);
+    findings.push({
+      kind: 'run-added', stage: pair.label, instruction: 'RUN', after: command, lineAfter: now.ins.line,
+      summary: `RUN added: ${command} ${where(pair.label, undefined, now.ins.line)}`,
+    });
+  }
+  return findings;
+}
