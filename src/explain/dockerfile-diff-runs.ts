@@ -38,6 +38,8 @@ interface RunShape {
   residual: string;
   /** Whether the RUN only installs/creates things, plus housekeeping. */
   explained: boolean;
+  command: string;
+  flags: string;
 }
 
 function shapeOf(ins: DockerInstruction): RunShape {
@@ -45,9 +47,16 @@ function shapeOf(ins: DockerInstruction): RunShape {
   const script = runScript(ins);
   const commands = shellCommands(script);
   const roles = commands.map(roleOf);
-  const residual = commands
-    .map((c, i) => (roles[i] === 'effect' ? c.filter((w, j) => j === 0 || w.startsWith('-')).join(' ') : c.join(' ')))
-    .join(' && ');
+  // Installs keep their program and options (a dropped --no-install-recommends matters); mkdir
+  // and useradd are covered by their own findings entirely.
+  const installs = new Set<string>();
+  const others: string[] = [];
+  commands.forEach((c, i) => {
+    const program = programName(c[0] ?? '');
+    if (roles[i] !== 'effect') others.push(c.join(' '));
+    else if (!['mkdir', 'install', 'useradd', 'adduser'].includes(program)) installs.add(c.filter((w, j) => j === 0 || w.startsWith('-')).join(' '));
+  });
+  const residual = [...[...installs].sort(), ...others].join(' && ');
   const command = ins.exec !== undefined ? JSON.stringify(ins.exec) : script.replace(/\s+/g, ' ').trim();
   const withFlags = (text: string): string => (flags === '' ? text : `${flags} ${text}`);
   return {
@@ -55,14 +64,25 @@ function shapeOf(ins: DockerInstruction): RunShape {
     identity: withFlags(command),
     residual: withFlags(residual),
     explained: roles.includes('effect') && roles.every((r) => r !== 'other'),
+    command,
+    flags,
   };
 }
 
 export function diffRuns(pair: StagePair): Finding[] {
-  const { removed, added } = multisetDiff(instructionsOf(pair.before, 'RUN').map(shapeOf), instructionsOf(pair.after, 'RUN').map(shapeOf), (s) => s.identity);
-  // Pair what differs only in names: the package/directory/user findings cover it.
-  const { removed: unexplainedRemoved, added: unexplainedAdded } = multisetDiff(removed, added, (s) => s.residual);
+  const changed = multisetDiff(instructionsOf(pair.before, 'RUN').map(shapeOf), instructionsOf(pair.after, 'RUN').map(shapeOf), (s) => s.identity);
   const findings: Finding[] = [];
+  // The same command with other flags (--mount, --network…): one finding, like a version change.
+  const sameCommand = multisetDiff(changed.removed, changed.added, (s) => s.command);
+  for (const [old, now] of sameCommand.kept) {
+    findings.push({
+      kind: 'run-added', stage: pair.label, instruction: 'RUN', before: clip(old.identity), after: clip(now.identity),
+      lineBefore: old.ins.line, lineAfter: now.ins.line,
+      summary: `RUN flags changed: ${old.flags || '(none)'} → ${now.flags || '(none)'} for ${clip(now.command, 80)} ${where(pair.label, old.ins.line, now.ins.line)}`,
+    });
+  }
+  // Pair what differs only in names: the package/directory/user findings cover it.
+  const { removed: unexplainedRemoved, added: unexplainedAdded } = multisetDiff(sameCommand.removed, sameCommand.added, (s) => s.residual);
   for (const old of unexplainedRemoved) {
     if (old.explained) continue;
     const command = clip(old.identity);

@@ -48,7 +48,9 @@ function diffModels(before: DockerfileModel, after: DockerfileModel, options: Di
   const builtAfter = builtStage(after, options.targetAfter);
   const groups: { order: number; findings: Finding[] }[] = [];
 
-  const targetFindings = diffTarget(before, after, builtBefore, builtAfter, options);
+  const builtMatch = matches.find((m) => m.after !== undefined && m.after === builtAfter);
+  const sameBuilt = builtBefore !== undefined && builtMatch?.before === builtBefore;
+  const targetFindings = sameBuilt ? [] : diffTarget(before, after, builtBefore, builtAfter, options);
   groups.push({ order: -2, findings: targetFindings });
 
   const preamble: StagePair = {
@@ -151,8 +153,7 @@ function diffTarget(
   };
   const b = describe(builtBefore, options.targetBefore, before);
   const a = describe(builtAfter, options.targetAfter, after);
-  const sameStage = builtBefore !== undefined && builtAfter !== undefined && builtBefore.key === builtAfter.key;
-  if (sameStage || b === a) return [];
+  if (b === a) return [];
   const finding: Finding = {
     kind: 'target-stage', stage: builtAfter?.key ?? options.targetAfter ?? '', instruction: 'FROM',
     before: builtBefore?.key ?? options.targetBefore ?? '', after: builtAfter?.key ?? options.targetAfter ?? '',
