@@ -237,3 +237,12 @@ describe('odd Dockerfiles', () => {
     expect(kinds(findings)).toEqual(['target-stage', 'stage-added']);
   });
 });
+
+describe('Dockerfile syntax', () => {
+  it('drops comment lines inside continuations and honours the escape directive', () => {
+    const b = 'FROM d\nRUN apk add \\\n  # the http client\n  curl \\\n  jq\n';
+    const a = '# escape=`\nFROM d\nRUN apk add `\n  curl\n';
+    const findings = diffDockerfiles(b, a);
+    expect(findings.map((f) => [f.kind, f.package?.name, f.lineBefore])).toEqual([['package-removed', 'jq', 2]]);
+  });
+});
