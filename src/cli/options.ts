@@ -2,7 +2,7 @@
  * The one table of command-line options: commander is wired from it, `--help` shows it, and the
  * README's option reference is rendered from it (a test keeps the README in step).
  */
-export type CommandName = 'run' | 'test' | 'clean';
+export type CommandName = 'run' | 'test' | 'explain' | 'clean';
 
 export interface OptionSpec {
   /** commander flags, e.g. `-C, --repo <dir>`. */
@@ -16,20 +16,22 @@ export interface OptionSpec {
 }
 
 const EVAL: readonly CommandName[] = ['run', 'test'];
-const ALL: readonly CommandName[] = ['run', 'test', 'clean'];
+const ALL: readonly CommandName[] = ['run', 'test', 'explain', 'clean'];
+/** Options that say where the repository, its Dockerfile and build context are. */
+const SOURCE: readonly CommandName[] = ['run', 'test', 'explain'];
 
 export const OPTIONS: readonly OptionSpec[] = [
-  { flags: '-C, --repo <dir>', description: 'repository to bisect', defaultValue: '.', commands: EVAL },
+  { flags: '-C, --repo <dir>', description: 'repository to bisect', defaultValue: '.', commands: SOURCE },
   {
     flags: '-f, --file <path>',
     description:
       'Dockerfile: relative = inside each commit\'s build context; absolute and outside the repository = that one file for every commit',
     defaultValue: 'Dockerfile',
-    commands: EVAL,
+    commands: SOURCE,
   },
-  { flags: '--context <dir>', description: 'build context, relative to the repository root', defaultValue: '.', commands: EVAL },
+  { flags: '--context <dir>', description: 'build context, relative to the repository root', defaultValue: '.', commands: SOURCE },
   { flags: '--build-arg <KEY=VALUE>', description: 'build argument (repeatable)', repeatable: true, commands: EVAL },
-  { flags: '--target <stage>', description: 'build this stage of a multi-stage Dockerfile', commands: EVAL },
+  { flags: '--target <stage>', description: 'build this stage of a multi-stage Dockerfile', commands: SOURCE },
   { flags: '--build-network <mode>', description: 'network mode for RUN steps during the build, e.g. host', commands: EVAL },
   {
     flags: '--network <mode>',
@@ -90,6 +92,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flags: '--first-parent', description: 'follow only the first parent of merges, as git bisect --first-parent', commands: ['run'] },
   { flags: '--no-verify', description: 'do not check that good passes and bad fails before the search', commands: ['run'] },
+  {
+    flags: '--report <file.md>',
+    description: 'write a Markdown incident report: the range, every step, the culprit, what changed and the evidence, how to reproduce',
+    commands: ['run'],
+  },
   { flags: '--keep-images', description: 'keep the images built (labelled deploybisect.session)', commands: EVAL },
   { flags: '-v, --verbose', description: 'stream build output and container logs', commands: EVAL },
   { flags: '--session <id>', description: 'with clean: only what the run with this session id created', commands: ['clean'] },

@@ -6,8 +6,12 @@ import { STATUS_EXIT } from './exit-status.js';
 import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
-import { renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
-import { toEvaluatorOptions, toOutputOptions, toRegression, type RawOptions } from './to-options.js';
+import { renderExplainResult, renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
+import { toEvaluatorOptions, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
+import { explainRange } from '../session/explain-range.js';
+import { renderReport } from './render/report.js';
+import { reproduceCommand } from './reproduce.js';
+import { checkReportPath, writeReport } from './write-report.js';
 
 export interface CliContext {
   signal: AbortSignal;
@@ -64,6 +68,7 @@ export function createProgram(ctx: CliContext): Command {
   ).action(async (good: string, bad: string, raw: RawOptions) => {
     const output = toOutputOptions(raw);
     const evaluation = toEvaluatorOptions(raw);
+    if (raw.report) checkReportPath(raw.report);
     const progress = progressReporter(output);
     try {
       const result = await runBisect(
@@ -80,6 +85,11 @@ export function createProgram(ctx: CliContext): Command {
         progress,
       );
       progress.stop();
+      if (raw.report) {
+        const reproduce = result.culprit ? reproduceCommand(raw as unknown as Record<string, unknown>, result.culprit.sha) : undefined;
+        const failed = writeReport(raw.report, renderReport(result, reproduce ? { reproduce } : {}));
+        if (failed) ctx.stderr.write(`deploybisect: ${failed} (the result follows on stdout)\n`);
+      }
       if (output.json) write(JSON.stringify(result, null, 2));
       else write(output.quiet ? renderQuiet(result) : renderSummary(result, paint));
       ctx.exitCode = STATUS_EXIT[result.status];
@@ -104,6 +114,21 @@ export function createProgram(ctx: CliContext): Command {
     } finally {
       progress.stop();
     }
+  });
+
+  addOptions(
+    program
+      .command('explain')
+      .description('what changed in the deployment between two commits: Dockerfile findings and changed files (no Docker needed)')
+      .argument('<good>', 'the commit that worked')
+      .argument('<bad>', 'the commit that broke'),
+    'explain',
+  ).action(async (good: string, bad: string, raw: RawOptions) => {
+    const result = await explainRange({ ...toSourceOptions(raw), good, bad });
+    if (raw.json) write(JSON.stringify(result, null, 2));
+    else if (raw.quiet) write(result.explanation.findings.map((f) => f.summary).join('\n') || 'no Dockerfile changes');
+    else write(renderExplainResult(result, paint));
+    ctx.exitCode = 0;
   });
 
   addOptions(program.command('clean').description('remove every container and image deploybisect labelled, from any run'), 'clean').action(

@@ -41,6 +41,7 @@ export interface RawOptions {
   firstParent?: boolean;
   verify?: boolean;
   keepImages?: boolean;
+  report?: string;
   verbose?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -70,7 +71,13 @@ export function parseKeyValues(values: string[] | undefined, what: string): Reco
   return result;
 }
 
-export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'logLines'> {
+/** Where the repository, its build context and Dockerfile are (run, test and explain). */
+export function toSourceOptions(raw: Pick<RawOptions, 'repo' | 'context' | 'file' | 'target'>): {
+  repoDir: string;
+  contextDir: string;
+  dockerfile: string;
+  target?: string;
+} {
   const repoDir = resolve(raw.repo);
   if (!existsSync(repoDir)) throw new UsageError(`repository directory ${repoDir} does not exist`);
   const contextDir = raw.context.replace(/\/+$/, '') || '.';
@@ -78,6 +85,11 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
     throw new UsageError(`--context must be a directory inside the repository, relative to its root: '${raw.context}'`);
   }
   const dockerfile = dockerfilePath(raw.file, repoDir, contextDir);
+  return { repoDir, contextDir, dockerfile, ...(raw.target ? { target: raw.target } : {}) };
+}
+
+export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'logLines'> {
+  const { repoDir, contextDir, dockerfile } = toSourceOptions(raw);
   const expectStatus = parseStatusMatcher(raw.expectStatus);
   let expectBody: RegExp | undefined;
   if (raw.expectBody !== undefined) {

@@ -29,8 +29,13 @@ const MODULE_PATTERNS: { pattern: RegExp; ecosystem: 'python' | 'node' }[] = [
   { pattern: /Cannot find module '([^']+)'/, ecosystem: 'node' },
 ];
 
-/** Every clue in the lines, in order, without duplicates. */
+/** Every clue in the lines, once each (with the last line that gave it), in the order of those lines. */
 export function findClues(lines: readonly string[]): Clue[] {
+  // Read from the end so that a clue repeated later keeps its latest wording.
+  return cluesOf([...lines].reverse()).reverse();
+}
+
+function cluesOf(lines: readonly string[]): Clue[] {
   const clues: Clue[] = [];
   const seen = new Set<string>();
   const add = (clue: Clue, key: string) => {

@@ -46,7 +46,8 @@ function within(path: string, dir: string): boolean {
   return path === d || path.startsWith(d === '/' ? '/' : `${d}/`);
 }
 
-const where = (f: Finding) => (f.lineAfter ?? f.lineBefore ? `, line ${f.lineAfter ?? f.lineBefore}` : '');
+const where = (f: Finding) =>
+  f.lineAfter !== undefined ? `, line ${f.lineAfter}` : f.lineBefore !== undefined ? `, line ${f.lineBefore} of the previous Dockerfile` : '';
 
 function explains(clue: Clue, f: Finding): string | undefined {
   switch (clue.kind) {
@@ -86,7 +87,8 @@ function explains(clue: Clue, f: Finding): string | undefined {
  */
 export function findLikelyCauses(findings: readonly Finding[], evidenceLines: readonly string[]): LikelyCause[] {
   const causes: LikelyCause[] = [];
-  for (const clue of findClues(evidenceLines)) {
+  // Latest first: the last error a process printed is usually the one that ended it.
+  for (const clue of findClues(evidenceLines).reverse()) {
     for (const finding of findings) {
       const because = explains(clue, finding);
       if (!because) continue;

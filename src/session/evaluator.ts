@@ -4,7 +4,7 @@ import { resourceLabels } from '../docker/labels.js';
 import type { ResourceTracker } from '../docker/resource-tracker.js';
 import { LogWatcher } from '../docker/log-watcher.js';
 import { containerLogs, startContainer, type NetworkMode, type ResourceLimits, type RunningContainer } from '../docker/run-container.js';
-import { createBuildContext, MissingContextError, MissingDockerfileError } from '../git/build-context.js';
+import { createBuildContext, MissingContextError, MissingDockerfileError, planBuildContext } from '../git/build-context.js';
 import { systemClock, type Clock } from '../probes/clock.js';
 import { FailOnLog } from '../probes/log-probe.js';
 import { parseProbe, parseRegex, type ProbeSettings } from '../probes/parse-probe.js';
@@ -44,7 +44,7 @@ export interface EvaluatorOptions {
 export interface EvaluatorEvents {
   buildOutput?(sha: string, line: string): void;
   containerLine?(sha: string, line: string): void;
-  phase?(sha: string, phase: 'build' | 'start' | 'probe'): void;
+  phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
 }
 
 /**
@@ -145,6 +145,22 @@ export class Evaluator {
     // 3. The container and its probes.
     const outcome = await this.runProbes(sha, imageId, signal);
     return this.remember(done({ ...outcome, fingerprint: context.fingerprint, imageId, built: true }));
+  }
+
+  /** The outcome of an earlier evaluation with the same build context as `sha`, if any (no build). */
+  async knownOutcome(sha: string): Promise<Outcome | undefined> {
+    try {
+      const plan = await planBuildContext({
+        repoDir: this.options.repoDir,
+        commit: sha,
+        contextDir: this.options.contextDir,
+        dockerfile: this.options.dockerfile,
+      });
+      const known = this.byFingerprint.get(plan.fingerprint);
+      return known ? { ...known, sha, built: false } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private remember(outcome: Outcome): Outcome {

@@ -6,7 +6,7 @@ import type { Step } from './result.js';
 export interface SessionEvents {
   start?(e: { sessionId: string; endpoint: string; good: string; bad: string; commits: number }): void;
   evaluate?(e: { sha: string; subject: string; role: Step['role']; remaining: number; stepsLeft: number }): void;
-  phase?(sha: string, phase: 'build' | 'start' | 'probe'): void;
+  phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
   buildOutput?(sha: string, line: string): void;
   /** Each line the container prints, live (only requested by verbose renderers: it costs a log stream). */
   containerLine?(sha: string, line: string): void;

@@ -1,11 +1,13 @@
 import type { ChangedFile, CommitInfo } from '../git/commit-info.js';
 import type { Verdict } from '../bisect/index.js';
+import type { Explanation } from '../explain/explain-change.js';
 import type { Outcome, Regression } from './outcome.js';
 
 export type RunStatus = 'found' | 'bad-is-healthy' | 'good-is-unhealthy' | 'inconclusive';
 
 export interface Step {
   sha: string;
+  subject: string;
   /** `verify` for the checks of good and bad before the search, `search` for bisection steps. */
   role: 'verify' | 'search';
   verdict: Verdict;
@@ -27,12 +29,20 @@ export interface BisectResult {
   bad: string;
   /** The regression searched for: `auto` resolved from the bad commit's outcome. */
   regression: Exclude<Regression, 'auto'>;
-  culprit?: CommitSummary & { outcome: Outcome };
+  culprit?: CommitSummary & {
+    outcome: Outcome;
+    /** What changed from the culprit's first parent, and what its failure points at. */
+    explanation?: Explanation;
+    /** The parent's outcome, for contrast (when it, or a commit with the same build context, was evaluated). */
+    parent?: { sha: string; outcome: Outcome };
+  };
   /** When inconclusive: the commits the first bad commit could be, as git bisect lists them. */
   candidates?: (CommitInfo & { verdict: Verdict | 'untested' })[];
   /** For bad-is-healthy / good-is-unhealthy: the outcome that contradicted the user. */
   verification?: { good?: Outcome; bad?: Outcome };
   steps: Step[];
+  /** Every commit of the range good..bad (good excluded), oldest first: what the search chose from. */
+  range: string[];
   /** Images actually built. */
   builds: number;
   /** Containers started and probed. */

@@ -8,6 +8,8 @@ import type { EvaluatorOptions } from './evaluator.js';
 import { openSession } from './open-session.js';
 import type { Outcome, Regression } from './outcome.js';
 import type { BisectResult, Step } from './result.js';
+import { explainChange } from '../explain/explain-change.js';
+import { outcomeEvidence } from './outcome-evidence.js';
 import type { SessionEvents } from './events.js';
 
 export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines'> {
@@ -27,7 +29,7 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
   const range = await resolveRange(options.repoDir, options.good, options.bad);
   const graph = await loadCommitGraph(options.repoDir, range.bad, [range.good], { firstParent: options.firstParent });
   const { sessionId, engine, tracker, evaluator } = await openSession(options, events);
-  const subjects = new Map((await getCommitInfos(options.repoDir, graph.commits.map((c) => c.sha))).map((i) => [i.sha, i]));
+  const subjects = new Map((await getCommitInfos(options.repoDir, [range.good, ...graph.commits.map((c) => c.sha)])).map((i) => [i.sha, i]));
   const steps: Step[] = [];
   events.start?.({ sessionId, endpoint: engine.endpoint, good: range.good, bad: range.bad, commits: graph.commits.length });
 
@@ -37,15 +39,16 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     return evaluator.evaluate(sha, options.signal);
   };
   const record = (outcome: Outcome, role: Step['role'], verdict: Verdict): void => {
-    steps.push({ sha: outcome.sha, role, verdict, outcome, durationMs: outcome.durationMs });
+    steps.push({ sha: outcome.sha, subject: subjects.get(outcome.sha)?.subject ?? '', role, verdict, outcome, durationMs: outcome.durationMs });
     events.verdict?.({ sha: outcome.sha, verdict, outcome, role });
   };
-  const finish = (partial: Omit<BisectResult, 'sessionId' | 'good' | 'bad' | 'steps' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
+  const finish = (partial: Omit<BisectResult, 'sessionId' | 'good' | 'bad' | 'steps' | 'range' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
     ...partial,
     sessionId,
     good: range.good,
     bad: range.bad,
     steps,
+    range: graph.commits.map((c) => c.sha).reverse(),
     builds: evaluator.builds,
     probes: evaluator.probeRuns,
     durationMs: Date.now() - started,
@@ -81,15 +84,25 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     for (;;) {
       const status = search.status();
       if (status.done && status.kind === 'found') {
-        const culpritOutcome = steps.findLast((s) => s.sha === status.culprit)?.outcome ?? badOutcome;
+        const culpritOutcome =
+          steps.findLast((s) => s.sha === status.culprit)?.outcome ??
+          badOutcome ??
+          (await evaluate(status.culprit, 'search', { remaining: 1, stepsLeft: 0 }));
         const info = subjects.get(status.culprit) ?? (await getCommitInfo(options.repoDir, status.culprit));
         const parent = graph.commits.find((c) => c.sha === status.culprit)?.parents[0];
         const files = await changedFiles(options.repoDir, parent, status.culprit, options.contextDir);
-        return finish({
-          status: 'found',
-          regression,
-          culprit: { ...info, files, outcome: culpritOutcome ?? (await evaluate(status.culprit, 'search', { remaining: 1, stepsLeft: 0 })) },
-        });
+        const culprit: NonNullable<BisectResult['culprit']> = { ...info, files, outcome: culpritOutcome };
+        if (parent) {
+          events.phase?.(status.culprit, 'explain');
+          culprit.explanation = await explainChange(
+            { repoDir: options.repoDir, before: parent, after: status.culprit, contextDir: options.contextDir, dockerfile: options.dockerfile, ...(options.target ? { target: options.target } : {}) },
+            outcomeEvidence(culpritOutcome),
+          );
+          // For contrast: how the parent behaved (tested itself, or a commit with the same build context).
+          const parentOutcome = steps.findLast((s) => s.sha === parent)?.outcome ?? (await evaluator.knownOutcome(parent));
+          if (parentOutcome) culprit.parent = { sha: parent, outcome: parentOutcome };
+        }
+        return finish({ status: 'found', regression, culprit });
       }
       if (status.done) {
         const verdicts = search.verdicts;

@@ -1,6 +1,8 @@
 /**
  * The story from DEVELOPERS.md, end to end: the built CLI, a real engine, a generated repository.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
@@ -12,6 +14,7 @@ describe('deploybisect on the supervisord → start script story', () => {
   let before: string;
   let run: CliRun;
   let result: any;
+  let report: string;
 
   beforeAll(async () => {
     await requireEngine();
@@ -23,8 +26,11 @@ describe('deploybisect on the supervisord → start script story', () => {
     story.repo.git('add', 'nginx/index.html');
     story.repo.write({ 'nginx/index.html': '<h1>unstaged</h1>\n' });
     before = story.repo.snapshot();
-    run = await runCli([story.good, story.bad, '--network', 'none', '--json'], { cwd: story.repo.dir });
+    // The report goes inside the repository's .git directory: ignored by git, removed with the repo.
+    const reportPath = join(story.repo.dir, '.git', 'incident.md');
+    run = await runCli([story.good, story.bad, '--network', 'none', '--json', '--report', reportPath], { cwd: story.repo.dir });
     result = JSON.parse(run.stdout);
+    report = readFileSync(reportPath, 'utf8');
   }, 300_000);
 
   afterAll(() => story?.repo.remove());
@@ -67,6 +73,30 @@ describe('deploybisect on the supervisord → start script story', () => {
     expect(result.builds).toBeLessThanOrEqual(steps.length);
     expect(result.builds).toBeGreaterThanOrEqual(3);
     expect(typeof result.durationMs).toBe('number');
+  });
+
+  it('explains the culprit: the removed package, the changed CMD, the directory no longer created, and the log line as evidence', () => {
+    const explanation = result.culprit.explanation;
+    const kinds = explanation.findings.map((f: { kind: string; before?: string; after?: string; path?: string }) => [f.kind, f.before ?? f.path, f.after]);
+    expect(kinds).toContainEqual(['package-removed', 'supervisor', undefined]);
+    expect(kinds).toContainEqual(['directory-no-longer-created', '/app/logs', undefined]);
+    expect(kinds).toContainEqual(['cmd', '["supervisord", "-c", "/etc/supervisor/conf.d/app.conf"]', '["bash", "/start.sh"]']);
+    expect(explanation.likelyCauses).toHaveLength(1);
+    expect(explanation.likelyCauses[0].evidence).toBe("FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'");
+    expect(explanation.likelyCauses[0].finding.kind).toBe('directory-no-longer-created');
+    expect(explanation.files.inContext.map((f: { path: string }) => f.path)).toEqual(['Dockerfile', 'start.sh', 'supervisord.conf']);
+    expect(result.culprit.parent.outcome.ok).toBe(true);
+
+    // The Markdown report says the same, readable as-is.
+    expect(report).toContain('# deploybisect: First bad commit:');
+    expect(report).toContain('apt package supervisor is no longer installed');
+    expect(report).toContain('directory /app/logs is no longer created');
+    expect(report).toMatch(/CMD changed: \["supervisord", .*\] → \["bash", "\/start\.sh"\]/);
+    expect(report).toContain(`> **Likely cause:** The output says "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'", and this commit stopped creating /app/logs`);
+    expect(report).toContain('## The search');
+    expect(report).toMatch(/good [·✔✖↷◆ ×\d]+ bad/);
+    expect(report).toContain(`deploybisect test ${story.culprit} --network none`);
+    for (const step of result.steps) expect(report).toContain(`\`${step.sha.slice(0, 10)}\``);
   });
 
   it('leaves the repository exactly as it was', () => {

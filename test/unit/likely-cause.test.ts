@@ -35,6 +35,12 @@ describe('findClues', () => {
     ]);
   });
 
+  it('prefers the last error printed when several lines point at the same change', () => {
+    const lines = ["/app/server.sh: line 4: can't create /app/logs/app.log: nonexistent directory", "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'"];
+    const noLogs = finding({ kind: 'directory-no-longer-created', path: '/app/logs', lineBefore: 6 });
+    expect(findLikelyCauses([noLogs], lines).map((c) => c.evidence)).toEqual([lines[1]]);
+  });
+
   it('finds nothing in ordinary output, and reports each clue once', () => {
     expect(findClues(['listening on :8080', 'GET /health 200', 'not found: /favicon.ico 404'])).toEqual([]);
     expect(findClues(["No such file or directory: '/a'", "No such file or directory: '/a'"])).toHaveLength(1);
@@ -51,7 +57,7 @@ describe('findLikelyCauses', () => {
     expect(causes).toHaveLength(1);
     expect(causes[0]!.finding).toBe(noLogs);
     expect(causes[0]!.summary).toBe(
-      `The output says "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'", and this commit stopped creating /app/logs (RUN, line 6).`,
+      `The output says "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'", and this commit stopped creating /app/logs (RUN, line 6 of the previous Dockerfile).`,
     );
   });
 

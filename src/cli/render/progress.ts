@@ -56,7 +56,8 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       status(current);
     },
     phase(_sha, phase) {
-      if (interactive) status(`${current} — ${phase === 'build' ? 'building' : phase === 'start' ? 'starting' : 'probing'}`);
+      const doing = { build: 'building', start: 'starting', probe: 'probing', explain: 'explaining the culprit' }[phase];
+      if (interactive) status(`${current} — ${doing}`);
     },
     buildOutput(_sha, text) {
       if (options.verbose) line(paint('dim', `  build | ${text}`));

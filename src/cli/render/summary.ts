@@ -3,6 +3,8 @@ import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
 import type { TestCommitResult } from '../../session/test-commit.js';
 import { painter } from './color.js';
+import { explanationLines } from './explanation.js';
+import type { ExplainRangeResult } from '../../session/explain-range.js';
 
 type Paint = ReturnType<typeof painter>;
 
@@ -37,11 +39,12 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
       out.push(`  Date:   ${c.date}`);
       out.push(`  Regression: ${result.regression}`);
       out.push(...outcomeLines(c.outcome, paint));
-      if (c.files.length > 0) {
+      if (c.parent) out.push(`  Its parent ${c.parent.sha.slice(0, 12)}: ${c.parent.outcome.ok ? 'passed' : 'failed'}: ${c.parent.outcome.signature}`);
+      if (c.explanation) {
+        out.push(...explanationLines(c.explanation, paint));
+      } else if (c.files.length > 0) {
         out.push(`  Files changed in the build context (${c.files.length}):`);
         for (const f of c.files) out.push(`    ${f.status} ${f.oldPath ? `${f.oldPath} -> ` : ''}${f.path}`);
-      } else {
-        out.push('  Files changed in the build context: none');
       }
       break;
     }
@@ -64,6 +67,12 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
   }
   out.push(runLine(result));
   return out.join('\n');
+}
+
+/** `deploybisect explain`: the two commits, then the explanation with small diffs. */
+export function renderExplainResult(result: ExplainRangeResult, paint: Paint): string {
+  const head = (label: string, c: ExplainRangeResult['good']) => `${label} ${c.sha.slice(0, 12)} ${c.subject} (${c.author}, ${c.date})`;
+  return [head('From', result.good), head('To  ', result.bad), ...explanationLines(result.explanation, paint, { diffs: true })].join('\n');
 }
 
 /** `-q`: one line. */

@@ -1,0 +1,87 @@
+import { formatDuration } from '../../duration.js';
+import type { Outcome } from '../../session/outcome.js';
+import type { BisectResult } from '../../session/result.js';
+import { cell, explanationMarkdown } from './explanation.js';
+
+const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
+const short = (sha: string) => sha.slice(0, 10);
+
+/**
+ * The range as one row of marks, oldest first: ✔ good, ✖ bad, ↷ skipped, · untested, ◆ the first bad
+ * commit. Long runs of untested commits are folded (`·×120`).
+ */
+export function searchVisual(result: BisectResult): string {
+  const verdicts = new Map(result.steps.map((s) => [s.sha, s.verdict]));
+  const marks = result.range.map((sha) => {
+    if (result.culprit?.sha === sha) return MARK.culprit;
+    const verdict = verdicts.get(sha);
+    return verdict ? MARK[verdict] : MARK.untested;
+  });
+  const folded: string[] = [];
+  for (let i = 0; i < marks.length; ) {
+    let j = i;
+    while (j < marks.length && marks[j] === marks[i]) j++;
+    const run = j - i;
+    folded.push(marks[i] === MARK.untested && run > 5 ? `${MARK.untested}×${run}` : Array(run).fill(marks[i]).join(' '));
+    i = j;
+  }
+  return `good ${folded.join(' ')} bad`;
+}
+
+function outcomeMarkdown(outcome: Outcome, title: string): string[] {
+  const out = [`**${title}:** ${outcome.ok ? 'passed' : 'failed'} — \`${outcome.signature.replaceAll('`', "'")}\` (${outcome.phase} phase, ${formatDuration(outcome.durationMs)})`, ''];
+  for (const probe of outcome.probes) {
+    const evidence = probe.evidence ? Object.entries(probe.evidence).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') : '';
+    out.push(`- ${probe.ok ? '✔' : '✖'} \`${probe.spec}\`: ${cell(probe.reason)} (${formatDuration(probe.elapsedMs)})${evidence ? ` — ${cell(evidence.slice(0, 300))}` : ''}`);
+  }
+  if (outcome.probes.length > 0) out.push('');
+  if (outcome.logTail.length > 0) {
+    out.push(`${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`, '', '```text', ...outcome.logTail, '```', '');
+  }
+  return out;
+}
+
+/** The Markdown incident report written by `--report <file.md>`. */
+export function renderReport(result: BisectResult, options: { reproduce?: string; generatedAt?: Date } = {}): string {
+  const out: string[] = [];
+  const searched = result.steps.filter((s) => s.role === 'search').length;
+  const title = {
+    found: `First bad commit: ${short(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
+    inconclusive: 'Inconclusive: only skipped commits are left',
+    'bad-is-healthy': 'The bad commit is healthy',
+    'good-is-unhealthy': 'The good commit is unhealthy',
+  }[result.status];
+  out.push(`# deploybisect: ${cell(title)}`, '');
+  out.push(
+    `- Range: \`${short(result.good)}\` (good) .. \`${short(result.bad)}\` (bad), ${result.range.length} commits`,
+    `- Regression searched for: ${result.regression}`,
+    `- Cost: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}`,
+    `- Report written ${(options.generatedAt ?? new Date()).toISOString()}`,
+    '',
+  );
+
+  if (result.status === 'found' && result.culprit) {
+    const c = result.culprit;
+    out.push('## The culprit', '', `**\`${c.sha}\`** — ${cell(c.subject)}`, '', `Author: ${cell(c.author)} <${c.authorEmail}>, ${c.date}`, '');
+    out.push(...outcomeMarkdown(c.outcome, 'How it failed'));
+    if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${short(c.parent.sha)}\`, for contrast`));
+    if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));
+  }
+  if (result.status === 'inconclusive') {
+    out.push('## The first bad commit could be any of', '');
+    for (const c of result.candidates ?? []) out.push(`- \`${c.sha}\` ${cell(c.subject)} (${c.verdict})`);
+    out.push('');
+  }
+  if (result.verification?.bad && result.status === 'bad-is-healthy') out.push(...outcomeMarkdown(result.verification.bad, 'The bad commit'));
+  if (result.verification?.good && result.status === 'good-is-unhealthy') out.push(...outcomeMarkdown(result.verification.good, 'The good commit'));
+
+  out.push('## The search', '', '```text', searchVisual(result), '```', '', `${MARK.good} good · ${MARK.bad} bad · ${MARK.skip} skipped · ${MARK.untested} untested · ${MARK.culprit} first bad commit`, '');
+  out.push('| # | commit | subject | verdict | signature | duration |', '| --- | --- | --- | --- | --- | --- |');
+  result.steps.forEach((s, i) => {
+    const role = s.role === 'verify' ? ' (check)' : '';
+    out.push(`| ${i + 1} | \`${short(s.sha)}\` | ${cell(s.subject)} | ${s.verdict}${role} | ${cell(s.outcome.signature)} | ${formatDuration(s.durationMs)} |`);
+  });
+  out.push('');
+  if (options.reproduce) out.push('## Reproduce', '', '```sh', options.reproduce, '```', '');
+  return out.join('\n');
+}

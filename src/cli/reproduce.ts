@@ -1,0 +1,32 @@
+import { Option } from 'commander';
+import { OPTIONS } from './options.js';
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The `deploybisect test <sha> …` command that evaluates one commit exactly as the run did:
+ * every option `test` shares with the run, where it differs from its default.
+ */
+export function reproduceCommand(raw: Record<string, unknown>, sha: string): string {
+  const words = ['deploybisect', 'test', sha];
+  for (const spec of OPTIONS) {
+    if (!spec.commands.includes('test') || ['--json', '-q, --quiet', '-v, --verbose'].includes(spec.flags)) continue;
+    const option = new Option(spec.flags);
+    const value = raw[option.attributeName()];
+    const flag = option.long!;
+    if (value === undefined || value === spec.defaultValue) continue;
+    if (option.negate) {
+      if (value === false) words.push(flag);
+    } else if (typeof value === 'boolean') {
+      if (value) words.push(flag);
+    } else if (Array.isArray(value)) {
+      for (const item of value) words.push(flag, shellQuote(String(item)));
+    } else {
+      words.push(flag, shellQuote(String(value)));
+    }
+  }
+  return words.join(' ');
+}

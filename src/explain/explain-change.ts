@@ -1,0 +1,54 @@
+import { MissingContextError, MissingDockerfileError, planBuildContext } from '../git/build-context.js';
+import { contextChanges, type ContextChanges } from './context-changes.js';
+import { diffDockerfiles } from './dockerfile-diff.js';
+import type { Finding } from './finding.js';
+import { findLikelyCauses, type LikelyCause } from './likely-cause.js';
+
+export interface ExplainSpec {
+  repoDir: string;
+  /** The commit that worked (a culprit's parent, or `good`). */
+  before: string;
+  /** The commit that broke (the culprit, or `bad`). */
+  after: string;
+  contextDir: string;
+  dockerfile: string;
+  target?: string;
+}
+
+/** What changed in the deployment between two commits, and (with evidence) what likely broke it. */
+export interface Explanation {
+  before: string;
+  after: string;
+  /** Semantic differences of the Dockerfiles, the built (target or last) stage first. */
+  findings: Finding[];
+  /** Changed files: sent to the builder, ignored by .dockerignore, outside the context. */
+  files: ContextChanges;
+  /** Findings the failing commit's own output points at (empty without evidence, or when nothing is supported). */
+  likelyCauses: LikelyCause[];
+  /** Things worth knowing, e.g. a side without a Dockerfile. */
+  notes: string[];
+}
+
+/** Reads everything from git objects: works without Docker. */
+export async function explainChange(spec: ExplainSpec, evidence: readonly string[] = []): Promise<Explanation> {
+  const notes: string[] = [];
+  const dockerfileAt = async (commit: string): Promise<string> => {
+    try {
+      const plan = await planBuildContext({ repoDir: spec.repoDir, commit, contextDir: spec.contextDir, dockerfile: spec.dockerfile });
+      return plan.dockerfileText;
+    } catch (error) {
+      if (error instanceof MissingDockerfileError || error instanceof MissingContextError) {
+        notes.push(error.message);
+        return '';
+      }
+      throw error;
+    }
+  };
+  const [beforeText, afterText, files] = await Promise.all([
+    dockerfileAt(spec.before),
+    dockerfileAt(spec.after),
+    contextChanges({ repoDir: spec.repoDir, before: spec.before, after: spec.after, contextDir: spec.contextDir, dockerfile: spec.dockerfile }),
+  ]);
+  const findings = diffDockerfiles(beforeText, afterText, spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined);
+  return { before: spec.before, after: spec.after, findings, files, likelyCauses: findLikelyCauses(findings, evidence), notes };
+}
