@@ -7,6 +7,7 @@ import { parseHeaders, parseSecretEnv, toEvaluatorOptions, type RawOptions } fro
 import { MIN_MEMORY_BYTES, parseMemory } from '../../src/docker/memory-size.js';
 import { redactor } from '../../src/session/redact.js';
 import { expectUsageError, usageMessage } from '../helpers/expect-usage-error.js';
+import { rawOptions } from '../helpers/raw-options.js';
 
 const KiB = 1024;
 const MiB = 1024 ** 2;
@@ -37,19 +38,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-function raw(overrides: Partial<RawOptions> = {}): RawOptions {
-  return {
-    repo,
-    file: 'Dockerfile',
-    context: '.',
-    network: 'bridge',
-    expectStatus: '2xx',
-    timeout: '60s',
-    memory: '1g',
-    pidsLimit: '512',
-    ...overrides,
-  };
-}
+const raw = (overrides: Partial<RawOptions> = {}): RawOptions => rawOptions(repo, overrides);
 
 describe('redactor', () => {
   it('masks every occurrence of every secret', () => {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseKeyValues, toEvaluatorOptions, toOutputOptions, toRegression, type RawOptions } from '../../src/cli/to-options.js';
 import { usageMessage } from '../helpers/expect-usage-error.js';
+import { rawOptions } from '../helpers/raw-options.js';
 
 let scratch: string;
 let repo: string;
@@ -31,19 +32,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-function raw(overrides: Partial<RawOptions> = {}): RawOptions {
-  return {
-    repo,
-    file: 'Dockerfile',
-    context: '.',
-    network: 'bridge',
-    expectStatus: '2xx',
-    timeout: '60s',
-    memory: '1g',
-    pidsLimit: '512',
-    ...overrides,
-  };
-}
+const raw = (overrides: Partial<RawOptions> = {}): RawOptions => rawOptions(repo, overrides);
 
 describe('parseKeyValues', () => {
   it('is empty for no values', () => {
