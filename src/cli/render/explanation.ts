@@ -61,13 +61,20 @@ export function explanationMarkdown(explanation: Explanation): string[] {
     for (const f of list) out.push(`- \`${f.path}\`${f.oldPath ? ` (from \`${f.oldPath}\`)` : ''}: ${f.status}, ${stat(f)}`);
     out.push('');
     if (withDiffs) {
-      for (const f of list.filter((x) => x.diff)) out.push(`\`${f.path}\`:`, '', '```diff', ...diffBody(f.diff!), '```', '');
+      for (const f of list.filter((x) => x.diff)) out.push(`\`${f.path}\`:`, '', ...fenced('diff', diffBody(f.diff!)), '');
     }
   };
   section('Files sent to the builder', explanation.files.inContext, true);
   section('Changed but ignored by .dockerignore', explanation.files.ignored, false);
   section('Changed outside the build context (cannot affect the image)', explanation.files.outsideContext, false);
   return out;
+}
+
+/** A fenced code block that no line inside can close: its fence is longer than any run of backticks in them. */
+export function fenced(info: string, lines: readonly string[]): string[] {
+  const longest = lines.reduce((max, line) => Math.max(max, ...(line.match(/`+/g) ?? []).map((run) => run.length)), 0);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${info}`, ...lines, fence];
 }
 
 /** A unified diff without git's header lines (`diff --git`, `index`) and trailing blank line. */

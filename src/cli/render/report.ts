@@ -1,7 +1,7 @@
 import { formatDuration } from '../../duration.js';
 import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
-import { cell, explanationMarkdown } from './explanation.js';
+import { cell, explanationMarkdown, fenced } from './explanation.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
 const short = (sha: string) => sha.slice(0, 10);
@@ -36,7 +36,7 @@ function outcomeMarkdown(outcome: Outcome, title: string): string[] {
   }
   if (outcome.probes.length > 0) out.push('');
   if (outcome.logTail.length > 0) {
-    out.push(`${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`, '', '```text', ...outcome.logTail, '```', '');
+    out.push(`${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`, '', ...fenced('text', outcome.logTail), '');
   }
   return out;
 }
@@ -82,6 +82,6 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
     out.push(`| ${i + 1} | \`${short(s.sha)}\` | ${cell(s.subject)} | ${s.verdict}${role} | ${cell(s.outcome.signature)} | ${formatDuration(s.durationMs)} |`);
   });
   out.push('');
-  if (options.reproduce) out.push('## Reproduce', '', '```sh', options.reproduce, '```', '');
+  if (options.reproduce) out.push('## Reproduce', '', ...fenced('sh', [options.reproduce]), '');
   return out.join('\n');
 }
