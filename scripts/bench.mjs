@@ -1,0 +1,258 @@
+// `npm run bench`: deploybisect against a hand-written `git bisect run` script, on the same engine.
+//
+// For each scenario (fixtures in scripts/bench-fixtures.mjs, generated in a temp dir) it runs:
+//   1. git bisect run, in a scratch clone, with the script a careful user would write
+//      (docker build → exit 125 on failure; docker run --network none; poll the HEALTHCHECK status
+//      once a second: healthy → 0, unhealthy/exited/30 s → 1; always docker rm -f);
+//   2. deploybisect with its defaults (--network none --json), then with --jobs 2 (n/a when the
+//      CLI has no such option), each with an empty verdict cache of its own (XDG_CACHE_HOME);
+// and prints one table per scenario. Every image built from a fixture carries the label
+// deploybisect.bench=<run id>; between tools (and at exit) containers and images with it are
+// removed, so each tool starts with the same cold layer cache (only the base image is shared).
+//
+// Environment: DOCKER_HOST (default: the test engine's socket), BENCH_SEED (default 7),
+// BENCH_SCENARIOS (default "story,linear"), BENCH_KEEP=1 keeps the temp dir.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE_IMAGE, BENCH_LABEL, linearScenario, storyScenario, writeRepo } from './bench-fixtures.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const DOCKER_HOST = process.env.DOCKER_HOST || 'unix:///var/tmp/deploybisect-engine/docker.sock';
+const SEED = Number(process.env.BENCH_SEED ?? 7);
+const RUN_ID = `${Date.now().toString(36)}-${process.pid}`;
+const ENV = { ...process.env, DOCKER_HOST, DOCKER_BUILDKIT: '0', NO_COLOR: '1' };
+
+const log = (...args) => console.error('bench:', ...args);
+
+/** Runs a command; resolves with its exit code, output and wall time (never rejects on exit codes). */
+function run(cmd, args, { cwd = ROOT, env = ENV, input } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (error) => {
+      children.delete(child);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolvePromise({ code: code ?? 128, signal, stdout, stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+const children = new Set();
+
+async function must(cmd, args, options) {
+  const result = await run(cmd, args, options);
+  if (result.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-600)}`);
+  return result.stdout.trim();
+}
+
+const docker = (...args) => run('docker', args);
+
+/** Removes every container, then every image, labelled with this run's id. */
+async function removeLabelled() {
+  const filter = `label=${BENCH_LABEL}=${RUN_ID}`;
+  const containers = (await docker('ps', '-aq', '--filter', filter)).stdout.split('\n').filter(Boolean);
+  if (containers.length) await docker('rm', '-f', '-v', ...containers);
+  // Children before parents: repeat while something is left and progress is made.
+  for (let round = 0; round < 10; round++) {
+    const images = [...new Set((await docker('images', '-aq', '--no-trunc', '--filter', filter)).stdout.split('\n').filter(Boolean))];
+    if (images.length === 0) return;
+    await docker('rmi', '-f', ...images);
+  }
+}
+
+// ------------------------------------------------------------------ git bisect run
+
+const USER_SCRIPT = `#!/usr/bin/env bash
+# What a careful user would hand to \`git bisect run\`: build, run, wait for the HEALTHCHECK.
+set -u
+tag="deploybisect-bench/git-bisect-run:$(git rev-parse --short=12 HEAD)"
+echo "$tag" >> "$BENCH_COUNTS/steps"
+echo "$tag" >> "$BENCH_COUNTS/builds"
+if ! docker build -t "$tag" . > "$BENCH_COUNTS/build.log" 2>&1; then
+  echo "build failed: skip"; exit 125
+fi
+echo "$tag" >> "$BENCH_COUNTS/probes"
+cid=$(docker run -d --network none --label "$BENCH_LABEL" "$tag") || { echo "docker run failed: skip"; exit 125; }
+trap 'docker rm -f "$cid" > /dev/null 2>&1' EXIT
+deadline=$((SECONDS + 30))
+while [ "$SECONDS" -lt "$deadline" ]; do
+  sleep 1
+  state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$cid") || exit 1
+  case "$state" in
+    "running healthy") echo healthy; exit 0 ;;
+    *unhealthy) echo unhealthy; exit 1 ;;
+    exited*|dead*) echo "exited"; exit 1 ;;
+  esac
+done
+echo "timed out"; exit 1
+`;
+
+async function gitBisectRun(work, fixture, good, bad) {
+  const scratch = join(work, 'scratch-clone');
+  const counts = join(work, 'counts');
+  mkdirSync(counts, { recursive: true });
+  const script = join(work, 'bisect-test.sh');
+  writeFileSync(script, USER_SCRIPT);
+  chmodSync(script, 0o755);
+  await must('git', ['clone', '-q', fixture, scratch]);
+  const env = { ...ENV, BENCH_COUNTS: counts, BENCH_LABEL: `${BENCH_LABEL}=${RUN_ID}`, GIT_CONFIG_NOSYSTEM: '1' };
+  const git = (...args) => run('git', args, { cwd: scratch, env });
+  const started = process.hrtime.bigint();
+  const start = await git('bisect', 'start', bad, good);
+  if (start.code !== 0) throw new Error(`git bisect start failed: ${start.stderr}`);
+  const bisect = await git('bisect', 'run', script);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await git('bisect', 'reset');
+  const lines = (name) => (existsSync(join(counts, name)) ? readFileSync(join(counts, name), 'utf8').split('\n').filter(Boolean).length : 0);
+  const found = /^([0-9a-f]{40}) is the first bad commit/m.exec(bisect.stdout);
+  if (!found && !/first bad commit could be any of/.test(bisect.stdout)) {
+    throw new Error(`git bisect run ended without a result (exit ${bisect.code}):\n${(bisect.stdout + bisect.stderr).slice(-1500)}`);
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  return { culprit: found?.[1], builds: lines('builds'), probes: lines('probes'), steps: lines('steps'), seconds };
+}
+
+// ------------------------------------------------------------------ deploybisect
+
+/** Each run gets an empty verdict cache of its own (XDG_CACHE_HOME): no run reuses another's outcomes. */
+async function deploybisect(cacheHome, fixture, good, bad, extra = []) {
+  mkdirSync(cacheHome, { recursive: true });
+  const env = { ...ENV, XDG_CACHE_HOME: cacheHome };
+  const result = await run(process.execPath, [CLI, good, bad, '-C', fixture, '--network', 'none', '--json', ...extra], { env });
+  if (result.code === 2 && /unknown option.*--jobs/.test(result.stderr)) return { na: true };
+  let json;
+  try {
+    json = JSON.parse(result.stdout);
+  } catch {
+    throw new Error(`deploybisect ${extra.join(' ')} exited ${result.code} without JSON: ${result.stderr.trim().slice(-800)}`);
+  }
+  return {
+    culprit: json.culprit?.sha,
+    status: json.status,
+    builds: json.builds,
+    probes: json.probes,
+    steps: json.steps.length,
+    seconds: result.seconds,
+  };
+}
+
+// ------------------------------------------------------------------ table
+
+function table(rows) {
+  const header = ['tool', 'culprit = git bisect run', 'builds', 'probes/steps', 'wall s', 'ratio'];
+  const body = rows.map((r) => [r.tool, r.agrees, r.builds, r.probes, r.wall, r.ratio].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+async function scenario(work, name, title, fixtureOf) {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  const fixture = join(dir, 'fixture');
+  const made = fixtureOf({ label: RUN_ID, seed: SEED });
+  const shas = writeRepo(fixture, made.commits);
+  const good = shas[0];
+  const bad = shas.at(-1);
+  const planted = shas[made.culprit];
+  log(`${name}: ${shas.length} commits, culprit #${made.culprit}; running git bisect run`);
+
+  const reference = await gitBisectRun(dir, fixture, good, bad);
+  await removeLabelled();
+  log(`${name}: git bisect run took ${reference.seconds.toFixed(1)} s; running deploybisect`);
+  const plain = await deploybisect(join(dir, 'cache-default'), fixture, good, bad);
+  await removeLabelled();
+  log(`${name}: deploybisect took ${plain.seconds.toFixed(1)} s; running deploybisect --jobs 2`);
+  const jobs = await deploybisect(join(dir, 'cache-jobs'), fixture, good, bad, ['--jobs', '2']);
+  await removeLabelled();
+
+  const short = (sha) => (sha ? sha.slice(0, 10) : 'none');
+  const row = (tool, r) =>
+    r.na
+      ? { tool, agrees: 'n/a', builds: 'n/a', probes: 'n/a', wall: 'n/a', ratio: 'n/a' }
+      : {
+          tool,
+          agrees: r === reference ? '(reference)' : r.culprit === reference.culprit ? 'yes' : `no (${short(r.culprit)})`,
+          builds: r.builds,
+          probes: `${r.probes}/${r.steps}`,
+          wall: r.seconds.toFixed(1),
+          ratio: (r.seconds / reference.seconds).toFixed(2),
+        };
+  const subject = made.commits[made.culprit].subject;
+  console.log(`\n${title}`);
+  console.log(`  ${shas.length} commits, ${made.contextCommits} touch the build context; planted culprit #${made.culprit} ${short(planted)} "${subject}"`);
+  console.log(`  git bisect run found ${short(reference.culprit)} (${reference.culprit === planted ? 'the planted culprit' : 'NOT the planted culprit'})`);
+  console.log(table([row('git bisect run', reference), row('deploybisect', plain), row('deploybisect --jobs 2', jobs)]));
+  const wrong = [reference, plain, jobs].filter((r) => !r.na && r.culprit !== planted);
+  return wrong.length === 0;
+}
+
+// ------------------------------------------------------------------ main
+
+let work;
+let cleaning;
+async function cleanup() {
+  cleaning ??= (async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await removeLabelled().catch((error) => log(`cleanup: ${error.message}`));
+    if (work && !process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    log(`${sig}: cleaning up`);
+    cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  });
+}
+
+async function main() {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
+  const server = await run('docker', ['version', '--format', '{{.Server.Version}}']);
+  if (server.code !== 0) throw new Error(`no Docker engine at ${DOCKER_HOST}: ${server.stderr.trim()} (bash scripts/docker-engine.sh starts one)`);
+  if ((await docker('image', 'inspect', BASE_IMAGE)).code !== 0) {
+    log(`building ${BASE_IMAGE} (test/integration/engine.test.ts)`);
+    await must('npx', ['vitest', 'run', 'test/integration/engine.test.ts']);
+  }
+  const mem = (totalmem() / 2 ** 30).toFixed(1);
+  console.log(`machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${mem} GiB memory, Docker server ${server.stdout.trim()}, node ${process.version}, seed ${SEED}`);
+
+  work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear').split(',');
+  let allRight = true;
+  if (wanted.includes('story')) {
+    allRight = (await scenario(work, 'story', '(a) story: supervisord replaced by a start script, ~70 commits, transient build break', (o) =>
+      storyScenario({ ...o, total: 70, contextShare: 0.4 }),
+    )) && allRight;
+  }
+  if (wanted.includes('linear')) {
+    allRight = (await scenario(work, 'linear', '(b) linear: 1,000 commits, 5% touch the context, tiny HEALTHCHECK image', (o) =>
+      linearScenario({ ...o, total: 1000, contextShare: 0.05 }),
+    )) && allRight;
+  }
+  console.log('\n  builds: docker build invocations (git bisect run) / images built (deploybisect JSON `builds`)');
+  console.log('  probes/steps: containers probed / bisect script runs (git bisect run) or steps incl. verification (deploybisect)');
+  console.log('  ratio: wall time / git bisect run wall time');
+  if (!allRight) console.log('\n  note: some tool did not name the planted culprit (see above)');
+}
+
+try {
+  await main();
+  await cleanup();
+} catch (error) {
+  console.error(`bench: ${error.stack ?? error}`);
+  await cleanup();
+  process.exit(1);
+}
