@@ -1,0 +1,318 @@
+/**
+ * Which commits of a range can change what docker receives, for the whole range in one pass.
+ *
+ * A commit whose build context (the context directory after .dockerignore, plus the
+ * Dockerfile) is identical to its first parent's cannot change the image: it never needs a
+ * build and shares its parent's verdict. `planBuildContext` answers that for one commit by
+ * walking its whole tree; here one `git diff-tree --stdin` process diffs every commit against
+ * its first parent and each changed path is judged against the ignore rules in effect.
+ *
+ * The ignore file in effect at a commit (`<Dockerfile>.dockerignore`, else
+ * `<context>/.dockerignore`) is its first parent's unless the commit touches it, so commits
+ * are fed to git parents-first along first-parent chains and ignore blobs are read only where
+ * a commit changes them. Everything is read-only plumbing.
+ *
+ * Conservative where unsure: a root commit, a submodule in the context, a symlink on the
+ * way to the Dockerfile, an ignore file or the context directory (then any commit with a
+ * non-empty diff counts), a change to the Dockerfile or an ignore file.
+ */
+import { readFile } from 'node:fs/promises';
+import type { CommitNode } from '../bisect/commit-graph.js';
+import { INJECTED_DOCKERFILE_NAME } from './build-context.js';
+import { CatFileBatch, type BatchObject } from './cat-file-batch.js';
+import { diffTreeStream } from './diff-tree-stream.js';
+import { locateDockerfilePath } from './dockerfile-location.js';
+import { parseDockerignore, type IgnoreMatcher } from './dockerignore.js';
+import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
+
+export interface ContextPlan {
+  /** sha → true when the commit may change what docker receives (vs its first parent). Merges: compared with the first parent. */
+  changesContext: Map<string, boolean>;
+  /** Number of commits in the range that change the context (D). */
+  changing: number;
+  durationMs: number;
+}
+
+export interface ContextPlanSpec {
+  repoDir: string;
+  /** The range, from loadCommitGraph (any order; parents may lie outside it). */
+  commits: CommitNode[];
+  /** Relative to the repository root ('.' or '' = the root). */
+  contextDir: string;
+  /** As for planBuildContext: relative to the context, or absolute (inside the repository or an external file). */
+  dockerfile: string;
+}
+
+const SYMLINK = '120000';
+const GITLINK = '160000';
+const TREE = '040000';
+
+/** Ignore state: the blob ids of `<Dockerfile>.dockerignore` and `<context>/.dockerignore` (undefined = absent). */
+interface IgnoreState {
+  dockerfileIgnore: string | undefined;
+  contextIgnore: string | undefined;
+}
+
+export async function planContextChanges(spec: ContextPlanSpec): Promise<ContextPlan> {
+  const started = performance.now();
+  const { repoDir, commits } = spec;
+  const contextDir = normalizeRepoPath(spec.contextDir === '' ? '.' : spec.contextDir, 'context directory');
+  const location = await locateDockerfilePath(repoDir, contextDir, spec.dockerfile);
+
+  const dockerfilePath = location.kind === 'repo' ? location.repoPath : undefined;
+  const dockerfileIgnorePath = dockerfilePath === undefined ? undefined : `${dockerfilePath}.dockerignore`;
+  const contextIgnorePath = joinRepoPath(contextDir, '.dockerignore');
+  // An external Dockerfile's own ignore file (on disk, the same for every commit) wins over the context's.
+  const externalIgnore =
+    location.kind === 'external' ? await readFile(`${location.absPath}.dockerignore`, 'utf8').catch(() => undefined) : undefined;
+  const externalMatcher = externalIgnore === undefined ? undefined : parseDockerignore(externalIgnore);
+  // The Dockerfile is injected under a name of ours when it is not a regular file of the context.
+  const injectedDockerfile = dockerfilePath === undefined || contextRelative(contextDir, dockerfilePath) === undefined;
+
+  /** Paths whose every change counts (and may switch the ignore rules). */
+  const special = new Set([contextIgnorePath, ...(dockerfilePath ? [dockerfilePath] : []), ...(dockerfileIgnorePath ? [dockerfileIgnorePath] : [])]);
+  /** Directories on the way to a special path or to the context: a symlink there is beyond a diff's reach. */
+  const guarded = new Set<string>();
+  for (const path of [...special, ...(contextDir === '' ? [] : [contextDir])]) addAncestors(path, guarded);
+  if (contextDir !== '') guarded.add(contextDir);
+  /** The context directory and its ancestors: their appearing or disappearing changes the context. */
+  const contextLine = new Set<string>();
+  if (contextDir !== '') {
+    contextLine.add(contextDir);
+    addAncestors(contextDir, contextLine);
+  }
+
+  const n = commits.length;
+  const position = new Map<string, number>();
+  commits.forEach((commit, i) => position.set(commit.sha, i));
+  const firstParent = new Int32Array(n).fill(-1);
+  commits.forEach((commit, i) => {
+    const fp = commit.parents[0];
+    firstParent[i] = fp === undefined ? -1 : (position.get(fp) ?? -1);
+  });
+
+  // Where the ignore state comes from the tree itself: root commits and first parents outside the range.
+  const bases = new Set<string>();
+  for (const commit of commits) {
+    const fp = commit.parents[0];
+    if (fp === undefined) bases.add(commit.sha);
+    else if (!position.has(fp)) bases.add(fp);
+  }
+
+  const states: IgnoreState[] = [];
+  const stateIds = new Map<string, number>();
+  const stateId = (s: IgnoreState): number => {
+    const key = `${s.dockerfileIgnore ?? ''}:${s.contextIgnore ?? ''}`;
+    let id = stateIds.get(key);
+    if (id === undefined) {
+      id = states.length;
+      states.push(s);
+      stateIds.set(key, id);
+    }
+    return id;
+  };
+
+  const blobs = CatFileBatch.start(repoDir);
+  try {
+    const base = await readBaseStates(repoDir, [...bases], { dockerfilePath, dockerfileIgnorePath, contextIgnorePath, contextDir });
+    let tainted = base.tainted;
+    const baseState = new Map<string, number>();
+    for (const [sha, s] of base.states) baseState.set(sha, stateId(s));
+
+    const matchers = new Map<string, IgnoreMatcher>();
+    const matcherFor = async (id: number): Promise<IgnoreMatcher | undefined> => {
+      if (location.kind === 'external' && externalMatcher) return externalMatcher;
+      const s = states[id] as IgnoreState;
+      const oid = s.dockerfileIgnore ?? s.contextIgnore;
+      if (oid === undefined) return undefined;
+      let matcher = matchers.get(oid);
+      if (!matcher) {
+        matcher = parseDockerignore(await readBlobText(blobs, oid));
+        matchers.set(oid, matcher);
+      }
+      return matcher;
+    };
+
+    const state = new Int32Array(n).fill(-1);
+    const changed = new Uint8Array(n);
+    const nonEmpty = new Uint8Array(n);
+    const pairs: [string, string][] = [];
+    for (const i of firstParentOrder(firstParent)) {
+      const commit = commits[i] as CommitNode;
+      const fp = commit.parents[0];
+      if (fp === undefined) {
+        changed[i] = 1; // a root commit: nothing to compare with
+        nonEmpty[i] = 1;
+        state[i] = baseState.get(commit.sha) ?? stateId({ dockerfileIgnore: undefined, contextIgnore: undefined });
+      } else {
+        pairs.push([commit.sha, fp]);
+      }
+    }
+
+    for await (const diff of diffTreeStream(repoDir, pairs)) {
+      const i = position.get(diff.commit) as number;
+      const commit = commits[i] as CommitNode;
+      const fp = firstParent[i] as number;
+      const parentState = fp >= 0 ? (state[fp] as number) : (baseState.get(commit.parents[0] as string) as number);
+      if (parentState === undefined || parentState < 0) throw new Error(`internal: no ignore state for the parent of ${commit.sha}`);
+      if (diff.changes.length > 0) nonEmpty[i] = 1;
+
+      let changes = false;
+      let next = states[parentState] as IgnoreState;
+      let touchedIgnore = false;
+      for (const change of diff.changes) {
+        const { path } = change;
+        if (special.has(path)) {
+          changes = true;
+          if (change.oldMode === SYMLINK || change.newMode === SYMLINK) tainted = true;
+          const blob = isRegularFile(change.newMode) ? change.newOid : undefined;
+          if (path === dockerfileIgnorePath) [next, touchedIgnore] = [{ ...next, dockerfileIgnore: blob }, true];
+          if (path === contextIgnorePath) [next, touchedIgnore] = [{ ...next, contextIgnore: blob }, true];
+        } else if (guarded.has(path) && (change.oldMode === SYMLINK || change.newMode === SYMLINK)) {
+          tainted = true;
+          changes = true;
+        }
+        if (contextLine.has(path) && !(change.oldMode === TREE && change.newMode === TREE)) changes = true;
+      }
+      state[i] = touchedIgnore ? stateId(next) : parentState;
+
+      if (!changes) {
+        let matcher: IgnoreMatcher | undefined;
+        let loaded = false;
+        for (const change of diff.changes) {
+          const rel = contextRelative(contextDir, change.path);
+          if (rel === undefined || rel === '') continue;
+          if (change.oldMode === GITLINK || change.newMode === GITLINK) {
+            changes = true; // a submodule: unsure what a build would see
+            break;
+          }
+          if (change.oldMode === TREE && change.newMode === TREE) continue; // something inside changed: judged on its own
+          if (injectedDockerfile && topComponent(rel).startsWith(INJECTED_DOCKERFILE_NAME)) {
+            changes = true; // the name of the injected Dockerfile depends on what the context holds
+            break;
+          }
+          if (!loaded) {
+            matcher = await matcherFor(parentState);
+            loaded = true;
+          }
+          if (!matcher || !matcher.ignores(rel)) {
+            changes = true;
+            break;
+          }
+        }
+      }
+      if (changes) changed[i] = 1;
+    }
+
+    const changesContext = new Map<string, boolean>();
+    let changing = 0;
+    commits.forEach((commit, i) => {
+      // A symlink on the way to the Dockerfile, an ignore file or the context makes what docker
+      // receives depend on files anywhere in the tree: then any change may matter.
+      const value = tainted ? nonEmpty[i] === 1 || changed[i] === 1 : changed[i] === 1;
+      changesContext.set(commit.sha, value);
+      if (value) changing++;
+    });
+    return { changesContext, changing, durationMs: performance.now() - started };
+  } finally {
+    blobs.close();
+  }
+}
+
+/**
+ * Positions in an order where every commit comes after its first parent (when that parent is
+ * in the range): rev-list order is newest first by date and does not promise it under clock skew.
+ */
+function firstParentOrder(firstParent: Int32Array): number[] {
+  const n = firstParent.length;
+  const done = new Uint8Array(n);
+  const order: number[] = [];
+  const chain: number[] = [];
+  for (let start = n - 1; start >= 0; start--) {
+    for (let j = start; j >= 0 && !done[j]; j = firstParent[j] as number) {
+      done[j] = 1;
+      chain.push(j);
+    }
+    while (chain.length > 0) order.push(chain.pop() as number);
+  }
+  return order;
+}
+
+interface SpecialPaths {
+  dockerfilePath: string | undefined;
+  dockerfileIgnorePath: string | undefined;
+  contextIgnorePath: string;
+  contextDir: string;
+}
+
+/**
+ * The ignore state of each base commit, read from its tree, and whether a symlink lies on the
+ * way to a path that matters (looked up with and without following symlinks: any difference).
+ */
+async function readBaseStates(
+  repoDir: string,
+  bases: string[],
+  paths: SpecialPaths,
+): Promise<{ states: Map<string, IgnoreState>; tainted: boolean }> {
+  const states = new Map<string, IgnoreState>();
+  if (bases.length === 0) return { states, tainted: false };
+  const watched = [paths.dockerfileIgnorePath, paths.contextIgnorePath, paths.dockerfilePath, paths.contextDir || undefined].filter(
+    (path): path is string => path !== undefined,
+  );
+  const queries = bases.flatMap((sha) => watched.map((path) => `${sha}:${path}`));
+  const follow = CatFileBatch.start(repoDir, { followSymlinks: true });
+  const plain = CatFileBatch.start(repoDir);
+  let tainted = false;
+  try {
+    follow.request(queries);
+    plain.request(queries);
+    for (const sha of bases) {
+      const found: (string | undefined)[] = [];
+      for (const _ of watched) {
+        const [a, b] = [await headerOnly(follow), await headerOnly(plain)];
+        if (a.kind !== b.kind || (a.kind === 'found' && b.kind === 'found' && a.oid !== b.oid)) tainted = true;
+        found.push(a.kind === 'found' && a.type === 'blob' ? a.oid : undefined);
+      }
+      const dockerfileIgnore = paths.dockerfileIgnorePath === undefined ? undefined : found.shift();
+      const contextIgnore = found.shift();
+      states.set(sha, { dockerfileIgnore, contextIgnore });
+    }
+  } finally {
+    follow.close();
+    plain.close();
+  }
+  return { states, tainted };
+}
+
+async function headerOnly(batch: CatFileBatch): Promise<BatchObject> {
+  const answer = await batch.next();
+  if (answer.kind === 'found') await batch.skipBody(answer.size);
+  return answer;
+}
+
+async function readBlobText(batch: CatFileBatch, oid: string): Promise<string> {
+  batch.request([oid]);
+  const answer = await batch.next();
+  if (answer.kind !== 'found') return '';
+  return (await batch.readBody(answer.size)).toString('utf8');
+}
+
+function isRegularFile(mode: string): boolean {
+  return mode.startsWith('100');
+}
+
+function contextRelative(contextDir: string, path: string): string | undefined {
+  if (contextDir === '') return path;
+  if (path === contextDir) return '';
+  return path.startsWith(`${contextDir}/`) ? path.slice(contextDir.length + 1) : undefined;
+}
+
+function topComponent(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? path : path.slice(0, slash);
+}
+
+function addAncestors(path: string, into: Set<string>): void {
+  for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) into.add(path.slice(0, slash));
+}
+
