@@ -93,6 +93,18 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '--first-parent', description: 'follow only the first parent of merges, as git bisect --first-parent', commands: ['run'] },
   { flags: '--no-verify', description: 'do not check that good passes and bad fails before the search', commands: ['run'] },
   {
+    flags: '-j, --jobs <k>',
+    description: 'evaluate up to k commits at once: each round tests the next commit and the ones the search would need after either verdict',
+    defaultValue: '1',
+    commands: ['run'],
+  },
+  {
+    flags: '--cache-dir <dir>',
+    description: 'where verdicts are remembered across runs (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect)',
+    commands: EVAL,
+  },
+  { flags: '--no-cache', description: 'neither read nor write the verdict cache', commands: EVAL },
+  {
     flags: '--report <file.md>',
     description: 'write a Markdown incident report: the range, every step, the culprit, what changed and the evidence, how to reproduce',
     commands: ['run'],

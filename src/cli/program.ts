@@ -7,7 +7,7 @@ import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
 import { renderExplainResult, renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
-import { toEvaluatorOptions, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
+import { toCacheDir, toEvaluatorOptions, toJobs, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
 import { explainRange } from '../session/explain-range.js';
 import { renderReport } from './render/report.js';
 import { reproduceCommand } from './reproduce.js';
@@ -80,6 +80,8 @@ export function createProgram(ctx: CliContext): Command {
           firstParent: Boolean(raw.firstParent),
           verify: raw.verify !== false,
           keepImages: Boolean(raw.keepImages),
+          jobs: toJobs(raw),
+          ...toCacheDir(raw),
           signal: ctx.signal,
         },
         progress,
@@ -105,7 +107,10 @@ export function createProgram(ctx: CliContext): Command {
     const output = toOutputOptions(raw);
     const progress = progressReporter(output);
     try {
-      const result = await testCommit({ ...toEvaluatorOptions(raw), commit, keepImages: Boolean(raw.keepImages), signal: ctx.signal }, progress);
+      const result = await testCommit(
+        { ...toEvaluatorOptions(raw), commit, keepImages: Boolean(raw.keepImages), ...toCacheDir(raw), signal: ctx.signal },
+        progress,
+      );
       progress.stop();
       if (output.json) write(JSON.stringify(result, null, 2));
       else if (output.quiet) write(result.outcome.ok ? 'healthy' : `unhealthy: ${result.outcome.signature}`);

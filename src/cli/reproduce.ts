@@ -13,7 +13,7 @@ export function shellQuote(word: string): string {
 export function reproduceCommand(raw: Record<string, unknown>, sha: string): string {
   const words = ['deploybisect', 'test', sha];
   for (const spec of OPTIONS) {
-    if (!spec.commands.includes('test') || ['--json', '-q, --quiet', '-v, --verbose'].includes(spec.flags)) continue;
+    if (!spec.commands.includes('test') || ['--json', '-q, --quiet', '-v, --verbose', '--cache-dir <dir>', '--no-cache'].includes(spec.flags)) continue;
     const option = new Option(spec.flags);
     const value = raw[option.attributeName()];
     const flag = option.long!;

@@ -42,6 +42,9 @@ export interface RawOptions {
   verify?: boolean;
   keepImages?: boolean;
   report?: string;
+  jobs?: string;
+  cacheDir?: string;
+  cache?: boolean;
   verbose?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -199,6 +202,19 @@ function dockerfilePath(file: string, repoDir: string, contextDir: string): stri
 /** A relative path that leaves its base (`..`, `../x`; not a name like `..Dockerfile`). */
 function escapes(path: string): boolean {
   return path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path);
+}
+
+/** `--cache-dir`, `--no-cache` → the session's cacheDir (false = off, undefined = the default). */
+export function toCacheDir(raw: Pick<RawOptions, 'cache' | 'cacheDir'>): { cacheDir?: string | false } {
+  if (raw.cache === false) return { cacheDir: false };
+  return raw.cacheDir ? { cacheDir: resolve(raw.cacheDir) } : {};
+}
+
+/** `--jobs k`: a whole number from 1 to 16. */
+export function toJobs(raw: Pick<RawOptions, 'jobs'>): number {
+  const text = raw.jobs ?? '1';
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 16) throw new UsageError(`invalid --jobs '${text}': use a whole number from 1 to 16`);
+  return Number(text);
 }
 
 export function toRegression(raw: RawOptions): Regression {

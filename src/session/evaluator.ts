@@ -13,6 +13,7 @@ import { checkProbes } from './check-probes.js';
 import type { Outcome } from './outcome.js';
 import { planProbes, type ImageFacts } from './probe-plan.js';
 import { redactor } from './redact.js';
+import type { VerdictCache } from './verdict-cache.js';
 
 export interface EvaluatorOptions {
   repoDir: string;
@@ -39,6 +40,8 @@ export interface EvaluatorOptions {
   timeoutMs: number;
   /** Lines of container output kept per outcome. */
   logLines: number;
+  /** Outcomes remembered across runs; absent with `--no-cache`. */
+  cache?: VerdictCache;
 }
 
 export interface EvaluatorEvents {
@@ -100,7 +103,14 @@ export class Evaluator {
     const known = this.byFingerprint.get(context.fingerprint);
     if (known) {
       context.tar.destroy();
-      return { ...known, sha, built: false, durationMs: this.clock.now() - started };
+      return { ...known, sha, built: false, reused: 'same-context', durationMs: this.clock.now() - started };
+    }
+    const cached = this.options.cache?.get(context.fingerprint);
+    if (cached) {
+      context.tar.destroy();
+      const outcome: Outcome = { ...cached, sha, built: false, reused: 'cache', durationMs: this.clock.now() - started };
+      this.byFingerprint.set(context.fingerprint, outcome);
+      return outcome;
     }
 
     // 2. The image.
@@ -164,11 +174,27 @@ export class Evaluator {
   }
 
   private remember(outcome: Outcome): Outcome {
-    if (outcome.fingerprint) this.byFingerprint.set(outcome.fingerprint, outcome);
+    if (outcome.fingerprint) {
+      this.byFingerprint.set(outcome.fingerprint, outcome);
+      this.options.cache?.set(outcome.fingerprint, outcome);
+    }
     return outcome;
   }
 
-  private async runProbes(sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
+  /**
+   * With --network host, containers of the same app would fight over its ports: probing is then one
+   * container at a time, while builds still overlap.
+   */
+  private probeLock: Promise<unknown> = Promise.resolve();
+
+  private runProbes(sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
+    if (this.options.network !== 'host') return this.startAndProbe(sha, imageId, signal);
+    const turn = this.probeLock.then(() => this.startAndProbe(sha, imageId, signal));
+    this.probeLock = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async startAndProbe(sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
     const image = await this.docker.getImage(imageId).inspect();
     const plan = planProbes(
       {

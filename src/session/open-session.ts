@@ -4,6 +4,7 @@ import { ResourceTracker } from '../docker/resource-tracker.js';
 import { UsageError } from '../errors.js';
 import type { SessionEvents } from './events.js';
 import { Evaluator, type EvaluatorOptions } from './evaluator.js';
+import { defaultCacheDir, VerdictCache } from './verdict-cache.js';
 
 export interface OpenSession {
   sessionId: string;
@@ -12,12 +13,42 @@ export interface OpenSession {
   evaluator: Evaluator;
 }
 
+/**
+ * Everything besides the build context that decides an outcome, as stable JSON: the cache key's
+ * other half. Not the repository's location: another clone with the same content shares verdicts.
+ */
+export function cacheConfiguration(o: Omit<EvaluatorOptions, 'logLines' | 'cache'>): string {
+  // An explicit list: callers pass richer objects (refs, signals, engine addresses) that must not count.
+  return JSON.stringify({
+    contextDir: o.contextDir,
+    dockerfile: o.dockerfile,
+    buildArgs: Object.fromEntries(Object.entries(o.buildArgs).sort()),
+    target: o.target ?? null,
+    buildNetwork: o.buildNetwork ?? null,
+    platform: o.platform ?? null,
+    network: o.network,
+    env: [...o.env].sort(),
+    limits: o.limits,
+    probes: o.probes,
+    probeSettings: {
+      expectStatus: o.probeSettings.expectStatus?.text ?? null,
+      expectBody: o.probeSettings.expectBody?.source ?? null,
+      headers: o.probeSettings.headers ?? null,
+      insecure: o.probeSettings.insecure ?? false,
+    },
+    failOnLog: o.failOnLog,
+    defaultHttp: o.defaultHttp,
+    healthIntervalMs: o.healthIntervalMs ?? null,
+    timeoutMs: o.timeoutMs,
+  });
+}
+
 /** Lines of container (or build) output kept with each outcome. */
 export const LOG_TAIL_LINES = 20;
 
 /** Connects to the engine, checks the container network exists, and sets up the evaluator. */
 export async function openSession(
-  options: Omit<EvaluatorOptions, 'logLines'> & { dockerHost?: string },
+  options: Omit<EvaluatorOptions, 'logLines' | 'cache'> & { dockerHost?: string; cacheDir?: string | false },
   events: SessionEvents,
 ): Promise<OpenSession> {
   const engine = await connectEngine(options.dockerHost);
@@ -33,6 +64,8 @@ export async function openSession(
   }
   const sessionId = randomBytes(4).toString('hex');
   const tracker = new ResourceTracker(engine.docker, sessionId);
-  const evaluator = new Evaluator(engine.docker, tracker, { ...options, logLines: LOG_TAIL_LINES }, events);
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const cache = cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(options));
+  const evaluator = new Evaluator(engine.docker, tracker, { ...options, logLines: LOG_TAIL_LINES, ...(cache ? { cache } : {}) }, events);
   return { sessionId, engine, tracker, evaluator };
 }

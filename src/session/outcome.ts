@@ -20,6 +20,8 @@ export interface Outcome {
   imageId?: string;
   /** True when an image was built for this evaluation (false when an identical context's outcome was reused). */
   built: boolean;
+  /** Where a reused outcome came from: a commit of this run with the same build context, or the verdict cache. */
+  reused?: 'same-context' | 'cache';
   durationMs: number;
 }
 

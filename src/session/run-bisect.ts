@@ -12,23 +12,36 @@ import { explainChange } from '../explain/explain-change.js';
 import { outcomeEvidence } from './outcome-evidence.js';
 import type { SessionEvents } from './events.js';
 
-export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines'> {
+export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines' | 'cache'> {
   good: string;
   bad: string;
   regression: Regression;
   firstParent: boolean;
   verify: boolean;
   keepImages: boolean;
+  /** Commits evaluated at once (`--jobs`); 1 = one at a time. */
+  jobs?: number;
   dockerHost?: string;
+  /** Verdict cache directory; `false` turns the cache off; default under $XDG_CACHE_HOME. */
+  cacheDir?: string | false;
   signal?: AbortSignal;
 }
 
 /** The whole search: resolve the range, verify its ends, bisect, describe the culprit. Cleans up on every path. */
+/** Like Promise.all, but waits for every promise before rejecting: nothing is left running. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
 export async function runBisect(options: BisectOptions, events: SessionEvents = {}): Promise<BisectResult> {
   const started = Date.now();
   const range = await resolveRange(options.repoDir, options.good, options.bad);
   const graph = await loadCommitGraph(options.repoDir, range.bad, [range.good], { firstParent: options.firstParent });
   const { sessionId, engine, tracker, evaluator } = await openSession(options, events);
+  const jobs = Math.max(1, options.jobs ?? 1);
   const subjects = new Map((await getCommitInfos(options.repoDir, [range.good, ...graph.commits.map((c) => c.sha)])).map((i) => [i.sha, i]));
   const steps: Step[] = [];
   events.start?.({ sessionId, endpoint: engine.endpoint, good: range.good, bad: range.bad, commits: graph.commits.length });
@@ -61,10 +74,15 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     if (options.verify) {
       const first = search.status();
       const progress = first.done ? { remaining: 1, stepsLeft: 0 } : { remaining: first.remaining, stepsLeft: first.stepsLeft + 2 };
+      // With --jobs ≥ 2 both ends are checked at once; the good one's verdict waits for the bad one's (it decides `auto`).
+      const goodEarly = jobs >= 2 ? evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 }) : undefined;
+      goodEarly?.catch(() => undefined); // awaited below; an early return must not leave it unhandled
       badOutcome = await evaluate(range.bad, 'verify', progress);
       regression = decideRegression(options.regression, badOutcome);
       const badVerdict = classifyOutcome(badOutcome, regression);
       record(badOutcome, 'verify', badVerdict);
+      // Nothing may still be running when the session cleans up.
+      if (badVerdict !== 'bad') await goodEarly?.catch(() => undefined);
       if (badVerdict === 'skip') {
         throw new UsageError(
           `the bad commit ${range.bad.slice(0, 12)} fails to build (${badOutcome.signature}), but --regression ${options.regression} looks for a runtime failure: use --regression build or auto`,
@@ -73,7 +91,7 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
       if (badVerdict === 'good') {
         return finish({ status: 'bad-is-healthy', regression, verification: { bad: badOutcome } });
       }
-      const goodOutcome = await evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 });
+      const goodOutcome = await (goodEarly ?? evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 }));
       const goodVerdict = classifyOutcome(goodOutcome, regression);
       record(goodOutcome, 'verify', goodVerdict);
       if (goodVerdict !== 'good') {
@@ -113,10 +131,19 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
           candidates: infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? 'untested' })),
         });
       }
-      const outcome = await evaluate(status.next, 'search', { remaining: status.remaining, stepsLeft: status.stepsLeft });
-      const verdict = classifyOutcome(outcome, regression);
-      record(outcome, 'search', verdict);
-      search.record(status.next, verdict);
+      // One round: the next commit, plus (with --jobs k) the ones the search would test after either verdict on it.
+      const batch = jobs > 1 ? search.nextCandidates(jobs).filter((sha) => !search.verdicts.has(sha)) : [status.next];
+      const progress = { remaining: status.remaining, stepsLeft: status.stepsLeft };
+      const outcomes = await settleAll(batch.map((sha) => evaluate(sha, 'search', progress)));
+      for (const outcome of outcomes) {
+        const verdict = classifyOutcome(outcome, regression);
+        record(outcome, 'search', verdict);
+        try {
+          search.record(outcome.sha, verdict);
+        } catch {
+          // A speculative verdict that contradicts what is now known (a flaky deployment) is kept in the steps, not used.
+        }
+      }
     }
   } finally {
     const removed = await tracker.cleanup({ keepImages: options.keepImages });

@@ -7,10 +7,12 @@ import type { EvaluatorOptions } from './evaluator.js';
 import { openSession } from './open-session.js';
 import type { Outcome } from './outcome.js';
 
-export interface TestCommitOptions extends Omit<EvaluatorOptions, 'logLines'> {
+export interface TestCommitOptions extends Omit<EvaluatorOptions, 'logLines' | 'cache'> {
   commit: string;
   keepImages: boolean;
   dockerHost?: string;
+  /** Verdict cache directory; `false` turns the cache off; default under $XDG_CACHE_HOME. */
+  cacheDir?: string | false;
   signal?: AbortSignal;
 }
 

@@ -1,6 +1,7 @@
 /** Runs the built CLI (dist/cli/main.js) as a user would, against the test engine. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testDockerHost } from './docker-engine.js';
@@ -16,10 +17,12 @@ export interface CliRun {
 
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does)`);
+  const cache = mkdtempSync(join(tmpdir(), 'deploybisect-cache-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, DOCKER_HOST: testDockerHost(), NO_COLOR: '1', ...options.env },
+      // A fresh verdict cache per invocation: tests must not reuse each other's verdicts (unless they say so).
+      env: { ...process.env, DOCKER_HOST: testDockerHost(), NO_COLOR: '1', XDG_CACHE_HOME: cache, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -27,6 +30,9 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      rmSync(cache, { recursive: true, force: true });
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Outcome } from './outcome.js';
+
+/** Bumped when the meaning of a cached outcome changes, so old entries are not reused. */
+const CACHE_VERSION = 1;
+
+/** The default cache directory: $XDG_CACHE_HOME/deploybisect, else ~/.cache/deploybisect. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'deploybisect');
+}
+
+/**
+ * Outcomes remembered across runs, keyed by the build context's fingerprint and everything else
+ * that decides an outcome (build args, target, platform, container settings, probes, timeouts).
+ * A second run over the same range, or a nightly run over an overlapping one, rebuilds nothing
+ * already judged. Entries are small JSON files written atomically; a damaged one is ignored.
+ */
+export class VerdictCache {
+  constructor(
+    readonly dir: string,
+    /** Everything besides the context that decides an outcome, as stable JSON. */
+    private readonly configuration: string,
+  ) {}
+
+  key(fingerprint: string): string {
+    return createHash('sha256').update(`v${CACHE_VERSION}\n${this.configuration}\n${fingerprint}`).digest('hex');
+  }
+
+  private path(fingerprint: string): string {
+    const key = this.key(fingerprint);
+    return join(this.dir, 'verdicts', key.slice(0, 2), `${key}.json`);
+  }
+
+  get(fingerprint: string): Outcome | undefined {
+    try {
+      const entry = JSON.parse(readFileSync(this.path(fingerprint), 'utf8')) as { fingerprint?: string; outcome?: Outcome };
+      return entry.fingerprint === fingerprint && entry.outcome ? entry.outcome : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Never throws: a cache that cannot be written only costs a rebuild next time. */
+  set(fingerprint: string, outcome: Outcome): void {
+    const path = this.path(fingerprint);
+    const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(temporary, JSON.stringify({ fingerprint, savedAt: new Date().toISOString(), outcome }));
+      renameSync(temporary, path);
+    } catch {
+      /* ignore */
+    }
+  }
+}
