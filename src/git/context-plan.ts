@@ -8,19 +8,22 @@
  * its first parent and each changed path is judged against the ignore rules in effect.
  *
  * The ignore file in effect at a commit (`<Dockerfile>.dockerignore`, else
- * `<context>/.dockerignore`) is its first parent's unless the commit touches it, so commits
- * are fed to git parents-first along first-parent chains and ignore blobs are read only where
- * a commit changes them. Everything is read-only plumbing.
+ * `<context>/.dockerignore`) is its first parent's unless the commit touches it. So the range
+ * is diffed first (split over a few `git diff-tree --stdin` processes, the walk being CPU-bound
+ * in git), each commit judged as far as possible without the rules; then one pass parents-first
+ * along first-parent chains follows the rules in effect and settles the rest, reading ignore
+ * blobs only where a commit changes them. Everything is read-only plumbing.
  *
  * Conservative where unsure: a root commit, a submodule in the context, a symlink on the
  * way to the Dockerfile, an ignore file or the context directory (then any commit with a
  * non-empty diff counts), a change to the Dockerfile or an ignore file.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { CommitNode } from '../bisect/commit-graph.js';
 import { INJECTED_DOCKERFILE_NAME } from './build-context.js';
 import { CatFileBatch, type BatchObject } from './cat-file-batch.js';
-import { diffTreeStream } from './diff-tree-stream.js';
+import { diffTreeStream, type CommitDiff } from './diff-tree-stream.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
 import { parseDockerignore, type IgnoreMatcher } from './dockerignore.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
@@ -46,6 +49,8 @@ export interface ContextPlanSpec {
 const SYMLINK = '120000';
 const GITLINK = '160000';
 const TREE = '040000';
+/** git diff-tree processes run at once (the walk is CPU-bound in git: tree objects inflated and compared). */
+const MAX_GIT_PROCESSES = 4;
 
 /** Ignore state: the blob ids of `<Dockerfile>.dockerignore` and `<context>/.dockerignore` (undefined = absent). */
 interface IgnoreState {
@@ -136,72 +141,83 @@ export async function planContextChanges(spec: ContextPlanSpec): Promise<Context
     const state = new Int32Array(n).fill(-1);
     const changed = new Uint8Array(n);
     const nonEmpty = new Uint8Array(n);
+    /** Commits that change an ignore file: the new blob ids of the ignore files they touch. */
+    const ignoreUpdates = new Map<number, Partial<IgnoreState>>();
+    /** Paths (relative to the context) whose fate depends on the ignore rules, for commits not decided yet. */
+    const undecided = new Map<number, string[]>();
+    const order = firstParentOrder(firstParent);
     const pairs: [string, string][] = [];
-    for (const i of firstParentOrder(firstParent)) {
+    for (const i of order) {
       const commit = commits[i] as CommitNode;
       const fp = commit.parents[0];
       if (fp === undefined) {
         changed[i] = 1; // a root commit: nothing to compare with
         nonEmpty[i] = 1;
-        state[i] = baseState.get(commit.sha) ?? stateId({ dockerfileIgnore: undefined, contextIgnore: undefined });
       } else {
         pairs.push([commit.sha, fp]);
       }
     }
 
-    for await (const diff of diffTreeStream(repoDir, pairs)) {
+    // Phase 1, several git processes at once: what each commit changed, judged as far as
+    // possible without knowing the ignore rules in effect.
+    const summarize = (diff: CommitDiff): void => {
       const i = position.get(diff.commit) as number;
+      if (diff.changes.length > 0) nonEmpty[i] = 1;
+      let sure = false;
+      let paths: string[] | undefined;
+      for (const change of diff.changes) {
+        const { path, oldMode, newMode } = change;
+        if (special.has(path)) {
+          sure = true;
+          if (oldMode === SYMLINK || newMode === SYMLINK) tainted = true;
+          const blob = isRegularFile(newMode) ? change.newOid : undefined;
+          if (path === dockerfileIgnorePath) ignoreUpdates.set(i, { ...ignoreUpdates.get(i), dockerfileIgnore: blob });
+          if (path === contextIgnorePath) ignoreUpdates.set(i, { ...ignoreUpdates.get(i), contextIgnore: blob });
+          continue;
+        }
+        if (guarded.has(path) && (oldMode === SYMLINK || newMode === SYMLINK)) {
+          tainted = true;
+          sure = true;
+        }
+        if (contextLine.has(path) && !(oldMode === TREE && newMode === TREE)) sure = true;
+        if (sure) continue; // keep scanning: an ignore file may still change in this commit
+        const rel = contextRelative(contextDir, path);
+        if (rel === undefined || rel === '') continue;
+        if (oldMode === GITLINK || newMode === GITLINK) sure = true; // a submodule: unsure what a build would see
+        else if (oldMode === TREE && newMode === TREE) continue; // something inside changed: judged on its own
+        else if (injectedDockerfile && topComponent(rel).startsWith(INJECTED_DOCKERFILE_NAME)) sure = true; // the injected Dockerfile's name depends on the context
+        else if (externalMatcher && !externalMatcher.ignores(rel)) sure = true;
+        else if (!externalMatcher) (paths ??= []).push(rel);
+      }
+      if (sure) changed[i] = 1;
+      else if (paths) undecided.set(i, paths);
+    };
+    const workers = Math.max(1, Math.min(availableParallelism(), MAX_GIT_PROCESSES, Math.ceil(pairs.length / 2000)));
+    const slice = Math.ceil(pairs.length / workers);
+    await Promise.all(
+      Array.from({ length: workers }, async (_, w) => {
+        for await (const diff of diffTreeStream(repoDir, pairs.slice(w * slice, (w + 1) * slice))) summarize(diff);
+      }),
+    );
+
+    // Phase 2, parents first along first-parent chains: the ignore rules in effect, and the
+    // commits whose verdict depended on them.
+    for (const i of order) {
       const commit = commits[i] as CommitNode;
       const fp = firstParent[i] as number;
-      const parentState = fp >= 0 ? (state[fp] as number) : (baseState.get(commit.parents[0] as string) as number);
-      if (parentState === undefined || parentState < 0) throw new Error(`internal: no ignore state for the parent of ${commit.sha}`);
-      if (diff.changes.length > 0) nonEmpty[i] = 1;
-
-      let changes = false;
-      let next = states[parentState] as IgnoreState;
-      let touchedIgnore = false;
-      for (const change of diff.changes) {
-        const { path } = change;
-        if (special.has(path)) {
-          changes = true;
-          if (change.oldMode === SYMLINK || change.newMode === SYMLINK) tainted = true;
-          const blob = isRegularFile(change.newMode) ? change.newOid : undefined;
-          if (path === dockerfileIgnorePath) [next, touchedIgnore] = [{ ...next, dockerfileIgnore: blob }, true];
-          if (path === contextIgnorePath) [next, touchedIgnore] = [{ ...next, contextIgnore: blob }, true];
-        } else if (guarded.has(path) && (change.oldMode === SYMLINK || change.newMode === SYMLINK)) {
-          tainted = true;
-          changes = true;
-        }
-        if (contextLine.has(path) && !(change.oldMode === TREE && change.newMode === TREE)) changes = true;
-      }
-      state[i] = touchedIgnore ? stateId(next) : parentState;
-
-      if (!changes) {
-        let matcher: IgnoreMatcher | undefined;
-        let loaded = false;
-        for (const change of diff.changes) {
-          const rel = contextRelative(contextDir, change.path);
-          if (rel === undefined || rel === '') continue;
-          if (change.oldMode === GITLINK || change.newMode === GITLINK) {
-            changes = true; // a submodule: unsure what a build would see
-            break;
-          }
-          if (change.oldMode === TREE && change.newMode === TREE) continue; // something inside changed: judged on its own
-          if (injectedDockerfile && topComponent(rel).startsWith(INJECTED_DOCKERFILE_NAME)) {
-            changes = true; // the name of the injected Dockerfile depends on what the context holds
-            break;
-          }
-          if (!loaded) {
-            matcher = await matcherFor(parentState);
-            loaded = true;
-          }
-          if (!matcher || !matcher.ignores(rel)) {
-            changes = true;
-            break;
-          }
-        }
-      }
-      if (changes) changed[i] = 1;
+      const parentState =
+        commit.parents.length === 0
+          ? (baseState.get(commit.sha) as number)
+          : fp >= 0
+            ? (state[fp] as number)
+            : (baseState.get(commit.parents[0] as string) as number);
+      if (parentState === undefined || parentState < 0) throw new Error(`internal: no ignore state for ${commit.sha}`);
+      const update = ignoreUpdates.get(i);
+      state[i] = update && commit.parents.length > 0 ? stateId({ ...(states[parentState] as IgnoreState), ...update }) : parentState;
+      const paths = undecided.get(i);
+      if (paths === undefined || changed[i]) continue;
+      const matcher = await matcherFor(parentState);
+      if (!matcher || paths.some((rel) => !matcher.ignores(rel))) changed[i] = 1;
     }
 
     const changesContext = new Map<string, boolean>();

@@ -23,10 +23,12 @@ export interface CommitDiff {
 }
 
 const HEADER = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const TREE_MODIFIED = Buffer.from(':040000 040000 ');
 
 /**
  * Diffs every `[commit, parent]` pair, yielding one CommitDiff per pair in the same order.
- * Memory stays bounded: git's output is consumed as it is produced.
+ * Memory stays bounded: git's output is consumed as it is produced. A directory whose content
+ * changed (tree → tree, 'M') is left out: its changed entries are reported on their own.
  */
 export async function* diffTreeStream(repoDir: string, pairs: readonly (readonly [string, string])[]): AsyncGenerator<CommitDiff> {
   if (pairs.length === 0) return;
@@ -60,20 +62,31 @@ export async function* diffTreeStream(repoDir: string, pairs: readonly (readonly
   let next = 0; // index of the pair whose header is expected next
   let current: CommitDiff | undefined;
   let pendingMeta: string | undefined; // a ":<modes> <oids> <status>" token waiting for its path
+  let skipPath = false; // the path of a record left out
   let rest: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
       const data = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
       let start = 0;
       for (let nul = data.indexOf(0, start); nul >= 0; nul = data.indexOf(0, start)) {
-        const token = data.toString('utf8', start, nul);
+        const from = start;
         start = nul + 1;
+        if (skipPath) {
+          skipPath = false;
+          continue;
+        }
         if (pendingMeta !== undefined) {
-          current?.changes.push(parseRecord(pendingMeta, token));
+          current?.changes.push(parseRecord(pendingMeta, data.toString('utf8', from, nul)));
           pendingMeta = undefined;
-        } else if (token.startsWith(':')) {
-          pendingMeta = token;
-        } else if (HEADER.test(token)) {
+          continue;
+        }
+        if (data[from] === 0x3a /* ':' */) {
+          if (data.compare(TREE_MODIFIED, 0, TREE_MODIFIED.length, from, from + TREE_MODIFIED.length) === 0) skipPath = true;
+          else pendingMeta = data.toString('latin1', from, nul);
+          continue;
+        }
+        const token = data.toString('latin1', from, nul);
+        if (HEADER.test(token)) {
           if (current) yield current;
           const expected = pairs[next]?.[0];
           if (token !== expected) throw new GitError(`git diff-tree answered for ${token}, expected ${expected ?? 'nothing'}`);
