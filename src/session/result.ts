@@ -43,6 +43,15 @@ export interface BisectResult {
   steps: Step[];
   /** Every commit of the range good..bad (good excluded), oldest first: what the search chose from. */
   range: string[];
+  /** How the range was narrowed before searching: commits that cannot change the image are not candidates. */
+  planning: {
+    commits: number;
+    /** Commits that change what docker receives (D). */
+    changingContext: number;
+    /** Commits the search chose from (those, plus merges and the bad commit). */
+    searched: number;
+    durationMs: number;
+  };
   /** Images actually built. */
   builds: number;
   /** Containers started and probed. */

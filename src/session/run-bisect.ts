@@ -1,6 +1,8 @@
 import { BisectSearch, type Verdict } from '../bisect/index.js';
 import { changedFiles, getCommitInfo, getCommitInfos } from '../git/commit-info.js';
 import { loadCommitGraph } from '../git/history.js';
+import { planContextChanges } from '../git/context-plan.js';
+import { contractGraph } from '../bisect/contract-graph.js';
 import { resolveRange } from '../git/refs.js';
 import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
@@ -44,7 +46,18 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
   const jobs = Math.max(1, options.jobs ?? 1);
   const subjects = new Map((await getCommitInfos(options.repoDir, [range.good, ...graph.commits.map((c) => c.sha)])).map((i) => [i.sha, i]));
   const steps: Step[] = [];
-  events.start?.({ sessionId, endpoint: engine.endpoint, good: range.good, bad: range.bad, commits: graph.commits.length });
+  // Skip what cannot matter: commits that leave the build context as their parent had it share its image.
+  const plan = await planContextChanges({ repoDir: options.repoDir, commits: graph.commits, contextDir: options.contextDir, dockerfile: options.dockerfile });
+  const contracted = contractGraph(graph, (sha) => plan.changesContext.get(sha) ?? true, new Set([range.bad]));
+  events.start?.({
+    sessionId,
+    endpoint: engine.endpoint,
+    good: range.good,
+    bad: range.bad,
+    commits: graph.commits.length,
+    changing: plan.changing,
+    planningMs: Math.round(plan.durationMs),
+  });
 
   const evaluate = async (sha: string, role: Step['role'], progress: { remaining: number; stepsLeft: number }): Promise<Outcome> => {
     events.evaluate?.({ sha, subject: subjects.get(sha)?.subject ?? (await getCommitInfo(options.repoDir, sha)).subject, role, ...progress });
@@ -55,13 +68,14 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     steps.push({ sha: outcome.sha, subject: subjects.get(outcome.sha)?.subject ?? '', role, verdict, outcome, durationMs: outcome.durationMs });
     events.verdict?.({ sha: outcome.sha, verdict, outcome, role });
   };
-  const finish = (partial: Omit<BisectResult, 'sessionId' | 'good' | 'bad' | 'steps' | 'range' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
+  const finish = (partial: Omit<BisectResult, 'sessionId' | 'good' | 'bad' | 'steps' | 'range' | 'planning' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
     ...partial,
     sessionId,
     good: range.good,
     bad: range.bad,
     steps,
     range: graph.commits.map((c) => c.sha).reverse(),
+    planning: { commits: graph.commits.length, changingContext: plan.changing, searched: contracted.graph.commits.length, durationMs: Math.round(plan.durationMs) },
     builds: evaluator.builds,
     probes: evaluator.probeRuns,
     durationMs: Date.now() - started,
@@ -69,7 +83,7 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
 
   try {
     let regression: SearchRegression = decideRegression(options.regression, undefined);
-    const search = new BisectSearch(graph, { bad: range.bad, goods: [range.good], firstParent: options.firstParent });
+    const search = new BisectSearch(contracted.graph, { bad: range.bad, goods: [range.good], firstParent: options.firstParent });
     let badOutcome: Outcome | undefined;
     if (options.verify) {
       const first = search.status();
@@ -124,11 +138,14 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
       }
       if (status.done) {
         const verdicts = search.verdicts;
-        const infos = await getCommitInfos(options.repoDir, status.candidates);
+        // A candidate stands for itself and every commit that shares its image.
+        const members = new Set(status.candidates);
+        const expanded = graph.commits.map((c) => c.sha).filter((sha) => members.has(contracted.representative.get(sha) ?? sha));
+        const infos = await getCommitInfos(options.repoDir, expanded);
         return finish({
           status: 'inconclusive',
           regression,
-          candidates: infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? 'untested' })),
+          candidates: infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? verdicts.get(contracted.representative.get(i.sha) ?? i.sha) ?? 'untested' })),
         });
       }
       // One round: the next commit, plus (with --jobs k) the ones the search would test after either verdict on it.

@@ -116,6 +116,7 @@ function result(overrides: Partial<BisectResult>): BisectResult {
     regression: 'runtime',
     steps: [],
     range: [1, 2, 3, 4, 5, 6, 7, 8, 9].map(sha),
+    planning: { commits: 9, changingContext: 9, searched: 9, durationMs: 1 },
     builds: 0,
     probes: 0,
     durationMs: 0,

@@ -44,7 +44,8 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
 
   return {
     start(e) {
-      status(`bisecting ${e.commits} commits between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
+      const changing = e.changing === undefined ? '' : ` (${e.changing} change the build context)`;
+      status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
     },
     evaluate(e) {
       stepNo++;
