@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { HttpProbe } from '../probes/http-probe.js';
 import { parseProbe, parseRegex } from '../probes/parse-probe.js';
 import { TcpProbe } from '../probes/tcp-probe.js';
+import { RunningProbe } from '../probes/running-probe.js';
 import { parseMemory } from '../docker/memory-size.js';
 import type { ResourceLimits } from '../docker/run-container.js';
 import { readEnvFile } from './env-file.js';
@@ -128,6 +129,11 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
   const env = Object.entries(envMap).map(([k, v]) => `${k}=${v}`);
   const timeoutMs = parseDuration(raw.timeout, '--timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout must be longer than 0');
+  for (const probe of parsed) {
+    if (probe instanceof RunningProbe && probe.durationMs >= timeoutMs) {
+      throw new UsageError(`--probe ${probe.spec} can never pass within --timeout ${raw.timeout}: make the timeout longer than the duration`);
+    }
+  }
   return {
     repoDir,
     contextDir,

@@ -24,7 +24,7 @@ describe.each([
     );
     repos.push(repo);
     const before = repo.snapshot();
-    const child = spawn(process.execPath, [CLI, shas[0]!, shas[3]!, '--network', 'none', '--probe', 'running:60s'], {
+    const child = spawn(process.execPath, [CLI, shas[0]!, shas[3]!, '--network', 'none', '--probe', 'running:60s', '--timeout', '90s', '--no-cache'], {
       cwd: repo.dir,
       env: { ...process.env, DOCKER_HOST: testDockerHost() },
       stdio: ['ignore', 'pipe', 'pipe'],

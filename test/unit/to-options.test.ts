@@ -259,3 +259,17 @@ describe('toOutputOptions', () => {
     expect(usageMessage(() => toOutputOptions({ verbose: true, quiet: true }))).toBe('--verbose and --quiet exclude each other');
   });
 });
+
+describe('probe durations against --timeout', () => {
+  it('rejects a running probe that cannot pass within the timeout, and accepts a shorter one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploybisect-running-'));
+    try {
+      expect(() => toEvaluatorOptions(rawOptions(dir, { probe: ['running:60s'] }))).toThrow(
+        '--probe running:60s can never pass within --timeout 60s: make the timeout longer than the duration',
+      );
+      expect(toEvaluatorOptions(rawOptions(dir, { probe: ['running:60s'], timeout: '90s' })).timeoutMs).toBe(90_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
