@@ -6,16 +6,16 @@
  * identical inputs give identical bytes and an identical fingerprint.
  */
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack as tarPack, type Header as TarHeader, type Pack } from 'tar-stream';
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { parseDockerignore, selectContextPaths, type IgnoreMatcher } from './dockerignore.js';
-import { gitOutput } from './git-exec.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 import { listTree, type TreeEntry } from './tree-entries.js';
+import { locateDockerfilePath } from './dockerfile-location.js';
 
 export interface BuildContextSpec {
   repoDir: string;
@@ -338,34 +338,9 @@ async function readTextAnswer(batch: CatFileBatch): Promise<string | undefined> 
 }
 
 async function locateDockerfile(repoDir: string, contextDir: string, dockerfile: string): Promise<DockerfileSource> {
-  if (dockerfile === '') throw new UsageError('the Dockerfile path is empty');
-  if (!isAbsolute(dockerfile)) {
-    const repoPath = normalizeRepoPath(joinRepoPath(contextDir, dockerfile), 'Dockerfile path');
-    if (repoPath === '') throw new UsageError(`invalid Dockerfile path '${dockerfile}'`);
-    return { kind: 'repo', repoPath, display: repoPath };
-  }
-  const absPath = await realpath(dockerfile).catch(() => {
-    throw new UsageError(`Dockerfile not found: ${dockerfile}`);
-  });
-  const top = await repositoryTop(repoDir);
-  if (top !== undefined) {
-    const rel = relative(top, absPath);
-    if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) {
-      const repoPath = rel.split(sep).join('/');
-      return { kind: 'repo', repoPath, display: repoPath };
-    }
-  }
-  if (!(await stat(absPath)).isFile()) throw new UsageError(`Dockerfile is not a file: ${dockerfile}`);
-  return { kind: 'external', absPath, content: await readFile(absPath) };
-}
-
-async function repositoryTop(repoDir: string): Promise<string | undefined> {
-  try {
-    const top = (await gitOutput(repoDir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
-    return top === '' ? undefined : await realpath(top);
-  } catch {
-    return undefined; // bare repository: nothing on disk is inside it
-  }
+  const location = await locateDockerfilePath(repoDir, contextDir, dockerfile);
+  if (location.kind === 'repo') return { kind: 'repo', repoPath: location.repoPath, display: location.repoPath };
+  return { kind: 'external', absPath: location.absPath, content: await readFile(location.absPath) };
 }
 
 /** `path` relative to the context dir, or undefined when it lies outside. */
