@@ -10,3 +10,6 @@ export type { SessionEvents } from './session/events.js';
 export type { ProbeResult } from './probes/probe.js';
 export { BisectSearch, type CommitGraph, type CommitNode, type Verdict, type SearchStatus } from './bisect/index.js';
 export { DeployBisectError, UsageError, InfrastructureError, GitError, ExitCode } from './errors.js';
+export { explainRange, type ExplainRangeOptions, type ExplainRangeResult } from './session/explain-range.js';
+export { explainChange, type Explanation, type ExplainSpec } from './explain/explain-change.js';
+export type { Finding, FindingKind } from './explain/finding.js';
