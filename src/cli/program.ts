@@ -12,6 +12,7 @@ import { explainRange } from '../session/explain-range.js';
 import { renderReport } from './render/report.js';
 import { reproduceCommand } from './reproduce.js';
 import { checkReportPath, writeReport } from './write-report.js';
+import { redactor } from '../session/redact.js';
 
 export interface CliContext {
   signal: AbortSignal;
@@ -88,7 +89,8 @@ export function createProgram(ctx: CliContext): Command {
       );
       progress.stop();
       if (raw.report) {
-        const reproduce = result.culprit ? reproduceCommand(raw as unknown as Record<string, unknown>, result.culprit.sha) : undefined;
+        const redact = redactor(evaluation.secrets);
+        const reproduce = result.culprit ? redact(reproduceCommand(raw as unknown as Record<string, unknown>, result.culprit.sha)) : undefined;
         const failed = writeReport(raw.report, renderReport(result, reproduce ? { reproduce } : {}));
         if (failed) ctx.stderr.write(`deploybisect: ${failed} (the result follows on stdout)\n`);
       }

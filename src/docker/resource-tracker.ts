@@ -46,6 +46,9 @@ export class ResourceTracker {
         if (await removeImage(this.docker, id)) images++;
         this.images.delete(id);
       }
+      // Images a build finished after an interruption are found by label.
+      const left = await this.docker.listImages({ filters: sessionFilter(this.sessionId) }).catch(() => []);
+      for (const info of left) if (await removeImage(this.docker, info.Id)) images++;
     }
     return { containers, images };
   }

@@ -75,19 +75,19 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
     },
   } as Docker.ContainerCreateOptions);
   const exited = watchExit(container, memoryBytes);
+  const ports = new Map<number, number>();
   try {
     await container.start();
+    if (bridge && options.publish.length > 0) {
+      const info = await container.inspect();
+      for (const [key, hostBindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+        const hostPort = hostBindings?.[0]?.HostPort;
+        if (hostPort) ports.set(Number(key.split('/')[0]), Number(hostPort));
+      }
+    }
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => undefined);
     throw error;
-  }
-  const ports = new Map<number, number>();
-  if (bridge && options.publish.length > 0) {
-    const info = await container.inspect();
-    for (const [key, hostBindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
-      const hostPort = hostBindings?.[0]?.HostPort;
-      if (hostPort) ports.set(Number(key.split('/')[0]), Number(hostPort));
-    }
   }
   return { container, id: container.id, exited, ports };
 }

@@ -21,7 +21,7 @@ export class HealthcheckProbe implements Probe {
         const health = (info.State as { Health?: { Status: string; Log?: HealthLogEntry[] } }).Health;
         if (!health) return { done: true, value: { status: 'none' } };
         const last = health.Log?.at(-1);
-        if (last?.Output) lastOutput = last.Output.trim();
+        if (last?.Output) lastOutput = target.redact(last.Output.trim());
         if (health.Status === 'healthy' || health.Status === 'unhealthy') return { done: true, value: { status: health.Status } };
         return { done: false, reason: `healthcheck still ${health.Status}` };
       },

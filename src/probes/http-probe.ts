@@ -104,6 +104,9 @@ function get(url: URL, timeoutMs: number, options: HttpProbeOptions): Promise<An
       ...(url.protocol === 'https:' ? { rejectUnauthorized: !options.insecure } : {}),
       timeout: timeoutMs,
     });
+    // `timeout` above only notices an idle socket; this one ends a slow trickle too.
+    const hard = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })), timeoutMs);
+    req.on('close', () => clearTimeout(hard));
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
     req.on('error', (error: NodeJS.ErrnoException) => {
       resolve({ error: error.code === 'TIMEOUT' ? 'no answer' : (ERROR_CODES[error.code ?? ''] ?? error.code ?? error.message) });
@@ -111,12 +114,18 @@ function get(url: URL, timeoutMs: number, options: HttpProbeOptions): Promise<An
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.on('data', (chunk: Buffer) => {
-        if (size < BODY_LIMIT) chunks.push(chunk);
+        chunks.push(chunk);
         size += chunk.length;
+        // Enough to judge the answer: a streaming endpoint must not keep the probe reading.
+        if (size >= BODY_LIMIT) {
+          done();
+          req.destroy();
+        }
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', done);
+      res.on('error', done);
     });
     req.end();
   });

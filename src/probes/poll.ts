@@ -32,7 +32,14 @@ export async function poll<T>(attempt: () => Promise<Attempt<T>>, options: PollO
   let lastReason = 'no attempt finished';
   for (;;) {
     if (stopped !== undefined) return { kind: 'stopped', reason: stopped };
-    const step = stop ? await Promise.race([attempt(), stop]) : await attempt();
+    // An attempt that hangs (a command that never ends, a server that never answers) must not outlive
+    // the deadline. A real timer on purpose: the injected clock paces the polling; this guard is for
+    // attempts that hang in real time, and a fake clock's instant sleeps must not trigger it.
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<PollResult<T>>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout', lastReason }), Math.max(0, deadline - clock.now()));
+    });
+    const step = await Promise.race([attempt(), expiry, ...(stop ? [stop] : [])]).finally(() => clearTimeout(timer));
     if ('kind' in step) return step;
     if (step.done) return { kind: 'done', value: step.value };
     lastReason = step.reason;

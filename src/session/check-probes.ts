@@ -35,9 +35,11 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
   let failFirst!: (reason: string) => void;
   const firstFailure = new Promise<string>((resolve) => (failFirst = resolve));
   // An abort before the check began (e.g. during the container's start) must stop the probes too.
+  let onAbort: (() => void) | undefined;
   const aborted = new Promise<string>((resolve) => {
-    if (input.signal?.aborted) resolve('interrupted');
-    else input.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+    onAbort = () => resolve('interrupted');
+    if (input.signal?.aborted) onAbort();
+    else input.signal?.addEventListener('abort', onAbort, { once: true });
   });
   const otherFailed = firstFailure.then((reason) => `${STOPPED}another check failed (${reason})`);
   const target: ProbeTarget = {
@@ -69,11 +71,16 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
   const results = await Promise.all(
     input.probes.map(async (probe) => {
       const waitsForExit = (probe as { waitsForExit?: boolean }).waitsForExit === true;
-      const result = await probe.check(waitsForExit ? exitTarget : target, deadline);
+      // A probe that throws (the engine failed to answer an inspect) fails itself, and stops the others like any failure.
+      const result = await probe.check(waitsForExit ? exitTarget : target, deadline).catch(
+        (error: Error): ProbeResult => ({ kind: probe.kind, spec: probe.spec, ok: false, elapsedMs: clock.now() - start, reason: `${probe.kind} probe error: ${error.message}` }),
+      );
       if (!result.ok) failFirst(result.reason);
       return result;
     }),
-  );
+  ).finally(() => {
+    if (onAbort) input.signal?.removeEventListener('abort', onAbort);
+  });
   input.signal?.throwIfAborted();
 
   // A container that stopped may still have lines on their way: let them arrive before the tripwires are judged.
@@ -89,5 +96,13 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
   wires.forEach((w) => w.cancel());
 
   const decisiveFirst = (a: ProbeResult, b: ProbeResult) => Number(a.reason.startsWith(STOPPED)) - Number(b.reason.startsWith(STOPPED));
-  return [...tripped, ...results.sort(decisiveFirst)];
+  // Whatever a probe kept (reasons, URLs, evidence) leaves the tool masked.
+  return [...tripped, ...results.sort(decisiveFirst)].map((r) => redactResult(r, input.redact));
+}
+
+function redactResult(result: ProbeResult, redact: (text: string) => string): ProbeResult {
+  const evidence = result.evidence
+    ? Object.fromEntries(Object.entries(result.evidence).map(([k, v]) => [k, typeof v === 'string' ? redact(v) : v]))
+    : undefined;
+  return { ...result, spec: redact(result.spec), reason: redact(result.reason), ...(evidence ? { evidence } : {}) };
 }

@@ -58,6 +58,7 @@ export class Evaluator {
   builds = 0;
   probeRuns = 0;
   private readonly byFingerprint = new Map<string, Outcome>();
+  private readonly inFlight = new Map<string, Promise<Outcome>>();
   private readonly userProbes: Probe[];
   private readonly failOnLog: FailOnLog[];
   private readonly redact: (text: string) => string;
@@ -113,6 +114,34 @@ export class Evaluator {
       return outcome;
     }
 
+    // With --jobs, another commit with the same context may be on its way: share its evaluation.
+    const pending = this.inFlight.get(context.fingerprint);
+    if (pending) {
+      context.tar.destroy();
+      const shared = await pending;
+      return { ...shared, sha, built: false, reused: 'same-context', durationMs: this.clock.now() - started };
+    }
+    const evaluation = this.buildAndProbe(sha, context, started, signal);
+    this.inFlight.set(context.fingerprint, evaluation);
+    try {
+      return await evaluation;
+    } finally {
+      this.inFlight.delete(context.fingerprint);
+    }
+  }
+
+  private async buildAndProbe(
+    sha: string,
+    context: Awaited<ReturnType<typeof createBuildContext>>,
+    started: number,
+    signal?: AbortSignal,
+  ): Promise<Outcome> {
+    const done = (partial: Omit<Outcome, 'sha' | 'durationMs' | 'built'> & { built?: boolean }): Outcome => ({
+      sha,
+      built: false,
+      ...partial,
+      durationMs: this.clock.now() - started,
+    });
     // 2. The image.
     this.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
@@ -150,6 +179,9 @@ export class Evaluator {
         );
       }
       throw error;
+    } finally {
+      // The engine may stop reading early (an error, Ctrl-C): the git processes behind the tar must end too.
+      context.tar.destroy();
     }
 
     // 3. The container and its probes.
@@ -176,7 +208,7 @@ export class Evaluator {
   private remember(outcome: Outcome): Outcome {
     if (outcome.fingerprint) {
       this.byFingerprint.set(outcome.fingerprint, outcome);
-      this.options.cache?.set(outcome.fingerprint, outcome);
+      if (cacheable(outcome)) this.options.cache?.set(outcome.fingerprint, outcome);
     }
     return outcome;
   }
@@ -205,6 +237,7 @@ export class Evaluator {
         userProbes: this.userProbes,
         network: this.options.network,
         defaultHttp: this.options.defaultHttp,
+        timeoutMs: this.options.timeoutMs,
         ...(this.options.healthIntervalMs !== undefined ? { healthIntervalMs: this.options.healthIntervalMs } : {}),
       },
     );
@@ -262,6 +295,20 @@ export class Evaluator {
       await this.tracker.removeContainer(running.id).catch(() => undefined);
     }
   }
+}
+
+/** Build failures that say more about the network or a registry than about the commit. */
+const TRANSIENT_BUILD_FAILURE =
+  /pull access denied|toomanyrequests|rate limit|TLS handshake|i\/o timeout|Temporary failure in name resolution|connection (refused|reset)|no such host|network is unreachable|timed? ?out/i;
+
+/**
+ * Outcomes worth remembering across runs: not a container that the engine failed to start, and not
+ * a build that failed for a reason outside the commit (a registry, the network).
+ */
+function cacheable(outcome: Outcome): boolean {
+  if (outcome.phase === 'start' && !outcome.ok) return false;
+  if (outcome.phase === 'build' && !outcome.ok && TRANSIENT_BUILD_FAILURE.test([outcome.signature, ...outcome.logTail].join('\n'))) return false;
+  return true;
 }
 
 function shorten(text: string, max = 160): string {

@@ -1,3 +1,4 @@
+import { formatDuration } from '../duration.js';
 import { HealthcheckProbe } from '../probes/healthcheck-probe.js';
 import { HttpProbe } from '../probes/http-probe.js';
 import { DEFAULT_RUNNING_MS } from '../probes/parse-probe.js';
@@ -20,6 +21,8 @@ export interface ProbePlanOptions {
   /** `--no-default-http` turns the default HTTP GET off. */
   defaultHttp: boolean;
   healthIntervalMs?: number;
+  /** The probes' deadline: the default running probe must be able to pass within it. */
+  timeoutMs?: number;
 }
 
 export interface ProbePlan {
@@ -48,7 +51,10 @@ export function planProbes(image: ImageFacts, options: ProbePlanOptions): ProbeP
     if (hasHealthcheck) {
       probes = [new HealthcheckProbe()];
     } else {
-      probes = [new RunningProbe(`running:${DEFAULT_RUNNING_MS / 1000}s`, DEFAULT_RUNNING_MS)];
+      // running:10s, or a second less than a shorter --timeout (it must be able to pass).
+      const timeout = options.timeoutMs ?? Infinity;
+      const runningMs = timeout > DEFAULT_RUNNING_MS + 1000 ? DEFAULT_RUNNING_MS : Math.max(Math.floor(timeout / 2), timeout - 1000);
+      probes = [new RunningProbe(`running:${formatDuration(runningMs)}`, runningMs)];
       const port = firstTcpPort(image.exposedPorts);
       if (options.defaultHttp && options.network !== 'none' && port !== undefined) {
         probes.push(new HttpProbe(`http://127.0.0.1:${port}/`, { expectStatus: parseStatusMatcher(DEFAULT_HTTP_STATUS) }));

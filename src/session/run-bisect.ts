@@ -91,7 +91,12 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
       // With --jobs ≥ 2 both ends are checked at once; the good one's verdict waits for the bad one's (it decides `auto`).
       const goodEarly = jobs >= 2 ? evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 }) : undefined;
       goodEarly?.catch(() => undefined); // awaited below; an early return must not leave it unhandled
-      badOutcome = await evaluate(range.bad, 'verify', progress);
+      try {
+        badOutcome = await evaluate(range.bad, 'verify', progress);
+      } catch (error) {
+        await goodEarly?.catch(() => undefined); // nothing may still be running when the session cleans up
+        throw error;
+      }
       regression = decideRegression(options.regression, badOutcome);
       const badVerdict = classifyOutcome(badOutcome, regression);
       record(badOutcome, 'verify', badVerdict);
