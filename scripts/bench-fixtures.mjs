@@ -10,6 +10,13 @@
 // Every Dockerfile carries `LABEL deploybisect.bench=<run id>` right after FROM, so every image and
 // intermediate layer either tool builds from a fixture can be found and removed by label.
 import { execFileSync } from 'node:child_process';
+import {
+  API_HEALTH_CGI,
+  backendScript,
+  START_SH,
+  storyDockerfile as sharedStoryDockerfile,
+  SUPERVISORD_CONF,
+} from '../test/fixtures/story-files.mjs';
 
 export const BASE_IMAGE = 'deploybisect-test/busybox:2';
 export const BENCH_LABEL = 'deploybisect.bench';
@@ -85,79 +92,18 @@ export function writeRepo(dir, commits) {
 
 // ---------------------------------------------------------------- (a) the story, scaled
 
-const STORY_HEALTHCHECK =
-  'HEALTHCHECK --interval=2s --timeout=2s --retries=2 CMD wget -qO- http://127.0.0.1:8080/cgi-bin/api-health || exit 1';
-
-const install = (...packages) =>
-  `RUN apt-get update && apt-get install -y --no-install-recommends \\\n${packages.map((p) => `      ${p} \\\n`).join('')}    && rm -rf /var/lib/apt/lists/*`;
-
 /** phase: 'supervised' | 'supervised-config' (COPYs config/app.ini) | 'start-script' (the culprit's). */
 function storyDockerfile(label, phase, envLines) {
-  const env = envLines.map((line) => `${line}\n`).join('');
-  if (phase === 'start-script') {
-    return `FROM ${BASE_IMAGE}
-LABEL ${BENCH_LABEL}=${label}
-${install('nginx', 'bash')}
-RUN mkdir -p /var/www/cgi-bin
-COPY nginx/ /var/www/
-COPY backend/ /app/
-COPY config/app.ini /app/config/app.ini
-COPY start.sh /start.sh
-${env}${STORY_HEALTHCHECK}
-CMD ["bash", "/start.sh"]
-`;
-  }
-  return `FROM ${BASE_IMAGE}
-LABEL ${BENCH_LABEL}=${label}
-${install('nginx', 'supervisor')}
-RUN mkdir -p /app/logs /var/www/cgi-bin
-COPY nginx/ /var/www/
-COPY backend/ /app/
-${phase === 'supervised-config' ? 'COPY config/app.ini /app/config/app.ini\n' : ''}COPY supervisord.conf /etc/supervisor/conf.d/app.conf
-${env}${STORY_HEALTHCHECK}
-CMD ["supervisord", "-c", "/etc/supervisor/conf.d/app.conf"]
-`;
+  return sharedStoryDockerfile({
+    baseImage: BASE_IMAGE,
+    phase: phase === 'start-script' ? 'start-script' : 'supervised',
+    config: phase === 'supervised-config',
+    header: `LABEL ${BENCH_LABEL}=${label}\n`,
+    env: envLines.map((line) => `${line}\n`).join(''),
+  });
 }
 
-const SUPERVISORD_CONF = `[supervisord]
-nodaemon=true
-
-[program:nginx]
-command=nginx -g 'daemon off;'
-
-[program:backend]
-command=/app/server.sh
-`;
-
-const backend = (features) => `#!/bin/sh
-# The backend: writes its log, then serves /health on 127.0.0.1:8081.
-log=/app/logs/app.log
-if ! echo "backend starting" >> "$log" 2>/dev/null; then
-  echo "Traceback (most recent call last):" >&2
-  echo '  File "/app/server.py", line 14, in <module>' >&2
-  echo "    logging.basicConfig(filename='$log')" >&2
-  echo "FileNotFoundError: [Errno 2] No such file or directory: '$log'" >&2
-  exit 1
-fi
-mkdir -p /srv/api && echo ok > /srv/api/health
-${features.map((f) => `echo on > /srv/api/${f}\n`).join('')}echo "backend: listening on 127.0.0.1:8081"
-exec httpd -f -p 127.0.0.1:8081 -h /srv/api
-`;
-
-const API_HEALTH_CGI = `#!/bin/sh
-# nginx's proxy to the backend's /health
-if body=$(wget -qO- http://127.0.0.1:8081/health 2>/dev/null); then
-  printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' "$body"
-else
-  printf 'Status: 502 Bad Gateway\\r\\nContent-Type: text/plain\\r\\n\\r\\nbad gateway\\n'
-fi
-`;
-
-const START_SH = `#!/bin/bash
-# Start script replacing supervisord: backend in the background, nginx in the foreground.
-/app/server.sh &
-exec nginx -g 'daemon off;'
-`;
+const backend = (features) => backendScript(features.map((f) => `echo on > /srv/api/${f}\n`).join(''));
 
 const FEATURES = ['search', 'cart', 'wishlist', 'reviews', 'coupons', 'invoices', 'returns', 'gift-cards', 'ratings', 'stock', 'shipping', 'taxes', 'loyalty', 'recommendations', 'newsletter', 'sitemap'];
 
