@@ -18,6 +18,12 @@ else
   export DOCKER_HOST
 fi
 echo "test: Docker engine at $DOCKER_HOST" >&2
+# A second engine for the tests that spread a run over several engines (--docker-host twice).
+if [ -z "${DEPLOYBISECT_TEST_DOCKER_HOST_2:-}" ]; then
+  DEPLOYBISECT_TEST_DOCKER_HOST_2="$(DEPLOYBISECT_ENGINE_DIR=/var/tmp/deploybisect-engine-2 bash scripts/docker-engine.sh | tail -n 1)"
+  export DEPLOYBISECT_TEST_DOCKER_HOST_2
+fi
+echo "test: second Docker engine at $DEPLOYBISECT_TEST_DOCKER_HOST_2" >&2
 
 report="$(mktemp -t deploybisect-vitest-XXXXXX.json)"
 trap 'rm -f "$report"' EXIT

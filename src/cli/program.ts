@@ -7,7 +7,7 @@ import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
 import { renderExplainResult, renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
-import { toCacheDir, toEvaluatorOptions, toJobs, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
+import { toCacheDir, toEngineOptions, toEvaluatorOptions, toJobs, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
 import { explainRange } from '../session/explain-range.js';
 import { renderReport } from './render/report.js';
 import { reproduceCommand } from './reproduce.js';
@@ -81,7 +81,8 @@ export function createProgram(ctx: CliContext): Command {
           firstParent: Boolean(raw.firstParent),
           verify: raw.verify !== false,
           keepImages: Boolean(raw.keepImages),
-          jobs: toJobs(raw),
+          ...(raw.jobs !== undefined ? { jobs: toJobs(raw) } : {}),
+          ...toEngineOptions(raw),
           ...toCacheDir(raw),
           signal: ctx.signal,
         },
@@ -110,7 +111,7 @@ export function createProgram(ctx: CliContext): Command {
     const progress = progressReporter(output);
     try {
       const result = await testCommit(
-        { ...toEvaluatorOptions(raw), commit, keepImages: Boolean(raw.keepImages), ...toCacheDir(raw), signal: ctx.signal },
+        { ...toEvaluatorOptions(raw), commit, keepImages: Boolean(raw.keepImages), ...toCacheDir(raw), ...toEngineOptions(raw), signal: ctx.signal },
         progress,
       );
       progress.stop();
@@ -139,8 +140,8 @@ export function createProgram(ctx: CliContext): Command {
   });
 
   addOptions(program.command('clean').description('remove every container and image deploybisect labelled, from any run'), 'clean').action(
-    async (raw: Pick<RawOptions, 'quiet' | 'json'> & { session?: string }) => {
-      const removed = await cleanAll(raw.session ? { sessionId: raw.session } : {});
+    async (raw: Pick<RawOptions, 'quiet' | 'json' | 'dockerHost'> & { session?: string }) => {
+      const removed = await cleanAll({ ...(raw.session ? { sessionId: raw.session } : {}), ...toEngineOptions(raw) });
       if (raw.json) write(JSON.stringify(removed));
       else if (!raw.quiet) write(`removed ${removed.containers} container(s) and ${removed.images} image(s)`);
       ctx.exitCode = 0;

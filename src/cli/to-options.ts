@@ -44,6 +44,7 @@ export interface RawOptions {
   keepImages?: boolean;
   report?: string;
   jobs?: string;
+  dockerHost?: string[];
   cacheDir?: string;
   cache?: boolean;
   verbose?: boolean;
@@ -216,11 +217,17 @@ export function toCacheDir(raw: Pick<RawOptions, 'cache' | 'cacheDir'>): { cache
   return raw.cacheDir ? { cacheDir: resolve(raw.cacheDir) } : {};
 }
 
-/** `--jobs k`: a whole number from 1 to 16. */
-export function toJobs(raw: Pick<RawOptions, 'jobs'>): number {
-  const text = raw.jobs ?? '1';
+/** `--jobs k`: a whole number from 1 to 16; absent = one per engine (decided when the engines are known). */
+export function toJobs(raw: Pick<RawOptions, 'jobs'>): number | undefined {
+  const text = raw.jobs;
+  if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 16) throw new UsageError(`invalid --jobs '${text}': use a whole number from 1 to 16`);
   return Number(text);
+}
+
+/** `--docker-host`, repeatable: empty = DOCKER_HOST, the docker context or the local socket. */
+export function toEngineOptions(raw: Pick<RawOptions, 'dockerHost'>): { dockerHosts?: string[] } {
+  return raw.dockerHost && raw.dockerHost.length > 0 ? { dockerHosts: raw.dockerHost } : {};
 }
 
 export function toRegression(raw: RawOptions): Regression {

@@ -1,43 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { InfrastructureError } from '../errors.js';
+import { currentContextEndpoint, type ContextEndpoint } from './docker-context.js';
 
 export interface Engine {
   docker: Docker;
   /** The endpoint as the user would name it, for messages. */
   endpoint: string;
+  /**
+   * The machine whose network the engine's containers share: `local` for this machine's engines
+   * (unix sockets, npipes, tcp to localhost), else the remote host's name. Containers on one
+   * machine's host network compete for its ports.
+   */
+  machine: string;
 }
 
+const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
+
 /**
- * A dockerode client for `host` (unix://, tcp://, http(s)://, ssh://, npipe://) or, when absent,
- * for DOCKER_HOST (docker-modem reads it) falling back to the default local socket.
- * The API version is not pinned: dockerode talks to the engine's own.
+ * A dockerode client. The endpoint is `host` (unix://, tcp://, http(s)://, ssh://, npipe://) when
+ * given; else DOCKER_HOST, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI reads them;
+ * else the Docker CLI's current context (DOCKER_CONTEXT or `docker context use`); else the default
+ * local socket. The API version is not pinned: dockerode talks to the engine's own.
  */
-export function engineFor(host?: string): Engine {
-  if (!host) {
-    return { docker: new Docker(), endpoint: process.env.DOCKER_HOST || 'unix:///var/run/docker.sock' };
+export function engineFor(host?: string, env: NodeJS.ProcessEnv = process.env): Engine {
+  if (host) return engineAt(host, env);
+  if (env.DOCKER_HOST) return engineAt(env.DOCKER_HOST, env);
+  const context = currentContextEndpoint(env);
+  if (context) {
+    const engine = engineAt(context.host, {}, context);
+    return { ...engine, endpoint: `${context.host} (docker context ${context.name})` };
   }
+  return engineAt(DEFAULT_SOCKET, env);
+}
+
+function engineAt(host: string, env: NodeJS.ProcessEnv, context?: ContextEndpoint): Engine {
   let url: URL;
   try {
     url = new URL(host);
   } catch {
     throw new InfrastructureError(`invalid Docker host '${host}': expected unix:///path, tcp://host:port or ssh://user@host`);
   }
+  const local = ['localhost', '127.0.0.1', '[::1]', ''].includes(url.hostname);
+  const machine = local ? 'local' : url.hostname;
   switch (url.protocol) {
     case 'unix:':
-      return { docker: new Docker({ socketPath: url.pathname }), endpoint: host };
+      return { docker: new Docker({ socketPath: url.pathname }), endpoint: host, machine: 'local' };
     case 'npipe:':
-      return { docker: new Docker({ socketPath: host.slice('npipe://'.length) }), endpoint: host };
+      return { docker: new Docker({ socketPath: host.slice('npipe://'.length) }), endpoint: host, machine: 'local' };
     case 'tcp:':
     case 'http:':
+    case 'https:': {
+      const tls = tlsFor(url, env, context);
+      const port = Number(url.port || (tls ? 2376 : 2375));
       return {
-        docker: new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' }),
+        docker: new Docker({ host: url.hostname, port, protocol: tls ? 'https' : 'http', ...(tls ?? {}) }),
         endpoint: host,
+        machine,
       };
-    case 'https:':
-      return {
-        docker: new Docker({ host: url.hostname, port: Number(url.port || 2376), protocol: 'https' }),
-        endpoint: host,
-      };
+    }
     case 'ssh:':
       return {
         docker: new Docker({
@@ -47,9 +69,31 @@ export function engineFor(host?: string): Engine {
           username: url.username || undefined,
         } as Docker.DockerOptions),
         endpoint: host,
+        machine,
       };
     default:
       throw new InfrastructureError(`unsupported Docker host '${host}': use unix://, tcp://, https:// or ssh://`);
+  }
+}
+
+/** TLS settings for a tcp endpoint: https://, a context's TLS files, or DOCKER_TLS_VERIFY / DOCKER_CERT_PATH / port 2376. */
+function tlsFor(url: URL, env: NodeJS.ProcessEnv, context?: ContextEndpoint): { ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined {
+  if (context) {
+    if (context.tls || url.protocol === 'https:') return { ...(context.tls ?? {}) };
+    return undefined;
+  }
+  const wantsTls = url.protocol === 'https:' || env.DOCKER_TLS_VERIFY === '1' || url.port === '2376';
+  if (!wantsTls) return undefined;
+  const dir = env.DOCKER_CERT_PATH;
+  if (!dir) return {};
+  try {
+    return {
+      ca: readFileSync(join(dir, 'ca.pem')),
+      cert: readFileSync(join(dir, 'cert.pem')),
+      key: readFileSync(join(dir, 'key.pem')),
+    };
+  } catch (error) {
+    throw new InfrastructureError(`cannot read the TLS files in DOCKER_CERT_PATH=${dir} (${(error as NodeJS.ErrnoException).code ?? error}): expected ca.pem, cert.pem and key.pem`);
   }
 }
 
@@ -66,6 +110,13 @@ export async function connectEngine(host?: string, timeoutMs = 10_000): Promise<
     );
   }
   return engine;
+}
+
+/** Every engine named (at least one: the default), each pinged; the same endpoint twice counts once. */
+export async function connectEngines(hosts: readonly string[] = [], timeoutMs = 10_000): Promise<Engine[]> {
+  const unique = [...new Set(hosts)];
+  if (unique.length === 0) return [await connectEngine(undefined, timeoutMs)];
+  return Promise.all(unique.map((host) => connectEngine(host, timeoutMs)));
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

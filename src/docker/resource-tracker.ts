@@ -93,3 +93,10 @@ export async function cleanLabelled(docker: Docker, sessionId?: string): Promise
   }
   return { containers, images };
 }
+
+export type Removed = { containers: number; images: number };
+
+/** Adds up what several cleanups removed. */
+export function sumRemoved(removed: readonly Removed[]): Removed {
+  return removed.reduce((sum, r) => ({ containers: sum.containers + r.containers, images: sum.images + r.images }), { containers: 0, images: 0 });
+}

@@ -1,7 +1,7 @@
-import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
 import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/build-image.js';
-import { resourceLabels } from '../docker/labels.js';
-import type { ResourceTracker } from '../docker/resource-tracker.js';
+import type { EnginePool, Lane } from '../docker/engine-pool.js';
+import { LABEL_BUILD, resourceLabels } from '../docker/labels.js';
 import { LogWatcher } from '../docker/log-watcher.js';
 import { containerLogs, startContainer, type NetworkMode, type ResourceLimits, type RunningContainer } from '../docker/run-container.js';
 import { createBuildContext, MissingContextError, MissingDockerfileError, planBuildContext } from '../git/build-context.js';
@@ -42,6 +42,11 @@ export interface EvaluatorOptions {
   logLines: number;
   /** Outcomes remembered across runs; absent with `--no-cache`. */
   cache?: VerdictCache;
+  /**
+   * `--keep-images`: before building, look for a kept image of the same build (context fingerprint,
+   * build args, target, platform, build network) on the engine, and probe that instead.
+   */
+  reuseImages?: boolean;
 }
 
 export interface EvaluatorEvents {
@@ -57,6 +62,8 @@ export interface EvaluatorEvents {
 export class Evaluator {
   builds = 0;
   probeRuns = 0;
+  /** Evaluations that probed a kept image instead of building one. */
+  imagesReused = 0;
   private readonly byFingerprint = new Map<string, Outcome>();
   private readonly inFlight = new Map<string, Promise<Outcome>>();
   private readonly userProbes: Probe[];
@@ -65,8 +72,7 @@ export class Evaluator {
   private sequence = 0;
 
   constructor(
-    private readonly docker: Docker,
-    private readonly tracker: ResourceTracker,
+    private readonly pool: EnginePool,
     private readonly options: EvaluatorOptions,
     private readonly events: EvaluatorEvents = {},
     private readonly clock: Clock = systemClock,
@@ -130,39 +136,61 @@ export class Evaluator {
     }
   }
 
-  private async buildAndProbe(
+  private buildAndProbe(
     sha: string,
     context: Awaited<ReturnType<typeof createBuildContext>>,
     started: number,
     signal?: AbortSignal,
   ): Promise<Outcome> {
+    return this.pool.use((lane) => this.buildAndProbeOn(lane, sha, context, started, signal));
+  }
+
+  private async buildAndProbeOn(
+    lane: Lane,
+    sha: string,
+    context: Awaited<ReturnType<typeof createBuildContext>>,
+    started: number,
+    signal?: AbortSignal,
+  ): Promise<Outcome> {
+    const engine = lane.engine.endpoint;
     const done = (partial: Omit<Outcome, 'sha' | 'durationMs' | 'built'> & { built?: boolean }): Outcome => ({
       sha,
       built: false,
       ...partial,
+      ...(this.pool.lanes.length > 1 ? { engine } : {}),
       durationMs: this.clock.now() - started,
     });
-    // 2. The image.
+    const docker = lane.engine.docker;
+    const buildKey = this.buildKey(context.fingerprint);
+    // 2. The image: a kept one of the same build (--keep-images), or a new one.
     this.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
-    let imageId: string;
-    const tag = `deploybisect-${this.tracker.sessionId}:${sha.slice(0, 12)}`;
+    let imageId: string | undefined = this.options.reuseImages ? await keptImage(lane, buildKey) : undefined;
+    const imageReused = imageId !== undefined;
+    if (imageReused) {
+      this.imagesReused++;
+      context.tar.destroy();
+    }
+    const tag = `deploybisect-${this.pool.sessionId}:${sha.slice(0, 12)}`;
     try {
-      this.builds++;
-      const built = await buildImage(this.docker, {
-        context: context.tar,
-        dockerfile: context.dockerfilePath,
-        tag,
-        labels: resourceLabels(this.tracker.sessionId, sha),
-        buildArgs: this.options.buildArgs,
-        ...(this.options.target ? { target: this.options.target } : {}),
-        ...(this.options.buildNetwork ? { networkMode: this.options.buildNetwork } : {}),
-        ...(this.options.platform ? { platform: this.options.platform } : {}),
-        onOutput: (line) => this.events.buildOutput?.(sha, this.redact(line)),
-        ...(signal ? { signal } : {}),
-      });
-      imageId = built.imageId;
-      this.tracker.addImage(imageId);
+      if (!imageId) {
+        this.builds++;
+        lane.builds++;
+        const built = await buildImage(docker, {
+          context: context.tar,
+          dockerfile: context.dockerfilePath,
+          tag,
+          labels: { ...resourceLabels(this.pool.sessionId, sha), [LABEL_BUILD]: buildKey },
+          buildArgs: this.options.buildArgs,
+          ...(this.options.target ? { target: this.options.target } : {}),
+          ...(this.options.buildNetwork ? { networkMode: this.options.buildNetwork } : {}),
+          ...(this.options.platform ? { platform: this.options.platform } : {}),
+          onOutput: (line) => this.events.buildOutput?.(sha, this.redact(line)),
+          ...(signal ? { signal } : {}),
+        });
+        imageId = built.imageId;
+        lane.tracker.addImage(imageId);
+      }
     } catch (error) {
       signal?.throwIfAborted();
       if (error instanceof BuildFailedError) {
@@ -185,8 +213,15 @@ export class Evaluator {
     }
 
     // 3. The container and its probes.
-    const outcome = await this.runProbes(sha, imageId, signal);
-    return this.remember(done({ ...outcome, fingerprint: context.fingerprint, imageId, built: true }));
+    const outcome = await this.runProbes(lane, sha, imageId, signal);
+    return this.remember(done({ ...outcome, fingerprint: context.fingerprint, imageId, built: !imageReused, ...(imageReused ? { imageReused } : {}) }));
+  }
+
+  /** What decides the image besides the context: a kept image is reused only for the same key. */
+  private buildKey(fingerprint: string): string {
+    const o = this.options;
+    const inputs = JSON.stringify([fingerprint, Object.entries(o.buildArgs).sort(), o.target ?? null, o.platform ?? null, o.buildNetwork ?? null]);
+    return createHash('sha256').update(inputs).digest('hex').slice(0, 32);
   }
 
   /** The outcome of an earlier evaluation with the same build context as `sha`, if any (no build). */
@@ -217,17 +252,21 @@ export class Evaluator {
    * With --network host, containers of the same app would fight over its ports: probing is then one
    * container at a time, while builds still overlap.
    */
-  private probeLock: Promise<unknown> = Promise.resolve();
+  private readonly probeLocks = new Map<string, Promise<unknown>>();
 
-  private runProbes(sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
-    if (this.options.network !== 'host') return this.startAndProbe(sha, imageId, signal);
-    const turn = this.probeLock.then(() => this.startAndProbe(sha, imageId, signal));
-    this.probeLock = turn.catch(() => undefined);
+  private runProbes(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
+    if (this.options.network !== 'host') return this.startAndProbe(lane, sha, imageId, signal);
+    // One lock per machine: engines on other machines have host networks of their own.
+    const machine = lane.engine.machine;
+    const turn = (this.probeLocks.get(machine) ?? Promise.resolve()).then(() => this.startAndProbe(lane, sha, imageId, signal));
+    this.probeLocks.set(machine, turn.catch(() => undefined));
     return turn;
   }
 
-  private async startAndProbe(sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
-    const image = await this.docker.getImage(imageId).inspect();
+  private async startAndProbe(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
+    const docker = lane.engine.docker;
+    const tracker = lane.tracker;
+    const image = await docker.getImage(imageId).inspect();
     const plan = planProbes(
       {
         ...(image.Config?.Healthcheck ? { healthcheck: image.Config.Healthcheck as ImageFacts['healthcheck'] } : {}),
@@ -236,7 +275,8 @@ export class Evaluator {
       {
         userProbes: this.userProbes,
         network: this.options.network,
-        defaultHttp: this.options.defaultHttp,
+        // The default GET goes to 127.0.0.1 here: it cannot reach an engine on another machine.
+        defaultHttp: this.options.defaultHttp && lane.engine.machine === 'local',
         timeoutMs: this.options.timeoutMs,
         ...(this.options.healthIntervalMs !== undefined ? { healthIntervalMs: this.options.healthIntervalMs } : {}),
       },
@@ -245,10 +285,10 @@ export class Evaluator {
     signal?.throwIfAborted();
     let running: RunningContainer;
     try {
-      running = await startContainer(this.docker, {
+      running = await startContainer(docker, {
         image: imageId,
-        name: `deploybisect-${this.tracker.sessionId}-${sha.slice(0, 7)}-${++this.sequence}`,
-        labels: resourceLabels(this.tracker.sessionId, sha),
+        name: `deploybisect-${this.pool.sessionId}-${sha.slice(0, 7)}-${++this.sequence}`,
+        labels: resourceLabels(this.pool.sessionId, sha),
         env: this.options.env,
         networkMode: this.options.network,
         publish: plan.publish,
@@ -260,7 +300,7 @@ export class Evaluator {
       const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
       return { ok: false, phase: 'start', signature: `container failed to start: ${shorten(this.redact(message))}`, probes: [], logTail: [] };
     }
-    this.tracker.addContainer(running.id);
+    tracker.addContainer(running.id);
     let logs: LogWatcher | undefined;
     try {
       this.events.phase?.(sha, 'probe');
@@ -270,7 +310,7 @@ export class Evaluator {
       const onLine = this.events.containerLine?.bind(this.events);
       if (onLine) logs.onLine((line) => onLine(sha, line));
       const results = await checkProbes({
-        docker: this.docker,
+        docker,
         running,
         logs,
         probes: plan.probes,
@@ -292,9 +332,15 @@ export class Evaluator {
       };
     } finally {
       logs?.stop();
-      await this.tracker.removeContainer(running.id).catch(() => undefined);
+      await tracker.removeContainer(running.id).catch(() => undefined);
     }
   }
+}
+
+/** The newest image on the lane's engine built with this key (kept by an earlier --keep-images run), if any. */
+async function keptImage(lane: Lane, buildKey: string): Promise<string | undefined> {
+  const images = await lane.engine.docker.listImages({ filters: { label: [`${LABEL_BUILD}=${buildKey}`] } }).catch(() => []);
+  return images.sort((a, b) => b.Created - a.Created)[0]?.Id;
 }
 
 /** Build failures that say more about the network or a registry than about the commit. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connectEngine, type Engine } from '../docker/engine.js';
-import { ResourceTracker } from '../docker/resource-tracker.js';
+import { EnginePool } from '../docker/engine-pool.js';
+import { connectEngines } from '../docker/engine.js';
 import { UsageError } from '../errors.js';
 import type { SessionEvents } from './events.js';
 import { Evaluator, type EvaluatorOptions } from './evaluator.js';
@@ -8,9 +8,14 @@ import { defaultCacheDir, VerdictCache } from './verdict-cache.js';
 
 export interface OpenSession {
   sessionId: string;
-  engine: Engine;
-  tracker: ResourceTracker;
+  /** The engines (one unless --docker-host is repeated) and what the session created on each. */
+  pool: EnginePool;
   evaluator: Evaluator;
+}
+
+/** Where the Docker engines are: `--docker-host` (repeatable); none = DOCKER_HOST, the docker context, the default socket. */
+export interface EngineOptions {
+  dockerHosts?: string[];
 }
 
 /**
@@ -46,13 +51,20 @@ export function cacheConfiguration(o: Omit<EvaluatorOptions, 'logLines' | 'cache
 /** Lines of container (or build) output kept with each outcome. */
 export const LOG_TAIL_LINES = 20;
 
-/** Connects to the engine, checks the container network exists, and sets up the evaluator. */
+/** Connects to the engines, checks the container network exists on each, and sets up the evaluator. */
 export async function openSession(
-  options: Omit<EvaluatorOptions, 'logLines' | 'cache'> & { dockerHost?: string; cacheDir?: string | false },
+  options: Omit<EvaluatorOptions, 'logLines' | 'cache' | 'reuseImages'> & EngineOptions & { cacheDir?: string | false; keepImages?: boolean },
   events: SessionEvents,
 ): Promise<OpenSession> {
-  const engine = await connectEngine(options.dockerHost);
-  if (options.network !== 'host' && options.network !== 'none') {
+  const engines = await connectEngines(options.dockerHosts);
+  const remote = engines.find((e) => e.machine !== 'local');
+  if (remote && options.probes.some((spec) => /^(https?|tcp):\/\//i.test(spec))) {
+    throw new UsageError(
+      `http and tcp probes reach 127.0.0.1 on this machine, not the containers of the engine at ${remote.endpoint}: probe inside the container instead (healthcheck, exec:, log:, exit:, running:)`,
+    );
+  }
+  for (const engine of engines) {
+    if (options.network === 'host' || options.network === 'none') break;
     try {
       await engine.docker.getNetwork(options.network).inspect();
     } catch (error) {
@@ -63,9 +75,13 @@ export async function openSession(
     }
   }
   const sessionId = randomBytes(4).toString('hex');
-  const tracker = new ResourceTracker(engine.docker, sessionId);
+  const pool = new EnginePool(engines, sessionId);
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   const cache = cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(options));
-  const evaluator = new Evaluator(engine.docker, tracker, { ...options, logLines: LOG_TAIL_LINES, ...(cache ? { cache } : {}) }, events);
-  return { sessionId, engine, tracker, evaluator };
+  const evaluator = new Evaluator(
+    pool,
+    { ...options, logLines: LOG_TAIL_LINES, reuseImages: Boolean(options.keepImages), ...(cache ? { cache } : {}) },
+    events,
+  );
+  return { sessionId, pool, evaluator };
 }

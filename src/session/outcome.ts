@@ -22,6 +22,10 @@ export interface Outcome {
   built: boolean;
   /** Where a reused outcome came from: a commit of this run with the same build context, or the verdict cache. */
   reused?: 'same-context' | 'cache';
+  /** True when a kept image of the same build was probed instead of building one (`--keep-images`). */
+  imageReused?: boolean;
+  /** The engine that built and ran it, when a run uses several (`--docker-host` repeated). */
+  engine?: string;
   durationMs: number;
 }
 

@@ -56,6 +56,33 @@ exec /bin/sh "$@"
 `,
 };
 
+/** A second private engine (its own data root), for spreading work over several engines. */
+export const DEFAULT_SECOND_DOCKER_HOST = 'unix:///var/tmp/deploybisect-engine-2/docker.sock';
+
+export function secondDockerHost(): string {
+  return process.env.DEPLOYBISECT_TEST_DOCKER_HOST_2 ?? DEFAULT_SECOND_DOCKER_HOST;
+}
+
+let second: Promise<Docker> | undefined;
+
+/** The second engine, with the base image present; fails (never skips) when it does not answer. */
+export function requireSecondEngine(): Promise<Docker> {
+  second ??= (async () => {
+    const docker = dockerClient(secondDockerHost());
+    try {
+      await docker.ping();
+    } catch (error) {
+      throw new Error(
+        `no second Docker engine answers at ${secondDockerHost()} (${(error as Error).message}); ` +
+          'run `DEPLOYBISECT_ENGINE_DIR=/var/tmp/deploybisect-engine-2 bash scripts/docker-engine.sh` or `npm test`, which starts it',
+      );
+    }
+    await ensureBaseImage(docker);
+    return docker;
+  })();
+  return second;
+}
+
 export function testDockerHost(): string {
   return process.env.DOCKER_HOST ?? DEFAULT_TEST_DOCKER_HOST;
 }
