@@ -4,6 +4,7 @@
  * `git bisect run` and names the same first bad commit (or the same "could be any of" set).
  */
 import { type CommitGraph, IndexedGraph, type Verdict } from './commit-graph.js';
+import { kSection } from './k-section.js';
 import { nextCandidate, type NextStep } from './next-candidate.js';
 
 export type SearchStatus =
@@ -111,6 +112,18 @@ export class BisectSearch {
       }
     }
     return out;
+  }
+
+  /**
+   * Up to `k` distinct commits that cut the remaining range into k+1 near-equal parts (see
+   * k-section.ts), for one round of k evaluations at once. With k = 1 it is git's own choice.
+   */
+  sections(k: number): string[] {
+    const st = this.status();
+    if (st.done) return [];
+    if (k <= 1) return [st.next];
+    const picked = kSection(this.graph, { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly }, k);
+    return picked.map((i) => this.graph.shas[i] as string);
   }
 
   private get badSha(): string {

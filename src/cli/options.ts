@@ -94,9 +94,16 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '--no-verify', description: 'do not check that good passes and bad fails before the search', commands: ['run'] },
   {
     flags: '-j, --jobs <k>',
-    description: 'evaluate up to k commits at once: each round tests the next commit and the ones the search would need after either verdict',
-    defaultValue: '1',
+    description:
+      'evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts. Default: one per engine',
     commands: ['run'],
+  },
+  {
+    flags: '--docker-host <url>',
+    description:
+      'a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket',
+    repeatable: true,
+    commands: ALL.filter((c) => c !== 'explain'),
   },
   {
     flags: '--cache-dir <dir>',
@@ -109,7 +116,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'write a Markdown incident report: the range, every step, the culprit, what changed and the evidence, how to reproduce',
     commands: ['run'],
   },
-  { flags: '--keep-images', description: 'keep the images built (labelled deploybisect.session)', commands: EVAL },
+  {
+    flags: '--keep-images',
+    description:
+      'keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again',
+    commands: EVAL,
+  },
   { flags: '-v, --verbose', description: 'stream build output and container logs', commands: EVAL },
   { flags: '--session <id>', description: 'with clean: only what the run with this session id created', commands: ['clean'] },
   { flags: '-q, --quiet', description: 'print only the result', commands: ALL },

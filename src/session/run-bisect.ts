@@ -7,23 +7,22 @@ import { resolveRange } from '../git/refs.js';
 import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
 import type { EvaluatorOptions } from './evaluator.js';
-import { openSession } from './open-session.js';
+import { openSession, type EngineOptions } from './open-session.js';
 import type { Outcome, Regression } from './outcome.js';
 import type { BisectResult, Step } from './result.js';
 import { explainChange } from '../explain/explain-change.js';
 import { outcomeEvidence } from './outcome-evidence.js';
 import type { SessionEvents } from './events.js';
 
-export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines' | 'cache'> {
+export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines' | 'cache' | 'reuseImages'>, EngineOptions {
   good: string;
   bad: string;
   regression: Regression;
   firstParent: boolean;
   verify: boolean;
   keepImages: boolean;
-  /** Commits evaluated at once (`--jobs`); 1 = one at a time. */
+  /** Commits evaluated at once (`--jobs`); default: one per engine. */
   jobs?: number;
-  dockerHost?: string;
   /** Verdict cache directory; `false` turns the cache off; default under $XDG_CACHE_HOME. */
   cacheDir?: string | false;
   signal?: AbortSignal;
@@ -42,8 +41,8 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
   const started = Date.now();
   const range = await resolveRange(options.repoDir, options.good, options.bad);
   const graph = await loadCommitGraph(options.repoDir, range.bad, [range.good], { firstParent: options.firstParent });
-  const { sessionId, engine, tracker, evaluator } = await openSession(options, events);
-  const jobs = Math.max(1, options.jobs ?? 1);
+  const { sessionId, pool, evaluator } = await openSession(options, events);
+  const jobs = Math.max(1, options.jobs ?? pool.lanes.length);
   const subjects = new Map((await getCommitInfos(options.repoDir, [range.good, ...graph.commits.map((c) => c.sha)])).map((i) => [i.sha, i]));
   const steps: Step[] = [];
   // Skip what cannot matter: commits that leave the build context as their parent had it share its image.
@@ -51,7 +50,7 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
   const contracted = contractGraph(graph, (sha) => plan.changesContext.get(sha) ?? true, new Set([range.bad]));
   events.start?.({
     sessionId,
-    endpoint: engine.endpoint,
+    endpoint: pool.endpoint,
     good: range.good,
     bad: range.bad,
     commits: graph.commits.length,
@@ -153,8 +152,9 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
           candidates: infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? verdicts.get(contracted.representative.get(i.sha) ?? i.sha) ?? 'untested' })),
         });
       }
-      // One round: the next commit, plus (with --jobs k) the ones the search would test after either verdict on it.
-      const batch = jobs > 1 ? search.nextCandidates(jobs).filter((sha) => !search.verdicts.has(sha)) : [status.next];
+      // One round: git's next commit, or (with --jobs k) k commits that cut the range into k+1 near-equal parts.
+      const sections = jobs > 1 ? search.sections(jobs) : [];
+      const batch = sections.length > 0 ? sections : [status.next];
       const progress = { remaining: status.remaining, stepsLeft: status.stepsLeft };
       const outcomes = await settleAll(batch.map((sha) => evaluate(sha, 'search', progress)));
       for (const outcome of outcomes) {
@@ -163,12 +163,12 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
         try {
           search.record(outcome.sha, verdict);
         } catch {
-          // A speculative verdict that contradicts what is now known (a flaky deployment) is kept in the steps, not used.
+          // A verdict of the same round that contradicts another (a flaky deployment) is kept in the steps, not used.
         }
       }
     }
   } finally {
-    const removed = await tracker.cleanup({ keepImages: options.keepImages });
+    const removed = await pool.cleanup({ keepImages: options.keepImages });
     events.cleanup?.(removed);
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * A k-section of the remaining range, for evaluating k commits at once (`--jobs k`): the commits
+ * whose weights (commits in range each can reach, itself included, as git bisect weighs them) lie
+ * nearest to N/(k+1), 2N/(k+1), …, kN/(k+1) for a range of N commits. On a linear history that cuts
+ * the range into k+1 near-equal parts; on a DAG each chosen commit splits the candidates as evenly
+ * as one commit can at its level. Skipped commits and the bad commit are never chosen.
+ */
+import type { IndexedGraph } from './commit-graph.js';
+import { walkRange } from './rev-list-order.js';
+
+export interface SectionPosition {
+  bad: number;
+  goods: ReadonlySet<number>;
+  skipped: ReadonlySet<number>;
+  firstParentOnly: boolean;
+}
+
+/** Up to k distinct commits (indices), in the order of their targets (lowest weight first). */
+export function kSection(graph: IndexedGraph, pos: SectionPosition, k: number): number[] {
+  const excluded = graph.markAncestors(pos.goods);
+  const range = walkRange(graph, pos.bad, excluded, pos.firstParentOnly);
+  const n = range.order.length;
+  const weights = weighRange(graph, range.order, range.inRange, pos.firstParentOnly);
+  const eligible = range.order.filter((c) => c !== pos.bad && !pos.skipped.has(c));
+  const chosen: number[] = [];
+  for (let i = 1; i <= k && chosen.length < eligible.length; i++) {
+    const target = (i * n) / (k + 1);
+    let best: number | undefined;
+    let bestDistance = Infinity;
+    for (const c of eligible) {
+      if (chosen.includes(c)) continue;
+      const distance = Math.abs((weights.get(c) as number) - target);
+      if (distance < bestDistance) {
+        best = c;
+        bestDistance = distance;
+      }
+    }
+    if (best !== undefined) chosen.push(best);
+  }
+  return chosen;
+}
+
+/** Each commit's weight: the commits in range it reaches through the parents the walk follows, itself included. */
+function weighRange(graph: IndexedGraph, order: readonly number[], inRange: Uint8Array, firstParentOnly: boolean): Map<number, number> {
+  const parentsInRange = (c: number): number[] => graph.walkParents(c, firstParentOnly).filter((p) => inRange[p] === 1);
+  const weights = new Map<number, number>();
+  const stamp = new Uint32Array(graph.size);
+  let round = 0;
+  const count = (start: number): number => {
+    const mark = ++round;
+    const stack = [start];
+    stamp[start] = mark;
+    let reached = 0;
+    while (stack.length > 0) {
+      const c = stack.pop() as number;
+      reached++;
+      for (const p of parentsInRange(c)) {
+        if (stamp[p] !== mark) {
+          stamp[p] = mark;
+          stack.push(p);
+        }
+      }
+    }
+    return reached;
+  };
+  // Parents before children (an explicit post-order walk: commit dates may not be ordered).
+  for (const root of order) {
+    if (weights.has(root)) continue;
+    const stack: Array<{ c: number; expanded: boolean }> = [{ c: root, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack.pop() as { c: number; expanded: boolean };
+      if (weights.has(top.c)) continue;
+      const parents = parentsInRange(top.c);
+      if (!top.expanded) {
+        stack.push({ c: top.c, expanded: true });
+        for (const p of parents) if (!weights.has(p)) stack.push({ c: p, expanded: false });
+        continue;
+      }
+      // One parent: one more than it (its ancestors are all this commit reaches). A merge: counted.
+      weights.set(top.c, parents.length === 0 ? 1 : parents.length === 1 ? (weights.get(parents[0] as number) as number) + 1 : count(top.c));
+    }
+  }
+  return weights;
+}
