@@ -4,7 +4,7 @@
  * `git bisect run` and names the same first bad commit (or the same "could be any of" set).
  */
 import { type CommitGraph, IndexedGraph, type Verdict } from './commit-graph.js';
-import { kSection } from './k-section.js';
+import { kSection, preferWithin } from './k-section.js';
 import { nextCandidate, type NextStep } from './next-candidate.js';
 
 export type SearchStatus =
@@ -124,6 +124,19 @@ export class BisectSearch {
     if (k <= 1) return [st.next];
     const picked = kSection(this.graph, { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly }, k);
     return picked.map((i) => this.graph.shas[i] as string);
+  }
+
+  /**
+   * The next commit to test, favouring commits `prefer` accepts: git's choice when it is preferred
+   * or nothing preferred splits the range nearly as well (within `tolerance`, e.g. 0.1 = a smaller
+   * side at least 90% of git's), else the best-splitting preferred commit.
+   */
+  nextPreferring(prefer: (sha: string) => boolean, tolerance: number): string | undefined {
+    const st = this.status();
+    if (st.done) return undefined;
+    const position = { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly };
+    const choice = preferWithin(this.graph, position, this.graph.indexOf(st.next), (i) => prefer(this.graph.shas[i] as string), tolerance);
+    return this.graph.shas[choice] as string;
   }
 
   private get badSha(): string {

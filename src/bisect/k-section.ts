@@ -15,13 +15,18 @@ export interface SectionPosition {
   firstParentOnly: boolean;
 }
 
-/** Up to k distinct commits (indices), in the order of their targets (lowest weight first). */
-export function kSection(graph: IndexedGraph, pos: SectionPosition, k: number): number[] {
+/** The remaining range, with each commit's weight. */
+export function weighedRange(graph: IndexedGraph, pos: SectionPosition): { order: number[]; weights: Map<number, number> } {
   const excluded = graph.markAncestors(pos.goods);
   const range = walkRange(graph, pos.bad, excluded, pos.firstParentOnly);
-  const n = range.order.length;
-  const weights = weighRange(graph, range.order, range.inRange, pos.firstParentOnly);
-  const eligible = range.order.filter((c) => c !== pos.bad && !pos.skipped.has(c));
+  return { order: range.order, weights: weighRange(graph, range.order, range.inRange, pos.firstParentOnly) };
+}
+
+/** Up to k distinct commits (indices), in the order of their targets (lowest weight first). */
+export function kSection(graph: IndexedGraph, pos: SectionPosition, k: number): number[] {
+  const { order, weights } = weighedRange(graph, pos);
+  const n = order.length;
+  const eligible = order.filter((c) => c !== pos.bad && !pos.skipped.has(c));
   const chosen: number[] = [];
   for (let i = 1; i <= k && chosen.length < eligible.length; i++) {
     const target = (i * n) / (k + 1);
@@ -38,6 +43,30 @@ export function kSection(graph: IndexedGraph, pos: SectionPosition, k: number): 
     if (best !== undefined) chosen.push(best);
   }
   return chosen;
+}
+
+/**
+ * git's choice `next`, or, when `prefer` rejects it, the preferred commit that splits the range
+ * best among those splitting it nearly as well: its smaller side at least (1 - tolerance) times
+ * next's. Used to favour commits whose images share layers with images already built.
+ */
+export function preferWithin(graph: IndexedGraph, pos: SectionPosition, next: number, prefer: (c: number) => boolean, tolerance: number): number {
+  if (prefer(next)) return next;
+  const { order, weights } = weighedRange(graph, pos);
+  const n = order.length;
+  const split = (c: number): number => Math.min(weights.get(c) as number, n - (weights.get(c) as number));
+  const floor = split(next) * (1 - tolerance);
+  let best = next;
+  let bestSplit = -1;
+  for (const c of order) {
+    if (c === pos.bad || pos.skipped.has(c) || !prefer(c)) continue;
+    const s = split(c);
+    if (s >= floor && s > bestSplit) {
+      best = c;
+      bestSplit = s;
+    }
+  }
+  return best;
 }
 
 /** Each commit's weight: the commits in range it reaches through the parents the walk follows, itself included. */

@@ -2,6 +2,7 @@ import { BisectSearch, type Verdict } from '../bisect/index.js';
 import { changedFiles, getCommitInfo, getCommitInfos } from '../git/commit-info.js';
 import { loadCommitGraph } from '../git/history.js';
 import { planContextChanges } from '../git/context-plan.js';
+import { dockerfileBlobs } from '../git/dockerfile-blobs.js';
 import { contractGraph } from '../bisect/contract-graph.js';
 import { resolveRange } from '../git/refs.js';
 import { UsageError } from '../errors.js';
@@ -28,6 +29,12 @@ export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines' | 'cach
   signal?: AbortSignal;
 }
 
+/**
+ * How much worse than git's choice a split may be for a commit that shares layers with an image
+ * already built: its smaller side at least 90% of git's (a 45/55 split costs under 1% more steps on average).
+ */
+export const LAYER_TOLERANCE = 0.1;
+
 /** The whole search: resolve the range, verify its ends, bisect, describe the culprit. Cleans up on every path. */
 /** Like Promise.all, but waits for every promise before rejecting: nothing is left running. */
 async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
@@ -48,6 +55,14 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
   // Skip what cannot matter: commits that leave the build context as their parent had it share its image.
   const plan = await planContextChanges({ repoDir: options.repoDir, commits: graph.commits, contextDir: options.contextDir, dockerfile: options.dockerfile });
   const contracted = contractGraph(graph, (sha) => plan.changesContext.get(sha) ?? true, new Set([range.bad]));
+  // Order for the layer cache: commits whose Dockerfile is one already built share its layers.
+  const blobs = await dockerfileBlobs(
+    options.repoDir,
+    [range.good, ...contracted.graph.commits.map((c) => c.sha)],
+    options.contextDir,
+    options.dockerfile,
+  ).catch(() => new Map<string, string>());
+  const builtBlobs = new Set<string>();
   events.start?.({
     sessionId,
     endpoint: pool.endpoint,
@@ -64,6 +79,8 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     return evaluator.evaluate(sha, options.signal);
   };
   const record = (outcome: Outcome, role: Step['role'], verdict: Verdict): void => {
+    const blob = blobs.get(outcome.sha);
+    if (blob && (outcome.built || outcome.imageReused)) builtBlobs.add(blob);
     steps.push({ sha: outcome.sha, subject: subjects.get(outcome.sha)?.subject ?? '', role, verdict, outcome, durationMs: outcome.durationMs });
     events.verdict?.({ sha: outcome.sha, verdict, outcome, role });
   };
@@ -153,8 +170,10 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
         });
       }
       // One round: git's next commit, or (with --jobs k) k commits that cut the range into k+1 near-equal parts.
+      // One at a time, a commit splitting the range nearly as well as git's is taken when its Dockerfile was built already.
       const sections = jobs > 1 ? search.sections(jobs) : [];
-      const batch = sections.length > 0 ? sections : [status.next];
+      const preferred = search.nextPreferring((sha) => builtBlobs.has(blobs.get(sha) ?? ''), LAYER_TOLERANCE) ?? status.next;
+      const batch = sections.length > 0 ? sections : [preferred];
       const progress = { remaining: status.remaining, stepsLeft: status.stepsLeft };
       const outcomes = await settleAll(batch.map((sha) => evaluate(sha, 'search', progress)));
       for (const outcome of outcomes) {

@@ -87,3 +87,49 @@ describe('BisectSearch.sections', () => {
     expect(rounds2).toBeLessThan(plainSteps * 0.8);
   });
 });
+
+describe('BisectSearch.nextPreferring (order for the layer cache)', () => {
+  const search = () => new BisectSearch(linear(31), { bad: 'c30', goods: ['c0'] });
+  const only = (...shas: string[]) => (sha: string) => shas.includes(sha);
+
+  it("keeps git's choice when it is preferred or nothing preferred splits nearly as well", () => {
+    expect(search().status()).toMatchObject({ next: 'c15' });
+    expect(search().nextPreferring(only('c15', 'c14'), 0.1)).toBe('c15');
+    expect(search().nextPreferring(only('c12', 'c18'), 0.1)).toBe('c15'); // 12/18 splits: below 90% of 15
+    expect(search().nextPreferring(() => false, 0.1)).toBe('c15');
+  });
+
+  it('takes the best-splitting preferred commit within the tolerance', () => {
+    expect(search().nextPreferring(only('c14'), 0.1)).toBe('c14');
+    expect(search().nextPreferring(only('c16'), 0.1)).toBe('c16');
+    expect(search().nextPreferring(only('c13', 'c14', 'c29'), 0.1)).toBe('c14');
+    expect(search().nextPreferring(only('c12'), 0.25)).toBe('c12');
+  });
+
+  it('never proposes a skipped commit and ends with the search', () => {
+    const s = search();
+    s.record('c14', 'skip');
+    expect(s.nextPreferring(only('c14'), 0.1)).not.toBe('c14');
+    const done = new BisectSearch(linear(3), { bad: 'c2', goods: ['c0'] });
+    done.record('c1', 'good');
+    expect(done.nextPreferring(() => true, 0.1)).toBeUndefined();
+  });
+
+  it('with a preference, the search still names the culprit on random DAGs', () => {
+    const rnd = seededRandom(5);
+    for (let trial = 0; trial < 40; trial++) {
+      const nodes = randomDag(500 + trial, 30 + Math.floor(rnd() * 120));
+      const graph = graphOf(nodes);
+      const culprit = graph.commits[Math.floor(rnd() * graph.commits.length)]!.sha;
+      const isBad = (sha: string) => ancestorsOf(nodes, sha).has(culprit);
+      const preferred = new Set(graph.commits.filter(() => rnd() < 0.3).map((c) => c.sha));
+      const s = new BisectSearch(graph, { bad: nodes.at(-1)!.name, goods: ['n0'] });
+      for (let st = s.status(), steps = 0; !st.done; st = s.status(), steps++) {
+        if (steps > 300) throw new Error('no end');
+        const next = s.nextPreferring((sha) => preferred.has(sha), 0.1)!;
+        s.record(next, isBad(next) ? 'bad' : 'good');
+      }
+      expect(s.status()).toEqual({ done: true, kind: 'found', culprit });
+    }
+  });
+});
