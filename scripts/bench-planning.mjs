@@ -6,13 +6,17 @@
  * docs excluded by .dockerignore.
  *
  *   npm run build && node scripts/bench-planning.mjs [sizes…]    (default: 10000 100000)
+ *   node scripts/bench-planning.mjs --generate <dir> <size>       (keep a repository, for profiling)
+ *   node [--cpu-prof] scripts/bench-planning.mjs --measure <dir>  (one measurement, JSON)
  *
  * Repositories are written with one `git fast-import` into a temporary directory and removed
  * afterwards. Each size is measured in a fresh Node process, so its peak RSS
  * (process.resourceUsage().maxRSS) is the planning's own (git child processes not included).
+ * CPU time is shown as Node's own / git's (the finished child processes, from /proc on Linux):
+ * on a busy machine it varies less than the wall-clock times.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +25,10 @@ const self = fileURLToPath(import.meta.url);
 
 if (process.argv[2] === '--measure') {
   await measure(process.argv[3]);
+} else if (process.argv[2] === '--generate') {
+  // Keeps a repository around for profiling: node scripts/bench-planning.mjs --generate <dir> <size>,
+  // then node --cpu-prof scripts/bench-planning.mjs --measure <dir>
+  await generate(process.argv[3], Number(process.argv[4]));
 } else {
   await main(process.argv.slice(2).map(Number).filter((n) => n > 0));
 }
@@ -41,7 +49,7 @@ async function main(sizes) {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const header = ['commits', 'changing (D)', 'kept', 'generate', 'loadCommitGraph', 'planContextChanges', 'contractGraph', 'total', 'peak RSS'];
+  const header = ['commits', 'changing (D)', 'kept', 'generate', 'loadCommitGraph', 'planContextChanges', 'contractGraph', 'total', 'CPU node/git', 'peak RSS'];
   const lines = rows.map((r) => [
     String(r.size),
     String(r.changing),
@@ -51,6 +59,7 @@ async function main(sizes) {
     ms(r.planMs),
     ms(r.contractMs),
     ms(r.loadMs + r.planMs + r.contractMs),
+    `${ms(r.nodeCpuMs)} / ${r.gitCpuMs === undefined ? '?' : ms(r.gitCpuMs)}`,
     `${(r.maxRssKb / 1024).toFixed(0)} MB`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -68,6 +77,8 @@ async function measure(dir) {
   const { planContextChanges } = await import('../dist/git/context-plan.js');
   const { contractGraph } = await import('../dist/bisect/contract-graph.js');
   const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+  const cpu0 = process.cpuUsage();
+  const git0 = childrenCpuMs();
 
   let t = performance.now();
   const graph = await loadCommitGraph(dir, head, []);
@@ -82,9 +93,24 @@ async function measure(dir) {
   const contractMs = performance.now() - t;
 
   const maxRssKb = process.resourceUsage().maxRSS;
+  const cpu = process.cpuUsage(cpu0);
+  const nodeCpuMs = (cpu.user + cpu.system) / 1000;
+  const git1 = childrenCpuMs();
+  const gitCpuMs = git0 === undefined || git1 === undefined ? undefined : git1 - git0;
   process.stdout.write(
-    JSON.stringify({ loadMs, planMs, contractMs, changing: plan.changing, kept: contracted.graph.commits.length, maxRssKb }),
+    JSON.stringify({ loadMs, planMs, contractMs, changing: plan.changing, kept: contracted.graph.commits.length, maxRssKb, nodeCpuMs, gitCpuMs }),
   );
+}
+
+/** CPU time of this process's finished children (cutime + cstime, in USER_HZ = 100 ticks a second), where /proc has it. */
+function childrenCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A linear history of `size` commits through one `git fast-import`. */

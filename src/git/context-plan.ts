@@ -21,9 +21,10 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { CommitNode } from '../bisect/commit-graph.js';
+import { firstParentPositions } from '../bisect/contract-graph.js';
 import { INJECTED_DOCKERFILE_NAME } from './build-context.js';
 import { CatFileBatch, type BatchObject } from './cat-file-batch.js';
-import { diffTreeStream, type CommitDiff } from './diff-tree-stream.js';
+import { diffTreeEach, type CommitDiff } from './diff-tree-stream.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
 import { parseDockerignore, type IgnoreMatcher } from './dockerignore.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
@@ -88,20 +89,15 @@ export async function planContextChanges(spec: ContextPlanSpec): Promise<Context
   }
 
   const n = commits.length;
-  const position = new Map<string, number>();
-  commits.forEach((commit, i) => position.set(commit.sha, i));
-  const firstParent = new Int32Array(n).fill(-1);
-  commits.forEach((commit, i) => {
-    const fp = commit.parents[0];
-    firstParent[i] = fp === undefined ? -1 : (position.get(fp) ?? -1);
-  });
+  const firstParent = firstParentPositions(commits);
 
   // Where the ignore state comes from the tree itself: root commits and first parents outside the range.
   const bases = new Set<string>();
-  for (const commit of commits) {
+  for (let i = 0; i < n; i++) {
+    const commit = commits[i] as CommitNode;
     const fp = commit.parents[0];
     if (fp === undefined) bases.add(commit.sha);
-    else if (!position.has(fp)) bases.add(fp);
+    else if (firstParent[i] === -1) bases.add(fp);
   }
 
   const states: IgnoreState[] = [];
@@ -137,34 +133,45 @@ export async function planContextChanges(spec: ContextPlanSpec): Promise<Context
       }
       return matcher;
     };
+    /** matcherFor's answers by state id: most commits are judged by rules already read, with no await (a microtask each). */
+    const matcherCache = new Map<number, IgnoreMatcher | undefined>();
 
     const state = new Int32Array(n).fill(-1);
     const changed = new Uint8Array(n);
     const nonEmpty = new Uint8Array(n);
     /** Commits that change an ignore file: the new blob ids of the ignore files they touch. */
     const ignoreUpdates = new Map<number, Partial<IgnoreState>>();
-    /** Paths (relative to the context) whose fate depends on the ignore rules, for commits not decided yet. */
-    const undecided = new Map<number, string[]>();
+    /**
+     * Paths (relative to the context) whose fate depends on the ignore rules, for commits not
+     * decided yet: one path as itself, more as an array of the exact size (kept until phase 2).
+     */
+    const undecided = new Array<string | string[] | undefined>(n).fill(undefined);
+    const scratch: string[] = [];
     const order = firstParentOrder(firstParent);
+    // Diffed in the range's own order (rev-list order, newest first): the judgement of phase 1
+    // does not depend on the order, and git reads trees that way markedly faster (a quarter
+    // less CPU on a 100,000-commit range than parents first).
     const pairs: [string, string][] = [];
-    for (const i of order) {
+    /** The position of each pair's commit. */
+    const pairCommit = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
       const commit = commits[i] as CommitNode;
       const fp = commit.parents[0];
       if (fp === undefined) {
         changed[i] = 1; // a root commit: nothing to compare with
         nonEmpty[i] = 1;
       } else {
+        pairCommit[pairs.length] = i;
         pairs.push([commit.sha, fp]);
       }
     }
 
     // Phase 1, several git processes at once: what each commit changed, judged as far as
     // possible without knowing the ignore rules in effect.
-    const summarize = (diff: CommitDiff): void => {
-      const i = position.get(diff.commit) as number;
+    const summarize = (diff: CommitDiff, i: number): void => {
       if (diff.changes.length > 0) nonEmpty[i] = 1;
       let sure = false;
-      let paths: string[] | undefined;
+      let count = 0; // paths in scratch
       for (const change of diff.changes) {
         const { path, oldMode, newMode } = change;
         if (special.has(path)) {
@@ -187,17 +194,17 @@ export async function planContextChanges(spec: ContextPlanSpec): Promise<Context
         else if (oldMode === TREE && newMode === TREE) continue; // something inside changed: judged on its own
         else if (injectedDockerfile && topComponent(rel).startsWith(INJECTED_DOCKERFILE_NAME)) sure = true; // the injected Dockerfile's name depends on the context
         else if (externalMatcher && !externalMatcher.ignores(rel)) sure = true;
-        else if (!externalMatcher) (paths ??= []).push(rel);
+        else if (!externalMatcher) scratch[count++] = rel;
       }
       if (sure) changed[i] = 1;
-      else if (paths) undecided.set(i, paths);
+      else if (count > 0) undecided[i] = count === 1 ? scratch[0] : scratch.slice(0, count);
     };
     const workers = Math.max(1, Math.min(availableParallelism(), MAX_GIT_PROCESSES, Math.ceil(pairs.length / 2000)));
     const slice = Math.ceil(pairs.length / workers);
     await Promise.all(
-      Array.from({ length: workers }, async (_, w) => {
-        for await (const diff of diffTreeStream(repoDir, pairs.slice(w * slice, (w + 1) * slice))) summarize(diff);
-      }),
+      Array.from({ length: workers }, (_, w) =>
+        diffTreeEach(repoDir, pairs.slice(w * slice, (w + 1) * slice), (diff, k) => summarize(diff, pairCommit[w * slice + k] as number)),
+      ),
     );
 
     // Phase 2, parents first along first-parent chains: the ignore rules in effect, and the
@@ -214,10 +221,25 @@ export async function planContextChanges(spec: ContextPlanSpec): Promise<Context
       if (parentState === undefined || parentState < 0) throw new Error(`internal: no ignore state for ${commit.sha}`);
       const update = ignoreUpdates.get(i);
       state[i] = update && commit.parents.length > 0 ? stateId({ ...(states[parentState] as IgnoreState), ...update }) : parentState;
-      const paths = undecided.get(i);
+      const paths = undecided[i];
       if (paths === undefined || changed[i]) continue;
-      const matcher = await matcherFor(parentState);
-      if (!matcher || paths.some((rel) => !matcher.ignores(rel))) changed[i] = 1;
+      let matcher: IgnoreMatcher | undefined;
+      if (matcherCache.has(parentState)) matcher = matcherCache.get(parentState);
+      else {
+        matcher = await matcherFor(parentState);
+        matcherCache.set(parentState, matcher);
+      }
+      if (!matcher) changed[i] = 1;
+      else if (typeof paths === 'string') {
+        if (!matcher.ignores(paths)) changed[i] = 1;
+      } else {
+        for (const rel of paths) {
+          if (!matcher.ignores(rel)) {
+            changed[i] = 1;
+            break;
+          }
+        }
+      }
     }
 
     const changesContext = new Map<string, boolean>();

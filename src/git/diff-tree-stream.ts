@@ -22,96 +22,317 @@ export interface CommitDiff {
   changes: RawChange[];
 }
 
-const HEADER = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const TREE_MODIFIED = Buffer.from(':040000 040000 ');
+/** The start of a tree → tree record (a directory whose content changed). */
+const TREE_MODIFIED = ':040000 040000 ';
 
 /**
  * Diffs every `[commit, parent]` pair, yielding one CommitDiff per pair in the same order.
- * Memory stays bounded: git's output is consumed as it is produced. A directory whose content
- * changed (tree → tree, 'M') is left out: its changed entries are reported on their own.
+ * Memory stays bounded: git's output is consumed as it is produced (and paused while diffs wait
+ * for the consumer). A directory whose content changed (tree → tree, 'M') is left out: its
+ * changed entries are reported on their own.
  */
 export async function* diffTreeStream(repoDir: string, pairs: readonly (readonly [string, string])[]): AsyncGenerator<CommitDiff> {
   if (pairs.length === 0) return;
+  const ready: CommitDiff[] = [];
+  let wake: (() => void) | undefined;
+  const run = startDiffTree(repoDir, pairs, (diff) => {
+    ready.push(diff);
+    if (ready.length >= 1024) run.pause();
+    wake?.();
+  });
+  let finished: { error?: unknown } | undefined;
+  run.done.then(
+    () => {
+      finished = {};
+      wake?.();
+    },
+    (error: unknown) => {
+      finished = { error };
+      wake?.();
+    },
+  );
+  try {
+    for (;;) {
+      if (ready.length > 0) {
+        const batch = ready.splice(0, ready.length);
+        run.resume();
+        yield* batch;
+        continue;
+      }
+      if (finished) {
+        if ('error' in finished) throw finished.error;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+  } finally {
+    run.cancel();
+  }
+}
+
+/**
+ * Diffs every `[commit, parent]` pair, calling `visit(diff, index)` for each, in order, as git's
+ * output arrives (no promise per commit); resolves once all pairs are diffed. Same records as
+ * diffTreeStream. Throws GitError when git fails or answers out of order; what visit throws
+ * ends the diff and is thrown.
+ */
+export function diffTreeEach(
+  repoDir: string,
+  pairs: readonly (readonly [string, string])[],
+  visit: (diff: CommitDiff, index: number) => void,
+): Promise<void> {
+  if (pairs.length === 0) return Promise.resolve();
+  return startDiffTree(repoDir, pairs, visit).done;
+}
+
+interface DiffTreeRun {
+  done: Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Stops git if it is still running; done then settles without further visits. */
+  cancel(): void;
+}
+
+function startDiffTree(
+  repoDir: string,
+  pairs: readonly (readonly [string, string])[],
+  visit: (diff: CommitDiff, index: number) => void,
+): DiffTreeRun {
   const args = ['diff-tree', '--stdin', '-r', '-t', '--raw', '-z', '--no-renames', '--always', '--ignore-submodules=none', '--no-ext-diff'];
-  const child = spawnGit(repoDir, args);
+  // Block-buffered output (GIT_FLUSH=0): git would otherwise write once per input line. Safe
+  // here: nothing waits for an answer before writing more input.
+  const child = spawnGit(repoDir, args, { bufferedOutput: true });
+  let failure: { error: unknown } | undefined;
+  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const stop = (): void => {
+    child.stdout.removeAllListeners('data');
+    child.stdout.resume();
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  };
+  const fail = (error: unknown): void => {
+    if (failure) return;
+    failure = { error };
+    stop();
+  };
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
   });
-  const exited = new Promise<number>((resolve) => {
-    child.on('close', (code) => resolve(code ?? -1));
-    child.on('error', () => resolve(-1));
-  });
   child.stdin.on('error', () => {
     /* git went away; the exit code and stderr say why */
   });
-  // Feed in slices so a huge range never sits in memory twice; stdout is read meanwhile.
-  void (async () => {
-    const slice = 4096;
-    for (let i = 0; i < pairs.length; i += slice) {
-      const text = pairs
-        .slice(i, i + slice)
-        .map(([commit, parent]) => `${commit} ${parent}\n`)
-        .join('');
-      if (!child.stdin.write(text)) await new Promise((resolve) => child.stdin.once('drain', resolve));
-      if (child.stdin.destroyed) return;
+  const parser = new DiffTreeParser(pairs, visit);
+  child.stdout.on('data', (chunk: Buffer) => {
+    try {
+      parser.push(chunk);
+    } catch (error) {
+      fail(error);
     }
-    child.stdin.end();
-  })();
+  });
+  child.on('error', (error) => {
+    // git could not be started (or signalled): there is no output to wait for.
+    fail(new GitError(`git diff-tree failed: ${error.message}`, { cause: error }));
+    settle?.reject(failure?.error);
+  });
+  child.on('close', (code) => {
+    if (failure) return settle?.reject(failure.error);
+    try {
+      parser.end();
+    } catch (error) {
+      return settle?.reject(error);
+    }
+    if (code !== 0) return settle?.reject(new GitError(`git diff-tree failed (exit ${code ?? -1}): ${firstLine(stderr) || 'no message'}`));
+    if (parser.answered !== pairs.length) {
+      return settle?.reject(new GitError(`git diff-tree answered for ${parser.answered} of ${pairs.length} commits: ${firstLine(stderr) || 'no message'}`));
+    }
+    settle?.resolve();
+  });
 
-  let next = 0; // index of the pair whose header is expected next
-  let current: CommitDiff | undefined;
-  let pendingMeta: string | undefined; // a ":<modes> <oids> <status>" token waiting for its path
-  let skipPath = false; // the path of a record left out
-  let rest: Buffer = Buffer.alloc(0);
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      const data = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
-      let start = 0;
-      for (let nul = data.indexOf(0, start); nul >= 0; nul = data.indexOf(0, start)) {
-        const from = start;
-        start = nul + 1;
-        if (skipPath) {
-          skipPath = false;
-          continue;
-        }
-        if (pendingMeta !== undefined) {
-          current?.changes.push(parseRecord(pendingMeta, data.toString('utf8', from, nul)));
-          pendingMeta = undefined;
-          continue;
-        }
-        if (data[from] === 0x3a /* ':' */) {
-          if (data.compare(TREE_MODIFIED, 0, TREE_MODIFIED.length, from, from + TREE_MODIFIED.length) === 0) skipPath = true;
-          else pendingMeta = data.toString('latin1', from, nul);
-          continue;
-        }
-        const token = data.toString('latin1', from, nul);
-        if (HEADER.test(token)) {
-          if (current) yield current;
-          const expected = pairs[next]?.[0];
-          if (token !== expected) throw new GitError(`git diff-tree answered for ${token}, expected ${expected ?? 'nothing'}`);
-          next++;
-          current = { commit: token, changes: [] };
-        } else {
-          throw new GitError(`unexpected output from git diff-tree: ${JSON.stringify(token.slice(0, 200))}`);
-        }
+  // Feed in slices so a huge range never sits in memory twice; stdout is read meanwhile.
+  const slice = 4096;
+  let i = 0;
+  const feed = (): void => {
+    while (i < pairs.length && failure === undefined && !child.stdin.destroyed) {
+      let text = '';
+      const end = Math.min(pairs.length, i + slice);
+      for (; i < end; i++) {
+        const pair = pairs[i] as readonly [string, string];
+        text += `${pair[0]} ${pair[1]}\n`;
       }
-      rest = start < data.length ? Buffer.from(data.subarray(start)) : Buffer.alloc(0);
+      if (!child.stdin.write(text)) {
+        child.stdin.once('drain', feed);
+        return;
+      }
     }
-    if (current) yield current;
-    const code = await exited;
-    if (code !== 0) throw new GitError(`git diff-tree failed (exit ${code}): ${firstLine(stderr) || 'no message'}`);
-    if (next !== pairs.length) {
-      throw new GitError(`git diff-tree answered for ${next} of ${pairs.length} commits: ${firstLine(stderr) || 'no message'}`);
+    if (i >= pairs.length) child.stdin.end();
+  };
+  feed();
+
+  return {
+    done,
+    pause: () => child.stdout.pause(),
+    resume: () => child.stdout.resume(),
+    cancel: () => {
+      if (failure) return;
+      failure = { error: new GitError('git diff-tree cancelled') };
+      stop();
+      done.catch(() => {
+        /* nobody waits for a cancelled run */
+      });
+    },
+  };
+}
+
+/**
+ * The `-z --raw` output of diff-tree, parsed as it arrives: NUL-terminated tokens, each a
+ * commit header (the commit id), a record's ":<modes> <oids> <status>" or that record's path.
+ * Tokens are read in place from git's chunks (only one cut by a chunk boundary is copied);
+ * strings are made only for what a RawChange holds.
+ */
+export class DiffTreeParser {
+  /** Pairs answered so far (their headers seen). */
+  answered = 0;
+  /** The commit whose records are being read, and its records so far (copied to an array of the exact size when done). */
+  private current: string | undefined;
+  private readonly changes: RawChange[] = [];
+  private changeCount = 0;
+  /** A record waiting for its path: its fields (pendingOid undefined while none is). */
+  private pendingOldMode = '';
+  private pendingNewMode = '';
+  private pendingOid: string | undefined;
+  private pendingStatus = '';
+  /** The path of a record left out comes next. */
+  private skipPath = false;
+  /** The start of a token whose end is in a later chunk. */
+  private carry: Buffer | undefined;
+
+  constructor(
+    private readonly pairs: readonly (readonly [string, string])[],
+    private readonly visit: (diff: CommitDiff, index: number) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    let nul = chunk.indexOf(0);
+    if (this.carry !== undefined) {
+      if (nul < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      const token = Buffer.concat([this.carry, chunk.subarray(0, nul)]);
+      this.carry = undefined;
+      this.token(token, 0, token.length);
+      start = nul + 1;
+      nul = chunk.indexOf(0, start);
     }
-  } finally {
-    if (child.exitCode === null) child.kill();
+    while (nul >= 0) {
+      this.token(chunk, start, nul);
+      start = nul + 1;
+      nul = chunk.indexOf(0, start);
+    }
+    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+  }
+
+  /** At the end of git's output: the last commit's diff. */
+  end(): void {
+    // An unterminated token can only be cut-off output: the exit code or the count of
+    // answers reports it.
+    this.carry = undefined;
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.current === undefined) return;
+    const diff: CommitDiff = { commit: this.current, changes: this.changes.slice(0, this.changeCount) };
+    this.current = undefined;
+    this.changeCount = 0;
+    this.visit(diff, this.answered - 1);
+  }
+
+  private token(buf: Buffer, from: number, to: number): void {
+    if (this.skipPath) {
+      this.skipPath = false;
+      return;
+    }
+    const newOid = this.pendingOid;
+    if (newOid !== undefined) {
+      this.pendingOid = undefined;
+      // Records before any commit header (there are none) would be dropped.
+      if (this.current !== undefined) {
+        this.changes[this.changeCount++] = { oldMode: this.pendingOldMode, newMode: this.pendingNewMode, newOid, status: this.pendingStatus, path: buf.toString('utf8', from, to) };
+      }
+      return;
+    }
+    if (buf[from] === 0x3a /* ':' */) {
+      if (to - from >= TREE_MODIFIED.length && sameAscii(buf, from, from + TREE_MODIFIED.length, TREE_MODIFIED)) {
+        this.skipPath = true;
+      } else {
+        this.meta(buf, from, to);
+      }
+      return;
+    }
+    // A commit header: the commit id of the next pair, compared in place.
+    const expected = this.pairs[this.answered]?.[0];
+    if (expected === undefined || !sameAscii(buf, from, to, expected)) {
+      const token = buf.toString('latin1', from, to);
+      if (/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(token)) {
+        throw new GitError(`git diff-tree answered for ${token}, expected ${expected ?? 'nothing'}`);
+      }
+      throw new GitError(`unexpected output from git diff-tree: ${JSON.stringify(buf.toString('utf8', from, to).slice(0, 200))}`);
+    }
+    this.flush();
+    this.answered++;
+    this.current = expected;
+  }
+
+  /** A record's ":<old mode> <new mode> <old oid> <new oid> <status>", read in place; its path is the next token. */
+  private meta(buf: Buffer, from: number, to: number): void {
+    let oldEnd = -1;
+    let newEnd = -1;
+    let oldOidEnd = -1;
+    let newOidEnd = -1;
+    for (let p = from + 1, field = 0; p < to && field < 4; p++) {
+      if (buf[p] !== 0x20) continue;
+      if (field === 0) oldEnd = p;
+      else if (field === 1) newEnd = p;
+      else if (field === 2) oldOidEnd = p;
+      else newOidEnd = p;
+      field++;
+    }
+    if (newOidEnd < 0) throw new GitError(`unexpected record from git diff-tree: ${JSON.stringify(buf.toString('latin1', from, to))}`);
+    // The status is the fifth field (a single letter here: no renames or copies, so no scores).
+    let statusEnd = newOidEnd + 1;
+    while (statusEnd < to && buf[statusEnd] !== 0x20) statusEnd++;
+    this.pendingOldMode = oldEnd - from - 1 === 6 ? mode(buf, from + 1) : buf.toString('latin1', from + 1, oldEnd);
+    this.pendingNewMode = newEnd - oldEnd - 1 === 6 ? mode(buf, oldEnd + 1) : buf.toString('latin1', oldEnd + 1, newEnd);
+    this.pendingStatus =
+      statusEnd - newOidEnd - 1 === 1
+        ? (STATUS[buf[newOidEnd + 1] as number] ?? buf.toString('latin1', newOidEnd + 1, statusEnd))
+        : buf.toString('latin1', newOidEnd + 1, statusEnd);
+    this.pendingOid = buf.toString('latin1', oldOidEnd + 1, newOidEnd);
   }
 }
 
-function parseRecord(meta: string, path: string): RawChange {
-  // ":100644 100644 <old oid> <new oid> M"
-  const fields = meta.slice(1).split(' ');
-  if (fields.length < 5) throw new GitError(`unexpected record from git diff-tree: ${JSON.stringify(meta)}`);
-  return { oldMode: fields[0] ?? '', newMode: fields[1] ?? '', newOid: fields[3] ?? '', status: fields[4] ?? '', path };
+/** True when bytes [from, to) of buf are exactly the (ASCII) text. */
+function sameAscii(buf: Buffer, from: number, to: number, text: string): boolean {
+  if (to - from !== text.length) return false;
+  for (let k = 0; k < text.length; k++) if (buf[from + k] !== text.charCodeAt(k)) return false;
+  return true;
 }
+
+const MODES = ['000000', '040000', '100644', '100755', '120000', '160000'];
+
+/** One of the usual modes without making a string, else the bytes as they are. */
+function mode(buf: Buffer, from: number): string {
+  for (const m of MODES) if (sameAscii(buf, from, from + 6, m)) return m;
+  return buf.toString('latin1', from, from + 6);
+}
+
+const STATUS: (string | undefined)[] = [];
+for (const s of 'ACDMRTUX') STATUS[s.charCodeAt(0)] = s;

@@ -35,9 +35,21 @@ export interface GitResult {
   stderr: string;
 }
 
+export interface SpawnGitOptions {
+  /**
+   * Let git block-buffer its stdout (GIT_FLUSH=0). Writing to a pipe, git otherwise flushes
+   * after every record of some commands (rev-list per commit, diff-tree --stdin per input
+   * line) for interactive readers: one write per commit, and as many small reads here. Only
+   * for a reader that consumes the output to its end, never for a request/answer exchange.
+   */
+  bufferedOutput?: boolean;
+}
+
 /** Starts `git <args>` in repoDir with the controlled environment; the caller owns the streams. */
-export function spawnGit(repoDir: string, args: string[]): ChildProcessWithoutNullStreams {
-  return spawn('git', args, { cwd: repoDir, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnGit(repoDir: string, args: string[], options: SpawnGitOptions = {}): ChildProcessWithoutNullStreams {
+  const env = gitEnv();
+  if (options.bufferedOutput) env.GIT_FLUSH = '0';
+  return spawn('git', args, { cwd: repoDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /**
@@ -66,6 +78,59 @@ export function runGit(repoDir: string, args: string[], input?: string | Buffer)
       /* git may exit before reading all of its input; the exit code tells what happened */
     });
     child.stdin.end(input ?? '');
+  });
+}
+
+export interface StreamedGitResult {
+  code: number;
+  stderr: string;
+}
+
+/**
+ * Runs git to completion with no input, handing each chunk of stdout to onChunk as it arrives
+ * (nothing is buffered here, so memory stays bounded however long the output). Never throws
+ * for a non-zero exit code (callers decide what a code means). When onChunk throws, the rest
+ * of the output is drained unread and, once git has exited with code 0, that error is thrown
+ * (with a non-zero code the result is returned: git's failure is the better explanation).
+ * Throws UsageError when repoDir does not exist and GitError when git cannot be started.
+ */
+export function streamGit(
+  repoDir: string,
+  args: string[],
+  onChunk: (chunk: Buffer) => void,
+  options: SpawnGitOptions = {},
+): Promise<StreamedGitResult> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawnGit(repoDir, args, options);
+    } catch (error) {
+      reject(spawnFailure(repoDir, error));
+      return;
+    }
+    let failure: { error: unknown } | undefined;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 65536) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (error) => reject(spawnFailure(repoDir, error)));
+    child.on('close', (code) => {
+      // A failed git explains odd output better than the error it caused.
+      if (failure && code === 0) reject(failure.error);
+      else resolve({ code: code ?? -1, stderr });
+    });
+    child.stdin.on('error', () => {
+      /* git does not read its input; the exit code tells what happened */
+    });
+    child.stdin.end();
   });
 }
 
