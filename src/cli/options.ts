@@ -99,6 +99,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['run'],
   },
   {
+    flags: '--runs <n>',
+    description:
+      'run each evaluated commit n times (fresh containers from one image); the verdict is the majority, a tie is bad, and disagreeing runs are reported. Bypasses the verdict cache',
+    defaultValue: '1',
+    commands: ['run'],
+  },
+  {
+    flags: '--flaky',
+    description:
+      'flake-aware search for deployments whose health checks sometimes lie: every run updates the probability of each commit being the culprit (and of "it was noise"); stops at --confidence. Bypasses the verdict cache',
+    commands: ['run'],
+  },
+  { flags: '--confidence <p>', description: 'with --flaky: stop when one commit (or "noise") is this probable. Default: 0.99', commands: ['run'] },
+  {
+    flags: '--flake-rate <f>',
+    description: 'with --flaky: the share of runs of a healthy commit that fail anyway, when known (default: learnt from the runs)',
+    commands: ['run'],
+  },
+  { flags: '--max-runs <n>', description: 'with --flaky: give up (exit 5) after this many runs in all. Default: 60', commands: ['run'] },
+  {
     flags: '--docker-host <url>',
     description:
       'a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket',

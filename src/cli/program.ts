@@ -7,7 +7,7 @@ import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
 import { renderExplainResult, renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
-import { toCacheDir, toEngineOptions, toEvaluatorOptions, toJobs, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
+import { toCacheDir, toEngineOptions, toEvaluatorOptions, toFlakyOptions, toJobs, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
 import { explainRange } from '../session/explain-range.js';
 import { renderReport } from './render/report.js';
 import { reproduceCommand } from './reproduce.js';
@@ -84,6 +84,7 @@ export function createProgram(ctx: CliContext): Command {
           ...(raw.jobs !== undefined ? { jobs: toJobs(raw) } : {}),
           ...toEngineOptions(raw),
           ...toCacheDir(raw),
+          ...toFlakyOptions(raw),
           signal: ctx.signal,
         },
         progress,

@@ -44,6 +44,11 @@ export interface RawOptions {
   keepImages?: boolean;
   report?: string;
   jobs?: string;
+  runs?: string;
+  flaky?: boolean;
+  confidence?: string;
+  flakeRate?: string;
+  maxRuns?: string;
   dockerHost?: string[];
   cacheDir?: string;
   cache?: boolean;
@@ -223,6 +228,45 @@ export function toJobs(raw: Pick<RawOptions, 'jobs'>): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 16) throw new UsageError(`invalid --jobs '${text}': use a whole number from 1 to 16`);
   return Number(text);
+}
+
+/**
+ * `--runs n` and `--flaky` (with `--confidence`, `--flake-rate`, `--max-runs`). Several runs per
+ * commit, or a search that weighs runs, must see every run: the verdict cache is not used then.
+ */
+export function toFlakyOptions(raw: Pick<RawOptions, 'runs' | 'flaky' | 'confidence' | 'flakeRate' | 'maxRuns'>): {
+  runs?: number;
+  flaky?: { confidence: number; flakeRate?: number; maxRuns: number };
+  cacheDir?: false;
+} {
+  const runs = raw.runs ?? '1';
+  if (!/^\d+$/.test(runs) || Number(runs) < 1 || Number(runs) > 25) throw new UsageError(`invalid --runs '${runs}': use a whole number from 1 to 25`);
+  if (!raw.flaky) {
+    for (const [flag, value] of [['--confidence', raw.confidence], ['--flake-rate', raw.flakeRate], ['--max-runs', raw.maxRuns]] as const) {
+      if (value !== undefined) throw new UsageError(`${flag} works only with --flaky`);
+    }
+    return Number(runs) > 1 ? { runs: Number(runs), cacheDir: false } : {};
+  }
+  const confidence = Number(raw.confidence ?? '0.99');
+  if (!/^0?\.\d+$/.test(raw.confidence ?? '0.99') || confidence <= 0.5 || confidence >= 1) {
+    throw new UsageError(`invalid --confidence '${raw.confidence}': use a probability between 0.5 and 1, e.g. 0.99`);
+  }
+  let flakeRate: number | undefined;
+  if (raw.flakeRate !== undefined) {
+    flakeRate = Number(raw.flakeRate);
+    if (!/^0?\.\d+$/.test(raw.flakeRate) || flakeRate <= 0 || flakeRate >= 0.5) {
+      throw new UsageError(`invalid --flake-rate '${raw.flakeRate}': use the share of healthy runs that fail, between 0 and 0.5, e.g. 0.2`);
+    }
+  }
+  const maxRuns = raw.maxRuns ?? '60';
+  if (!/^\d+$/.test(maxRuns) || Number(maxRuns) < 2 || Number(maxRuns) > 10_000) {
+    throw new UsageError(`invalid --max-runs '${maxRuns}': use a whole number from 2 to 10000`);
+  }
+  return {
+    runs: Number(runs),
+    flaky: { confidence, ...(flakeRate !== undefined ? { flakeRate } : {}), maxRuns: Number(maxRuns) },
+    cacheDir: false,
+  };
 }
 
 /** `--docker-host`, repeatable: empty = DOCKER_HOST, the docker context or the local socket. */

@@ -29,9 +29,9 @@ export class EnginePool {
     return this.lanes.map((l) => l.engine.endpoint).join(', ');
   }
 
-  /** Runs `work` on the least busy engine. */
-  async use<T>(work: (lane: Lane) => Promise<T>): Promise<T> {
-    const lane = this.lanes.reduce((best, l) => (l.active < best.active ? l : best));
+  /** Runs `work` on the least busy engine, or on `lane` when given (where an image already is). */
+  async use<T>(work: (lane: Lane) => Promise<T>, on?: Lane): Promise<T> {
+    const lane = on ?? this.lanes.reduce((best, l) => (l.active < best.active ? l : best));
     lane.active++;
     try {
       return await work(lane);

@@ -65,6 +65,8 @@ export class Evaluator {
   /** Evaluations that probed a kept image instead of building one. */
   imagesReused = 0;
   private readonly byFingerprint = new Map<string, Outcome>();
+  /** The engine each image of this run is on (to run it again there). */
+  private readonly imageLanes = new Map<string, Lane>();
   private readonly inFlight = new Map<string, Promise<Outcome>>();
   private readonly userProbes: Probe[];
   private readonly failOnLog: FailOnLog[];
@@ -191,6 +193,7 @@ export class Evaluator {
         imageId = built.imageId;
         lane.tracker.addImage(imageId);
       }
+      this.imageLanes.set(imageId, lane);
     } catch (error) {
       signal?.throwIfAborted();
       if (error instanceof BuildFailedError) {
@@ -222,6 +225,57 @@ export class Evaluator {
     const o = this.options;
     const inputs = JSON.stringify([fingerprint, Object.entries(o.buildArgs).sort(), o.target ?? null, o.platform ?? null, o.buildNetwork ?? null]);
     return createHash('sha256').update(inputs).digest('hex').slice(0, 32);
+  }
+
+  /**
+   * Runs `sha` once more (`--runs`, `--flaky`): a fresh container from the image its first
+   * evaluation built, probed the same way; evaluates it when it was not evaluated yet. A build
+   * failure is not repeated (the same context fails the same way); its outcome is returned again.
+   */
+  async evaluateAgain(sha: string, signal?: AbortSignal): Promise<Outcome> {
+    const started = this.clock.now();
+    const plan = await planBuildContext({
+      repoDir: this.options.repoDir,
+      commit: sha,
+      contextDir: this.options.contextDir,
+      dockerfile: this.options.dockerfile,
+    }).catch(() => undefined);
+    const first = plan ? this.byFingerprint.get(plan.fingerprint) : undefined;
+    if (!plan || !first) return this.evaluate(sha, signal);
+    const lane = first.imageId ? this.imageLanes.get(first.imageId) : undefined;
+    if (!first.imageId || !lane) return { ...first, sha, built: false, reused: 'same-context', durationMs: this.clock.now() - started };
+    const imageId = first.imageId;
+    const outcome = await this.pool.use((l) => this.runProbes(l, sha, imageId, signal), lane);
+    return {
+      ...outcome,
+      sha,
+      fingerprint: plan.fingerprint,
+      imageId,
+      built: false,
+      rerun: true,
+      ...(this.pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
+      durationMs: this.clock.now() - started,
+    };
+  }
+
+  /**
+   * Whether two images of this run hold the same file system and run the same way (layers and
+   * runtime configuration; labels, which name the commit, left out). Undefined when unknown.
+   */
+  async sameImage(a: string, b: string): Promise<boolean | undefined> {
+    const laneA = this.imageLanes.get(a);
+    const laneB = this.imageLanes.get(b);
+    if (!laneA || !laneB) return undefined;
+    try {
+      const [x, y] = await Promise.all([laneA.engine.docker.getImage(a).inspect(), laneB.engine.docker.getImage(b).inspect()]);
+      const essence = (i: typeof x) => {
+        const { Labels: _labels, Image: _image, Hostname: _hostname, ...config } = (i.Config ?? {}) as unknown as Record<string, unknown>;
+        return JSON.stringify([i.RootFS?.Layers ?? [], config]);
+      };
+      return essence(x) === essence(y);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The outcome of an earlier evaluation with the same build context as `sha`, if any (no build). */

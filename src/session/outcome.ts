@@ -24,6 +24,8 @@ export interface Outcome {
   reused?: 'same-context' | 'cache';
   /** True when a kept image of the same build was probed instead of building one (`--keep-images`). */
   imageReused?: boolean;
+  /** True for a further run of a commit already evaluated (`--runs`, `--flaky`): same image, fresh container. */
+  rerun?: boolean;
   /** The engine that built and ran it, when a run uses several (`--docker-host` repeated). */
   engine?: string;
   durationMs: number;

@@ -11,8 +11,30 @@ export interface Step {
   /** `verify` for the checks of good and bad before the search, `search` for bisection steps. */
   role: 'verify' | 'search';
   verdict: Verdict;
+  /** The outcome that stands for the verdict (with several runs: the first run that agrees with it). */
   outcome: Outcome;
+  /** With several runs per evaluation (`--runs`): how many, and how many failed. */
+  runs?: { total: number; failed: number };
   durationMs: number;
+}
+
+/** How sure a result is, and what it rests on. */
+export interface Confidence {
+  /** plain: git's search, one run per verdict; runs: `--runs n`, majority; flaky: the flake-aware search. */
+  mode: 'plain' | 'runs' | 'flaky';
+  runsPerEvaluation: number;
+  /** flaky: the `--confidence` asked for. */
+  target?: number;
+  /** flaky: the probability of the culprit named (or of the likeliest commit when none was). */
+  probability?: number;
+  /** flaky: the probability that there is no culprit and the failures were noise. */
+  noise?: number;
+  /** flaky: the false-failure rate, estimated from the runs (or as given with --flake-rate). */
+  flakeRate?: number;
+  flakeRateGiven?: boolean;
+  maxRuns?: number;
+  /** Every commit run: runs and failures (and, flaky, its probability of being the first bad commit). */
+  commits: Array<{ sha: string; runs: number; failures: number; probability?: number }>;
 }
 
 export interface CommitSummary extends CommitInfo {
@@ -52,6 +74,10 @@ export interface BisectResult {
     searched: number;
     durationMs: number;
   };
+  /** How sure the result is: the runs each verdict rests on; probabilities in flake-aware mode. */
+  confidence: Confidence;
+  /** Verdicts that were inconsistent across runs, an unreliable culprit, why a flake-aware search stopped. */
+  warnings: string[];
   /** Images actually built. */
   builds: number;
   /** Containers started and probed. */

@@ -1,4 +1,5 @@
 import { BisectSearch, type Verdict } from '../bisect/index.js';
+import { FlakySearch } from '../bisect/flaky-search.js';
 import { changedFiles, getCommitInfo, getCommitInfos } from '../git/commit-info.js';
 import { loadCommitGraph } from '../git/history.js';
 import { planContextChanges } from '../git/context-plan.js';
@@ -10,7 +11,8 @@ import { classifyOutcome, decideRegression, type SearchRegression } from './clas
 import type { EvaluatorOptions } from './evaluator.js';
 import { openSession, type EngineOptions } from './open-session.js';
 import type { Outcome, Regression } from './outcome.js';
-import type { BisectResult, Step } from './result.js';
+import type { BisectResult, Confidence, Step } from './result.js';
+import { combineRuns, consistencyWarnings, type RunTally } from './combine-runs.js';
 import { explainChange } from '../explain/explain-change.js';
 import { outcomeEvidence } from './outcome-evidence.js';
 import type { SessionEvents } from './events.js';
@@ -24,6 +26,10 @@ export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines' | 'cach
   keepImages: boolean;
   /** Commits evaluated at once (`--jobs`); default: one per engine. */
   jobs?: number;
+  /** Runs per evaluation (`--runs`): fresh containers from one image, verdict by majority. Default 1. */
+  runs?: number;
+  /** `--flaky`: the flake-aware search instead of git's. */
+  flaky?: { confidence: number; flakeRate?: number; maxRuns: number };
   /** Verdict cache directory; `false` turns the cache off; default under $XDG_CACHE_HOME. */
   cacheDir?: string | false;
   signal?: AbortSignal;
@@ -34,6 +40,9 @@ export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines' | 'cach
  * already built: its smaller side at least 90% of git's (a 45/55 split costs under 1% more steps on average).
  */
 export const LAYER_TOLERANCE = 0.1;
+
+/** With --flaky, an end of the range that contradicts the user is evaluated up to this many times before the run stops. */
+export const FLAKY_VERIFY_ATTEMPTS = 5;
 
 /** The whole search: resolve the range, verify its ends, bisect, describe the culprit. Cleans up on every path. */
 /** Like Promise.all, but waits for every promise before rejecting: nothing is left running. */
@@ -73,19 +82,68 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     planningMs: Math.round(plan.durationMs),
   });
 
-  const evaluate = async (sha: string, role: Step['role'], progress: { remaining: number; stepsLeft: number }): Promise<Outcome> => {
+  const runsPer = Math.max(1, options.runs ?? 1);
+  /** Runs of each commit so far, and how many of them failed the way the search is about. */
+  const tallies = new Map<string, RunTally>();
+  /** Every run's verdict, in order. */
+  const observations: Array<{ sha: string; verdict: Verdict }> = [];
+  /**
+   * One evaluation: `runsPer` runs of the commit, each a fresh container from its image. Once a
+   * commit was run (or with several runs), further runs reuse its image: the flake-aware search
+   * needs every run to be a new observation, never an earlier outcome shared by an identical context.
+   */
+  const evaluate = async (sha: string, role: Step['role'], progress: { remaining: number; stepsLeft: number }): Promise<Outcome[]> => {
     events.evaluate?.({ sha, subject: subjects.get(sha)?.subject ?? (await getCommitInfo(options.repoDir, sha)).subject, role, ...progress });
-    options.signal?.throwIfAborted();
-    return evaluator.evaluate(sha, options.signal);
+    const outcomes: Outcome[] = [];
+    for (let run = 0; run < runsPer; run++) {
+      options.signal?.throwIfAborted();
+      const again = run > 0 || (options.flaky !== undefined && tallies.has(sha));
+      outcomes.push(await (again ? evaluator.evaluateAgain(sha, options.signal) : evaluator.evaluate(sha, options.signal)));
+    }
+    return outcomes;
   };
-  const record = (outcome: Outcome, role: Step['role'], verdict: Verdict): void => {
+  /** Records one evaluation as a step: the combined verdict, the outcome that stands for it, the runs it rests on. */
+  const record = (outcomes: Outcome[], role: Step['role'], regression: SearchRegression): { verdict: Verdict; outcome: Outcome; verdicts: Verdict[] } => {
+    const combined = combineRuns(outcomes, regression);
+    const { outcome, verdict } = combined;
     const blob = blobs.get(outcome.sha);
-    if (blob && (outcome.built || outcome.imageReused)) builtBlobs.add(blob);
-    steps.push({ sha: outcome.sha, subject: subjects.get(outcome.sha)?.subject ?? '', role, verdict, outcome, durationMs: outcome.durationMs });
+    if (blob && outcomes.some((o) => o.built || o.imageReused)) builtBlobs.add(blob);
+    const tally = tallies.get(outcome.sha) ?? { runs: 0, failures: 0 };
+    for (const v of combined.verdicts) {
+      observations.push({ sha: outcome.sha, verdict: v });
+      if (v === 'skip') continue;
+      tally.runs++;
+      if (v === 'bad') tally.failures++;
+    }
+    tallies.set(outcome.sha, tally);
+    const durationMs = outcomes.reduce((sum, o) => sum + o.durationMs, 0);
+    steps.push({
+      sha: outcome.sha,
+      subject: subjects.get(outcome.sha)?.subject ?? '',
+      role,
+      verdict,
+      outcome,
+      durationMs,
+      ...(outcomes.length > 1 ? { runs: { total: combined.verdicts.length, failed: combined.verdicts.filter((v) => v === 'bad').length } } : {}),
+    });
     events.verdict?.({ sha: outcome.sha, verdict, outcome, role });
+    return combined;
   };
-  const finish = (partial: Omit<BisectResult, 'sessionId' | 'good' | 'bad' | 'steps' | 'range' | 'planning' | 'builds' | 'probes' | 'durationMs'>): BisectResult => ({
+  /** How sure the result is: the runs each verdict rests on (and, in flake-aware mode, probabilities). */
+  const confidence = (extra: Omit<Partial<Confidence>, 'commits'> = {}, probabilities?: ReadonlyMap<string, number>): Confidence => ({
+    mode: options.flaky ? 'flaky' : runsPer > 1 ? 'runs' : 'plain',
+    runsPerEvaluation: runsPer,
+    ...extra,
+    commits: [...tallies].map(([sha, t]) => ({ sha, ...t, ...(probabilities?.has(sha) ? { probability: probabilities.get(sha) as number } : {}) })),
+  });
+  const finish = (
+    partial: Omit<BisectResult, 'sessionId' | 'good' | 'bad' | 'steps' | 'range' | 'planning' | 'builds' | 'probes' | 'durationMs' | 'confidence' | 'warnings'>,
+    sure: Confidence = confidence(),
+    warnings: string[] = [],
+  ): BisectResult => ({
     ...partial,
+    confidence: sure,
+    warnings: [...consistencyWarnings(tallies, (sha) => subjects.get(sha)?.subject ?? ''), ...warnings],
     sessionId,
     good: range.good,
     bad: range.bad,
@@ -107,56 +165,77 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
       // With --jobs ≥ 2 both ends are checked at once; the good one's verdict waits for the bad one's (it decides `auto`).
       const goodEarly = jobs >= 2 ? evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 }) : undefined;
       goodEarly?.catch(() => undefined); // awaited below; an early return must not leave it unhandled
+      let badRuns: Outcome[];
       try {
-        badOutcome = await evaluate(range.bad, 'verify', progress);
+        badRuns = await evaluate(range.bad, 'verify', progress);
       } catch (error) {
         await goodEarly?.catch(() => undefined); // nothing may still be running when the session cleans up
         throw error;
       }
-      regression = decideRegression(options.regression, badOutcome);
-      const badVerdict = classifyOutcome(badOutcome, regression);
-      record(badOutcome, 'verify', badVerdict);
+      // The bad commit's failure decides what `auto` looks for (its first failing run, if any).
+      regression = decideRegression(options.regression, badRuns.find((o) => !o.ok) ?? badRuns[0]);
+      let bad = record(badRuns, 'verify', regression);
+      // Flake-aware: one passing run does not make the bad commit healthy, nor one failure the good one broken.
+      const attempts = options.flaky ? FLAKY_VERIFY_ATTEMPTS : 1;
+      for (let attempt = 1; attempt < attempts && bad.verdict === 'good'; attempt++) {
+        bad = record(await evaluate(range.bad, 'verify', progress), 'verify', regression);
+      }
+      badOutcome = bad.outcome;
       // Nothing may still be running when the session cleans up.
-      if (badVerdict !== 'bad') await goodEarly?.catch(() => undefined);
-      if (badVerdict === 'skip') {
+      if (bad.verdict !== 'bad') await goodEarly?.catch(() => undefined);
+      if (bad.verdict === 'skip') {
         throw new UsageError(
           `the bad commit ${range.bad.slice(0, 12)} fails to build (${badOutcome.signature}), but --regression ${options.regression} looks for a runtime failure: use --regression build or auto`,
         );
       }
-      if (badVerdict === 'good') {
+      if (bad.verdict === 'good') {
         return finish({ status: 'bad-is-healthy', regression, verification: { bad: badOutcome } });
       }
-      const goodOutcome = await (goodEarly ?? evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 }));
-      const goodVerdict = classifyOutcome(goodOutcome, regression);
-      record(goodOutcome, 'verify', goodVerdict);
-      if (goodVerdict !== 'good') {
-        return finish({ status: 'good-is-unhealthy', regression, verification: { good: goodOutcome, bad: badOutcome } });
+      const goodProgress = { ...progress, stepsLeft: progress.stepsLeft - 1 };
+      let good = record(await (goodEarly ?? evaluate(range.good, 'verify', goodProgress)), 'verify', regression);
+      for (let attempt = 1; attempt < attempts && good.verdict === 'bad'; attempt++) {
+        good = record(await evaluate(range.good, 'verify', goodProgress), 'verify', regression);
+      }
+      if (good.verdict !== 'good') {
+        return finish({ status: 'good-is-unhealthy', regression, verification: { good: good.outcome, bad: badOutcome } });
       }
     }
 
+    /** The result for a culprit: its outcome, what changed, its parent for contrast, and whether its image differs at all. */
+    const found = async (sha: string, sure: Confidence, warnings: string[] = []): Promise<BisectResult> => {
+      const culpritOutcome =
+        steps.findLast((s) => s.sha === sha && !s.outcome.ok)?.outcome ??
+        steps.findLast((s) => s.sha === sha)?.outcome ??
+        (sha === range.bad ? badOutcome : undefined) ??
+        (await evaluate(sha, 'search', { remaining: 1, stepsLeft: 0 }))[0]!;
+      const info = subjects.get(sha) ?? (await getCommitInfo(options.repoDir, sha));
+      const parent = graph.commits.find((c) => c.sha === sha)?.parents[0];
+      const files = await changedFiles(options.repoDir, parent, sha, options.contextDir);
+      const culprit: NonNullable<BisectResult['culprit']> = { ...info, files, outcome: culpritOutcome };
+      if (parent) {
+        events.phase?.(sha, 'explain');
+        culprit.explanation = await explainChange(
+          { repoDir: options.repoDir, before: parent, after: sha, contextDir: options.contextDir, dockerfile: options.dockerfile, ...(options.target ? { target: options.target } : {}) },
+          outcomeEvidence(culpritOutcome),
+        );
+        // For contrast: how the parent behaved (tested itself, or a commit with the same build context).
+        const parentOutcome = steps.findLast((s) => s.sha === parent)?.outcome ?? (await evaluator.knownOutcome(parent));
+        if (parentOutcome) culprit.parent = { sha: parent, outcome: parentOutcome };
+        // An image identical to its parent's cannot be the cause of anything.
+        if (culpritOutcome.imageId && parentOutcome?.imageId && (await evaluator.sameImage(culpritOutcome.imageId, parentOutcome.imageId))) {
+          warnings.push(
+            `unreliable: the image of ${sha.slice(0, 12)} is identical to its parent's (same layers and configuration), so the change cannot have caused the failure; the deployment is probably flaky or depends on something outside the image: try --flaky or --runs`,
+          );
+        }
+      }
+      return finish({ status: 'found', regression, culprit }, sure, warnings);
+    };
+
+    if (options.flaky) return await flakySearch(options.flaky);
+
     for (;;) {
       const status = search.status();
-      if (status.done && status.kind === 'found') {
-        const culpritOutcome =
-          steps.findLast((s) => s.sha === status.culprit)?.outcome ??
-          badOutcome ??
-          (await evaluate(status.culprit, 'search', { remaining: 1, stepsLeft: 0 }));
-        const info = subjects.get(status.culprit) ?? (await getCommitInfo(options.repoDir, status.culprit));
-        const parent = graph.commits.find((c) => c.sha === status.culprit)?.parents[0];
-        const files = await changedFiles(options.repoDir, parent, status.culprit, options.contextDir);
-        const culprit: NonNullable<BisectResult['culprit']> = { ...info, files, outcome: culpritOutcome };
-        if (parent) {
-          events.phase?.(status.culprit, 'explain');
-          culprit.explanation = await explainChange(
-            { repoDir: options.repoDir, before: parent, after: status.culprit, contextDir: options.contextDir, dockerfile: options.dockerfile, ...(options.target ? { target: options.target } : {}) },
-            outcomeEvidence(culpritOutcome),
-          );
-          // For contrast: how the parent behaved (tested itself, or a commit with the same build context).
-          const parentOutcome = steps.findLast((s) => s.sha === parent)?.outcome ?? (await evaluator.knownOutcome(parent));
-          if (parentOutcome) culprit.parent = { sha: parent, outcome: parentOutcome };
-        }
-        return finish({ status: 'found', regression, culprit });
-      }
+      if (status.done && status.kind === 'found') return await found(status.culprit, confidence());
       if (status.done) {
         const verdicts = search.verdicts;
         // A candidate stands for itself and every commit that shares its image.
@@ -175,14 +254,65 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
       const preferred = search.nextPreferring((sha) => builtBlobs.has(blobs.get(sha) ?? ''), LAYER_TOLERANCE) ?? status.next;
       const batch = sections.length > 0 ? sections : [preferred];
       const progress = { remaining: status.remaining, stepsLeft: status.stepsLeft };
-      const outcomes = await settleAll(batch.map((sha) => evaluate(sha, 'search', progress)));
-      for (const outcome of outcomes) {
-        const verdict = classifyOutcome(outcome, regression);
-        record(outcome, 'search', verdict);
+      const evaluations = await settleAll(batch.map((sha) => evaluate(sha, 'search', progress)));
+      for (const runs of evaluations) {
+        const { verdict, outcome } = record(runs, 'search', regression);
         try {
           search.record(outcome.sha, verdict);
         } catch {
           // A verdict of the same round that contradicts another (a flaky deployment) is kept in the steps, not used.
+        }
+      }
+    }
+
+    /**
+     * The flake-aware search: every run is an observation; the next commits are those expected to
+     * tell most; it ends when one hypothesis reaches the confidence, or after --max-runs runs.
+     */
+    async function flakySearch(settings: NonNullable<BisectOptions['flaky']>): Promise<BisectResult> {
+      const model = new FlakySearch(
+        contracted.graph,
+        { bad: range.bad, goods: [range.good], firstParent: options.firstParent },
+        { confidence: settings.confidence, ...(settings.flakeRate !== undefined ? { flakeRate: settings.flakeRate } : {}) },
+      );
+      const observe = (sha: string, verdict: Verdict): void => {
+        if (verdict === 'skip') model.exclude(sha);
+        else model.observe(sha, verdict === 'bad');
+      };
+      for (const run of observations) observe(run.sha, run.verdict);
+      const sure = (st = model.status()): Confidence =>
+        confidence(
+          {
+            target: settings.confidence,
+            probability: st.probability,
+            noise: st.noise,
+            flakeRate: st.flakeRate,
+            flakeRateGiven: settings.flakeRate !== undefined,
+            maxRuns: settings.maxRuns,
+          },
+          model.probabilities(),
+        );
+      for (;;) {
+        const st = model.status();
+        if (st.done && st.culprit !== null) return found(st.culprit, sure(st));
+        if (st.done || st.observations >= settings.maxRuns) {
+          // Noise is the likeliest explanation, or no commit reached the confidence within --max-runs.
+          const ranked = [...model.probabilities()].sort((a, b) => b[1] - a[1]).slice(0, 5).filter(([, p]) => p >= 0.01);
+          const infos = await getCommitInfos(options.repoDir, ranked.map(([sha]) => sha));
+          const last = (sha: string) => steps.findLast((s) => s.sha === sha)?.verdict ?? 'untested';
+          const why =
+            st.culprit === null
+              ? `no culprit: the failures look like noise (probability ${st.noise.toFixed(3)}, estimated flake rate ${st.flakeRate.toFixed(2)})`
+              : `no commit reached confidence ${settings.confidence} within --max-runs ${settings.maxRuns}: the likeliest is ${st.culprit.slice(0, 12)} at ${st.probability.toFixed(3)}`;
+          return finish({ status: 'inconclusive', regression, candidates: infos.map((i) => ({ ...i, verdict: last(i.sha) })) }, sure(st), [why]);
+        }
+        const batch = model.next(jobs);
+        if (batch.length === 0) return finish({ status: 'inconclusive', regression, candidates: [] }, sure(st), ['every candidate is untestable']);
+        const progress = { remaining: model.size, stepsLeft: Math.max(0, settings.maxRuns - st.observations) };
+        const evaluations = await settleAll(batch.map((sha) => evaluate(sha, 'search', progress)));
+        for (const runs of evaluations) {
+          const step = record(runs, 'search', regression);
+          for (const v of step.verdicts) observe(step.outcome.sha, v);
         }
       }
     }

@@ -117,6 +117,8 @@ function result(overrides: Partial<BisectResult>): BisectResult {
     steps: [],
     range: [1, 2, 3, 4, 5, 6, 7, 8, 9].map(sha),
     planning: { commits: 9, changingContext: 9, searched: 9, durationMs: 1 },
+    confidence: { mode: 'plain', runsPerEvaluation: 1, commits: [] },
+    warnings: [],
     builds: 0,
     probes: 0,
     durationMs: 0,

@@ -236,7 +236,7 @@ describe('reproduceCommand', () => {
     expect(shared.length).toBeGreaterThan(20);
     const pick = (raw: Record<string, unknown>) => {
       const picked: Record<string, unknown> = {};
-      for (const key of Object.keys(raw)) if (!['json', 'quiet', 'verbose', 'report', 'regression', 'firstParent', 'verify', 'jobs'].includes(key)) picked[key] = raw[key];
+      for (const key of Object.keys(raw)) if (!['json', 'quiet', 'verbose', 'report', 'regression', 'firstParent', 'verify', 'jobs', 'runs'].includes(key)) picked[key] = raw[key];
       return picked;
     };
     expect(pick(testRaw)).toEqual(pick(runRaw));

@@ -2,6 +2,7 @@ import { formatDuration } from '../../duration.js';
 import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
 import { cell, explanationMarkdown, fenced } from './explanation.js';
+import { confidenceLine, formatProbability } from './summary.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
 const short = (sha: string) => sha.slice(0, 10);
@@ -47,7 +48,7 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
   const searched = result.steps.filter((s) => s.role === 'search').length;
   const title = {
     found: `First bad commit: ${short(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
-    inconclusive: 'Inconclusive: only skipped commits are left',
+    inconclusive: result.confidence.mode === 'flaky' ? 'Inconclusive: no commit reached the confidence asked for' : 'Inconclusive: only skipped commits are left',
     'bad-is-healthy': 'The bad commit is healthy',
     'good-is-unhealthy': 'The good commit is unhealthy',
   }[result.status];
@@ -57,6 +58,8 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
     `- Regression searched for: ${result.regression}`,
     `- Cost: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}`,
     `- Report written ${(options.generatedAt ?? new Date()).toISOString()}`,
+    ...(result.status === 'found' || result.status === 'inconclusive' ? [`- ${cell(confidenceLine(result))}`] : []),
+    ...result.warnings.map((w) => `- **Warning:** ${cell(w)}`),
     '',
   );
 
@@ -68,8 +71,20 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
     if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));
   }
   if (result.status === 'inconclusive') {
-    out.push('## The first bad commit could be any of', '');
-    for (const c of result.candidates ?? []) out.push(`- \`${c.sha}\` ${cell(c.subject)} (${c.verdict})`);
+    const flaky = result.confidence.mode === 'flaky';
+    const probability = new Map(result.confidence.commits.map((c) => [c.sha, c.probability ?? 0]));
+    out.push(flaky ? '## The likeliest first bad commits' : '## The first bad commit could be any of', '');
+    for (const c of result.candidates ?? []) {
+      out.push(`- \`${c.sha}\` ${cell(c.subject)} (${flaky ? `probability ${formatProbability(probability.get(c.sha) ?? 0)}` : c.verdict})`);
+    }
+    out.push('');
+  }
+  if (result.confidence.mode !== 'plain') {
+    out.push('## Runs per commit', '', '| commit | runs | failed |' + (result.confidence.mode === 'flaky' ? ' probability of being the first bad commit |' : ''));
+    out.push('| --- | --- | --- |' + (result.confidence.mode === 'flaky' ? ' --- |' : ''));
+    for (const c of result.confidence.commits) {
+      out.push(`| \`${short(c.sha)}\` | ${c.runs} | ${c.failures} |` + (result.confidence.mode === 'flaky' ? ` ${c.probability === undefined ? 'known good' : formatProbability(c.probability)} |` : ''));
+    }
     out.push('');
   }
   if (result.verification?.bad && result.status === 'bad-is-healthy') out.push(...outcomeMarkdown(result.verification.bad, 'The bad commit'));

@@ -49,6 +49,13 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
       break;
     }
     case 'inconclusive': {
+      if (result.confidence.mode === 'flaky') {
+        const probability = new Map(result.confidence.commits.map((c) => [c.sha, c.probability]));
+        out.push(paint('yellow', 'Inconclusive: no commit reached the confidence asked for.'));
+        if ((result.candidates ?? []).length > 0) out.push('The likeliest first bad commits:');
+        for (const c of result.candidates ?? []) out.push(`  ${c.sha}  ${c.subject}  (probability ${formatProbability(probability.get(c.sha) ?? 0)})`);
+        break;
+      }
       out.push(paint('yellow', "Inconclusive: there are only 'skip'ped commits left to test."));
       out.push('The first bad commit could be any of:');
       for (const c of result.candidates ?? []) out.push(`  ${c.sha}  ${c.subject}  (${c.verdict})`);
@@ -65,8 +72,33 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
       break;
     }
   }
+  if (result.status === 'found' || result.status === 'inconclusive') out.push(confidenceLine(result));
+  for (const warning of result.warnings) out.push(paint('yellow', `Warning: ${warning}`));
   out.push(runLine(result));
   return out.join('\n');
+}
+
+/** How sure the result is, in one line. */
+export function confidenceLine(result: BisectResult): string {
+  const c = result.confidence;
+  const runs = c.commits.reduce((sum, commit) => sum + commit.runs, 0);
+  switch (c.mode) {
+    case 'plain':
+      return 'Confidence: every verdict rests on one run (for a flaky deployment, use --runs or --flaky).';
+    case 'runs':
+      return `Confidence: every verdict is the majority of ${c.runsPerEvaluation} runs (${runs} runs in all).`;
+    case 'flaky': {
+      const named = result.status === 'found' ? `${result.culprit!.sha.slice(0, 12)} is the first bad commit` : 'of the likeliest commit';
+      const rate = `${c.flakeRateGiven ? 'flake rate' : 'estimated flake rate'} ${formatProbability(c.flakeRate ?? 0)}`;
+      return `Confidence: ${formatProbability(c.probability ?? 0)} that ${named} (asked for ${c.target}; noise ${formatProbability(c.noise ?? 0)}; ${rate}; ${runs} runs in all).`;
+    }
+  }
+}
+
+export function formatProbability(p: number): string {
+  if (p >= 0.9995 && p < 1) return '>0.999';
+  if (p > 0 && p < 0.001) return '<0.001';
+  return p.toFixed(3);
 }
 
 /** `deploybisect explain`: the two commits, then the explanation with small diffs. */
