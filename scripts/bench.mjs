@@ -10,8 +10,12 @@
 // deploybisect.bench=<run id>; between tools (and at exit) containers and images with it are
 // removed, so each tool starts with the same cold layer cache (only the base image is shared).
 //
+// Then, without Docker: (c) planning time and peak memory on 10,000- and 100,000-commit ranges
+// (scripts/bench-planning.mjs), and (d) flaky deployments: the seeded simulation of plain
+// bisection, --runs 3 and --flaky (test/simulation/flaky-simulation.test.ts), as a table.
+//
 // Environment: DOCKER_HOST (default: the test engine's socket), BENCH_SEED (default 7),
-// BENCH_SCENARIOS (default "story,linear"), BENCH_KEEP=1 keeps the temp dir.
+// BENCH_SCENARIOS (default "story,linear,planning,flaky"), BENCH_KEEP=1 keeps the temp dir.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
@@ -230,7 +234,7 @@ async function main() {
   console.log(`machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${mem} GiB memory, Docker server ${server.stdout.trim()}, node ${process.version}, seed ${SEED}`);
 
   work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
-  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear').split(',');
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear,planning,flaky').split(',');
   let allRight = true;
   if (wanted.includes('story')) {
     allRight = (await scenario(work, 'story', '(a) story: supervisord replaced by a start script, ~70 commits, transient build break', (o) =>
@@ -246,6 +250,22 @@ async function main() {
   console.log('  probes/steps: containers probed / bisect script runs (git bisect run) or steps incl. verification (deploybisect)');
   console.log('  ratio: wall time / git bisect run wall time');
   if (!allRight) console.log('\n  note: some tool did not name the planted culprit (see above)');
+  if (wanted.includes('planning')) {
+    log('planning: generating 10,000- and 100,000-commit repositories');
+    const planning = await run(process.execPath, [join(ROOT, 'scripts/bench-planning.mjs'), '10000', '100000']);
+    if (planning.code !== 0) throw new Error(`bench-planning failed: ${planning.stderr.trim().slice(-800)}`);
+    console.log('\n(c) planning: linear history, 5% of commits touch the context');
+    console.log(planning.stdout.trimEnd().replace(/^/gm, '  '));
+  }
+  if (wanted.includes('flaky')) {
+    log('flaky: simulating 1,000 searches per mode');
+    const tableFile = join(work, 'flaky-table.txt');
+    const sim = await run('npx', ['vitest', 'run', 'test/simulation/flaky-simulation.test.ts'], { env: { ...ENV, DEPLOYBISECT_SIMULATION_TABLE: tableFile } });
+    if (sim.code !== 0 || !existsSync(tableFile)) throw new Error(`the flaky simulation failed: ${sim.stdout.trim().slice(-1500)}`);
+    console.log('\n(d) flaky deployments: seeded simulation, the search cores with a random oracle (no Docker)');
+    console.log(readFileSync(tableFile, 'utf8').trimEnd().replace(/^/gm, '  '));
+    console.log('  runs per search: probes, the verification of both ends not included (the same for every mode)');
+  }
 }
 
 try {
