@@ -4,6 +4,7 @@
  * out, commit by commit in input order. Tree entries are included (`-t`), so a directory
  * that appears or disappears is reported as its own record. Read-only plumbing.
  */
+import { ChunkSplitter } from './split-chunks.js';
 import { GitError } from '../errors.js';
 import { firstLine, spawnGit } from './git-exec.js';
 
@@ -210,7 +211,7 @@ export class DiffTreeParser {
   /** The path of a record left out comes next. */
   private skipPath = false;
   /** The start of a token whose end is in a later chunk. */
-  private carry: Buffer | undefined;
+  private readonly splitter = new ChunkSplitter(0, (buffer, start, end) => this.token(buffer, start, end));
 
   constructor(
     private readonly pairs: readonly (readonly [string, string])[],
@@ -218,32 +219,14 @@ export class DiffTreeParser {
   ) {}
 
   push(chunk: Buffer): void {
-    let start = 0;
-    let nul = chunk.indexOf(0);
-    if (this.carry !== undefined) {
-      if (nul < 0) {
-        this.carry = Buffer.concat([this.carry, chunk]);
-        return;
-      }
-      const token = Buffer.concat([this.carry, chunk.subarray(0, nul)]);
-      this.carry = undefined;
-      this.token(token, 0, token.length);
-      start = nul + 1;
-      nul = chunk.indexOf(0, start);
-    }
-    while (nul >= 0) {
-      this.token(chunk, start, nul);
-      start = nul + 1;
-      nul = chunk.indexOf(0, start);
-    }
-    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    this.splitter.push(chunk);
   }
 
   /** At the end of git's output: the last commit's diff. */
   end(): void {
     // An unterminated token can only be cut-off output: the exit code or the count of
     // answers reports it.
-    this.carry = undefined;
+    this.splitter.takeRest();
     this.flush();
   }
 

@@ -3,6 +3,7 @@
  * dates, in rev-list's own order (the order `git bisect` works with). Read-only: runs rev-list and
  * log only, never `git bisect` or anything that writes to the repository.
  */
+import { ChunkSplitter } from './split-chunks.js';
 import type { CommitGraph, CommitNode } from '../bisect/commit-graph.js';
 import { GitError, UsageError } from '../errors.js';
 import { firstLine, streamGit } from './git-exec.js';
@@ -83,40 +84,18 @@ for (const c of '0123456789abcdef') HEX[c.charCodeAt(0)] = 1;
 export class RevListParser {
   private readonly commits: CommitNode[] = [];
   /** The start of a line whose end is in a later chunk. */
-  private carry: Buffer | undefined;
+  private readonly splitter = new ChunkSplitter(0x0a, (buffer, start, end) => this.line(buffer, start, end));
   /** The first parent of the last commit parsed. */
   private lastFirstParent: string | undefined;
 
   push(chunk: Buffer): void {
-    let start = 0;
-    let nl = chunk.indexOf(0x0a);
-    if (this.carry !== undefined) {
-      if (nl < 0) {
-        this.carry = Buffer.concat([this.carry, chunk]);
-        return;
-      }
-      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
-      this.carry = undefined;
-      this.line(line, 0, line.length);
-      start = nl + 1;
-      nl = chunk.indexOf(0x0a, start);
-    }
-    while (nl >= 0) {
-      this.line(chunk, start, nl);
-      start = nl + 1;
-      nl = chunk.indexOf(0x0a, start);
-    }
-    // Copied: the chunk itself is not kept alive for a few bytes.
-    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    this.splitter.push(chunk);
   }
 
   /** The commits, in output order, once all of the output has been pushed. */
   end(): CommitNode[] {
-    if (this.carry !== undefined) {
-      const line = this.carry;
-      this.carry = undefined;
-      this.line(line, 0, line.length);
-    }
+    const last = this.splitter.takeRest();
+    if (last !== undefined) this.line(last, 0, last.length);
     return this.commits;
   }
 
