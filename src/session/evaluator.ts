@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { formatDuration } from '../duration.js';
+import { InfrastructureError } from '../errors.js';
 import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/build-image.js';
 import type { EnginePool, Lane } from '../docker/engine-pool.js';
 import { LABEL_BUILD, resourceLabels } from '../docker/labels.js';
@@ -42,6 +44,8 @@ export interface EvaluatorOptions {
   logLines: number;
   /** Outcomes remembered across runs; absent with `--no-cache`. */
   cache?: VerdictCache;
+  /** `--build-timeout`: a build that takes longer is stopped and reported (default 20 min). */
+  buildTimeoutMs?: number;
   /**
    * `--keep-images`: before building, look for a kept image of the same build (context fingerprint,
    * build args, target, platform, build network) on the engine, and probe that instead.
@@ -178,6 +182,9 @@ export class Evaluator {
       if (!imageId) {
         this.builds++;
         lane.builds++;
+        // A build that hangs (a stuck RUN, a pull that never ends) ends at --build-timeout.
+        const limit = AbortSignal.timeout(this.options.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS);
+        const buildSignal = signal ? AbortSignal.any([signal, limit]) : limit;
         const built = await buildImage(docker, {
           context: context.tar,
           dockerfile: context.dockerfilePath,
@@ -188,7 +195,14 @@ export class Evaluator {
           ...(this.options.buildNetwork ? { networkMode: this.options.buildNetwork } : {}),
           ...(this.options.platform ? { platform: this.options.platform } : {}),
           onOutput: (line) => this.events.buildOutput?.(sha, this.redact(line)),
-          ...(signal ? { signal } : {}),
+          signal: buildSignal,
+        }).catch((error: unknown) => {
+          if (limit.aborted && !signal?.aborted) {
+            throw new InfrastructureError(
+              `the build of ${sha.slice(0, 12)} on ${engine} did not finish within ${formatDuration(this.options.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS)} (--build-timeout): re-run to resume, with a longer --build-timeout if the build is just slow`,
+            );
+          }
+          throw error;
         });
         imageId = built.imageId;
         lane.tracker.addImage(imageId);
@@ -390,6 +404,8 @@ export class Evaluator {
     }
   }
 }
+
+export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60_000;
 
 /** The newest image on the lane's engine built with this key (kept by an earlier --keep-images run), if any. */
 async function keptImage(lane: Lane, buildKey: string): Promise<string | undefined> {

@@ -12,4 +12,6 @@ export interface SessionEvents {
   containerLine?(sha: string, line: string): void;
   verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] }): void;
   cleanup?(removed: { containers: number; images: number }): void;
+  /** Something the user should know that is not an error: resuming from a saved state, a state that cannot be saved. */
+  notice?(message: string): void;
 }

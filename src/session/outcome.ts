@@ -20,8 +20,8 @@ export interface Outcome {
   imageId?: string;
   /** True when an image was built for this evaluation (false when an identical context's outcome was reused). */
   built: boolean;
-  /** Where a reused outcome came from: a commit of this run with the same build context, or the verdict cache. */
-  reused?: 'same-context' | 'cache';
+  /** Where a reused outcome came from: a commit of this run with the same build context, the verdict cache, or the saved state of an interrupted run of the same range. */
+  reused?: 'same-context' | 'cache' | 'state';
   /** True when a kept image of the same build was probed instead of building one (`--keep-images`). */
   imageReused?: boolean;
   /** True for a further run of a commit already evaluated (`--runs`, `--flaky`): same image, fresh container. */

@@ -5,11 +5,14 @@ import { loadCommitGraph } from '../git/history.js';
 import { planContextChanges } from '../git/context-plan.js';
 import { dockerfileBlobs } from '../git/dockerfile-blobs.js';
 import { contractGraph } from '../bisect/contract-graph.js';
-import { resolveRange } from '../git/refs.js';
+import { resolveCommit, resolveRange } from '../git/refs.js';
 import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
 import type { EvaluatorOptions } from './evaluator.js';
-import { openSession, type EngineOptions } from './open-session.js';
+import { cacheConfiguration, openSession, type EngineOptions } from './open-session.js';
+import { defaultStatePath, RunState } from './run-state.js';
+import { defaultCacheDir } from './verdict-cache.js';
+import { gitOutput } from '../git/git-exec.js';
 import type { Outcome, Regression } from './outcome.js';
 import type { BisectResult, Confidence, Step } from './result.js';
 import { combineRuns, consistencyWarnings, type RunTally } from './combine-runs.js';
@@ -30,6 +33,14 @@ export interface BisectOptions extends Omit<EvaluatorOptions, 'logLines' | 'cach
   runs?: number;
   /** `--flaky`: the flake-aware search instead of git's. */
   flaky?: { confidence: number; flakeRate?: number; maxRuns: number };
+  /**
+   * The saved state that makes the run resumable: every run's outcome, written as soon as it is
+   * known. Default: <cache dir>/state/<repository and range>.json (the cache dir is `cacheDir`
+   * unless that is false, then the default one); `false` = none.
+   */
+  state?: { path?: string; restart?: boolean } | false;
+  /** `--mark <sha>=<verdict>`: verdicts a person knows, used instead of evaluating those commits (not with `flaky`). */
+  marks?: Array<{ ref: string; verdict: Verdict }>;
   /** Verdict cache directory; `false` turns the cache off; default under $XDG_CACHE_HOME. */
   cacheDir?: string | false;
   signal?: AbortSignal;
@@ -44,6 +55,30 @@ export const LAYER_TOLERANCE = 0.1;
 /** With --flaky, an end of the range that contradicts the user is evaluated up to this many times before the run stops. */
 export const FLAKY_VERIFY_ATTEMPTS = 5;
 
+/** The saved state of this repository and range (resumes an interrupted run), unless turned off. */
+async function openState(options: BisectOptions, range: { good: string; bad: string }, events: SessionEvents): Promise<RunState | undefined> {
+  if (options.state === false) return undefined;
+  const repo = (await gitOutput(options.repoDir, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
+  const identity = {
+    repo,
+    good: range.good,
+    bad: range.bad,
+    configuration: JSON.stringify({
+      outcome: JSON.parse(cacheConfiguration(options)),
+      regression: options.regression,
+      firstParent: options.firstParent,
+      runs: options.runs ?? 1,
+      flaky: options.flaky ?? null,
+    }),
+  };
+  const cacheBase = typeof options.cacheDir === 'string' ? options.cacheDir : defaultCacheDir();
+  const path = options.state?.path ?? defaultStatePath(cacheBase, identity);
+  const state = new RunState(path, identity, { restart: options.state?.restart ?? false, onWriteError: (m) => events.notice?.(m) });
+  if (state.discarded) events.notice?.(`not resuming from ${path}: ${state.discarded}; starting over`);
+  else if (state.loaded > 0) events.notice?.(`resuming: ${state.loaded} run(s) already known from ${path}`);
+  return state;
+}
+
 /** The whole search: resolve the range, verify its ends, bisect, describe the culprit. Cleans up on every path. */
 /** Like Promise.all, but waits for every promise before rejecting: nothing is left running. */
 async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
@@ -57,7 +92,11 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
   const started = Date.now();
   const range = await resolveRange(options.repoDir, options.good, options.bad);
   const graph = await loadCommitGraph(options.repoDir, range.bad, [range.good], { firstParent: options.firstParent });
-  const { sessionId, pool, evaluator } = await openSession(options, events);
+  const marks = await Promise.all((options.marks ?? []).map(async (m) => ({ ...m, sha: await resolveCommit(options.repoDir, m.ref) })));
+  const state = await openState(options, range, events);
+  // Several runs per commit, or a search that weighs runs, must see every run: no verdict cache then.
+  const weighsRuns = options.flaky !== undefined || (options.runs ?? 1) > 1;
+  const { sessionId, pool, evaluator } = await openSession(weighsRuns ? { ...options, cacheDir: false } : options, events);
   const jobs = Math.max(1, options.jobs ?? pool.lanes.length);
   const subjects = new Map((await getCommitInfos(options.repoDir, [range.good, ...graph.commits.map((c) => c.sha)])).map((i) => [i.sha, i]));
   const steps: Step[] = [];
@@ -97,8 +136,16 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     const outcomes: Outcome[] = [];
     for (let run = 0; run < runsPer; run++) {
       options.signal?.throwIfAborted();
+      // An interrupted run of the same range already knows this run's outcome.
+      const saved = state?.take(sha);
+      if (saved) {
+        outcomes.push({ ...saved, reused: 'state' });
+        continue;
+      }
       const again = run > 0 || (options.flaky !== undefined && tallies.has(sha));
-      outcomes.push(await (again ? evaluator.evaluateAgain(sha, options.signal) : evaluator.evaluate(sha, options.signal)));
+      const outcome = await (again ? evaluator.evaluateAgain(sha, options.signal) : evaluator.evaluate(sha, options.signal));
+      state?.append([outcome]);
+      outcomes.push(outcome);
     }
     return outcomes;
   };
@@ -232,6 +279,19 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     };
 
     if (options.flaky) return await flakySearch(options.flaky);
+
+    // Verdicts a person knows (--mark, replay) count as if this run had found them.
+    for (const mark of marks) {
+      const sha = contracted.representative.get(mark.sha) ?? mark.sha;
+      if (!contracted.graph.commits.some((c) => c.sha === sha) && mark.verdict !== 'good') {
+        throw new UsageError(`--mark ${mark.ref}=${mark.verdict}: ${mark.sha.slice(0, 12)} is not in the range ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)}`);
+      }
+      try {
+        search.record(sha, mark.verdict);
+      } catch (error) {
+        throw new UsageError(`--mark ${mark.ref}=${mark.verdict} contradicts what is known: ${(error as Error).message}`);
+      }
+    }
 
     for (;;) {
       const status = search.status();

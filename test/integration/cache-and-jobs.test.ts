@@ -41,11 +41,17 @@ describe('verdict cache and --jobs', () => {
     const first = await run('--cache-dir', cacheDir);
     expect(first.culprit.sha).toBe(shas[culpritIndex]);
     expect(first.builds).toBeGreaterThan(2);
-    const second = await run('--cache-dir', cacheDir);
+    // --restart: not resumed from the saved state of the first run, so this is the verdict cache alone.
+    const second = await run('--cache-dir', cacheDir, '--restart');
     expect(second.culprit.sha).toBe(shas[culpritIndex]);
     expect(second.builds).toBe(0);
     expect(second.probes).toBe(0);
     expect(second.steps.every((s: { outcome: { reused?: string } }) => s.outcome.reused === 'cache')).toBe(true);
+    // Without it, the same command replays the saved state of the range.
+    const third = await run('--cache-dir', cacheDir);
+    expect(third.culprit.sha).toBe(shas[culpritIndex]);
+    expect(third.builds).toBe(0);
+    expect(third.steps.every((s: { outcome: { reused?: string } }) => s.outcome.reused === 'state')).toBe(true);
   });
 
   it('different probe settings do not reuse cached verdicts, and --no-cache bypasses the cache', async () => {

@@ -91,6 +91,7 @@ describe('toEvaluatorOptions', () => {
       secrets: [],
       limits: { memoryBytes: 1024 ** 3, pidsLimit: 512 },
       timeoutMs: 60_000,
+      buildTimeoutMs: 20 * 60_000,
     });
   });
 

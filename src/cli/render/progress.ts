@@ -72,12 +72,15 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       : {}),
     verdict(e) {
       const mark = e.verdict === 'good' ? paint('green', 'good') : e.verdict === 'bad' ? paint('red', 'bad') : paint('yellow', 'skip');
-      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${mark}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${e.outcome.reused === 'cache' ? ', from the verdict cache' : e.outcome.reused ? ', same build context as an earlier commit' : ''})`;
+      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${mark}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${e.outcome.reused === 'cache' ? ', from the verdict cache' : e.outcome.reused === 'state' ? ', from the saved state' : e.outcome.reused ? ', same build context as an earlier commit' : ''})`;
       if (interactive && spinner) {
         spinner.stopAndPersist({ symbol: e.verdict === 'good' ? paint('green', '✔') : e.verdict === 'bad' ? paint('red', '✖') : paint('yellow', '↷'), text });
       } else {
         line(`deploybisect: ${text}`);
       }
+    },
+    notice(message) {
+      line(interactive ? paint('yellow', message) : `deploybisect: ${message}`);
     },
     cleanup(removed) {
       if (removed.containers + removed.images > 0) {

@@ -1,0 +1,125 @@
+/**
+ * The state of a search on disk: every run's outcome, written the moment it is known, so that a
+ * run stopped by Ctrl-C, SIGTERM, `kill -9`, a reboot or a lost engine resumes where it was: the
+ * same command finds the state (keyed by repository and range) and replays the outcomes it holds
+ * instead of building and probing again. Writes are atomic (a new file renamed over the old one):
+ * a crash mid-write leaves the previous state intact.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Outcome } from './outcome.js';
+
+const STATE_VERSION = 1;
+
+/** What a state belongs to: the repository, the range and everything that decides an outcome or verdict. */
+export interface StateIdentity {
+  /** The repository's absolute git directory. */
+  repo: string;
+  good: string;
+  bad: string;
+  /** Options that decide outcomes and verdicts, as stable JSON: a state made with others is not reused. */
+  configuration: string;
+}
+
+interface StateDocument extends StateIdentity {
+  version: number;
+  updatedAt: string;
+  /** Every run, in the order it finished. */
+  runs: Outcome[];
+}
+
+/** Where the state of a range lives by default: <cache dir>/state/<hash of repository and range>.json. */
+export function defaultStatePath(cacheBase: string, identity: Pick<StateIdentity, 'repo' | 'good' | 'bad'>): string {
+  const key = createHash('sha256').update(`${identity.repo}\n${identity.good}\n${identity.bad}`).digest('hex').slice(0, 32);
+  return join(cacheBase, 'state', `${key}.json`);
+}
+
+/** Reads a state file; undefined when there is none or it cannot be read as one. */
+export function readState(path: string): StateDocument | undefined {
+  try {
+    const document = JSON.parse(readFileSync(path, 'utf8')) as StateDocument;
+    if (document.version !== STATE_VERSION || !Array.isArray(document.runs)) return undefined;
+    return document;
+  } catch {
+    return undefined;
+  }
+}
+
+export class RunState {
+  /** Outcomes loaded from disk and not replayed yet, by commit, in order. */
+  private readonly pending = new Map<string, Outcome[]>();
+  private readonly runs: Outcome[];
+  /** Why an existing state was not used (other options), for the progress output. */
+  readonly discarded?: string;
+  /** Runs found on disk. */
+  readonly loaded: number;
+  private writeFailed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly identity: StateIdentity,
+    options: { restart?: boolean; onWriteError?: (message: string) => void } = {},
+  ) {
+    this.onWriteError = options.onWriteError;
+    const saved = options.restart ? undefined : readState(path);
+    if (options.restart) rmSync(path, { force: true });
+    let runs: Outcome[] = [];
+    if (saved) {
+      const same = saved.repo === identity.repo && saved.good === identity.good && saved.bad === identity.bad;
+      if (same && saved.configuration === identity.configuration) runs = saved.runs;
+      else this.discarded = same ? 'it was made with other options' : 'it is for another repository or range';
+    }
+    this.runs = [...runs];
+    this.loaded = runs.length;
+    for (const outcome of runs) {
+      const queue = this.pending.get(outcome.sha) ?? [];
+      queue.push(outcome);
+      this.pending.set(outcome.sha, queue);
+    }
+  }
+
+  private readonly onWriteError: ((message: string) => void) | undefined;
+
+  /** The next saved outcome of `sha` not replayed yet, if any. */
+  take(sha: string): Outcome | undefined {
+    const queue = this.pending.get(sha);
+    const outcome = queue?.shift();
+    if (queue && queue.length === 0) this.pending.delete(sha);
+    return outcome;
+  }
+
+  /** Adds new runs and writes the state at once. A state that cannot be written is reported once; the search goes on. */
+  append(outcomes: readonly Outcome[]): void {
+    if (outcomes.length === 0) return;
+    this.runs.push(...outcomes);
+    this.write();
+  }
+
+  private write(): void {
+    const document: StateDocument = { version: STATE_VERSION, ...this.identity, updatedAt: new Date().toISOString(), runs: this.runs };
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      const fd = openSync(temporary, 'w', 0o600);
+      try {
+        writeSync(fd, JSON.stringify(document));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, this.path);
+    } catch (error) {
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        /* nothing was written */
+      }
+      if (!this.writeFailed) {
+        this.writeFailed = true;
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        this.onWriteError?.(`cannot save the state to ${this.path} (${reason}): the search goes on, but cannot be resumed`);
+      }
+    }
+  }
+}
