@@ -5,6 +5,16 @@ import { SIGNAL_EXIT } from './exit-status.js';
 import { createProgram, type CliContext } from './program.js';
 
 /** The CLI edge: parse, run, and turn every error into one line and a documented exit code. */
+/**
+ * bin/deploybisect passes the arguments after a `--` (so that Node.js does not act on a
+ * `--env-file` meant for us) and says so in the environment: that `--` is removed here.
+ */
+export function withoutWrapperSeparator(argv: string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.DEPLOYBISECT_ARGS_AFTER_SEPARATOR !== '1' || argv[2] !== '--') return argv;
+  delete env.DEPLOYBISECT_ARGS_AFTER_SEPARATOR;
+  return [...argv.slice(0, 2), ...argv.slice(3)];
+}
+
 export async function main(argv: string[]): Promise<number> {
   // `deploybisect … | head`: a closed pipe is the reader's choice, not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
@@ -53,7 +63,7 @@ export function handleError(error: unknown): number {
   return ExitCode.internal;
 }
 
-main(process.argv).then(
+main(withoutWrapperSeparator(process.argv)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -2,7 +2,7 @@
  * The one table of command-line options: commander is wired from it, `--help` shows it, and the
  * README's option reference is rendered from it (a test keeps the README in step).
  */
-export type CommandName = 'run' | 'test' | 'explain' | 'clean';
+export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log';
 
 export interface OptionSpec {
   /** commander flags, e.g. `-C, --repo <dir>`. */
@@ -21,7 +21,7 @@ const ALL: readonly CommandName[] = ['run', 'test', 'explain', 'clean'];
 const SOURCE: readonly CommandName[] = ['run', 'test', 'explain'];
 
 export const OPTIONS: readonly OptionSpec[] = [
-  { flags: '-C, --repo <dir>', description: 'repository to bisect', defaultValue: '.', commands: SOURCE },
+  { flags: '-C, --repo <dir>', description: 'repository to bisect', defaultValue: '.', commands: [...SOURCE, 'log'] },
   {
     flags: '-f, --file <path>',
     description:
@@ -83,6 +83,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '--insecure', description: 'accept any TLS certificate in https probes', commands: EVAL },
   { flags: '--timeout <duration>', description: 'time the probes of one commit may take', defaultValue: '60s', commands: EVAL },
   {
+    flags: '--build-timeout <duration>',
+    description: 'a build (with its pulls) that takes longer is stopped and reported as hung (exit 1; re-run to resume)',
+    defaultValue: '20m',
+    commands: EVAL,
+  },
+  {
     flags: '--regression <kind>',
     description:
       'what counts as bad: auto (follow the bad commit: build failure or runtime failure), build, runtime (build failures are skipped), any',
@@ -119,6 +125,19 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flags: '--max-runs <n>', description: 'with --flaky: give up (exit 5) after this many runs in all. Default: 60', commands: ['run'] },
   {
+    flags: '--state <file>',
+    description:
+      'the saved state of this search: every run\'s outcome, written as soon as it is known, so that re-running the same command after an interruption resumes it (default: <cache dir>/state/<repository and range>.json)',
+    commands: ['run', 'log'],
+  },
+  { flags: '--restart', description: 'discard the saved state of this range and start over', commands: ['run'] },
+  {
+    flags: '--mark <sha=verdict>',
+    description: 'a verdict you know, used instead of evaluating that commit: <commit>=good, bad or skip (repeatable; not with --flaky)',
+    repeatable: true,
+    commands: ['run'],
+  },
+  {
     flags: '--docker-host <url>',
     description:
       'a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket',
@@ -127,8 +146,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     flags: '--cache-dir <dir>',
-    description: 'where verdicts are remembered across runs (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect)',
-    commands: EVAL,
+    description: 'where verdicts are remembered across runs, and where runs save their state (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect)',
+    commands: [...EVAL, 'log'],
   },
   { flags: '--no-cache', description: 'neither read nor write the verdict cache', commands: EVAL },
   {
@@ -148,8 +167,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: ALL },
 ];
 
-export function optionsFor(command: CommandName): OptionSpec[] {
-  return OPTIONS.filter((o) => o.commands.includes(command));
+/** `replay` takes the options of `run`. */
+export function optionsFor(command: CommandName | 'replay'): OptionSpec[] {
+  const as = command === 'replay' ? 'run' : command;
+  return OPTIONS.filter((o) => o.commands.includes(as));
 }
 
 /** The README's option reference. */

@@ -7,12 +7,15 @@ import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
 import { renderExplainResult, renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
-import { toCacheDir, toEngineOptions, toEvaluatorOptions, toFlakyOptions, toJobs, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
+import { toCacheDir, toEngineOptions, toEvaluatorOptions, toFlakyOptions, toJobs, toStateOptions, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
 import { explainRange } from '../session/explain-range.js';
 import { renderReport } from './render/report.js';
 import { reproduceCommand } from './reproduce.js';
 import { checkReportPath, writeReport } from './write-report.js';
 import { redactor } from '../session/redact.js';
+import { logOfRange, parseLog } from '../session/state-log.js';
+import { UsageError } from '../errors.js';
+import { resolve as resolvePath } from 'node:path';
 
 export interface CliContext {
   signal: AbortSignal;
@@ -24,7 +27,7 @@ export interface CliContext {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-function addOptions(command: Command, name: CommandName): Command {
+function addOptions(command: Command, name: CommandName | 'replay'): Command {
   for (const spec of optionsFor(name)) {
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices(spec.choices);
@@ -59,17 +62,15 @@ export function createProgram(ctx: CliContext): Command {
   };
   const paint = painter(colorEnabled(ctx.stdout));
 
-  addOptions(
-    program
-      .command('run', { isDefault: true })
-      .description('bisect <good>..<bad> and name the first commit whose deployment fails (the default command)')
-      .argument('<good>', 'a commit whose deployment works')
-      .argument('<bad>', 'a later commit whose deployment fails'),
-    'run',
-  ).action(async (good: string, bad: string, raw: RawOptions) => {
+  /** `run` and `replay`: the search, its report and its output. */
+  const runSearch = async (good: string, bad: string, raw: RawOptions, replayMarks?: Array<{ ref: string; verdict: 'good' | 'bad' | 'skip' }>): Promise<void> => {
     const output = toOutputOptions(raw);
     const evaluation = toEvaluatorOptions(raw);
     if (raw.report) checkReportPath(raw.report);
+    const flaky = toFlakyOptions(raw);
+    const { state, marks } = toStateOptions(raw);
+    const allMarks = [...(replayMarks ?? []), ...(marks ?? [])];
+    if (replayMarks && raw.flaky) throw new UsageError('replay cannot be used with --flaky: a flake-aware search weighs runs, not verdicts');
     const progress = progressReporter(output);
     try {
       const result = await runBisect(
@@ -84,7 +85,9 @@ export function createProgram(ctx: CliContext): Command {
           ...(raw.jobs !== undefined ? { jobs: toJobs(raw) } : {}),
           ...toEngineOptions(raw),
           ...toCacheDir(raw),
-          ...toFlakyOptions(raw),
+          ...flaky,
+          state,
+          ...(allMarks.length > 0 ? { marks: allMarks } : {}),
           signal: ctx.signal,
         },
         progress,
@@ -102,6 +105,53 @@ export function createProgram(ctx: CliContext): Command {
     } finally {
       progress.stop();
     }
+  };
+
+  addOptions(
+    program
+      .command('run', { isDefault: true })
+      .description('bisect <good>..<bad> and name the first commit whose deployment fails (the default command)')
+      .argument('<good>', 'a commit whose deployment works')
+      .argument('<bad>', 'a later commit whose deployment fails'),
+    'run',
+  ).action((good: string, bad: string, raw: RawOptions) => runSearch(good, bad, raw));
+
+  addOptions(
+    program
+      .command('replay')
+      .description('continue a search from a log (deploybisect log), edited or not: its verdicts are used instead of evaluating those commits')
+      .argument('<file>', 'the log: a `range <good> <bad>` line, then `good|bad|skip <commit>` lines'),
+    'replay',
+  ).action(async (file: string, raw: RawOptions) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read the log ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const log = parseLog(text, file);
+    await runSearch(log.good, log.bad, raw, log.marks);
+  });
+
+  addOptions(
+    program
+      .command('log')
+      .description('print the verdicts of a search so far (from its saved state), in the form replay reads')
+      .argument('<good>', 'the good commit of the search')
+      .argument('<bad>', 'the bad commit of the search'),
+    'log',
+  ).action(async (good: string, bad: string, raw: Pick<RawOptions, 'repo' | 'state' | 'cacheDir'>) => {
+    const { repoDir } = toSourceOptions({ ...(raw as RawOptions), file: 'Dockerfile', context: '.' });
+    write(
+      await logOfRange({
+        repoDir,
+        good,
+        bad,
+        ...(raw.state ? { statePath: resolvePath(raw.state) } : {}),
+        ...(raw.cacheDir ? { cacheDir: resolvePath(raw.cacheDir) } : {}),
+      }),
+    );
+    ctx.exitCode = 0;
   });
 
   addOptions(
@@ -142,6 +192,9 @@ export function createProgram(ctx: CliContext): Command {
 
   addOptions(program.command('clean').description('remove every container and image deploybisect labelled, from any run'), 'clean').action(
     async (raw: Pick<RawOptions, 'quiet' | 'json' | 'dockerHost'> & { session?: string }) => {
+      if (raw.session !== undefined && !/^[0-9a-f]{8}$/.test(raw.session)) {
+        throw new UsageError(`invalid --session '${raw.session}': a session id is 8 hex digits, as in the sessionId of a JSON result`);
+      }
       const removed = await cleanAll({ ...(raw.session ? { sessionId: raw.session } : {}), ...toEngineOptions(raw) });
       if (raw.json) write(JSON.stringify(removed));
       else if (!raw.quiet) write(`removed ${removed.containers} container(s) and ${removed.images} image(s)`);

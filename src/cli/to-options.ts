@@ -1,3 +1,4 @@
+import type { Verdict } from '../bisect/index.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseDuration } from '../duration.js';
@@ -38,6 +39,7 @@ export interface RawOptions {
   expectStatus: string;
   expectBody?: string;
   timeout: string;
+  buildTimeout?: string;
   regression?: string;
   firstParent?: boolean;
   verify?: boolean;
@@ -46,6 +48,9 @@ export interface RawOptions {
   jobs?: string;
   runs?: string;
   flaky?: boolean;
+  state?: string;
+  restart?: boolean;
+  mark?: string[];
   confidence?: string;
   flakeRate?: string;
   maxRuns?: string;
@@ -135,6 +140,8 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
   const env = Object.entries(envMap).map(([k, v]) => `${k}=${v}`);
   const timeoutMs = parseDuration(raw.timeout, '--timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout must be longer than 0');
+  const buildTimeoutMs = parseDuration(raw.buildTimeout ?? '20m', '--build-timeout');
+  if (buildTimeoutMs <= 0) throw new UsageError('--build-timeout must be longer than 0');
   for (const probe of parsed) {
     if (probe instanceof RunningProbe && probe.durationMs >= timeoutMs) {
       throw new UsageError(`--probe ${probe.spec} can never pass within --timeout ${raw.timeout}: make the timeout longer than the duration`);
@@ -158,6 +165,7 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
     ...(raw.platform ? { platform: raw.platform } : {}),
     ...(raw.healthInterval !== undefined ? { healthIntervalMs: parseDuration(raw.healthInterval, '--health-interval') } : {}),
     timeoutMs,
+    buildTimeoutMs,
   };
 }
 
@@ -232,12 +240,11 @@ export function toJobs(raw: Pick<RawOptions, 'jobs'>): number | undefined {
 
 /**
  * `--runs n` and `--flaky` (with `--confidence`, `--flake-rate`, `--max-runs`). Several runs per
- * commit, or a search that weighs runs, must see every run: the verdict cache is not used then.
+ * commit, or a search that weighs runs, must see every run: runBisect does not use the verdict cache then.
  */
 export function toFlakyOptions(raw: Pick<RawOptions, 'runs' | 'flaky' | 'confidence' | 'flakeRate' | 'maxRuns'>): {
   runs?: number;
   flaky?: { confidence: number; flakeRate?: number; maxRuns: number };
-  cacheDir?: false;
 } {
   const runs = raw.runs ?? '1';
   if (!/^\d+$/.test(runs) || Number(runs) < 1 || Number(runs) > 25) throw new UsageError(`invalid --runs '${runs}': use a whole number from 1 to 25`);
@@ -245,7 +252,7 @@ export function toFlakyOptions(raw: Pick<RawOptions, 'runs' | 'flaky' | 'confide
     for (const [flag, value] of [['--confidence', raw.confidence], ['--flake-rate', raw.flakeRate], ['--max-runs', raw.maxRuns]] as const) {
       if (value !== undefined) throw new UsageError(`${flag} works only with --flaky`);
     }
-    return Number(runs) > 1 ? { runs: Number(runs), cacheDir: false } : {};
+    return Number(runs) > 1 ? { runs: Number(runs) } : {};
   }
   const confidence = Number(raw.confidence ?? '0.99');
   if (!/^0?\.\d+$/.test(raw.confidence ?? '0.99') || confidence <= 0.5 || confidence >= 1) {
@@ -265,8 +272,21 @@ export function toFlakyOptions(raw: Pick<RawOptions, 'runs' | 'flaky' | 'confide
   return {
     runs: Number(runs),
     flaky: { confidence, ...(flakeRate !== undefined ? { flakeRate } : {}), maxRuns: Number(maxRuns) },
-    cacheDir: false,
   };
+}
+
+/** `--state`, `--restart` and `--mark`, for `run` (marks' commits are resolved by runBisect). */
+export function toStateOptions(raw: Pick<RawOptions, 'state' | 'restart' | 'mark' | 'flaky'>): {
+  state: { path?: string; restart: boolean };
+  marks?: Array<{ ref: string; verdict: Verdict }>;
+} {
+  const marks = (raw.mark ?? []).map((text) => {
+    const m = /^([^=\s]+)=(good|bad|skip)$/.exec(text);
+    if (!m) throw new UsageError(`invalid --mark '${text}': expected <commit>=good, <commit>=bad or <commit>=skip`);
+    return { ref: m[1] as string, verdict: m[2] as Verdict };
+  });
+  if (marks.length > 0 && raw.flaky) throw new UsageError('--mark cannot be used with --flaky: a flake-aware search weighs runs, not verdicts');
+  return { state: { ...(raw.state ? { path: resolve(raw.state) } : {}), restart: Boolean(raw.restart) }, ...(marks.length > 0 ? { marks } : {}) };
 }
 
 /** `--docker-host`, repeatable: empty = DOCKER_HOST, the docker context or the local socket. */

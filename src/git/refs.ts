@@ -17,7 +17,9 @@ export async function resolveRange(repoDir: string, good: string, bad: string): 
   checkRefSyntax(good, 'good');
   checkRefSyntax(bad, 'bad');
   await assertRepository(repoDir);
-  const [goodSha, badSha] = await resolveCommits(repoDir, [good, bad]);
+  const [goodSha, badSha] = await resolveCommits(repoDir, [good, bad]).catch(async (error: unknown) => {
+    throw await withShallowHint(repoDir, error);
+  });
   if (goodSha === undefined || badSha === undefined) throw new Error('unreachable: resolveCommits lost a ref');
   if (goodSha === badSha) {
     throw new UsageError(`good '${good}' and bad '${bad}' are the same commit (${goodSha.slice(0, 12)})`);
@@ -28,11 +30,25 @@ export async function resolveRange(repoDir: string, good: string, bad: string): 
         `good '${good}' (${goodSha.slice(0, 12)}) is a descendant of bad '${bad}' (${badSha.slice(0, 12)}): are good and bad swapped?`,
       );
     }
-    throw new UsageError(
-      `good '${good}' (${goodSha.slice(0, 12)}) is not an ancestor of bad '${bad}' (${badSha.slice(0, 12)})`,
+    throw await withShallowHint(
+      repoDir,
+      new UsageError(`good '${good}' (${goodSha.slice(0, 12)}) is not an ancestor of bad '${bad}' (${badSha.slice(0, 12)})`),
     );
   }
   return { good: goodSha, bad: badSha };
+}
+
+/**
+ * In a shallow clone, a commit outside the fetched history looks unknown (or unrelated): say so,
+ * and how to fetch the rest. Other errors pass through.
+ */
+async function withShallowHint(repoDir: string, error: unknown): Promise<unknown> {
+  if (!(error instanceof UsageError)) return error;
+  const shallow = await runGit(repoDir, ['rev-parse', '--is-shallow-repository']);
+  if (shallow.code !== 0 || shallow.stdout.toString().trim() !== 'true') return error;
+  return new UsageError(
+    `${error.message}; the repository is a shallow clone, so the range may reach beyond its history: run git fetch --unshallow (or fetch with more --depth)`,
+  );
 }
 
 /** Resolves one ref (branch, tag, sha, `HEAD~3`, …) to a full commit id. */

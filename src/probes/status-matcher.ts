@@ -14,12 +14,14 @@ export function parseStatusMatcher(text: string): StatusMatcher {
       const base = Number(m[1]) * 100;
       return (s: number) => s >= base && s < base + 100;
     }
+    // HTTP status codes are 100 to 599.
+    const valid = (code: number): boolean => code >= 100 && code <= 599;
     if ((m = /^(\d{3})-(\d{3})$/.exec(p))) {
       const lo = Number(m[1]);
       const hi = Number(m[2]);
-      if (lo <= hi) return (s: number) => s >= lo && s <= hi;
+      if (lo <= hi && valid(lo) && valid(hi)) return (s: number) => s >= lo && s <= hi;
     }
-    if ((m = /^(\d{3})$/.exec(p))) {
+    if ((m = /^(\d{3})$/.exec(p)) && valid(Number(m[1]))) {
       const code = Number(m[1]);
       return (s: number) => s === code;
     }

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { testDockerHost } from './docker-engine.js';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'main.js');
+/** The command users run (package.json "bin"): a wrapper that starts CLI with node. */
+export const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'deploybisect');
 
 export interface CliRun {
   code: number | null;
@@ -19,7 +21,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does)`);
   const cache = mkdtempSync(join(tmpdir(), 'deploybisect-cache-'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(BIN, args, {
       cwd: options.cwd,
       // A fresh verdict cache per invocation: tests must not reuse each other's verdicts (unless they say so).
       env: { ...process.env, DOCKER_HOST: testDockerHost(), NO_COLOR: '1', XDG_CACHE_HOME: cache, ...options.env },
