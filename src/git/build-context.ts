@@ -9,12 +9,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { Readable } from 'node:stream';
-import { pack as tarPack, type Header as TarHeader, type Pack } from 'tar-stream';
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { parseDockerignore, selectContextPaths, type IgnoreMatcher } from './dockerignore.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 import { listTree, type TreeEntry } from './tree-entries.js';
+import { comparePathBytes, decodeGitText, displayPath, encodeGitPath, hasRawBytes } from './path-bytes.js';
+import { padding, TAR_END, tarHeader } from './tar-writer.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
 
 export interface BuildContextSpec {
@@ -145,7 +146,7 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
 
     if (source.kind === 'external') {
       const externalIgnore = `${source.absPath}.dockerignore`;
-      const text = await readFile(externalIgnore, 'utf8').catch(() => undefined);
+      const text = await readFile(externalIgnore).then(decodeGitText, () => undefined);
       if (text !== undefined) [ignoreText, ignoreFile] = [text, externalIgnore];
     } else if (dockerfileIgnoreText !== undefined) {
       [ignoreText, ignoreFile] = [dockerfileIgnoreText, `${source.repoPath}.dockerignore`];
@@ -162,7 +163,7 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
   const sendable: TreeEntry[] = [];
   for (const entry of tree) {
     if (entry.kind === 'submodule') {
-      notes.push(`submodule '${joinRepoPath(contextDir, entry.path)}' is not sent (build contexts come from git objects)`);
+      notes.push(`submodule '${displayPath(joinRepoPath(contextDir, entry.path))}' is not sent (build contexts come from git objects)`);
     } else {
       sendable.push(entry);
     }
@@ -218,47 +219,39 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
 
 /**
  * The tar of the planned entries. Nothing runs until the stream is read; then one
- * `git cat-file --batch` streams every blob in order, with backpressure.
+ * `git cat-file --batch` streams every blob in order, with backpressure (a blob is read from
+ * git only as fast as the reader takes the tar, whatever its size). Names are written with
+ * their exact bytes (tar-writer.ts).
  */
 export function contextTar(repoDir: string, entries: readonly ContextEntry[]): Readable {
   return Readable.from(tarChunks(repoDir, entries), { objectMode: false });
 }
 
 async function* tarChunks(repoDir: string, entries: readonly ContextEntry[]): AsyncGenerator<Buffer> {
-  const pack = tarPack();
-  const producing = writeEntries(pack, repoDir, entries).catch((error: unknown) => {
-    pack.destroy(error instanceof Error ? error : new Error(String(error)));
-  });
-  try {
-    for await (const chunk of pack as AsyncIterable<Buffer>) yield chunk;
-  } finally {
-    if (!pack.destroyed) pack.destroy(null);
-    await producing;
-  }
-}
-
-async function writeEntries(pack: Pack, repoDir: string, entries: readonly ContextEntry[]): Promise<void> {
   const blobs = entries.flatMap((entry) => (entry.type === 'file' || entry.type === 'symlink' ? [entry.oid] : []));
   const batch = blobs.length > 0 ? CatFileBatch.start(repoDir) : undefined;
   try {
     batch?.request(blobs);
     for (const entry of entries) {
-      const header = { name: entry.path, mode: entry.mode, uid: 0, gid: 0, mtime: CONTEXT_MTIME };
+      const header = { name: entry.path, mode: entry.mode, mtime: CONTEXT_MTIME };
       if (entry.type === 'directory') {
-        await addEntry(pack, { ...header, type: 'directory' });
+        yield tarHeader({ ...header, type: 'directory' });
       } else if (entry.type === 'inline') {
-        await addEntry(pack, { ...header, type: 'file', size: entry.content.length }, entry.content);
+        yield tarHeader({ ...header, type: 'file', size: entry.content.length });
+        yield entry.content;
+        yield padding(entry.content.length);
       } else {
         const object = await nextBlob(batch, entry.oid);
         if (entry.type === 'symlink') {
-          const target = (await batch!.readBody(object.size)).toString('utf8');
-          await addEntry(pack, { ...header, type: 'symlink', linkname: target });
+          yield tarHeader({ ...header, type: 'symlink', linkname: await batch!.readBody(object.size) });
         } else {
-          await streamEntry(pack, { ...header, type: 'file', size: object.size }, batch!.body(object.size));
+          yield tarHeader({ ...header, type: 'file', size: object.size });
+          for await (const chunk of batch!.body(object.size)) yield chunk;
+          yield padding(object.size);
         }
       }
     }
-    pack.finalize();
+    yield TAR_END;
   } finally {
     batch?.close();
   }
@@ -273,68 +266,12 @@ async function nextBlob(batch: CatFileBatch | undefined, oid: string): Promise<{
   return object;
 }
 
-function addEntry(pack: Pack, header: Partial<TarHeader> & { name: string }, content?: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error | null) => (error ? reject(error) : resolve());
-    if (content) pack.entry(header, content, done);
-    else pack.entry(header, done);
-  });
-}
-
-async function streamEntry(pack: Pack, header: Partial<TarHeader> & { name: string }, body: AsyncIterable<Buffer>): Promise<void> {
-  let settle!: (error?: Error | null) => void;
-  const done = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error ? reject(error) : resolve());
-  });
-  const sink = pack.entry(header, (error) => settle(error)) as unknown as EntrySink;
-  try {
-    for await (const chunk of body) {
-      if (!sink.write(chunk)) await drained(sink);
-    }
-    sink.end();
-  } catch (error) {
-    sink.destroy(error as Error);
-    throw error;
-  }
-  await done;
-}
-
-/** The part of a tar-stream entry sink (a streamx Writable) used here. */
-interface EntrySink {
-  readonly destroyed: boolean;
-  write(data: Buffer): boolean;
-  end(): void;
-  destroy(error?: Error | null): void;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
-}
-
-function drained(sink: EntrySink): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (sink.destroyed) {
-      reject(new Error('tar entry closed while writing'));
-      return;
-    }
-    const cleanup = () => {
-      sink.off('drain', onDrain);
-      sink.off('error', onError);
-      sink.off('close', onClose);
-    };
-    const onDrain = () => (cleanup(), resolve());
-    const onError = (error: Error) => (cleanup(), reject(error));
-    const onClose = () => (cleanup(), reject(new Error('tar entry closed while writing')));
-    sink.on('drain', onDrain);
-    sink.on('error', onError);
-    sink.on('close', onClose);
-  });
-}
-
 /** Reads an optional small text blob answer (missing, or not a blob → undefined). */
 async function readTextAnswer(batch: CatFileBatch): Promise<string | undefined> {
   const answer = await batch.next();
   if (answer.kind !== 'found') return undefined;
   const content = await batch.readBody(answer.size);
-  return answer.type === 'blob' ? content.toString('utf8') : undefined;
+  return answer.type === 'blob' ? decodeGitText(content) : undefined;
 }
 
 async function locateDockerfile(repoDir: string, contextDir: string, dockerfile: string): Promise<DockerfileSource> {
@@ -361,9 +298,7 @@ function uniqueName(base: string, tree: readonly TreeEntry[]): string {
   return name;
 }
 
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+const compareBytes = comparePathBytes;
 
 function fingerprintOf(entries: readonly ContextEntry[], dockerfilePath: string): string {
   const hash = createHash('sha256');
@@ -375,7 +310,10 @@ function fingerprintOf(entries: readonly ContextEntry[], dockerfilePath: string)
         : entry.type === 'inline'
           ? `sha256:${createHash('sha256').update(entry.content).digest('hex')}`
           : entry.oid;
-    hash.update(`${entry.type === 'inline' ? 'file' : entry.type}\0${entry.mode.toString(8)}\0${id}\0${entry.path}\n`);
+    const line = `${entry.type === 'inline' ? 'file' : entry.type}\0${entry.mode.toString(8)}\0${id}\0`;
+    // A name that is not UTF-8 is hashed as its bytes (as a string, its bytes would be lost).
+    if (hasRawBytes(entry.path)) hash.update(Buffer.concat([Buffer.from(line), encodeGitPath(entry.path), Buffer.from('\n')]));
+    else hash.update(`${line}${entry.path}\n`);
   }
   return hash.digest('hex');
 }

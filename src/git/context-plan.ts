@@ -27,6 +27,7 @@ import { CatFileBatch, type BatchObject } from './cat-file-batch.js';
 import { diffTreeEach, type CommitDiff } from './diff-tree-stream.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
 import { parseDockerignore, type IgnoreMatcher } from './dockerignore.js';
+import { decodeGitText } from './path-bytes.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 
 export interface ContextPlan {
@@ -70,7 +71,7 @@ export async function planContextChanges(spec: ContextPlanSpec): Promise<Context
   const contextIgnorePath = joinRepoPath(contextDir, '.dockerignore');
   // An external Dockerfile's own ignore file (on disk, the same for every commit) wins over the context's.
   const externalIgnore =
-    location.kind === 'external' ? await readFile(`${location.absPath}.dockerignore`, 'utf8').catch(() => undefined) : undefined;
+    location.kind === 'external' ? await readFile(`${location.absPath}.dockerignore`).then(decodeGitText, () => undefined) : undefined;
   const externalMatcher = externalIgnore === undefined ? undefined : parseDockerignore(externalIgnore);
   // The Dockerfile is injected under a name of ours when it is not a regular file of the context.
   const injectedDockerfile = dockerfilePath === undefined || contextRelative(contextDir, dockerfilePath) === undefined;
@@ -332,7 +333,7 @@ async function readBlobText(batch: CatFileBatch, oid: string): Promise<string> {
   batch.request([oid]);
   const answer = await batch.next();
   if (answer.kind !== 'found') return '';
-  return (await batch.readBody(answer.size)).toString('utf8');
+  return decodeGitText(await batch.readBody(answer.size));
 }
 
 function isRegularFile(mode: string): boolean {

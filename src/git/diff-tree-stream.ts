@@ -7,6 +7,7 @@
 import { ChunkSplitter } from './split-chunks.js';
 import { GitError } from '../errors.js';
 import { firstLine, spawnGit } from './git-exec.js';
+import { decodeGitPath } from './path-bytes.js';
 
 export interface RawChange {
   /** Octal git modes as printed: '000000' (absent), '040000' (tree), '100644', '100755', '120000', '160000'. */
@@ -248,7 +249,7 @@ export class DiffTreeParser {
       this.pendingOid = undefined;
       // Records before any commit header (there are none) would be dropped.
       if (this.current !== undefined) {
-        this.changes[this.changeCount++] = { oldMode: this.pendingOldMode, newMode: this.pendingNewMode, newOid, status: this.pendingStatus, path: buf.toString('utf8', from, to) };
+        this.changes[this.changeCount++] = { oldMode: this.pendingOldMode, newMode: this.pendingNewMode, newOid, status: this.pendingStatus, path: decodeGitPath(buf, from, to) };
       }
       return;
     }

@@ -1,10 +1,11 @@
 /** The recursive listing of a git tree: `git ls-tree -r -z --full-tree <tree>`. */
 import { gitOutput } from './git-exec.js';
+import { decodeGitText } from './path-bytes.js';
 
 export type TreeEntryKind = 'file' | 'executable' | 'symlink' | 'submodule';
 
 export interface TreeEntry {
-  /** Path relative to the listed tree, '/'-separated. */
+  /** Path relative to the listed tree, '/'-separated; a name that is not UTF-8 is decoded losslessly (path-bytes.ts). */
   path: string;
   kind: TreeEntryKind;
   /** The git mode as written in the tree (100644, 100755, 120000, 160000). */
@@ -16,7 +17,7 @@ export interface TreeEntry {
 export async function listTree(repoDir: string, treeish: string): Promise<TreeEntry[]> {
   // --full-tree: without it git limits the listing to the cwd when repoDir is a subdirectory.
   const out = await gitOutput(repoDir, ['ls-tree', '-r', '-z', '--full-tree', treeish]);
-  return parseLsTree(out.toString('utf8'));
+  return parseLsTree(decodeGitText(out));
 }
 
 /** Parses "<mode> SP <type> SP <oid> TAB <path> NUL" records. */
