@@ -13,26 +13,47 @@ import {
   planBuildContext,
   type BuildContextPlan,
 } from '../git/build-context.js';
-import { diffStat, type DiffStatEntry } from '../git/diff-stat.js';
+import { BIG_FILE_BYTES, diffStatBlobs, objectSizes, type DiffStatBlobs, type DiffStatEntry } from '../git/diff-stat.js';
 import { parseDockerignore, type IgnoreMatcher } from '../git/dockerignore.js';
 import { filePatches } from '../git/file-patches.js';
 import { gitOutput } from '../git/git-exec.js';
+import { comparePathBytes, decodeGitText, displayPath, displayText, encodeGitPath, needsEscaping } from '../git/path-bytes.js';
 import { joinRepoPath, normalizeRepoPath } from '../git/repo-path.js';
 
 export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
 
 export interface FileChange {
-  /** Relative to the repository root (the new path for renames). */
+  /**
+   * Relative to the repository root (the new path for renames), printable: a name that is not
+   * UTF-8 or holds control characters is escaped (`caf\xe9.txt`, see displayPath) and its
+   * exact bytes are in pathBase64.
+   */
   path: string;
   oldPath?: string;
+  /** The exact bytes of the path, base64, when `path` had to be escaped. */
+  pathBase64?: string;
+  /** The exact bytes of oldPath, base64, when it had to be escaped. */
+  oldPathBase64?: string;
   status: ChangeStatus;
   /** Lines added (0 for binary). */
   added: number;
   /** Lines deleted (0 for binary). */
   deleted: number;
   binary: boolean;
-  /** The unified diff, for small text files sent to the builder (e.g. start scripts, server configs): at most ~80 lines / 8 KiB; absent otherwise. */
+  /**
+   * The unified diff, for small text files sent to the builder (e.g. start scripts, server
+   * configs): at most ~80 lines / 8 KiB, for at most MAX_DIFF_FILES files; absent otherwise.
+   * Printable: bytes that are not UTF-8 and control characters are shown as `\xNN`.
+   */
   diff?: string;
+  /**
+   * Why a file sent to the builder has no diff although it may be text: 'too-large' (more than
+   * MAX_DIFF_LINES lines or MAX_DIFF_BYTES, or a file over BIG_FILE_BYTES, which is not read at
+   * all), 'too-many-files' (the diffs of MAX_DIFF_FILES files are shown already).
+   */
+  diffOmitted?: 'too-large' | 'too-many-files';
+  /** Size in bytes (after the change; before it, for a deletion) of a file too large to be read (over BIG_FILE_BYTES): git lists it as binary. */
+  size?: number;
 }
 
 export interface ContextChanges {
@@ -59,14 +80,19 @@ export interface ContextChangesSpec {
 /** A diff longer than this (lines or bytes) is not attached. */
 export const MAX_DIFF_LINES = 80;
 export const MAX_DIFF_BYTES = 8 * 1024;
+/** Diffs are attached to this many files at most (the first, in path order), … */
+export const MAX_DIFF_FILES = 20;
+/** … and this many bytes of diffs in all. */
+export const MAX_DIFFS_TOTAL_BYTES = 64 * 1024;
+export { BIG_FILE_BYTES };
 
 const GITLINK_MODE = '160000';
 
 export async function contextChanges(spec: ContextChangesSpec): Promise<ContextChanges> {
   const { repoDir, before, after } = spec;
   const contextDir = normalizeRepoPath(spec.contextDir, 'context directory');
-  const [entries, beforePlan, afterPlan, dockerfilePath] = await Promise.all([
-    diffStat(repoDir, before, after),
+  const [records, beforePlan, afterPlan, dockerfilePath] = await Promise.all([
+    diffStatBlobs(repoDir, before, after),
     planOrMissing({ repoDir, commit: before, contextDir, dockerfile: spec.dockerfile }),
     planOrMissing({ repoDir, commit: after, contextDir, dockerfile: spec.dockerfile }),
     dockerfileRepoPath(repoDir, contextDir, spec.dockerfile),
@@ -91,6 +117,7 @@ export async function contextChanges(spec: ContextChangesSpec): Promise<ContextC
     sentAfter = inside;
   }
 
+  const entries = records.map((record) => record.entry);
   const result: ContextChanges = { inContext: [], ignored: [], outsideContext: [] };
   for (const entry of entries) {
     const change = toFileChange(entry);
@@ -104,11 +131,52 @@ export async function contextChanges(spec: ContextChangesSpec): Promise<ContextC
     else result.outsideContext.push(change);
   }
 
-  await attachDiffs(repoDir, before, after, result.inContext, entries);
   for (const list of [result.inContext, result.ignored, result.outsideContext]) {
     list.sort((a, b) => compareBytes(a.path, b.path));
   }
-  return result;
+  await markLargeFiles(repoDir, records, result);
+  await attachDiffs(repoDir, before, after, result.inContext, entries);
+  // Paths so far are git's bytes, decoded losslessly; what leaves here is printable.
+  return {
+    inContext: result.inContext.map(printable),
+    ignored: result.ignored.map(printable),
+    outsideContext: result.outsideContext.map(printable),
+  };
+}
+
+/** The change with printable paths (and their exact bytes when they had to be escaped). */
+function printable(change: FileChange): FileChange {
+  if (!needsEscaping(change.path) && (change.oldPath === undefined || !needsEscaping(change.oldPath))) return change;
+  const out: FileChange = { ...change, path: displayPath(change.path) };
+  if (needsEscaping(change.path)) out.pathBase64 = encodeGitPath(change.path).toString('base64');
+  if (change.oldPath !== undefined) {
+    out.oldPath = displayPath(change.oldPath);
+    if (needsEscaping(change.oldPath)) out.oldPathBase64 = encodeGitPath(change.oldPath).toString('base64');
+  }
+  return out;
+}
+
+/**
+ * Files git listed as binary because they are over BIG_FILE_BYTES (it did not read them): their
+ * size, and 'too-large' for their diff. One `git cat-file --batch-check` for the binary ones.
+ */
+async function markLargeFiles(repoDir: string, records: readonly DiffStatBlobs[], result: ContextChanges): Promise<void> {
+  const blobOf = new Map<string, string>();
+  for (const { entry, oldOid, newOid } of records) {
+    if (!entry.binary || entry.oldMode === GITLINK_MODE || entry.newMode === GITLINK_MODE) continue;
+    blobOf.set(entry.path, entry.status === 'D' ? oldOid : newOid);
+  }
+  if (blobOf.size === 0) return;
+  const sizes = await objectSizes(repoDir, [...blobOf.values()]);
+  for (const list of [result.inContext, result.ignored, result.outsideContext]) {
+    for (const change of list) {
+      const oid = blobOf.get(change.path);
+      const size = oid === undefined ? undefined : sizes.get(oid);
+      if (size === undefined || size <= BIG_FILE_BYTES) continue;
+      change.size = size;
+      if (list === result.inContext) change.diffOmitted = 'too-large';
+    }
+  }
 }
 
 function toFileChange(entry: DiffStatEntry): FileChange {
@@ -122,7 +190,11 @@ function toFileChange(entry: DiffStatEntry): FileChange {
   };
 }
 
-/** Attaches the diff of each small text file among `changes`. */
+/**
+ * Attaches the diff of each small text file among `changes` (sorted by path), the first
+ * MAX_DIFF_FILES of them and MAX_DIFFS_TOTAL_BYTES in all; git is asked only for as many as
+ * can be shown, and a patch is read only up to MAX_DIFF_BYTES.
+ */
 async function attachDiffs(
   repoDir: string,
   before: string,
@@ -131,24 +203,64 @@ async function attachDiffs(
   entries: readonly DiffStatEntry[],
 ): Promise<void> {
   const modes = new Map(entries.map((entry) => [entry.path, entry]));
-  const candidates = changes.filter((change) => {
+  const candidates: FileChange[] = [];
+  for (const change of changes) {
     const entry = modes.get(change.path);
-    return (
-      !change.binary &&
-      change.status !== 'T' &&
-      entry?.oldMode !== GITLINK_MODE &&
-      entry?.newMode !== GITLINK_MODE &&
-      change.added + change.deleted <= MAX_DIFF_LINES
-    );
-  });
-  if (candidates.length === 0) return;
-  const patches = await filePatches(repoDir, before, after, candidates);
-  for (const change of candidates) {
-    const patch = patches.get(change.path);
-    if (patch === undefined) continue;
-    const lines = patch.endsWith('\n') ? patch.split('\n').length - 1 : patch.split('\n').length;
-    if (lines <= MAX_DIFF_LINES && Buffer.byteLength(patch, 'utf8') <= MAX_DIFF_BYTES) change.diff = patch;
+    if (change.binary || change.status === 'T' || entry?.oldMode === GITLINK_MODE || entry?.newMode === GITLINK_MODE) continue;
+    if (change.added + change.deleted > MAX_DIFF_LINES) change.diffOmitted = 'too-large';
+    else candidates.push(change);
   }
+  let shown = 0;
+  let totalBytes = 0;
+  let next = 0;
+  while (next < candidates.length && shown < MAX_DIFF_FILES && totalBytes < MAX_DIFFS_TOTAL_BYTES) {
+    // Ask for a few more than the slots left: some patches turn out too large.
+    const batch = candidates.slice(next, next + Math.max(2 * (MAX_DIFF_FILES - shown), 10));
+    next += batch.length;
+    const patches = await filePatches(repoDir, before, after, batch, { maxBytes: MAX_DIFF_BYTES });
+    for (const change of batch) {
+      const patch = patches.get(change.path);
+      if (patch === undefined) continue; // no patch git could tell apart
+      const lines = patch === null ? Infinity : patch.endsWith('\n') ? patch.split('\n').length - 1 : patch.split('\n').length;
+      const bytes = patch === null ? Infinity : Buffer.byteLength(patch, 'utf8');
+      if (patch === null || lines > MAX_DIFF_LINES || bytes > MAX_DIFF_BYTES) change.diffOmitted = 'too-large';
+      else if (shown >= MAX_DIFF_FILES || totalBytes + bytes > MAX_DIFFS_TOTAL_BYTES) change.diffOmitted = 'too-many-files';
+      else {
+        change.diff = displayText(patch);
+        shown++;
+        totalBytes += bytes;
+      }
+    }
+  }
+  for (const change of candidates.slice(next)) change.diffOmitted = 'too-many-files';
+}
+
+/** Notes about what an explanation leaves out: files too large to read, diffs beyond the limits. */
+export function omissionNotes(changes: ContextChanges): string[] {
+  const notes: string[] = [];
+  const large = changes.inContext.filter((change) => change.size !== undefined);
+  for (const change of large.slice(0, 5)) {
+    notes.push(`${change.path} is ${formatBytes(change.size ?? 0)}: too large to count its lines or show its diff (files over ${formatBytes(BIG_FILE_BYTES)} are not read)`);
+  }
+  if (large.length > 5) notes.push(`${large.length - 5} more files sent to the builder are over ${formatBytes(BIG_FILE_BYTES)} (--json lists their sizes)`);
+  const shown = changes.inContext.filter((change) => change.diff !== undefined).length;
+  const skipped = changes.inContext.filter((change) => change.diffOmitted === 'too-many-files').length;
+  if (skipped > 0) {
+    notes.push(`diffs are shown for ${shown} of ${shown + skipped} small text files sent to the builder (at most ${MAX_DIFF_FILES} files, ${formatBytes(MAX_DIFFS_TOTAL_BYTES)})`);
+  }
+  return notes;
+}
+
+/** 209715200 → '200.0 MiB', 65536 → '64.0 KiB'. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 async function planOrMissing(spec: Parameters<typeof planBuildContext>[0]): Promise<BuildContextPlan | undefined> {
@@ -182,8 +294,8 @@ async function sentByRules(
   let matcher: IgnoreMatcher | undefined;
   if (plan.ignoreFile !== undefined) {
     const text = isAbsolute(plan.ignoreFile)
-      ? await readFile(plan.ignoreFile, 'utf8').catch(() => undefined)
-      : (await gitOutput(repoDir, ['cat-file', 'blob', `${plan.commit}:${plan.ignoreFile}`]).catch(() => undefined))?.toString('utf8');
+      ? await readFile(plan.ignoreFile).then(decodeGitText, () => undefined)
+      : await gitOutput(repoDir, ['cat-file', 'blob', `${plan.commit}:${plan.ignoreFile}`]).then(decodeGitText, () => undefined);
     if (text !== undefined) matcher = parseDockerignore(text);
   }
   return (path) => {
@@ -226,6 +338,4 @@ function isInside(contextDir: string, path: string): boolean {
   return contextDir === '' || path.startsWith(`${contextDir}/`);
 }
 
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+const compareBytes = comparePathBytes;

@@ -1,5 +1,5 @@
 import { MissingContextError, MissingDockerfileError, planBuildContext } from '../git/build-context.js';
-import { contextChanges, type ContextChanges } from './context-changes.js';
+import { contextChanges, omissionNotes, type ContextChanges } from './context-changes.js';
 import { diffDockerfiles } from './dockerfile-diff.js';
 import type { Finding } from './finding.js';
 import { findLikelyCauses, type LikelyCause } from './likely-cause.js';
@@ -49,6 +49,7 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
     dockerfileAt(spec.after),
     contextChanges({ repoDir: spec.repoDir, before: spec.before, after: spec.after, contextDir: spec.contextDir, dockerfile: spec.dockerfile }),
   ]);
+  notes.push(...omissionNotes(files));
   const findings = diffDockerfiles(beforeText, afterText, spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined);
   return { before: spec.before, after: spec.after, findings, files, likelyCauses: findLikelyCauses(findings, evidence), notes };
 }

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { gitOutput } from './git-exec.js';
+import { decodeGitText, displayPath, encodeGitPath, needsEscaping } from './path-bytes.js';
 import { normalizeRepoPath } from './repo-path.js';
 
 export interface CommitInfo {
@@ -21,11 +22,18 @@ export interface CommitInfo {
 export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T' | 'U' | 'X';
 
 export interface ChangedFile {
-  /** Path relative to the repository root (the new path for a rename). */
+  /**
+   * Path relative to the repository root (the new path for a rename), printable: a name that is
+   * not UTF-8 or holds control characters is escaped (`caf\xe9.txt`) and its bytes are in pathBase64.
+   */
   path: string;
   status: ChangeStatus;
   /** The path before a rename or copy. */
   oldPath?: string;
+  /** The exact bytes of the path, base64, when `path` had to be escaped. */
+  pathBase64?: string;
+  /** The exact bytes of oldPath, base64, when it had to be escaped. */
+  oldPathBase64?: string;
 }
 
 const FIELDS = ['%H', '%h', '%an', '%ae', '%aI', '%s'];
@@ -86,8 +94,18 @@ export async function changedFiles(
   args.push(...(parentSha === undefined ? ['--root', sha] : [parentSha, sha]));
   args.push('--');
   if (dir !== '') args.push(`:(top,literal)${dir}`);
-  const out = (await gitOutput(repoDir, args)).toString('utf8');
-  return parseRawDiff(out);
+  return parseRawDiff(decodeGitText(await gitOutput(repoDir, args))).map(printableChange);
+}
+
+/** The change with printable paths, and their exact bytes when they had to be escaped. */
+function printableChange(change: ChangedFile): ChangedFile {
+  const out: ChangedFile = { ...change, path: displayPath(change.path) };
+  if (needsEscaping(change.path)) out.pathBase64 = encodeGitPath(change.path).toString('base64');
+  if (change.oldPath !== undefined) {
+    out.oldPath = displayPath(change.oldPath);
+    if (needsEscaping(change.oldPath)) out.oldPathBase64 = encodeGitPath(change.oldPath).toString('base64');
+  }
+  return out;
 }
 
 /** Parses `git diff-tree -r -z` raw output: ":<modes> <oids> <status>\0<path>\0[<path>\0]". */

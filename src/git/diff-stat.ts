@@ -5,7 +5,8 @@
  * Read-only: no index, no working tree.
  */
 import { UsageError } from '../errors.js';
-import { gitOutput } from './git-exec.js';
+import { gitOutput, runGit } from './git-exec.js';
+import { decodeGitText } from './path-bytes.js';
 
 /** A: added, M: modified, D: deleted, R: renamed, C: copied, T: type changed (file ↔ symlink ↔ submodule). */
 export type DiffStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
@@ -25,16 +26,40 @@ export interface DiffStatEntry {
   newMode: string;
 }
 
+/**
+ * Files larger than this are not read to count lines: git reports them as binary (as with its
+ * core.bigFileThreshold, which is what sets it), so a commit adding a 200 MB file costs git a
+ * header lookup instead of inflating and diffing 200 MB.
+ */
+export const BIG_FILE_BYTES = 16 * 1024 * 1024;
+
+/** A DiffStatEntry with the blob ids before and after ('0'×40 when absent). */
+export interface DiffStatBlobs {
+  entry: DiffStatEntry;
+  oldOid: string;
+  newOid: string;
+}
+
 /** Options that pin diff-tree's behaviour whatever the user's configuration says. */
 export const STABLE_DIFF_OPTIONS = ['--no-ext-diff', '--no-color', '--no-textconv', '--full-index'] as const;
 
 /** Every file that differs between `before` and `after` (any distance apart), renames detected. */
 export async function diffStat(repoDir: string, before: string, after: string): Promise<DiffStatEntry[]> {
+  return (await diffStatBlobs(repoDir, before, after)).map((record) => record.entry);
+}
+
+/**
+ * diffStat with the blob ids of each entry. Paths that are not UTF-8 are decoded losslessly
+ * (path-bytes.ts); files over BIG_FILE_BYTES are reported as binary without being read.
+ */
+export async function diffStatBlobs(repoDir: string, before: string, after: string): Promise<DiffStatBlobs[]> {
   checkRevision(before);
   checkRevision(after);
   const args = [
     '-c',
     'core.quotePath=false',
+    '-c',
+    `core.bigFileThreshold=${BIG_FILE_BYTES}`,
     'diff-tree',
     '-r',
     '-z',
@@ -46,7 +71,22 @@ export async function diffStat(repoDir: string, before: string, after: string): 
     after,
     '--',
   ];
-  return parseRawNumstat((await gitOutput(repoDir, args)).toString('utf8'));
+  const oids: { oldOid: string; newOid: string }[] = [];
+  const entries = parseRawNumstat(decodeGitText(await gitOutput(repoDir, args)), oids);
+  return entries.map((entry, i) => ({ entry, oldOid: oids[i]?.oldOid ?? '', newOid: oids[i]?.newOid ?? '' }));
+}
+
+/** The size in bytes of each object that exists among `oids` (one `git cat-file --batch-check`). */
+export async function objectSizes(repoDir: string, oids: readonly string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  const asked = [...new Set(oids.filter((oid) => /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid) && !/^0+$/.test(oid)))];
+  if (asked.length === 0) return sizes;
+  const result = await runGit(repoDir, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], asked.map((oid) => `${oid}\n`).join(''));
+  for (const line of result.stdout.toString('latin1').split('\n')) {
+    const match = /^([0-9a-f]+) (\d+)$/.exec(line);
+    if (match) sizes.set(match[1] as string, Number(match[2]));
+  }
+  return sizes;
 }
 
 /**
@@ -55,12 +95,13 @@ export async function diffStat(repoDir: string, before: string, after: string): 
  * numstat record ("<added>\t<deleted>\t<path>\0", or "<added>\t<deleted>\t\0<old>\0<new>\0"
  * for a rename or copy; "-" counts for a binary file), in the same order.
  */
-export function parseRawNumstat(out: string): DiffStatEntry[] {
+export function parseRawNumstat(out: string, oids?: { oldOid: string; newOid: string }[]): DiffStatEntry[] {
   const parts = out.split('\0');
   const entries: DiffStatEntry[] = [];
   let i = 0;
   while (i < parts.length && (parts[i] ?? '').startsWith(':')) {
-    const [oldMode = '', newMode = '', , , statusField = ''] = (parts[i++] ?? '').slice(1).split(' ');
+    const [oldMode = '', newMode = '', oldOid = '', newOid = '', statusField = ''] = (parts[i++] ?? '').slice(1).split(' ');
+    oids?.push({ oldOid, newOid });
     const status = toStatus(statusField.charAt(0));
     if (status === 'R' || status === 'C') {
       const oldPath = parts[i++] ?? '';
