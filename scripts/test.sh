@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): builds the CLI, brings up the private Docker engine the
-# integration and end-to-end tests need (scripts/docker-engine.sh), runs every test with vitest,
+# The test command (`npm test`): builds the CLI, brings up the private Docker engines and the Podman
+# service the integration and end-to-end tests need (scripts/docker-engine.sh, scripts/podman-engine.sh;
+# the engine-loss test starts and kills one of its own), runs every test with vitest,
 # and closes with one plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,12 @@ if [ -z "${DEPLOYBISECT_TEST_DOCKER_HOST_2:-}" ]; then
   export DEPLOYBISECT_TEST_DOCKER_HOST_2
 fi
 echo "test: second Docker engine at $DEPLOYBISECT_TEST_DOCKER_HOST_2" >&2
+# Podman's Docker-compatible API, for the end-to-end run against Podman (test/e2e/podman.test.ts).
+if [ -z "${DEPLOYBISECT_TEST_PODMAN_HOST:-}" ]; then
+  DEPLOYBISECT_TEST_PODMAN_HOST="$(bash scripts/podman-engine.sh | tail -n 1)"
+  export DEPLOYBISECT_TEST_PODMAN_HOST
+fi
+echo "test: Podman service at $DEPLOYBISECT_TEST_PODMAN_HOST" >&2
 
 report="$(mktemp -t deploybisect-vitest-XXXXXX.json)"
 trap 'rm -f "$report"' EXIT

@@ -17,13 +17,27 @@ export class LogWatcher {
 
   private constructor(private readonly transform: (line: string) => string) {}
 
-  /** Starts following; the engine replays the output from the container's start, so no line is missed. */
-  static async follow(container: Docker.Container, transform: (line: string) => string = (l) => l): Promise<LogWatcher> {
+  /**
+   * Starts following and returns at once; the engine replays the output from the container's start,
+   * so no line is missed. The stream is not awaited: Podman sends no response to a follow request
+   * until the container prints its first line, and a silent container must not hold up the probes.
+   * A stream the engine refuses leaves the watcher without lines (log probes then fail, and say so).
+   */
+  static follow(container: Docker.Container, transform: (line: string) => string = (l) => l): LogWatcher {
     const watcher = new LogWatcher(transform);
-    watcher.unfollow = await followLogs(
+    const abort = new AbortController();
+    watcher.unfollow = () => abort.abort();
+    followLogs(
       container,
       (raw) => watcher.push(raw),
       () => watcher.markEnded(),
+      abort.signal,
+    ).then(
+      (unfollow) => {
+        if (abort.signal.aborted) unfollow();
+        else watcher.unfollow = unfollow;
+      },
+      () => undefined,
     );
     return watcher;
   }

@@ -47,7 +47,7 @@ export class ResourceTracker {
         this.images.delete(id);
       }
       // Images a build finished after an interruption are found by label.
-      const left = await this.docker.listImages({ filters: sessionFilter(this.sessionId) }).catch(() => []);
+      const left = await listImages(this.docker, sessionFilter(this.sessionId)).catch(() => []);
       for (const info of left) if (await removeImage(this.docker, info.Id)) images++;
     }
     return { containers, images };
@@ -72,6 +72,21 @@ async function removeImage(docker: Docker, id: string): Promise<boolean> {
   }
 }
 
+/**
+ * Images by label. Podman fails the whole list (500, "image not known") when an image goes away while
+ * it lists, as when another run removes its own: asked again, it answers.
+ */
+async function listImages(docker: Docker, filters: { label: string[] }, all = false): Promise<Docker.ImageInfo[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await docker.listImages({ filters, ...(all ? { all } : {}) });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 500 || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 const sessionFilter = (sessionId?: string) => ({ label: [sessionId ? `${LABEL_SESSION}=${sessionId}` : LABEL_SESSION] });
 
 async function removeLabelledContainers(docker: Docker, sessionId?: string): Promise<number> {
@@ -86,7 +101,7 @@ async function removeLabelledContainers(docker: Docker, sessionId?: string): Pro
 /** `deploybisect clean`: removes every labelled container and image, from any session or from one. */
 export async function cleanLabelled(docker: Docker, sessionId?: string): Promise<{ containers: number; images: number }> {
   const containers = await removeLabelledContainers(docker, sessionId);
-  const list = await docker.listImages({ all: true, filters: sessionFilter(sessionId) });
+  const list = await listImages(docker, sessionFilter(sessionId), true);
   let images = 0;
   for (const info of list) {
     if (await removeImage(docker, info.Id)) images++;

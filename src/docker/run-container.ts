@@ -97,8 +97,9 @@ function watchExit(container: Docker.Container, memoryBytes: number | undefined)
     async (result: { StatusCode?: number }) => {
       const info = await container.inspect().catch(() => undefined);
       const code = result.StatusCode ?? info?.State.ExitCode;
-      // A kill by the kernel's OOM killer shows as OOMKilled (or exit 137 with no other cause under cgroup v2).
-      const oomKilled = Boolean(info?.State.OOMKilled);
+      // A kill by the kernel's OOM killer shows as OOMKilled. Not every engine says so (Podman does not;
+      // nor Docker on some cgroup v2 hosts): a SIGKILL (137) we did not send, under a memory limit, is one too.
+      const oomKilled = Boolean(info?.State.OOMKilled) || (code === 137 && Boolean(memoryBytes));
       if (oomKilled) {
         const limit = memoryBytes ? ` (memory limit ${formatBytes(memoryBytes)})` : '';
         return { code, oomKilled, reason: `OOM killed${limit}` };
@@ -153,8 +154,9 @@ export async function followLogs(
   container: Docker.Container,
   onLine: (line: string) => void,
   onEnd: () => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<() => void> {
-  const stream = (await container.logs({ stdout: true, stderr: true, follow: true })) as NodeJS.ReadableStream & {
+  const stream = (await container.logs({ stdout: true, stderr: true, follow: true, ...(signal ? { abortSignal: signal } : {}) })) as NodeJS.ReadableStream & {
     destroy?: () => void;
   };
   const lines = new PassThrough();

@@ -15,8 +15,16 @@ export class HealthcheckProbe implements Probe {
     const { clock } = target;
     const finish = startResult(this, clock);
     let lastOutput = '';
+    const driver = target.healthcheckDriver;
+    // As the engine would: the first check one interval after the start, then one per interval.
+    let nextCheck = clock.now() + (driver?.intervalMs ?? 0);
     const outcome = await poll<{ status: string }>(
       async () => {
+        if (driver && clock.now() >= nextCheck) {
+          nextCheck = clock.now() + driver.intervalMs;
+          // A failed call (the container just stopped) is no verdict: the inspect below and `stop` tell.
+          await driver.run().catch(() => undefined);
+        }
         const info = await target.container.inspect();
         const health = (info.State as { Health?: { Status: string; Log?: HealthLogEntry[] } }).Health;
         if (!health) return { done: true, value: { status: 'none' } };

@@ -22,6 +22,11 @@ export interface ProbeTarget {
   publishedPort(containerPort: number): number | undefined;
   networkMode: string;
   clock: Clock;
+  /**
+   * Set when the engine records HEALTHCHECK results but does not schedule the checks (Podman without
+   * systemd): the healthcheck probe runs one every `intervalMs` itself.
+   */
+  healthcheckDriver?: { intervalMs: number; run(): Promise<void> };
 }
 
 export interface ProbeResult {

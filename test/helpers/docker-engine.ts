@@ -63,24 +63,45 @@ export function secondDockerHost(): string {
   return process.env.DEPLOYBISECT_TEST_DOCKER_HOST_2 ?? DEFAULT_SECOND_DOCKER_HOST;
 }
 
-let second: Promise<Docker> | undefined;
+/** A private Podman service (scripts/podman-engine.sh), for the run against Podman's Docker-compatible API. */
+export const DEFAULT_PODMAN_HOST = 'unix:///var/tmp/deploybisect-podman/podman.sock';
+
+export function podmanHost(): string {
+  return process.env.DEPLOYBISECT_TEST_PODMAN_HOST ?? DEFAULT_PODMAN_HOST;
+}
+
+const engines = new Map<string, Promise<Docker>>();
+
+/** An engine at `host`, pinged, with the base image present; fails (never skips) with `howToStart` when none answers. */
+function requireEngineAt(host: string, what: string, howToStart: string): Promise<Docker> {
+  let ready = engines.get(host);
+  if (!ready) {
+    ready = (async () => {
+      const docker = dockerClient(host);
+      try {
+        await docker.ping();
+      } catch (error) {
+        throw new Error(`no ${what} answers at ${host} (${(error as Error).message}); run ${howToStart} or \`npm test\`, which starts it`);
+      }
+      await ensureBaseImage(docker);
+      return docker;
+    })();
+    engines.set(host, ready);
+  }
+  return ready;
+}
 
 /** The second engine, with the base image present; fails (never skips) when it does not answer. */
 export function requireSecondEngine(): Promise<Docker> {
-  second ??= (async () => {
-    const docker = dockerClient(secondDockerHost());
-    try {
-      await docker.ping();
-    } catch (error) {
-      throw new Error(
-        `no second Docker engine answers at ${secondDockerHost()} (${(error as Error).message}); ` +
-          'run `DEPLOYBISECT_ENGINE_DIR=/var/tmp/deploybisect-engine-2 bash scripts/docker-engine.sh` or `npm test`, which starts it',
-      );
-    }
-    await ensureBaseImage(docker);
-    return docker;
-  })();
-  return second;
+  return requireEngineAt(secondDockerHost(), 'second Docker engine', '`DEPLOYBISECT_ENGINE_DIR=/var/tmp/deploybisect-engine-2 bash scripts/docker-engine.sh`');
+}
+
+/** The Podman service, with the base image present; fails (never skips) when it does not answer or is not Podman. */
+export async function requirePodman(): Promise<Docker> {
+  const docker = await requireEngineAt(podmanHost(), 'Podman service', '`bash scripts/podman-engine.sh`');
+  const version = (await docker.version()) as { Components?: { Name?: string }[] };
+  if (!version.Components?.some((c) => /podman/i.test(c.Name ?? ''))) throw new Error(`the engine at ${podmanHost()} is not Podman`);
+  return docker;
 }
 
 export function testDockerHost(): string {
@@ -93,24 +114,9 @@ export function dockerClient(host = testDockerHost()): Docker {
   return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
 }
 
-let engine: Promise<Docker> | undefined;
-
 /** The engine, with the base image present. Throws a clear error when none answers. */
 export function requireEngine(): Promise<Docker> {
-  engine ??= (async () => {
-    const docker = dockerClient();
-    try {
-      await docker.ping();
-    } catch (error) {
-      throw new Error(
-        `no Docker engine answers at ${testDockerHost()} (${(error as Error).message}); ` +
-          'run `bash scripts/docker-engine.sh` or `npm test`, which starts one',
-      );
-    }
-    await ensureBaseImage(docker);
-    return docker;
-  })();
-  return engine;
+  return requireEngineAt(testDockerHost(), 'Docker engine', '`bash scripts/docker-engine.sh`');
 }
 
 /** Builds BASE_IMAGE once per engine (tests share it; it is never removed by them). */

@@ -159,7 +159,7 @@ describe('LogWatcher', () => {
         return stream;
       },
     } as unknown as Docker.Container;
-    const logs = await LogWatcher.follow(container, redactor(['s3cret']));
+    const logs = LogWatcher.follow(container, redactor(['s3cret']));
     expect(logsOptions).toMatchObject({ stdout: true, stderr: true, follow: true });
     let ended = false;
     void logs.ended.then(() => (ended = true));
@@ -174,6 +174,23 @@ describe('LogWatcher', () => {
     await logs.ended;
     expect(logs.lines()).toEqual(['starting', 'token=***', 'warning: *** exposed twice', 'bye']);
     expect(logs.lines().join('\n')).not.toContain('s3cret');
+  });
+
+  it('follow() does not wait for the engine to answer (Podman answers a silent container only at its first line); stop() aborts the request', async () => {
+    let signal: AbortSignal | undefined;
+    const container = {
+      modem,
+      logs: (options: { abortSignal?: AbortSignal }) => {
+        signal = options.abortSignal;
+        return new Promise(() => undefined);
+      },
+    } as unknown as Docker.Container;
+    const logs = LogWatcher.follow(container);
+    expect(logs.lines()).toEqual([]);
+    expect(signal?.aborted).toBe(false);
+    logs.stop();
+    expect(signal?.aborted).toBe(true);
+    await logs.ended;
   });
 });
 
