@@ -63,11 +63,19 @@ export function handleError(error: unknown): number {
   return ExitCode.internal;
 }
 
-main(withoutWrapperSeparator(process.argv)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.exitCode = handleError(error);
-  },
-);
+/**
+ * Sets the exit code and lets the process end by itself. Requests to an engine that hangs (a
+ * stream, a wait) would keep it alive for ever: once our output is flushed, a grace second later it
+ * exits anyway (the timer does not keep a process alive that is otherwise done).
+ */
+function finish(code: number): void {
+  process.exitCode = code;
+  let flushed = 0;
+  const done = () => {
+    if (++flushed === 2) setTimeout(() => process.exit(code), 1000).unref();
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+main(withoutWrapperSeparator(process.argv)).then(finish, (error: unknown) => finish(handleError(error)));

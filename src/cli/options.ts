@@ -145,6 +145,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ALL.filter((c) => c !== 'explain'),
   },
   {
+    flags: '--engine-timeout <duration>',
+    description:
+      'an engine call (inspect, create, start, remove, list...) that gets no answer this long ends the run as a lost engine (exit 1; the state is kept, re-run to resume). Builds have --build-timeout; waiting for a container has --timeout',
+    defaultValue: '2m',
+    commands: ALL.filter((c) => c !== 'explain'),
+  },
+  {
     flags: '--cache-dir <dir>',
     description: 'where verdicts are remembered across runs, and where runs save their state (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect)',
     commands: [...EVAL, 'log'],

@@ -8,6 +8,7 @@ import { parseProbe, parseRegex } from '../probes/parse-probe.js';
 import { TcpProbe } from '../probes/tcp-probe.js';
 import { RunningProbe } from '../probes/running-probe.js';
 import { parseMemory } from '../docker/memory-size.js';
+import type { EngineOptions } from '../session/open-session.js';
 import type { ResourceLimits } from '../docker/run-container.js';
 import { readEnvFile } from './env-file.js';
 import { parseStatusMatcher } from '../probes/status-matcher.js';
@@ -40,6 +41,7 @@ export interface RawOptions {
   expectBody?: string;
   timeout: string;
   buildTimeout?: string;
+  engineTimeout?: string;
   regression?: string;
   firstParent?: boolean;
   verify?: boolean;
@@ -290,8 +292,10 @@ export function toStateOptions(raw: Pick<RawOptions, 'state' | 'restart' | 'mark
 }
 
 /** `--docker-host`, repeatable: empty = DOCKER_HOST, the docker context or the local socket. */
-export function toEngineOptions(raw: Pick<RawOptions, 'dockerHost'>): { dockerHosts?: string[] } {
-  return raw.dockerHost && raw.dockerHost.length > 0 ? { dockerHosts: raw.dockerHost } : {};
+export function toEngineOptions(raw: Pick<RawOptions, 'dockerHost' | 'engineTimeout'>): EngineOptions {
+  const engineTimeoutMs = parseDuration(raw.engineTimeout ?? '2m', '--engine-timeout');
+  if (engineTimeoutMs <= 0) throw new UsageError('--engine-timeout must be longer than 0');
+  return { ...(raw.dockerHost && raw.dockerHost.length > 0 ? { dockerHosts: raw.dockerHost } : {}), engineTimeoutMs };
 }
 
 export function toRegression(raw: RawOptions): Regression {

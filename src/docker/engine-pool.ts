@@ -1,4 +1,4 @@
-import type { Engine } from './engine.js';
+import { withTimeout, type Engine } from './engine.js';
 import { ResourceTracker, sumRemoved } from './resource-tracker.js';
 
 /** One engine of a session, with what the session created on it and how busy it is. */
@@ -40,8 +40,31 @@ export class EnginePool {
     }
   }
 
-  /** Removes what the session created on every engine (images unless kept). Never throws. */
-  async cleanup({ keepImages }: { keepImages: boolean }): Promise<{ containers: number; images: number }> {
-    return sumRemoved(await Promise.all(this.lanes.map((l) => l.tracker.cleanup({ keepImages }))));
+  /**
+   * Removes what the session created on every engine (images unless kept). Never throws. An engine
+   * that does not answer a ping within `pingMs` is not waited for (each call would wait out the
+   * engine timeout): it is named in `unreachable`, and the next run of the same search reaps it.
+   */
+  async cleanup({ keepImages, pingMs = 5000 }: { keepImages: boolean; pingMs?: number }): Promise<CleanupReport> {
+    const unreachable: string[] = [];
+    const removed = await Promise.all(
+      this.lanes.map(async (l) => {
+        const answers = await withTimeout(l.engine.docker.ping(), pingMs, 'no answer').then(
+          () => true,
+          () => false,
+        );
+        if (answers) return l.tracker.cleanup({ keepImages });
+        unreachable.push(l.engine.endpoint);
+        return { containers: 0, images: 0 };
+      }),
+    );
+    return { ...sumRemoved(removed), ...(unreachable.length > 0 ? { unreachable } : {}) };
   }
+}
+
+export interface CleanupReport {
+  containers: number;
+  images: number;
+  /** Engines that did not answer: what the session made there is still there. */
+  unreachable?: string[];
 }

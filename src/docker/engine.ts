@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { InfrastructureError } from '../errors.js';
 import { currentContextEndpoint, type ContextEndpoint } from './docker-context.js';
+import { DEFAULT_ENGINE_CALL_TIMEOUT_MS, EngineLostError, guardEngineCalls } from './engine-calls.js';
+import { podmanApiVersion } from './podman.js';
 
 export interface Engine {
   docker: Docker;
@@ -14,6 +16,11 @@ export interface Engine {
    * machine's host network compete for its ports.
    */
   machine: string;
+  /**
+   * Set when the engine is Podman's Docker-compatible API (by connectEngine): Podman's own API version,
+   * for the endpoints that read and run HEALTHCHECKs (see podman.ts).
+   */
+  podman?: { apiVersion: string };
 }
 
 const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
@@ -24,7 +31,13 @@ const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
  * else the Docker CLI's current context (DOCKER_CONTEXT or `docker context use`); else the default
  * local socket. The API version is not pinned: dockerode talks to the engine's own.
  */
-export function engineFor(host?: string, env: NodeJS.ProcessEnv = process.env): Engine {
+export function engineFor(host?: string, env: NodeJS.ProcessEnv = process.env, callTimeoutMs = DEFAULT_ENGINE_CALL_TIMEOUT_MS): Engine {
+  const engine = unguardedEngineFor(host, env);
+  guardEngineCalls(engine.docker, engine.endpoint, callTimeoutMs);
+  return engine;
+}
+
+function unguardedEngineFor(host: string | undefined, env: NodeJS.ProcessEnv): Engine {
   if (host) return engineAt(host, env);
   if (env.DOCKER_HOST) return engineAt(env.DOCKER_HOST, env);
   const context = currentContextEndpoint(env);
@@ -98,25 +111,27 @@ function tlsFor(url: URL, env: NodeJS.ProcessEnv, context?: ContextEndpoint): { 
 }
 
 /** Pings the engine; a clear one-line InfrastructureError when it does not answer. */
-export async function connectEngine(host?: string, timeoutMs = 10_000): Promise<Engine> {
-  const engine = engineFor(host);
+export async function connectEngine(host?: string, timeoutMs = 10_000, callTimeoutMs = DEFAULT_ENGINE_CALL_TIMEOUT_MS): Promise<Engine> {
+  const engine = engineFor(host, process.env, callTimeoutMs);
   try {
     await withTimeout(engine.docker.ping(), timeoutMs, 'no answer');
-  } catch (error) {
+  } catch (thrown) {
+    const error = thrown instanceof EngineLostError ? thrown.cause : thrown;
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InfrastructureError(
       `cannot reach the Docker engine at ${engine.endpoint} (${reason}): start dockerd, or point DOCKER_HOST at a running engine`,
       { cause: error },
     );
   }
-  return engine;
+  const podman = await withTimeout(podmanApiVersion(engine.docker), timeoutMs, 'no answer').catch(() => undefined);
+  return podman ? { ...engine, podman: { apiVersion: podman } } : engine;
 }
 
 /** Every engine named (at least one: the default), each pinged; the same endpoint twice counts once. */
-export async function connectEngines(hosts: readonly string[] = [], timeoutMs = 10_000): Promise<Engine[]> {
+export async function connectEngines(hosts: readonly string[] = [], timeoutMs = 10_000, callTimeoutMs = DEFAULT_ENGINE_CALL_TIMEOUT_MS): Promise<Engine[]> {
   const unique = [...new Set(hosts)];
-  if (unique.length === 0) return [await connectEngine(undefined, timeoutMs)];
-  return Promise.all(unique.map((host) => connectEngine(host, timeoutMs)));
+  if (unique.length === 0) return [await connectEngine(undefined, timeoutMs, callTimeoutMs)];
+  return Promise.all(unique.map((host) => connectEngine(host, timeoutMs, callTimeoutMs)));
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
+import { EngineLostError } from '../docker/engine-calls.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
 
@@ -19,11 +20,10 @@ export class ExecProbe implements Probe {
     let evidence: Record<string, unknown> = {};
     const outcome = await poll<true>(
       async () => {
-        const run = await execOnce(target.container, ['sh', '-c', this.command]).catch((error: Error) => ({
-          exitCode: undefined,
-          output: '',
-          error: error.message,
-        }));
+        const run = await execOnce(target.container, ['sh', '-c', this.command]).catch((error: Error) => {
+          if (error instanceof EngineLostError) throw error;
+          return { exitCode: undefined, output: '', error: error.message };
+        });
         // Mask before cutting: a cut through a secret would leave part of it unmasked.
         const output = target.redact(run.output).slice(-OUTPUT_LIMIT);
         evidence = { exitCode: run.exitCode, output };

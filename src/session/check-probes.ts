@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { EngineLostError } from '../docker/engine-calls.js';
 import type { LogWatcher } from '../docker/log-watcher.js';
 import type { RunningContainer } from '../docker/run-container.js';
 import type { Clock } from '../probes/clock.js';
@@ -16,6 +17,8 @@ export interface CheckProbesInput {
   clock: Clock;
   redact(text: string): string;
   signal?: AbortSignal;
+  /** Set when the engine does not run HEALTHCHECKs itself (see ProbeTarget.healthcheckDriver). */
+  healthcheckDriver?: ProbeTarget['healthcheckDriver'];
 }
 
 const STOPPED = 'stopped: ';
@@ -52,6 +55,7 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
     publishedPort: (port) => running.ports.get(port),
     networkMode: input.network,
     clock,
+    ...(input.healthcheckDriver ? { healthcheckDriver: input.healthcheckDriver } : {}),
   };
   const exitTarget: ProbeTarget = { ...target, stop: Promise.race([otherFailed, aborted]) };
 
@@ -72,9 +76,14 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
     input.probes.map(async (probe) => {
       const waitsForExit = (probe as { waitsForExit?: boolean }).waitsForExit === true;
       // A probe that throws (the engine failed to answer an inspect) fails itself, and stops the others like any failure.
-      const result = await probe.check(waitsForExit ? exitTarget : target, deadline).catch(
-        (error: Error): ProbeResult => ({ kind: probe.kind, spec: probe.spec, ok: false, elapsedMs: clock.now() - start, reason: `${probe.kind} probe error: ${error.message}` }),
-      );
+      const result = await probe.check(waitsForExit ? exitTarget : target, deadline).catch((error: Error): ProbeResult => {
+        // A lost engine says nothing about the commit: no verdict, the run stops (and can be resumed).
+        if (error instanceof EngineLostError) {
+          failFirst('the engine was lost');
+          throw error;
+        }
+        return { kind: probe.kind, spec: probe.spec, ok: false, elapsedMs: clock.now() - start, reason: `${probe.kind} probe error: ${error.message}` };
+      });
       if (!result.ok) failFirst(result.reason);
       return result;
     }),

@@ -3,6 +3,7 @@ import { formatDuration } from '../duration.js';
 import { InfrastructureError } from '../errors.js';
 import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/build-image.js';
 import type { EnginePool, Lane } from '../docker/engine-pool.js';
+import { podmanImageHealthcheck, runPodmanHealthcheck, type HealthConfig } from '../docker/podman.js';
 import { LABEL_BUILD, resourceLabels } from '../docker/labels.js';
 import { LogWatcher } from '../docker/log-watcher.js';
 import { containerLogs, startContainer, type NetworkMode, type ResourceLimits, type RunningContainer } from '../docker/run-container.js';
@@ -335,9 +336,13 @@ export class Evaluator {
     const docker = lane.engine.docker;
     const tracker = lane.tracker;
     const image = await docker.getImage(imageId).inspect();
+    // Podman's Docker-compatible image inspect leaves the HEALTHCHECK out; its own endpoint has it.
+    const podman = lane.engine.podman;
+    const imageHealthcheck = (image.Config?.Healthcheck as HealthConfig | undefined) ??
+      (podman ? await podmanImageHealthcheck(docker, podman.apiVersion, imageId).catch(() => undefined) : undefined);
     const plan = planProbes(
       {
-        ...(image.Config?.Healthcheck ? { healthcheck: image.Config.Healthcheck as ImageFacts['healthcheck'] } : {}),
+        ...(imageHealthcheck ? { healthcheck: imageHealthcheck } : {}),
         exposedPorts: Object.keys(image.Config?.ExposedPorts ?? {}),
       },
       {
@@ -362,9 +367,11 @@ export class Evaluator {
         publish: plan.publish,
         limits: this.options.limits,
         ...(this.options.platform ? { platform: this.options.platform } : {}),
-        ...(plan.healthcheck ? { healthcheck: plan.healthcheck } : {}),
+        // The image's check with our timing: the whole of it, since not every engine merges a partial one.
+        ...(plan.healthcheck ? { healthcheck: { ...imageHealthcheck, ...plan.healthcheck } } : {}),
       });
     } catch (error) {
+      if (error instanceof InfrastructureError) throw error;
       const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
       return { ok: false, phase: 'start', signature: `container failed to start: ${shorten(this.redact(message))}`, probes: [], logTail: [] };
     }
@@ -373,8 +380,7 @@ export class Evaluator {
     try {
       this.events.phase?.(sha, 'probe');
       this.probeRuns++;
-      // Without a log stream (the engine refused one) log probes and tripwires see nothing, and say so by failing.
-      logs = await LogWatcher.follow(running.container, this.redact).catch(() => LogWatcher.manual());
+      logs = LogWatcher.follow(running.container, this.redact);
       const onLine = this.events.containerLine?.bind(this.events);
       if (onLine) logs.onLine((line) => onLine(sha, line));
       const results = await checkProbes({
@@ -388,6 +394,15 @@ export class Evaluator {
         clock: this.clock,
         redact: this.redact,
         ...(signal ? { signal } : {}),
+        // Podman runs HEALTHCHECKs from systemd timers, which a machine without systemd lacks: we run them.
+        ...(podman && imageHealthcheck
+          ? {
+              healthcheckDriver: {
+                intervalMs: healthIntervalMs(imageHealthcheck, plan.healthcheck),
+                run: () => runPodmanHealthcheck(docker, podman.apiVersion, running.id),
+              },
+            }
+          : {}),
       });
       const logTail = (await containerLogs(running.container, this.options.logLines).catch(() => [])).map(this.redact);
       const failed = results.find((r) => !r.ok);
@@ -430,4 +445,10 @@ function cacheable(outcome: Outcome): boolean {
 function shorten(text: string, max = 160): string {
   const line = text.replace(/\s+/g, ' ');
   return line.length > max ? `${line.slice(0, max - 3)}...` : line;
+}
+
+/** How often the HEALTHCHECK runs: our override, else the image's interval (Docker's default 30 s). */
+function healthIntervalMs(image: HealthConfig, override: { Interval?: number } | undefined): number {
+  const ns = override?.Interval || image.Interval || 30_000_000_000;
+  return ns / 1_000_000;
 }

@@ -1,3 +1,4 @@
+import type { CleanupReport } from '../docker/engine-pool.js';
 import type { Verdict } from '../bisect/index.js';
 import type { Outcome } from './outcome.js';
 import type { Step } from './result.js';
@@ -11,7 +12,7 @@ export interface SessionEvents {
   /** Each line the container prints, live (only requested by verbose renderers: it costs a log stream). */
   containerLine?(sha: string, line: string): void;
   verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] }): void;
-  cleanup?(removed: { containers: number; images: number }): void;
+  cleanup?(removed: CleanupReport, sessionId: string): void;
   /** Something the user should know that is not an error: resuming from a saved state, a state that cannot be saved. */
   notice?(message: string): void;
 }

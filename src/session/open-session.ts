@@ -16,6 +16,8 @@ export interface OpenSession {
 /** Where the Docker engines are: `--docker-host` (repeatable); none = DOCKER_HOST, the docker context, the default socket. */
 export interface EngineOptions {
   dockerHosts?: string[];
+  /** How long one engine call may go unanswered (builds and waits excepted); default 2 min. */
+  engineTimeoutMs?: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function openSession(
   options: Omit<EvaluatorOptions, 'logLines' | 'cache' | 'reuseImages'> & EngineOptions & { cacheDir?: string | false; keepImages?: boolean },
   events: SessionEvents,
 ): Promise<OpenSession> {
-  const engines = await connectEngines(options.dockerHosts);
+  const engines = await connectEngines(options.dockerHosts, undefined, options.engineTimeoutMs);
   const remote = engines.find((e) => e.machine !== 'local');
   if (remote && options.probes.some((spec) => /^(https?|tcp):\/\//i.test(spec))) {
     throw new UsageError(

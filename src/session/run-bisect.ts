@@ -10,7 +10,10 @@ import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
 import type { EvaluatorOptions } from './evaluator.js';
 import { cacheConfiguration, openSession, type EngineOptions } from './open-session.js';
-import { defaultStatePath, RunState } from './run-state.js';
+import { defaultStatePath, processAlive, RunState } from './run-state.js';
+import { hostname } from 'node:os';
+import type { EnginePool } from '../docker/engine-pool.js';
+import { cleanLabelled, sumRemoved, type Removed } from '../docker/resource-tracker.js';
 import { defaultCacheDir } from './verdict-cache.js';
 import { gitOutput } from '../git/git-exec.js';
 import type { Outcome, Regression } from './outcome.js';
@@ -79,6 +82,23 @@ async function openState(options: BisectOptions, range: { good: string; bad: str
   return state;
 }
 
+/**
+ * What earlier runs of this search left (a `kill -9`, a lost engine, a reboot): their containers and
+ * images, found by their session label on every engine, once their process is gone.
+ */
+async function reapEarlierRuns(state: RunState, pool: EnginePool, events: SessionEvents): Promise<void> {
+  for (const earlier of state.earlierSessions) {
+    if (earlier.host !== hostname() || processAlive(earlier.pid)) continue;
+    const removed = await Promise.all(pool.lanes.map((lane) => cleanLabelled(lane.engine.docker, earlier.id).catch(() => undefined)));
+    if (removed.some((r) => r === undefined)) continue; // an engine did not answer: try again next time
+    const total = sumRemoved(removed as Removed[]);
+    if (total.containers + total.images > 0) {
+      events.notice?.(`removed ${total.containers} container(s) and ${total.images} image(s) left by an earlier run of this search (session ${earlier.id})`);
+    }
+    state.forget(earlier.id);
+  }
+}
+
 /** The whole search: resolve the range, verify its ends, bisect, describe the culprit. Cleans up on every path. */
 /** Like Promise.all, but waits for every promise before rejecting: nothing is left running. */
 async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
@@ -97,6 +117,10 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
   // Several runs per commit, or a search that weighs runs, must see every run: no verdict cache then.
   const weighsRuns = options.flaky !== undefined || (options.runs ?? 1) > 1;
   const { sessionId, pool, evaluator } = await openSession(weighsRuns ? { ...options, cacheDir: false } : options, events);
+  if (state) {
+    await reapEarlierRuns(state, pool, events);
+    state.claim(sessionId);
+  }
   const jobs = Math.max(1, options.jobs ?? pool.lanes.length);
   const subjects = new Map((await getCommitInfos(options.repoDir, [range.good, ...graph.commits.map((c) => c.sha)])).map((i) => [i.sha, i]));
   const steps: Step[] = [];
@@ -378,6 +402,6 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     }
   } finally {
     const removed = await pool.cleanup({ keepImages: options.keepImages });
-    events.cleanup?.(removed);
+    events.cleanup?.(removed, sessionId);
   }
 }

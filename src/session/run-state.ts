@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Outcome } from './outcome.js';
 
@@ -27,6 +28,16 @@ interface StateDocument extends StateIdentity {
   updatedAt: string;
   /** Every run, in the order it finished. */
   runs: Outcome[];
+  /** The runs (sessions) that worked on this search and may have left containers or images behind. */
+  sessions?: SessionRecord[];
+}
+
+/** A run that used the state: its session id (the label on what it created), and the process. */
+export interface SessionRecord {
+  id: string;
+  pid: number;
+  host: string;
+  startedAt: string;
 }
 
 /** Where the state of a range lives by default: <cache dir>/state/<hash of repository and range>.json. */
@@ -62,11 +73,14 @@ export class RunState {
     options: { restart?: boolean; onWriteError?: (message: string) => void } = {},
   ) {
     this.onWriteError = options.onWriteError;
-    const saved = options.restart ? undefined : readState(path);
+    const found = readState(path);
+    const saved = options.restart ? undefined : found;
     if (options.restart) rmSync(path, { force: true });
     let runs: Outcome[] = [];
+    const same = found !== undefined && found.repo === identity.repo && found.good === identity.good && found.bad === identity.bad;
+    // Earlier runs of the same search may have left containers and images, whatever their options.
+    this.sessions = same ? (found.sessions ?? []).filter(isSessionRecord) : [];
     if (saved) {
-      const same = saved.repo === identity.repo && saved.good === identity.good && saved.bad === identity.bad;
       if (same && saved.configuration === identity.configuration) runs = saved.runs;
       else this.discarded = same ? 'it was made with other options' : 'it is for another repository or range';
     }
@@ -80,6 +94,23 @@ export class RunState {
   }
 
   private readonly onWriteError: ((message: string) => void) | undefined;
+  private sessions: SessionRecord[];
+
+  /** Earlier runs recorded in the state (not this one). */
+  get earlierSessions(): readonly SessionRecord[] {
+    return this.sessions.filter((s) => !(s.pid === process.pid && s.host === hostname()));
+  }
+
+  /** Records this run's session (written at once: a kill before the first outcome must still find it). */
+  claim(sessionId: string): void {
+    this.sessions = [...this.sessions.filter((s) => s.id !== sessionId), { id: sessionId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }];
+    this.write();
+  }
+
+  /** Forgets an earlier run whose leftovers were removed. */
+  forget(sessionId: string): void {
+    this.sessions = this.sessions.filter((s) => s.id !== sessionId);
+  }
 
   /** The next saved outcome of `sha` not replayed yet, if any. */
   take(sha: string): Outcome | undefined {
@@ -97,7 +128,13 @@ export class RunState {
   }
 
   private write(): void {
-    const document: StateDocument = { version: STATE_VERSION, ...this.identity, updatedAt: new Date().toISOString(), runs: this.runs };
+    const document: StateDocument = {
+      version: STATE_VERSION,
+      ...this.identity,
+      updatedAt: new Date().toISOString(),
+      runs: this.runs,
+      sessions: this.sessions,
+    };
     const temporary = `${this.path}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.path), { recursive: true });
@@ -121,5 +158,20 @@ export class RunState {
         this.onWriteError?.(`cannot save the state to ${this.path} (${reason}): the search goes on, but cannot be resumed`);
       }
     }
+  }
+}
+
+function isSessionRecord(value: unknown): value is SessionRecord {
+  const record = value as SessionRecord;
+  return typeof record?.id === 'string' && /^[0-9a-f]{8}$/.test(record.id) && Number.isInteger(record.pid) && typeof record.host === 'string';
+}
+
+/** True unless the process is known to be gone (a process of another user counts as alive). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

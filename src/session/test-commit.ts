@@ -37,12 +37,12 @@ export async function testCommit(options: TestCommitOptions, events: SessionEven
     events.verdict?.({ sha, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
     return { sessionId, commit, outcome, builds: evaluator.builds, durationMs: Date.now() - started };
   } finally {
-    events.cleanup?.(await pool.cleanup({ keepImages: options.keepImages }));
+    events.cleanup?.(await pool.cleanup({ keepImages: options.keepImages }), pool.sessionId);
   }
 }
 
 /** `deploybisect clean`: remove every labelled container and image left by any run. */
 export async function cleanAll(options: EngineOptions & { sessionId?: string } = {}): Promise<{ containers: number; images: number }> {
-  const engines = await connectEngines(options.dockerHosts);
+  const engines = await connectEngines(options.dockerHosts, undefined, options.engineTimeoutMs);
   return sumRemoved(await Promise.all(engines.map((engine) => cleanLabelled(engine.docker, options.sessionId))));
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultStatePath, readState, RunState } from '../../src/session/run-state.js';
+import { defaultStatePath, processAlive, readState, RunState } from '../../src/session/run-state.js';
 import { parseLog, renderLog } from '../../src/session/state-log.js';
 import type { Outcome } from '../../src/session/outcome.js';
 
@@ -25,6 +25,36 @@ const outcome = (sha: string, ok: boolean, signature = ok ? 'running after 1.0s'
 const identity = { repo: '/repo/.git', good: G, bad: B, configuration: '{"probes":["running:1s"]}' };
 
 describe('RunState', () => {
+  it('records the runs that used it, at once, so a later run finds what a killed one left; --restart and other options keep them', () => {
+    const path = join(dir, 'sessions.json');
+    const first = new RunState(path, identity);
+    first.claim('aaaaaaaa');
+    // Written before any outcome: a kill -9 right after the start must still leave the record.
+    expect(readState(path)?.sessions?.map((s) => [s.id, s.pid])).toEqual([['aaaaaaaa', process.pid]]);
+    expect(first.earlierSessions).toEqual([]); // this process's own run is not an earlier one
+
+    const dead = { id: 'bbbbbbbb', pid: 2 ** 22 + 17, host: 'h', startedAt: '2026-01-01T00:00:00Z' };
+    const document = readState(path)!;
+    writeFileSync(path, JSON.stringify({ ...document, sessions: [dead, { id: 'not-hex', pid: 1, host: 'h' }] }));
+    const restarted = new RunState(path, identity, { restart: true });
+    expect(restarted.loaded).toBe(0);
+    expect(restarted.earlierSessions.map((s) => s.id)).toEqual(['bbbbbbbb']);
+    restarted.forget('bbbbbbbb');
+    restarted.claim('cccccccc');
+    expect(readState(path)?.sessions?.map((s) => s.id)).toEqual(['cccccccc']);
+
+    const otherOptions = new RunState(path, { ...identity, configuration: '{"probes":["running:9s"]}' });
+    expect(otherOptions.discarded).toBe('it was made with other options');
+    expect(otherOptions.loaded).toBe(0);
+    const otherRange = new RunState(path, { ...identity, good: A });
+    expect(otherRange.earlierSessions).toEqual([]);
+  });
+
+  it('processAlive: this process is, a pid nobody has is not', () => {
+    expect(processAlive(process.pid)).toBe(true);
+    expect(processAlive(2 ** 22 + 17)).toBe(false);
+  });
+
   it('writes every run at once and replays them in order, per commit, to the next run', () => {
     const path = defaultStatePath(dir, identity);
     expect(path.startsWith(join(dir, 'state'))).toBe(true);

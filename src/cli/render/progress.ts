@@ -82,11 +82,16 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
     notice(message) {
       line(interactive ? paint('yellow', message) : `deploybisect: ${message}`);
     },
-    cleanup(removed) {
+    cleanup(removed, sessionId) {
       if (removed.containers + removed.images > 0) {
         const text = `removed ${removed.containers} container(s) and ${removed.images} image(s)`;
         if (interactive) spinner?.stop();
         line(interactive ? paint('dim', text) : `deploybisect: ${text}`);
+      }
+      for (const endpoint of removed.unreachable ?? []) {
+        if (interactive) spinner?.stop();
+        const text = `could not reach ${endpoint} to remove this run's containers and images: the next run of the same command removes them, or \`deploybisect clean --session ${sessionId}\``;
+        line(interactive ? paint('yellow', text) : `deploybisect: ${text}`);
       }
     },
     stop() {
