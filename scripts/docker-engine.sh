@@ -13,33 +13,16 @@ ENGINE_DIR="${DEPLOYBISECT_ENGINE_DIR:-/var/tmp/deploybisect-engine}"
 SOCK="$ENGINE_DIR/docker.sock"
 HOST="unix://$SOCK"
 
-log() { echo "docker-engine: $*" >&2; }
-
-# A pid that names a live process (a zombie left by a killed engine does not count).
-alive() {
-  local state
-  state="$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ')"
-  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
-}
-
-answers() {
-  curl -sf --max-time 3 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1
-}
+LOG_PREFIX=docker-engine
+# shellcheck source=scripts/engine-common.sh
+. "$(dirname "$0")/engine-common.sh"
 
 need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 [ -x /bin/busybox ] || need+=(busybox-static)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)   # the https probe test makes a self-signed certificate
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then
-    log "missing packages (${need[*]}) and not root: install them with apt-get"; exit 1
-  fi
-  log "installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null 2>&1 || apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_missing ${need[@]+"${need[@]}"}
 
 if [ -S "$SOCK" ] && answers; then
   log "reusing the engine at $HOST"

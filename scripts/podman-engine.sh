@@ -15,30 +15,14 @@ DIR="${DEPLOYBISECT_PODMAN_DIR:-/var/tmp/deploybisect-podman}"
 SOCK="$DIR/podman.sock"
 HOST="unix://$SOCK"
 
-log() { echo "podman-engine: $*" >&2; }
-
-alive() {
-  local state
-  state="$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ')"
-  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
-}
-
-answers() {
-  curl -sf --max-time 3 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1
-}
+LOG_PREFIX=podman-engine
+# shellcheck source=scripts/engine-common.sh
+. "$(dirname "$0")/engine-common.sh"
 
 need=()
 command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v curl >/dev/null 2>&1 || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then
-    log "missing packages (${need[*]}) and not root: install them with apt-get"; exit 1
-  fi
-  log "installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null 2>&1 || apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_missing ${need[@]+"${need[@]}"}
 
 if [ -S "$SOCK" ] && answers; then
   log "reusing the Podman service at $HOST"

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatDuration } from '../duration.js';
+import { connect } from 'node:net';
+import type Docker from 'dockerode';
 import { InfrastructureError } from '../errors.js';
 import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/build-image.js';
 import type { EnginePool, Lane } from '../docker/engine-pool.js';
@@ -332,6 +334,18 @@ export class Evaluator {
     return turn;
   }
 
+  /**
+   * A container name no container on the engine has: the session's, the commit's and a sequence
+   * number, the number moved on past a name that is taken (a leftover of a run with the same id).
+   */
+  private async freeContainerName(docker: Docker, sha: string): Promise<string> {
+    for (;;) {
+      const name = `deploybisect-${this.pool.sessionId}-${sha.slice(0, 7)}-${++this.sequence}`;
+      const taken = await docker.listContainers({ all: true, filters: { name: [`^/?${name}$`] } });
+      if (taken.length === 0) return name;
+    }
+  }
+
   private async startAndProbe(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
     const docker = lane.engine.docker;
     const tracker = lane.tracker;
@@ -356,11 +370,22 @@ export class Evaluator {
     );
     this.events.phase?.(sha, 'start');
     signal?.throwIfAborted();
+    // On the host network the probed ports must be free: a process already answering there would be
+    // probed instead of the container, and its answer taken for the commit's.
+    if (this.options.network === 'host' && lane.engine.machine === 'local') {
+      for (const port of plan.publish) {
+        if (await answersOnLoopback(port)) {
+          throw new InfrastructureError(
+            `127.0.0.1:${port} already answers before the container of ${sha.slice(0, 12)} started: the probe would reach that process, not the container; stop it (or probe another port) and re-run to resume`,
+          );
+        }
+      }
+    }
     let running: RunningContainer;
     try {
       running = await startContainer(docker, {
         image: imageId,
-        name: `deploybisect-${this.pool.sessionId}-${sha.slice(0, 7)}-${++this.sequence}`,
+        name: await this.freeContainerName(docker, sha),
         labels: resourceLabels(this.pool.sessionId, sha),
         env: this.options.env,
         networkMode: this.options.network,
@@ -373,6 +398,12 @@ export class Evaluator {
     } catch (error) {
       if (error instanceof InfrastructureError) throw error;
       const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
+      // A port another process holds fails every commit alike: no verdict, stop and say so.
+      if (/port is already allocated|address already in use/i.test(message)) {
+        throw new InfrastructureError(
+          `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${shorten(this.redact(message))}; free the port and re-run to resume`,
+        );
+      }
       return { ok: false, phase: 'start', signature: `container failed to start: ${shorten(this.redact(message))}`, probes: [], logTail: [] };
     }
     tracker.addContainer(running.id);
@@ -451,4 +482,18 @@ function shorten(text: string, max = 160): string {
 function healthIntervalMs(image: HealthConfig, override: { Interval?: number } | undefined): number {
   const ns = override?.Interval || image.Interval || 30_000_000_000;
   return ns / 1_000_000;
+}
+
+/** True when something accepts a TCP connection on 127.0.0.1:port (within half a second). */
+function answersOnLoopback(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (answers: boolean) => {
+      socket.destroy();
+      resolve(answers);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

@@ -232,9 +232,9 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     let badOutcome: Outcome | undefined;
     if (options.verify) {
       const first = search.status();
-      const progress = first.done ? { remaining: 1, stepsLeft: 0 } : { remaining: first.remaining, stepsLeft: first.stepsLeft + 2 };
+      const progress = first.done ? { remaining: 1, stepsLeft: 1 } : { remaining: first.remaining, stepsLeft: first.stepsLeft + 2 };
       // With --jobs ≥ 2 both ends are checked at once; the good one's verdict waits for the bad one's (it decides `auto`).
-      const goodEarly = jobs >= 2 ? evaluate(range.good, 'verify', { ...progress, stepsLeft: progress.stepsLeft - 1 }) : undefined;
+      const goodEarly = jobs >= 2 ? evaluate(range.good, 'verify', { ...progress, stepsLeft: Math.max(0, progress.stepsLeft - 1) }) : undefined;
       goodEarly?.catch(() => undefined); // awaited below; an early return must not leave it unhandled
       let badRuns: Outcome[];
       try {
@@ -262,7 +262,7 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
       if (bad.verdict === 'good') {
         return finish({ status: 'bad-is-healthy', regression, verification: { bad: badOutcome } });
       }
-      const goodProgress = { ...progress, stepsLeft: progress.stepsLeft - 1 };
+      const goodProgress = { ...progress, stepsLeft: Math.max(0, progress.stepsLeft - 1) };
       let good = record(await (goodEarly ?? evaluate(range.good, 'verify', goodProgress)), 'verify', regression);
       for (let attempt = 1; attempt < attempts && good.verdict === 'bad'; attempt++) {
         good = record(await evaluate(range.good, 'verify', goodProgress), 'verify', regression);

@@ -5,6 +5,9 @@ import type { painter } from './color.js';
 type Paint = ReturnType<typeof painter>;
 
 const stat = (f: FileChange) => (f.binary ? 'binary' : [f.added ? `+${f.added}` : '', f.deleted ? `-${f.deleted}` : ''].filter(Boolean).join(' ') || 'no line changes');
+/** Files listed per section in text and Markdown; the JSON output lists them all. */
+export const MAX_FILES_LISTED = 200;
+const more = (list: readonly FileChange[]) => `… and ${list.length - MAX_FILES_LISTED} more (the JSON output lists them all)`;
 const fileLine = (f: FileChange) => `${f.status} ${f.oldPath ? `${f.oldPath} -> ` : ''}${f.path} (${stat(f)})`;
 
 /** Text lines for a terminal: likely causes first, then the Dockerfile findings, then the files. */
@@ -28,10 +31,11 @@ function fileLines(files: ContextChanges, indent: string, diffs: boolean): strin
   const section = (title: string, list: FileChange[], showDiffs: boolean) => {
     if (list.length === 0) return;
     out.push(`${indent}${title.replace(/:?$/, '')} (${list.length}):`);
-    for (const f of list) {
+    for (const f of list.slice(0, MAX_FILES_LISTED)) {
       out.push(`${indent}  ${fileLine(f)}`);
       if (showDiffs && f.diff) for (const line of diffBody(f.diff)) out.push(`${indent}    ${line}`);
     }
+    if (list.length > MAX_FILES_LISTED) out.push(`${indent}  ${more(list)}`);
   };
   section('Files sent to the builder, which can change the image', files.inContext, diffs);
   section('Changed but ignored by .dockerignore', files.ignored, false);
@@ -58,7 +62,8 @@ export function explanationMarkdown(explanation: Explanation): string[] {
   const section = (title: string, list: FileChange[], withDiffs: boolean) => {
     if (list.length === 0) return;
     out.push(`**${title}** (${list.length})`, '');
-    for (const f of list) out.push(`- \`${f.path}\`${f.oldPath ? ` (from \`${f.oldPath}\`)` : ''}: ${f.status}, ${stat(f)}`);
+    for (const f of list.slice(0, MAX_FILES_LISTED)) out.push(`- \`${f.path}\`${f.oldPath ? ` (from \`${f.oldPath}\`)` : ''}: ${f.status}, ${stat(f)}`);
+    if (list.length > MAX_FILES_LISTED) out.push(`- ${more(list)}`);
     out.push('');
     if (withDiffs) {
       for (const f of list.filter((x) => x.diff)) out.push(`\`${f.path}\`:`, '', ...fenced('diff', diffBody(f.diff!)), '');
