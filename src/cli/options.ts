@@ -170,6 +170,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flags: '-v, --verbose', description: 'stream build output and container logs', commands: EVAL },
   { flags: '--session <id>', description: 'with clean: only what the run with this session id created', commands: ['clean'] },
+  {
+    flags: '--config <file>',
+    description:
+      'read options from this file instead of the repository root\'s deploybisect.config.json, .deploybisectrc.json or package.json "deploybisect" key (options given here win)',
+    commands: [...ALL, 'log'],
+  },
+  { flags: '--no-config', description: 'ignore the config file', commands: [...ALL, 'log'] },
   { flags: '-q, --quiet', description: 'print only the result', commands: ALL },
   { flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: ALL },
 ];

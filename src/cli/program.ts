@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { runBisect } from '../session/run-bisect.js';
 import { cleanAll, testCommit } from '../session/test-commit.js';
 import { STATUS_EXIT } from './exit-status.js';
+import { configurableOptions, loadConfig, toOptionValue } from './config-file.js';
 import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
@@ -38,6 +39,25 @@ function addOptions(command: Command, name: CommandName | 'replay'): Command {
   return command;
 }
 
+/**
+ * Sets every option the command line left unset from the config file (validated first: one line per
+ * problem, exit 2). Keys the command has no option for are left alone (the file serves all commands).
+ */
+function applyConfig(command: Command): void {
+  const raw = command.opts() as { repo?: string; config?: string | false };
+  if (raw.config === false) return;
+  const config = loadConfig(raw.repo ?? '.', raw.config);
+  if (!config) return;
+  const specs = configurableOptions();
+  for (const option of command.options) {
+    const key = option.attributeName();
+    const spec = specs.get(key);
+    if (!spec || !(key in config.values)) continue;
+    if (command.getOptionValueSource(key) === 'cli') continue;
+    command.setOptionValueWithSource(key, toOptionValue(spec, config.values[key]), 'config');
+  }
+}
+
 function packageVersion(): string {
   const manifest = new URL('../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
@@ -55,7 +75,9 @@ export function createProgram(ctx: CliContext): Command {
       outputError: (s, write) => write(`${s.replace(/^error: /, 'deploybisect: ').trimEnd()} (see deploybisect --help)\n`),
     })
     // Before the subcommands are added, so they inherit it: parse errors become exit 2 in main.ts.
-    .exitOverride();
+    .exitOverride()
+    // The config file fills in what the command line did not say.
+    .hook('preAction', (_program, action) => applyConfig(action));
 
   const write = (text: string): void => {
     ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

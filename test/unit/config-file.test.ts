@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configKey, configSchema, configurableOptions, loadConfig, toOptionValue, validateConfig } from '../../src/cli/config-file.js';
+import { OPTIONS } from '../../src/cli/options.js';
+import { UsageError } from '../../src/errors.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deploybisect-config-'));
+  dirs.push(dir);
+  execFileSync('git', ['init', '-q', dir]);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+function problems(value: unknown): string[] {
+  try {
+    validateConfig('cfg.json', value);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message.split('\ndeploybisect: ');
+  }
+}
+
+describe('the config schema comes from the option table', () => {
+  it('has one key per option (camelCase of the long name), with its flags and description, and nothing else', () => {
+    const schema = configSchema() as { properties: Record<string, { description?: string }>; additionalProperties: boolean };
+    const perInvocation = ['repo', 'config', 'restart', 'mark', 'session', 'state'];
+    const expected = [...new Set(OPTIONS.map(configKey))].filter((k) => !perInvocation.includes(k));
+    expect(Object.keys(schema.properties).filter((k) => k !== '$schema').sort()).toEqual(expected.sort());
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.buildArg!.description).toBe('--build-arg <KEY=VALUE>: build argument (repeatable)');
+    expect(configKey({ flags: '--no-default-http', description: '', commands: [] })).toBe('defaultHttp');
+    expect(configKey({ flags: '-C, --repo <dir>', description: '', commands: [] })).toBe('repo');
+  });
+
+  it('accepts what the command line can say: values, numbers, lists for repeatable options, booleans for flags', () => {
+    const ok = { $schema: './schema.json', file: 'docker/Dockerfile', jobs: 2, probe: ['healthcheck', 'log:ready'], buildArg: 'A=1', network: 'host', defaultHttp: false, json: true };
+    expect(validateConfig('cfg.json', ok)).toBe(ok);
+  });
+
+  it('says every problem, one line each, with the path of the key', () => {
+    expect(problems({ netwrk: 'host', network: 'bridged', jobs: true, json: 'yes', buildArg: ['A=1', { b: 2 }] })).toEqual([
+      'cfg.json: /netwrk: unknown option (the keys are the long option names in camelCase, e.g. buildArg for --build-arg)',
+      'cfg.json: /buildArg: must be a value or a list of values',
+      'cfg.json: /network: must be one of bridge, host, none',
+      'cfg.json: /jobs: must be string or number',
+      'cfg.json: /json: must be boolean',
+    ]);
+    expect(problems([1, 2])).toEqual(['cfg.json: /: must be object']);
+  });
+
+  it('turns config values into what commander holds', () => {
+    const specs = configurableOptions();
+    expect(toOptionValue(specs.get('jobs')!, 2)).toBe('2');
+    expect(toOptionValue(specs.get('probe')!, 'healthcheck')).toEqual(['healthcheck']);
+    expect(toOptionValue(specs.get('buildArg')!, ['A=1', 'B=2'])).toEqual(['A=1', 'B=2']);
+    expect(toOptionValue(specs.get('defaultHttp')!, false)).toBe(false);
+  });
+});
+
+describe('loadConfig', () => {
+  it('finds deploybisect.config.json, then .deploybisectrc.json, then the "deploybisect" key of package.json, at the repository root', () => {
+    const all = repo({
+      'deploybisect.config.json': '{"jobs": 1}',
+      '.deploybisectrc.json': '{"jobs": 2}',
+      'package.json': '{"name": "x", "deploybisect": {"jobs": 3}}',
+    });
+    expect(loadConfig(all)?.values).toEqual({ jobs: 1 });
+    const rc = repo({ '.deploybisectrc.json': '{"jobs": 2}', 'package.json': '{"deploybisect": {"jobs": 3}}' });
+    expect(loadConfig(rc)?.values).toEqual({ jobs: 2 });
+    const pkg = repo({ 'package.json': '{"name": "x", "deploybisect": {"jobs": 3}}' });
+    expect(loadConfig(pkg)).toEqual({ source: `${join(pkg, 'package.json')} ("deploybisect")`, values: { jobs: 3 } });
+    expect(loadConfig(repo({ 'package.json': '{"name": "x"}' }))).toBeUndefined();
+    expect(loadConfig(join(tmpdir(), 'not-a-repository-at-all'))).toBeUndefined();
+  });
+
+  it('reports a file that is not JSON, a named file that does not exist, and an invalid package.json key', () => {
+    const broken = repo({ 'deploybisect.config.json': '{"jobs": 1,}' });
+    expect(() => loadConfig(broken)).toThrow(new RegExp(`^config file ${join(broken, 'deploybisect.config.json')} is not valid JSON: `));
+    expect(() => loadConfig(broken, '/nonexistent/cfg.json')).toThrow('config file /nonexistent/cfg.json does not exist');
+    const pkg = repo({ 'package.json': '{"deploybisect": {"network": "bridged"}}' });
+    expect(() => loadConfig(pkg)).toThrow(`${join(pkg, 'package.json')} ("deploybisect"): /network: must be one of bridge, host, none`);
+  });
+});
