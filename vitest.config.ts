@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Most integration and end-to-end time is spent waiting on containers (builds, probes, timeouts):
+    // two files at once on these 2-core machines (vitest's default would be one).
+    maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default'],
   },
