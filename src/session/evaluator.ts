@@ -370,13 +370,15 @@ export class Evaluator {
     );
     this.events.phase?.(sha, 'start');
     signal?.throwIfAborted();
-    // On the host network the probed ports must be free: a process already answering there would be
-    // probed instead of the container, and its answer taken for the commit's.
+    // On the host network, a port the image EXPOSEs and a probe targets must be free: the container
+    // could not listen there, and the probe would take another process's answer for the commit's.
+    // (A probed port the image does not EXPOSE may rightly be served by the host, e.g. a proxy.)
     if (this.options.network === 'host' && lane.engine.machine === 'local') {
-      for (const port of plan.publish) {
+      const exposed = new Set(Object.keys(image.Config?.ExposedPorts ?? {}).map((p) => Number(p.split('/')[0])));
+      for (const port of plan.publish.filter((p) => exposed.has(p))) {
         if (await answersOnLoopback(port)) {
           throw new InfrastructureError(
-            `127.0.0.1:${port} already answers before the container of ${sha.slice(0, 12)} started: the probe would reach that process, not the container; stop it (or probe another port) and re-run to resume`,
+            `127.0.0.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of ${sha.slice(0, 12)} started: the container cannot listen there on the host network, and the probe would reach that process; stop it and re-run to resume`,
           );
         }
       }

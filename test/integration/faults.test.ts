@@ -27,8 +27,8 @@ describe('faults around a run', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
     ({ repo, shas } = createRepo([
-      { subject: 'serves', changes: { Dockerfile: httpApp(port, 'ok') } },
-      { subject: 'crashes', changes: { Dockerfile: shellApp('echo "boom" >&2; exit 1') } },
+      { subject: 'serves', changes: { Dockerfile: `${httpApp(port, 'ok')}EXPOSE ${port}\n` } },
+      { subject: 'crashes', changes: { Dockerfile: shellApp('echo "boom" >&2; exit 1', `EXPOSE ${port}\n`) } },
     ]));
   });
 
@@ -37,12 +37,12 @@ describe('faults around a run', () => {
     repo?.remove();
   });
 
-  it('a probed port another process already answers on: exit 1 naming the port, no verdict, nothing left', async () => {
+  it('a port the image EXPOSEs and the probe targets, already answered by another process: exit 1 naming the port, no verdict, nothing left', async () => {
     const run = await runCli([shas[0]!, shas[1]!, '--network', 'host', '--probe', `http://127.0.0.1:${port}/health`, '--json'], { cwd: repo.dir });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toBe('');
     const last = run.stderr.trim().split('\n').at(-1)!;
-    expect(last).toMatch(new RegExp(`^deploybisect: 127\\.0\\.0\\.1:${port} already answers before the container of [0-9a-f]{12} started: the probe would reach that process, not the container`));
+    expect(last).toMatch(new RegExp(`^deploybisect: 127\\.0\\.0\\.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of [0-9a-f]{12} started`));
     expect(run.stderr).not.toMatch(/ — (good|bad|skip): /);
     const left = await docker.listContainers({ all: true, filters: { label: [LABEL_SESSION] } });
     expect(left.filter((c) => shas.includes(c.Labels[LABEL_COMMIT] ?? ''))).toEqual([]);
