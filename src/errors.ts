@@ -11,6 +11,8 @@ export const ExitCode = {
   badIsHealthy: 3,
   goodIsUnhealthy: 4,
   inconclusive: 5,
+  /** `nightly`: the commit checked is broken, and the commit that broke it was found. */
+  nightlyBroken: 6,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

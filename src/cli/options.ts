@@ -2,7 +2,7 @@
  * The one table of command-line options: commander is wired from it, `--help` shows it, and the
  * README's option reference is rendered from it (a test keeps the README in step).
  */
-export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log';
+export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log' | 'nightly';
 
 export interface OptionSpec {
   /** commander flags, e.g. `-C, --repo <dir>`. */
@@ -171,6 +171,16 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '-v, --verbose', description: 'stream build output and container logs', commands: EVAL },
   { flags: '--session <id>', description: 'with clean: only what the run with this session id created', commands: ['clean'] },
   {
+    flags: '--good <commit>',
+    description: 'nightly: bisect from this commit when the checked one is broken, instead of the last known good',
+    commands: ['nightly'],
+  },
+  {
+    flags: '--last-good-file <file>',
+    description: `nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good`,
+    commands: ['nightly'],
+  },
+  {
     flags: '--config <file>',
     description:
       'read options from this file instead of the repository root\'s deploybisect.config.json, .deploybisectrc.json or package.json "deploybisect" key (options given here win)',
@@ -181,8 +191,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: ALL },
 ];
 
-/** `replay` takes the options of `run`. */
+/** `replay` takes the options of `run`; `nightly` those of `run` and its own. */
 export function optionsFor(command: CommandName | 'replay'): OptionSpec[] {
+  if (command === 'nightly') return OPTIONS.filter((o) => o.commands.includes('run') || o.commands.includes('nightly'));
   const as = command === 'replay' ? 'run' : command;
   return OPTIONS.filter((o) => o.commands.includes(as));
 }

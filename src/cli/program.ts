@@ -4,6 +4,8 @@ import { runBisect } from '../session/run-bisect.js';
 import { cleanAll, testCommit } from '../session/test-commit.js';
 import { STATUS_EXIT } from './exit-status.js';
 import { configurableOptions, loadConfig, toOptionValue } from './config-file.js';
+import { appendStepSummary, writeStepOutputs } from './github-actions.js';
+import { LAST_GOOD_REF, readLastGood, writeLastGood } from '../session/last-good.js';
 import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
@@ -15,7 +17,8 @@ import { reproduceCommand } from './reproduce.js';
 import { checkReportPath, writeReport } from './write-report.js';
 import { redactor } from '../session/redact.js';
 import { logOfRange, parseLog } from '../session/state-log.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { BisectResult } from '../session/result.js';
 import { resolve as resolvePath } from 'node:path';
 
 export interface CliContext {
@@ -85,7 +88,12 @@ export function createProgram(ctx: CliContext): Command {
   const paint = painter(colorEnabled(ctx.stdout));
 
   /** `run` and `replay`: the search, its report and its output. */
-  const runSearch = async (good: string, bad: string, raw: RawOptions, replayMarks?: Array<{ ref: string; verdict: 'good' | 'bad' | 'skip' }>): Promise<void> => {
+  const runSearch = async (
+    good: string,
+    bad: string,
+    raw: RawOptions,
+    replayMarks?: Array<{ ref: string; verdict: 'good' | 'bad' | 'skip' }>,
+  ): Promise<{ result: BisectResult; markdown: string }> => {
     const output = toOutputOptions(raw);
     const evaluation = toEvaluatorOptions(raw);
     if (raw.report) checkReportPath(raw.report);
@@ -115,15 +123,17 @@ export function createProgram(ctx: CliContext): Command {
         progress,
       );
       progress.stop();
+      const redact = redactor(evaluation.secrets);
+      const reproduce = result.culprit ? redact(reproduceCommand(raw as unknown as Record<string, unknown>, result.culprit.sha)) : undefined;
+      const markdown = renderReport(result, reproduce ? { reproduce } : {});
       if (raw.report) {
-        const redact = redactor(evaluation.secrets);
-        const reproduce = result.culprit ? redact(reproduceCommand(raw as unknown as Record<string, unknown>, result.culprit.sha)) : undefined;
-        const failed = writeReport(raw.report, renderReport(result, reproduce ? { reproduce } : {}));
+        const failed = writeReport(raw.report, markdown);
         if (failed) ctx.stderr.write(`deploybisect: ${failed} (the result follows on stdout)\n`);
       }
       if (output.json) write(JSON.stringify(result, null, 2));
       else write(output.quiet ? renderQuiet(result) : renderSummary(result, paint));
       ctx.exitCode = STATUS_EXIT[result.status];
+      return { result, markdown };
     } finally {
       progress.stop();
     }
@@ -136,7 +146,58 @@ export function createProgram(ctx: CliContext): Command {
       .argument('<good>', 'a commit whose deployment works')
       .argument('<bad>', 'a later commit whose deployment fails'),
     'run',
-  ).action((good: string, bad: string, raw: RawOptions) => runSearch(good, bad, raw));
+  ).action(async (good: string, bad: string, raw: RawOptions) => {
+    await runSearch(good, bad, raw);
+  });
+
+  addOptions(
+    program
+      .command('nightly')
+      .description(
+        'check <ref> (default HEAD): healthy, record it as the last known good and exit 0; broken, bisect from the last known good, report, and exit non-zero (6 when the culprit was found)',
+      )
+      .argument('[ref]', 'the commit to check', 'HEAD'),
+    'nightly',
+  ).action(async (ref: string, raw: RawOptions & { good?: string; lastGoodFile?: string }) => {
+    const output = toOutputOptions(raw);
+    const repoDir = toSourceOptions(raw).repoDir;
+    const lastGoodFile = raw.lastGoodFile !== undefined ? resolvePath(raw.lastGoodFile) : undefined;
+    // A bad --good or last-good file is said before anything is built.
+    const recorded = raw.good === undefined ? await readLastGood(repoDir, lastGoodFile) : undefined;
+    const progress = progressReporter(output);
+    let checked;
+    try {
+      checked = await testCommit(
+        { ...toEvaluatorOptions(raw), commit: ref, keepImages: Boolean(raw.keepImages), ...toCacheDir(raw), ...toEngineOptions(raw), signal: ctx.signal },
+        progress,
+      );
+    } finally {
+      progress.stop();
+    }
+    const sha = checked.commit.sha;
+    if (checked.outcome.ok) {
+      const where = await writeLastGood(repoDir, sha, lastGoodFile);
+      const summary = `${sha.slice(0, 12)} ${checked.commit.subject}: healthy (${checked.outcome.signature}); last known good is now ${sha.slice(0, 12)} (${where})`;
+      if (output.json) write(JSON.stringify({ status: 'healthy', commit: checked.commit, outcome: checked.outcome, lastGood: sha, recordedIn: where }, null, 2));
+      else write(output.quiet ? 'healthy' : summary);
+      appendStepSummary(`## deploybisect nightly: healthy\n\n\`${sha.slice(0, 12)}\` ${checked.commit.subject} deploys (${checked.outcome.signature}); it is the last known good now.\n`);
+      writeStepOutputs({ status: 'healthy', culprit: '', report: '' });
+      ctx.exitCode = 0;
+      return;
+    }
+    const good = raw.good ?? recorded;
+    if (good === undefined) {
+      throw new UsageError(
+        `${sha.slice(0, 12)} is broken (${checked.outcome.signature}) and there is no last known good to bisect from: pass --good <commit that deployed>, or keep --last-good-file <file> between runs (a healthy nightly run writes ${lastGoodFile ?? LAST_GOOD_REF})`,
+      );
+    }
+    ctx.stderr.write(`deploybisect: ${sha.slice(0, 12)} is broken (${checked.outcome.signature}); bisecting from the last known good ${good.slice(0, 12)}\n`);
+    const { result, markdown } = await runSearch(good, sha, raw);
+    appendStepSummary(markdown);
+    writeStepOutputs({ status: result.status, culprit: result.culprit?.sha ?? '', report: markdown });
+    // Never 0 while <ref> is broken: its own code when the culprit is named, else the search's.
+    ctx.exitCode = result.status === 'found' ? ExitCode.nightlyBroken : STATUS_EXIT[result.status];
+  });
 
   addOptions(
     program
