@@ -1,8 +1,9 @@
 /**
  * The programmatic API: the same engine the CLI uses. Errors are thrown as DeployBisectError
- * subclasses carrying the exit code the CLI would use.
+ * subclasses carrying the exit code the CLI would use. `bisect`, `testCommit` and `explain` are the
+ * names the README documents (`runBisect` and `explainRange` are the same functions).
  */
-export { runBisect, type BisectOptions } from './session/run-bisect.js';
+export { runBisect, runBisect as bisect, type BisectOptions } from './session/run-bisect.js';
 export { testCommit, cleanAll, type TestCommitOptions, type TestCommitResult } from './session/test-commit.js';
 export type { BisectResult, RunStatus, Step, CommitSummary } from './session/result.js';
 export type { Outcome, Phase, Regression } from './session/outcome.js';
@@ -10,6 +11,6 @@ export type { SessionEvents } from './session/events.js';
 export type { ProbeResult } from './probes/probe.js';
 export { BisectSearch, type CommitGraph, type CommitNode, type Verdict, type SearchStatus } from './bisect/index.js';
 export { DeployBisectError, UsageError, InfrastructureError, GitError, ExitCode } from './errors.js';
-export { explainRange, type ExplainRangeOptions, type ExplainRangeResult } from './session/explain-range.js';
+export { explainRange, explainRange as explain, type ExplainRangeOptions, type ExplainRangeResult } from './session/explain-range.js';
 export { explainChange, type Explanation, type ExplainSpec } from './explain/explain-change.js';
 export type { Finding, FindingKind } from './explain/finding.js';
