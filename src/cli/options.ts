@@ -2,7 +2,7 @@
  * The one table of command-line options: commander is wired from it, `--help` shows it, and the
  * README's option reference is rendered from it (a test keeps the README in step).
  */
-export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log' | 'nightly';
+export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log' | 'nightly' | 'init';
 
 export interface OptionSpec {
   /** commander flags, e.g. `-C, --repo <dir>`. */
@@ -21,7 +21,7 @@ const ALL: readonly CommandName[] = ['run', 'test', 'explain', 'clean'];
 const SOURCE: readonly CommandName[] = ['run', 'test', 'explain'];
 
 export const OPTIONS: readonly OptionSpec[] = [
-  { flags: '-C, --repo <dir>', description: 'repository to bisect', defaultValue: '.', commands: [...SOURCE, 'log'] },
+  { flags: '-C, --repo <dir>', description: 'repository to bisect', defaultValue: '.', commands: [...SOURCE, 'log', 'init'] },
   {
     flags: '-f, --file <path>',
     description:
@@ -180,6 +180,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: `nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good`,
     commands: ['nightly'],
   },
+  { flags: '--force', description: 'init: overwrite an existing deploybisect.config.json', commands: ['init'] },
   {
     flags: '--config <file>',
     description:

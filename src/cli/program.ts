@@ -5,6 +5,7 @@ import { cleanAll, testCommit } from '../session/test-commit.js';
 import { STATUS_EXIT } from './exit-status.js';
 import { configurableOptions, loadConfig, toOptionValue } from './config-file.js';
 import { appendStepSummary, writeStepOutputs } from './github-actions.js';
+import { writeStarterConfig } from './init-config.js';
 import { LAST_GOOD_REF, readLastGood, writeLastGood } from '../session/last-good.js';
 import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
@@ -47,6 +48,7 @@ function addOptions(command: Command, name: CommandName | 'replay'): Command {
  * problem, exit 2). Keys the command has no option for are left alone (the file serves all commands).
  */
 function applyConfig(command: Command): void {
+  if (command.name() === 'init') return; // it writes the config; an invalid one must not stop it
   const raw = command.opts() as { repo?: string; config?: string | false };
   if (raw.config === false) return;
   const config = loadConfig(raw.repo ?? '.', raw.config);
@@ -270,6 +272,15 @@ export function createProgram(ctx: CliContext): Command {
     if (raw.json) write(JSON.stringify(result, null, 2));
     else if (raw.quiet) write(result.explanation.findings.map((f) => f.summary).join('\n') || 'no Dockerfile changes');
     else write(renderExplainResult(result, paint));
+    ctx.exitCode = 0;
+  });
+
+  addOptions(
+    program.command('init').description('write a starter deploybisect.config.json from the repository: its Dockerfile, EXPOSEd ports and HEALTHCHECK'),
+    'init',
+  ).action((raw: { repo?: string; force?: boolean; json?: boolean }) => {
+    const written = writeStarterConfig(raw.repo ?? '.', Boolean(raw.force));
+    write(`wrote ${written.path}:\n${JSON.stringify(written.config, null, 2)}\n${written.reasons.map((r) => `- ${r}`).join('\n')}\ncheck it with: deploybisect test HEAD`);
     ctx.exitCode = 0;
   });
 

@@ -3,7 +3,7 @@
  * at the repository root, filling in what the command line does not say, overridden by what it says;
  * an invalid file is exit 2 with one line per problem.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRepo } from '../fixtures/git-repo.js';
@@ -75,5 +75,29 @@ describe('the config file', () => {
     expect(outside(await explain('--config', join(repo.dir, 'elsewhere.json')))).toEqual(['README.md']);
     rmSync(config);
     expect(outside(await explain())).toEqual(['README.md']);
+  });
+
+  it('init writes a starter config from the Dockerfile, never over an existing one without --force, and the result is usable', async () => {
+    const config = join(repo.dir, 'deploybisect.config.json');
+    rmSync(config, { force: true });
+    rmSync(join(repo.dir, 'package.json'), { force: true });
+    writeFileSync(join(repo.dir, 'app', 'Dockerfile'), 'FROM scratch\nEXPOSE 8080\nCMD ["/serve"]\n');
+    repo.git('add', 'app/Dockerfile');
+    const init = await runCli(['init'], { cwd: join(repo.dir, 'app'), env: NO_ENGINE });
+    expect(init.code, init.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ file: 'Dockerfile', context: 'app', probe: ['http://127.0.0.1:8080/'], network: 'host', timeout: '60s' });
+    expect(init.stdout).toContain(`wrote ${config}`);
+    expect(init.stdout).toContain('the first port the Dockerfile EXPOSEs');
+
+    writeFileSync(config, '{"network": "bridged"}');
+    const again = await runCli(['init'], { cwd: repo.dir, env: NO_ENGINE });
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toBe(`deploybisect: ${config} already exists: pass --force to overwrite it`);
+    expect(readFileSync(config, 'utf8')).toBe('{"network": "bridged"}');
+    const forced = await runCli(['init', '--force'], { cwd: repo.dir, env: NO_ENGINE });
+    expect(forced.code, forced.stderr).toBe(0);
+    // The config it wrote is read by the next command.
+    expect((await explain()).code).toBe(0);
+    rmSync(config);
   });
 });

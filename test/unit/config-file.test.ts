@@ -89,3 +89,37 @@ describe('loadConfig', () => {
     expect(() => loadConfig(pkg)).toThrow(`${join(pkg, 'package.json')} ("deploybisect"): /network: must be one of bridge, host, none`);
   });
 });
+
+describe('init: a starter config from the Dockerfile', () => {
+  it('proposes the HEALTHCHECK when there is one, else an HTTP GET on the first EXPOSEd tcp port, else running:10s; the last stage counts', async () => {
+    const { proposeFromDockerfile } = await import('../../src/cli/init-config.js');
+    expect(proposeFromDockerfile('FROM a AS build\nEXPOSE 9999\nFROM b\nEXPOSE 53/udp 8080/tcp 9090\nHEALTHCHECK CMD wget -qO- http://127.0.0.1:8080/health\n').config).toEqual({
+      probe: ['healthcheck'],
+      network: 'none',
+    });
+    expect(proposeFromDockerfile('FROM a\nHEALTHCHECK NONE\nEXPOSE 53/udp 8080/tcp 9090\n').config).toEqual({
+      probe: ['http://127.0.0.1:8080/'],
+      network: 'host',
+      timeout: '60s',
+    });
+    expect(proposeFromDockerfile('FROM a AS build\nEXPOSE 9999\nFROM b\nCMD ["run"]\n').config).toEqual({ probe: ['running:10s'], network: 'none' });
+    // Whatever init proposes is a valid config.
+    for (const text of ['FROM a\nHEALTHCHECK CMD true\n', 'FROM a\nEXPOSE 80\n', 'FROM a\n']) {
+      expect(() => validateConfig('init', { file: 'Dockerfile', context: '.', ...proposeFromDockerfile(text).config })).not.toThrow();
+    }
+  });
+
+  it('finds Dockerfile at the root, else the shallowest tracked Dockerfile, Containerfile or *.Dockerfile', async () => {
+    const { findDockerfile } = await import('../../src/cli/init-config.js');
+    const dir = repo({});
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'deploy', 'web'), { recursive: true });
+    writeFileSync(join(dir, 'deploy', 'web', 'Dockerfile'), 'FROM a\n');
+    writeFileSync(join(dir, 'deploy', 'api.Dockerfile'), 'FROM a\n');
+    execFileSync('git', ['-C', dir, 'add', '.']);
+    expect(findDockerfile(dir)).toBe('deploy/api.Dockerfile');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM a\n');
+    expect(findDockerfile(dir)).toBe('Dockerfile');
+    expect(findDockerfile(repo({}))).toBeUndefined();
+  });
+});

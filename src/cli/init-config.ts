@@ -1,0 +1,95 @@
+/**
+ * `deploybisect init`: a starter config written from what the repository says. It finds the
+ * Dockerfile (at the root, else the shallowest one git tracks), reads its last stage's EXPOSE and
+ * HEALTHCHECK, and proposes probes: the HEALTHCHECK when there is one; else an HTTP GET on the first
+ * EXPOSEd tcp port over the host network; else `running:10s`. It never overwrites a config file
+ * unless told to (`--force`).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { UsageError } from '../errors.js';
+import { parseDockerfile, splitWords } from '../explain/dockerfile-model.js';
+import { CONFIG_FILES } from './config-file.js';
+
+export interface StarterConfig {
+  /** Where it was written. */
+  path: string;
+  config: Record<string, unknown>;
+  /** One line per choice made, for the person reading the output. */
+  reasons: string[];
+}
+
+const DOCKERFILE_NAME = /(^|\/)(Dockerfile|Containerfile)$|\.(Dockerfile|dockerfile)$/;
+
+/** The repository root of `dir`; a usage error outside a repository. */
+function repositoryRoot(dir: string): string {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    throw new UsageError(`${dir} is not inside a git repository`);
+  }
+}
+
+/** The Dockerfile to use, relative to the root: `Dockerfile` at the root, else the shallowest tracked one. */
+export function findDockerfile(root: string): string | undefined {
+  if (existsSync(posix.join(root, 'Dockerfile'))) return 'Dockerfile';
+  const tracked = execFileSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+    .split('\0')
+    .filter((p) => DOCKERFILE_NAME.test(p));
+  return tracked.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))[0];
+}
+
+/** The probes and settings a Dockerfile suggests, with why. */
+export function proposeFromDockerfile(content: string): { config: Record<string, unknown>; reasons: string[] } {
+  const stages = parseDockerfile(content).stages;
+  const final = stages[stages.length - 1];
+  const instructions = final?.instructions ?? [];
+  const healthcheck = instructions.filter((i) => i.keyword === 'HEALTHCHECK').at(-1);
+  const hasHealthcheck = healthcheck !== undefined && !/^NONE\b/i.test(healthcheck.text);
+  const ports = instructions
+    .filter((i) => i.keyword === 'EXPOSE')
+    .flatMap((i) => splitWords(i.text))
+    .filter((word) => !word.endsWith('/udp'))
+    .map((word) => Number(word.split('/')[0]))
+    .filter((port) => Number.isInteger(port) && port > 0 && port < 65536);
+  if (hasHealthcheck) {
+    return {
+      config: { probe: ['healthcheck'], network: 'none' },
+      reasons: [
+        `probe: the image's own HEALTHCHECK (${healthcheck.text.slice(0, 80)}), checked inside the container`,
+        'network: none, since the HEALTHCHECK needs no way in (use host if the app must reach the network at start)',
+      ],
+    };
+  }
+  if (ports.length > 0) {
+    return {
+      config: { probe: [`http://127.0.0.1:${ports[0]}/`], network: 'host', timeout: '60s' },
+      reasons: [
+        `probe: an HTTP GET on 127.0.0.1:${ports[0]}, the first port the Dockerfile EXPOSEs (no HEALTHCHECK); any answer below 500 passes unless you add expectStatus`,
+        'network: host, so the probe reaches the port on 127.0.0.1 (one container at a time)',
+      ],
+    };
+  }
+  return {
+    config: { probe: ['running:10s'], network: 'none' },
+    reasons: ['probe: running:10s, the container is still running after 10 s (the Dockerfile has no HEALTHCHECK and EXPOSEs no port)'],
+  };
+}
+
+/** Writes deploybisect.config.json at the root of the repository of `dir`. */
+export function writeStarterConfig(dir: string, force: boolean): StarterConfig {
+  const root = repositoryRoot(dir);
+  const path = posix.join(root, CONFIG_FILES[0]);
+  if (existsSync(path) && !force) throw new UsageError(`${path} already exists: pass --force to overwrite it`);
+  const dockerfile = findDockerfile(root);
+  if (dockerfile === undefined) throw new UsageError(`no Dockerfile in ${root}: write one, or a config by hand with "file"`);
+  const context = posix.dirname(dockerfile);
+  const config: Record<string, unknown> = { file: posix.basename(dockerfile), context };
+  const reasons = [`file and context: ${dockerfile}, built with its own directory (${context === '.' ? 'the repository root' : context}) as the context`];
+  const proposal = proposeFromDockerfile(readFileSync(posix.join(root, dockerfile), 'utf8'));
+  Object.assign(config, proposal.config);
+  reasons.push(...proposal.reasons);
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  return { path, config, reasons };
+}
