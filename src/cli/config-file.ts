@@ -151,3 +151,24 @@ export function toOptionValue(spec: OptionSpec, value: unknown): unknown {
   if (spec.repeatable) return (Array.isArray(value) ? value : [value]).map(String);
   return String(value);
 }
+
+/**
+ * The TypeScript type of the config's options (src/config-options.ts), from the same table: the
+ * library's typed options. `npm run docs:options` rewrites the file; a unit test keeps it in step.
+ */
+export function renderConfigTypes(): string {
+  const lines = [
+    '// Generated from the option table (src/cli/options.ts) by `npm run docs:options`; do not edit.',
+    '// A unit test (test/unit/config-file.test.ts) checks that it is in step with the table.',
+    '',
+    '/** Everything the config file can say; the library takes the same options. */',
+    'export interface ConfigOptions {',
+  ];
+  for (const [key, spec] of configurableOptions()) {
+    const scalar = !takesValue(spec) ? 'boolean' : spec.choices ? spec.choices.map((c) => `'${c}'`).join(' | ') : 'string | number';
+    const type = spec.repeatable ? `${scalar.includes('|') ? `(${scalar})` : scalar}[] | ${scalar}` : scalar;
+    lines.push(`  /** \`${spec.flags}\`: ${spec.description.replaceAll('*/', '* /')} */`, `  ${key}?: ${type};`);
+  }
+  lines.push('}', '');
+  return lines.join('\n');
+}

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { runBisect } from '../session/run-bisect.js';
-import { cleanAll, testCommit } from '../session/test-commit.js';
+import { cleanAll } from '../session/test-commit.js';
 import { STATUS_EXIT } from './exit-status.js';
 import { configurableOptions, loadConfig, toOptionValue } from './config-file.js';
 import { appendStepSummary, writeStepOutputs } from './github-actions.js';
 import { writeStarterConfig } from './init-config.js';
+import { bisectWith, testCommitWith } from '../api.js';
 import { LAST_GOOD_REF, readLastGood, writeLastGood } from '../session/last-good.js';
 import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
 import { renderExplainResult, renderQuiet, renderSummary, renderTestResult } from './render/summary.js';
-import { toCacheDir, toEngineOptions, toEvaluatorOptions, toFlakyOptions, toJobs, toStateOptions, toOutputOptions, toRegression, toSourceOptions, type RawOptions } from './to-options.js';
+import { toEngineOptions, toEvaluatorOptions, toFlakyOptions, toStateOptions, toOutputOptions, toSourceOptions, type RawOptions } from './to-options.js';
 import { explainRange } from '../session/explain-range.js';
 import { renderReport } from './render/report.js';
 import { reproduceCommand } from './reproduce.js';
@@ -99,31 +99,13 @@ export function createProgram(ctx: CliContext): Command {
     const output = toOutputOptions(raw);
     const evaluation = toEvaluatorOptions(raw);
     if (raw.report) checkReportPath(raw.report);
-    const flaky = toFlakyOptions(raw);
-    const { state, marks } = toStateOptions(raw);
-    const allMarks = [...(replayMarks ?? []), ...(marks ?? [])];
+    // Bad flake and state options are said before any progress is printed.
+    toFlakyOptions(raw);
+    toStateOptions(raw);
     if (replayMarks && raw.flaky) throw new UsageError('replay cannot be used with --flaky: a flake-aware search weighs runs, not verdicts');
     const progress = progressReporter(output);
     try {
-      const result = await runBisect(
-        {
-          ...evaluation,
-          good,
-          bad,
-          regression: toRegression(raw),
-          firstParent: Boolean(raw.firstParent),
-          verify: raw.verify !== false,
-          keepImages: Boolean(raw.keepImages),
-          ...(raw.jobs !== undefined ? { jobs: toJobs(raw) } : {}),
-          ...toEngineOptions(raw),
-          ...toCacheDir(raw),
-          ...flaky,
-          state,
-          ...(allMarks.length > 0 ? { marks: allMarks } : {}),
-          signal: ctx.signal,
-        },
-        progress,
-      );
+      const result = await bisectWith(raw, good, bad, { signal: ctx.signal, events: progress, ...(replayMarks ? { marks: replayMarks } : {}) });
       progress.stop();
       const redact = redactor(evaluation.secrets);
       const reproduce = result.culprit ? redact(reproduceCommand(raw as unknown as Record<string, unknown>, result.culprit.sha)) : undefined;
@@ -169,10 +151,7 @@ export function createProgram(ctx: CliContext): Command {
     const progress = progressReporter(output);
     let checked;
     try {
-      checked = await testCommit(
-        { ...toEvaluatorOptions(raw), commit: ref, keepImages: Boolean(raw.keepImages), ...toCacheDir(raw), ...toEngineOptions(raw), signal: ctx.signal },
-        progress,
-      );
+      checked = await testCommitWith(raw, ref, { signal: ctx.signal, events: progress });
     } finally {
       progress.stop();
     }
@@ -246,10 +225,7 @@ export function createProgram(ctx: CliContext): Command {
     const output = toOutputOptions(raw);
     const progress = progressReporter(output);
     try {
-      const result = await testCommit(
-        { ...toEvaluatorOptions(raw), commit, keepImages: Boolean(raw.keepImages), ...toCacheDir(raw), ...toEngineOptions(raw), signal: ctx.signal },
-        progress,
-      );
+      const result = await testCommitWith(raw, commit, { signal: ctx.signal, events: progress });
       progress.stop();
       if (output.json) write(JSON.stringify(result, null, 2));
       else if (output.quiet) write(result.outcome.ok ? 'healthy' : `unhealthy: ${result.outcome.signature}`);

@@ -58,7 +58,7 @@ describe('the npm package', () => {
     writeFileSync(
       join(project, 'check.mjs'),
       `import { bisect, testCommit, explain, ExitCode } from 'deploybisect';
-       const result = await explain({ repoDir: process.argv[2], contextDir: '.', dockerfile: 'Dockerfile', good: process.argv[3], bad: process.argv[4] });
+       const result = await explain({ repo: process.argv[2], good: process.argv[3], bad: process.argv[4] });
        console.log(JSON.stringify({ types: [typeof bisect, typeof testCommit, typeof explain], found: ExitCode.found, findings: result.explanation.findings.length }));`,
     );
     const parent = story.repo.git('rev-parse', `${story.culprit}^`);

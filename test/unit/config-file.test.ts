@@ -123,3 +123,12 @@ describe('init: a starter config from the Dockerfile', () => {
     expect(findDockerfile(repo({}))).toBeUndefined();
   });
 });
+
+describe('src/config-options.ts (the library\'s option type)', () => {
+  it('is what the option table renders (npm run docs:options rewrites it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderConfigTypes } = await import('../../src/cli/config-file.js');
+    const committed = readFileSync(new URL('../../src/config-options.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(renderConfigTypes());
+  });
+});

@@ -1,0 +1,46 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { rawOptions, sessionEvents } from '../../src/api.js';
+import { UsageError } from '../../src/errors.js';
+import type { Outcome } from '../../src/session/outcome.js';
+
+describe('the library takes the config file\'s options', () => {
+  it('fills in the command line\'s defaults, then the caller\'s values as the command line would hold them', () => {
+    const raw = rawOptions({}) as unknown as Record<string, unknown>;
+    expect(raw).toMatchObject({ repo: '.', file: 'Dockerfile', context: '.', network: 'bridge', memory: '1g', timeout: '60s', regression: 'auto' });
+    expect(raw).toMatchObject({ verify: true, cache: true, defaultHttp: true });
+    const given = rawOptions({ repo: '/r', jobs: 2, probe: 'healthcheck', buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] }) as unknown as Record<string, unknown>;
+    expect(given).toMatchObject({ repo: '/r', jobs: '2', probe: ['healthcheck'], buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] });
+  });
+
+  it('rejects what the config file would reject, with the same messages', () => {
+    expect(() => rawOptions({ network: 'bridged' as 'none' })).toThrow(UsageError);
+    expect(() => rawOptions({ network: 'bridged' as 'none' })).toThrow('options: /network: must be one of bridge, host, none');
+    expect(() => rawOptions({ netwrk: 'host' } as Record<string, string>)).toThrow(/options: \/netwrk: unknown option/);
+  });
+});
+
+describe('progress as events', () => {
+  it('emits start, step, phase, build-output, probe (each result), verdict, notice, cleanup and done on an EventEmitter', () => {
+    const emitter = new EventEmitter();
+    const seen: Array<[string, unknown]> = [];
+    for (const name of ['start', 'step', 'phase', 'build-output', 'probe', 'verdict', 'notice', 'cleanup', 'done']) emitter.on(name, (e) => seen.push([name, e]));
+    const events = sessionEvents(emitter) as ReturnType<typeof sessionEvents> & { done(r: unknown): void };
+    expect(events.containerLine).toBeUndefined(); // no 'output' listener: no log stream is asked for
+    const outcome = { ok: false, probes: [{ kind: 'http', spec: 'http://x/', ok: false, elapsedMs: 1, reason: 'http 500 from /' }] } as unknown as Outcome;
+    events.start!({ sessionId: 's', endpoint: 'e', good: 'g', bad: 'b', commits: 3 });
+    events.evaluate!({ sha: 'a', subject: 'x', role: 'search', remaining: 2, stepsLeft: 1 });
+    events.phase!('a', 'build');
+    events.buildOutput!('a', 'Step 1/2');
+    events.verdict!({ sha: 'a', verdict: 'bad', outcome, role: 'search' });
+    events.notice!('resuming');
+    events.cleanup!({ containers: 1, images: 2 }, 's');
+    events.done({ status: 'found' });
+    expect(seen.map(([name]) => name)).toEqual(['start', 'step', 'phase', 'build-output', 'probe', 'verdict', 'notice', 'cleanup', 'done']);
+    expect(seen[4]![1]).toEqual({ sha: 'a', kind: 'http', spec: 'http://x/', ok: false, elapsedMs: 1, reason: 'http 500 from /' });
+    emitter.on('output', () => undefined);
+    expect(sessionEvents(emitter).containerLine).toBeTypeOf('function');
+    const callbacks = { notice: () => undefined };
+    expect(sessionEvents(callbacks)).toBe(callbacks);
+  });
+});
