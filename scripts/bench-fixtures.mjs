@@ -16,7 +16,7 @@ import {
   START_SH,
   storyDockerfile as sharedStoryDockerfile,
   SUPERVISORD_CONF,
-} from '../test/fixtures/story-files.mjs';
+} from '../dist/demo/story-files.js';
 
 export const BASE_IMAGE = 'deploybisect-test/busybox:2';
 export const BENCH_LABEL = 'deploybisect.bench';

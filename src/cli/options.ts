@@ -2,7 +2,7 @@
  * The one table of command-line options: commander is wired from it, `--help` shows it, and the
  * README's option reference is rendered from it (a test keeps the README in step).
  */
-export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log' | 'nightly' | 'init';
+export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log' | 'nightly' | 'init' | 'demo';
 
 export interface OptionSpec {
   /** commander flags, e.g. `-C, --repo <dir>`. */
@@ -142,14 +142,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       'a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket',
     repeatable: true,
-    commands: ALL.filter((c) => c !== 'explain'),
+    commands: [...ALL.filter((c) => c !== 'explain'), 'demo'],
   },
   {
     flags: '--engine-timeout <duration>',
     description:
       'an engine call (inspect, create, start, remove, list...) that gets no answer this long ends the run as a lost engine (exit 1; the state is kept, re-run to resume). Builds have --build-timeout; waiting for a container has --timeout',
     defaultValue: '2m',
-    commands: ALL.filter((c) => c !== 'explain'),
+    commands: [...ALL.filter((c) => c !== 'explain'), 'demo'],
   },
   {
     flags: '--cache-dir <dir>',
@@ -168,7 +168,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       'keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again',
     commands: EVAL,
   },
-  { flags: '-v, --verbose', description: 'stream build output and container logs', commands: EVAL },
+  { flags: '-v, --verbose', description: 'stream build output and container logs', commands: [...EVAL, 'demo'] },
   { flags: '--session <id>', description: 'with clean: only what the run with this session id created', commands: ['clean'] },
   {
     flags: '--good <commit>',
@@ -188,8 +188,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: [...ALL, 'log'],
   },
   { flags: '--no-config', description: 'ignore the config file', commands: [...ALL, 'log'] },
-  { flags: '-q, --quiet', description: 'print only the result', commands: ALL },
-  { flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: ALL },
+  { flags: '-q, --quiet', description: 'print only the result', commands: [...ALL, 'demo'] },
+  { flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: [...ALL, 'demo'] },
 ];
 
 /** `replay` takes the options of `run`; `nightly` those of `run` and its own. */

@@ -6,6 +6,7 @@ import { configurableOptions, loadConfig, toOptionValue } from './config-file.js
 import { appendStepSummary, writeStepOutputs } from './github-actions.js';
 import { writeStarterConfig } from './init-config.js';
 import { bisectWith, testCommitWith } from '../api.js';
+import { runDemo } from '../demo/run-demo.js';
 import { LAST_GOOD_REF, readLastGood, writeLastGood } from '../session/last-good.js';
 import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
@@ -20,7 +21,7 @@ import { redactor } from '../session/redact.js';
 import { logOfRange, parseLog } from '../session/state-log.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { BisectResult } from '../session/result.js';
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 
 export interface CliContext {
   signal: AbortSignal;
@@ -48,7 +49,8 @@ function addOptions(command: Command, name: CommandName | 'replay'): Command {
  * problem, exit 2). Keys the command has no option for are left alone (the file serves all commands).
  */
 function applyConfig(command: Command): void {
-  if (command.name() === 'init') return; // it writes the config; an invalid one must not stop it
+  // init writes the config (an invalid one must not stop it); the demo's repository is its own.
+  if (command.name() === 'init' || command.name() === 'demo') return;
   const raw = command.opts() as { repo?: string; config?: string | false };
   if (raw.config === false) return;
   const config = loadConfig(raw.repo ?? '.', raw.config);
@@ -249,6 +251,37 @@ export function createProgram(ctx: CliContext): Command {
     else if (raw.quiet) write(result.explanation.findings.map((f) => f.summary).join('\n') || 'no Dockerfile changes');
     else write(renderExplainResult(result, paint));
     ctx.exitCode = 0;
+  });
+
+  addOptions(
+    program
+      .command('demo')
+      .description('see it work: write the README\'s story (a deployment broken by swapping supervisord for a start script) to a temporary repository and bisect it on the engine'),
+    'demo',
+  ).action(async (raw: RawOptions) => {
+    const output = toOutputOptions(raw);
+    const progress = progressReporter(output);
+    try {
+      const { story, result } = await runDemo(raw, {
+        signal: ctx.signal,
+        events: progress,
+        onStory: (written, base) =>
+          progress.notice?.(`the story's repository is ${written.dir} (${written.shas.length} commits, built from ${base}; nothing is pulled)`),
+      });
+      progress.stop();
+      const reportPath = join(story.dir, 'deploybisect-report.md');
+      writeReport(reportPath, renderReport(result, {}));
+      if (output.json) write(JSON.stringify(result, null, 2));
+      else {
+        write(output.quiet ? renderQuiet(result) : renderSummary(result, paint));
+        if (!output.quiet) {
+          write(`\nThe Markdown report: ${reportPath}\nThe repository stays in ${story.dir} for a look (git log, deploybisect explain ${story.culprit.slice(0, 10)}~ ${story.culprit.slice(0, 10)}); remove it when done.`);
+        }
+      }
+      ctx.exitCode = STATUS_EXIT[result.status];
+    } finally {
+      progress.stop();
+    }
   });
 
   addOptions(

@@ -3,58 +3,18 @@
  * DOCKER_HOST before vitest runs; tests that need Docker call requireEngine(), which fails
  * (never skips) when no engine answers, so CI cannot turn green without having run them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
-import tar from 'tar-stream';
-import { buildImage } from '../../src/docker/build-image.js';
+import { ensureBusyboxBase, HOST_BUSYBOX } from '../../src/demo/base-image.js';
 
 export const DEFAULT_TEST_DOCKER_HOST = 'unix:///var/tmp/deploybisect-engine/docker.sock';
 /**
  * A tiny base image: FROM scratch + static busybox with its applets linked into /bin, plus a
  * stand-in `apt-get` that "installs" a few fake packages (nginx, supervisor, bash) from
- * /usr/share/fake-apt, so fixtures can have real-looking install lines without any registry.
+ * /usr/share/fake-apt, so fixtures can have real-looking install lines without any registry
+ * (src/demo/base-image.ts, shared with `deploybisect demo`).
  */
 export const BASE_IMAGE = 'deploybisect-test/busybox:2';
-
-/** Files of the fake packages and the apt-get stand-in, by path in the image. */
-const BASE_ROOTFS: Record<string, string> = {
-  'usr/bin/apt-get': `#!/bin/sh
-# Test stand-in for apt-get: packages come from /usr/share/fake-apt/<name>/, copied onto /.
-cmd="$1"; [ $# -gt 0 ] && shift
-case "$cmd" in
-  update) echo "Reading package lists... Done" ;;
-  install)
-    for arg in "$@"; do
-      case "$arg" in -*) continue ;; esac
-      name="\${arg%%=*}"
-      if [ -d "/usr/share/fake-apt/$name" ]; then
-        cp -a "/usr/share/fake-apt/$name/." / && echo "Setting up $name ..."
-      else
-        echo "E: Unable to locate package $name" >&2; exit 100
-      fi
-    done ;;
-  *) echo "apt-get stand-in: '$cmd' ignored" ;;
-esac
-`,
-  'usr/share/fake-apt/supervisor/usr/bin/supervisord': `#!/bin/sh
-# A tiny process manager: starts every "command=" of its config and restarts what exits.
-conf=/etc/supervisord.conf
-[ "$1" = "-c" ] && conf="$2"
-[ -f "$conf" ] || { echo "Error: could not find config file $conf" >&2; exit 2; }
-grep '^command=' "$conf" | cut -d= -f2- | while read -r cmd; do
-  ( while true; do sh -c "$cmd"; echo "supervisord: '$cmd' exited with $?, restarting" >&2; sleep 1; done ) &
-done
-echo "supervisord started with pid $$"
-while true; do sleep 3600; done
-`,
-  'usr/share/fake-apt/nginx/usr/sbin/nginx': `#!/bin/sh
-# nginx stand-in: serves /var/www (CGI under /cgi-bin) on 127.0.0.1:8080; options are ignored.
-exec httpd -f -p 127.0.0.1:8080 -h /var/www
-`,
-  'usr/share/fake-apt/bash/bin/bash': `#!/bin/sh
-exec /bin/sh "$@"
-`,
-};
 
 /** A second private engine (its own data root), for spreading work over several engines. */
 export const DEFAULT_SECOND_DOCKER_HOST = 'unix:///var/tmp/deploybisect-engine-2/docker.sock';
@@ -121,29 +81,8 @@ export function requireEngine(): Promise<Docker> {
 
 /** Builds BASE_IMAGE once per engine (tests share it; it is never removed by them). */
 export async function ensureBaseImage(docker: Docker): Promise<string> {
-  try {
-    await docker.getImage(BASE_IMAGE).inspect();
-    return BASE_IMAGE;
-  } catch {
-    /* build it below */
-  }
-  if (!existsSync('/bin/busybox')) throw new Error('/bin/busybox is missing: apt-get install busybox-static');
-  const pack = tar.pack();
-  pack.entry({ name: 'busybox', mode: 0o755 }, readFileSync('/bin/busybox'));
-  for (const [path, content] of Object.entries(BASE_ROOTFS)) pack.entry({ name: `rootfs/${path}`, mode: 0o755 }, content);
-  pack.entry(
-    { name: 'Dockerfile', mode: 0o644 },
-    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n' +
-      'RUN mkdir -p /tmp /root /etc /var/lib/apt/lists && echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd\n' +
-      'COPY rootfs/ /\n',
-  );
-  pack.finalize();
+  if (!existsSync(HOST_BUSYBOX)) throw new Error(`${HOST_BUSYBOX} is missing: apt-get install busybox-static`);
   // The base is labelled deploybisect.test (not deploybisect.session): `deploybisect clean` keeps it.
-  await buildImage(docker, {
-    context: pack as unknown as NodeJS.ReadableStream,
-    dockerfile: 'Dockerfile',
-    tag: BASE_IMAGE,
-    labels: { 'deploybisect.test': 'base' },
-  });
+  await ensureBusyboxBase(docker, BASE_IMAGE, { 'deploybisect.test': 'base' });
   return BASE_IMAGE;
 }

@@ -6,7 +6,7 @@ import { OPTIONS, optionsFor, renderOptionsMarkdown, type CommandName } from '..
 import { createProgram } from '../../src/cli/program.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COMMANDS: readonly CommandName[] = ['run', 'test', 'explain', 'clean', 'log', 'nightly', 'init'];
+const COMMANDS: readonly CommandName[] = ['run', 'test', 'explain', 'clean', 'log', 'nightly', 'init', 'demo'];
 const START = '<!-- options:start -->';
 const END = '<!-- options:end -->';
 
