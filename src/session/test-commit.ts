@@ -37,7 +37,9 @@ export async function testCommit(options: TestCommitOptions, events: SessionEven
     events.verdict?.({ sha, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
     return { sessionId, commit, outcome, builds: evaluator.builds, durationMs: Date.now() - started };
   } finally {
-    events.cleanup?.(await pool.cleanup({ keepImages: options.keepImages }), pool.sessionId);
+    // Cleaned up whether or not anyone listens (an optional call would skip its argument).
+    const removed = await pool.cleanup({ keepImages: options.keepImages });
+    events.cleanup?.(removed, pool.sessionId);
   }
 }
 

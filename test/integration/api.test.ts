@@ -57,21 +57,27 @@ describe('the library API', () => {
   }, 120_000);
 
   it('an AbortSignal stops the run: the promise rejects and nothing labelled is left', async () => {
+    const sessions = async () => (await docker.listImages({ filters: { label: [LABEL_SESSION] } })).map((i) => i.Labels?.[LABEL_SESSION] ?? '');
+    const before = new Set(await sessions());
     const controller = new AbortController();
     const events = new EventEmitter();
     events.on('verdict', () => controller.abort(new Error('stop')));
     await expect(bisect({ ...options(), good: shas[0]!, bad: shas[5]!, events, signal: controller.signal, restart: true })).rejects.toThrow();
     const containers = await docker.listContainers({ all: true, filters: { label: [LABEL_SESSION] } });
     const images = await docker.listImages({ filters: { label: [LABEL_SESSION] } });
-    const ours = (labels: Record<string, string> | undefined | null) => shas.includes(labels?.[LABEL_COMMIT] ?? '');
+    // This run's (its session is the one not seen before), whatever earlier runs of this file left.
+    const ours = (labels: Record<string, string> | undefined | null) => shas.includes(labels?.[LABEL_COMMIT] ?? '') && !before.has(labels?.[LABEL_SESSION] ?? '');
     expect(containers.filter((c) => ours(c.Labels))).toEqual([]);
     expect(images.filter((i) => ours(i.Labels))).toEqual([]);
   }, 120_000);
 
-  it('testCommit(): one commit, with the same options', async () => {
+  it('testCommit(): one commit, with the same options, without listeners, and nothing labelled left', async () => {
     const healthy = await testCommit({ ...options(), commit: shas[1]! });
     expect(healthy.outcome.ok).toBe(true);
     const broken = await testCommit({ ...options(), commit: shas[4]! });
     expect(broken.outcome.signature).toBe('container exited with code 2');
+    const images = await docker.listImages({ filters: { label: [`${LABEL_SESSION}=${healthy.sessionId}`] } });
+    const more = await docker.listImages({ filters: { label: [`${LABEL_SESSION}=${broken.sessionId}`] } });
+    expect([...images, ...more]).toEqual([]);
   }, 120_000);
 });
