@@ -116,8 +116,8 @@ export function testCommit(options: CallOptions & { commit: string }): Promise<T
   return testCommitWith(rawOptions(rest), commit, { ...(signal ? { signal } : {}), events: sessionEvents(events) });
 }
 
-export function testCommitWith(raw: RawOptions, commit: string, call: { signal?: AbortSignal; events?: SessionEvents } = {}): Promise<TestCommitResult> {
-  return runTestCommit(
+export async function testCommitWith(raw: RawOptions, commit: string, call: { signal?: AbortSignal; events?: SessionEvents } = {}): Promise<TestCommitResult> {
+  const result = await runTestCommit(
     {
       ...toEvaluatorOptions(raw),
       commit,
@@ -128,6 +128,8 @@ export function testCommitWith(raw: RawOptions, commit: string, call: { signal?:
     },
     call.events ?? {},
   );
+  (call.events as { done?(result: unknown): void } | undefined)?.done?.(result);
+  return result;
 }
 
 /** What changed in the deployment between two commits (git objects only: no engine needed). */

@@ -81,12 +81,8 @@ export interface ConfigOptions {
   keepImages?: boolean;
   /** `-v, --verbose`: stream build output and container logs */
   verbose?: boolean;
-  /** `--good <commit>`: nightly: bisect from this commit when the checked one is broken, instead of the last known good */
-  good?: string | number;
   /** `--last-good-file <file>`: nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good */
   lastGoodFile?: string | number;
-  /** `--force`: init: overwrite an existing deploybisect.config.json */
-  force?: boolean;
   /** `-q, --quiet`: print only the result */
   quiet?: boolean;
   /** `--json`: print one JSON document on stdout and nothing else there */

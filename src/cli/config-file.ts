@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { UsageError } from '../errors.js';
 import { OPTIONS, type OptionSpec } from './options.js';
@@ -17,7 +17,7 @@ import { OPTIONS, type OptionSpec } from './options.js';
 export const CONFIG_FILES = ['deploybisect.config.json', '.deploybisectrc.json'] as const;
 
 /** Options that say something about one invocation, not about the project: not in the config. */
-const NOT_IN_CONFIG = new Set(['repo', 'config', 'restart', 'mark', 'session', 'state']);
+const NOT_IN_CONFIG = new Set(['repo', 'config', 'restart', 'mark', 'session', 'state', 'good', 'force']);
 
 /** The key of an option in the config: commander's attribute name (`--build-arg` → `buildArg`, `--no-verify` → `verify`). */
 export function configKey(spec: OptionSpec): string {
@@ -67,6 +67,8 @@ export function configSchema(): Record<string, unknown> {
 export interface LoadedConfig {
   /** Where it was read, for messages. */
   source: string;
+  /** The directory of the file: relative file names in it are relative to it. */
+  dir: string;
   values: Record<string, unknown>;
 }
 
@@ -84,18 +86,18 @@ export function loadConfig(repoDir: string, named?: string): LoadedConfig | unde
   if (named !== undefined) {
     const path = resolve(named);
     if (!existsSync(path)) throw new UsageError(`config file ${named} does not exist`);
-    return validated(path, parseJson(path));
+    return validated(path, dirname(path), parseJson(path));
   }
   const root = repositoryRoot(repoDir);
   if (!root) return undefined;
   for (const name of CONFIG_FILES) {
     const path = join(root, name);
-    if (existsSync(path)) return validated(path, parseJson(path));
+    if (existsSync(path)) return validated(path, root, parseJson(path));
   }
   const manifest = join(root, 'package.json');
   if (existsSync(manifest)) {
     const pkg = parseJson(manifest) as Record<string, unknown> | undefined;
-    if (pkg && typeof pkg === 'object' && 'deploybisect' in pkg) return validated(`${manifest} ("deploybisect")`, pkg.deploybisect);
+    if (pkg && typeof pkg === 'object' && 'deploybisect' in pkg) return validated(`${manifest} ("deploybisect")`, root, pkg.deploybisect);
   }
   return undefined;
 }
@@ -118,8 +120,8 @@ export function validateConfig(source: string, value: unknown): Record<string, u
   throw new UsageError([...new Set(problems)].join('\ndeploybisect: '));
 }
 
-function validated(source: string, value: unknown): LoadedConfig {
-  return { source, values: validateConfig(source, value) };
+function validated(source: string, dir: string, value: unknown): LoadedConfig {
+  return { source, dir, values: validateConfig(source, value) };
 }
 
 /** oneOf reports each branch's failure too: keep the summary line, not the branch details, for repeatable options. */

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseDockerfile, splitWords } from '../explain/dockerfile-model.js';
-import { CONFIG_FILES } from './config-file.js';
+import { CONFIG_FILES, loadConfig } from './config-file.js';
 
 export interface StarterConfig {
   /** Where it was written. */
@@ -64,9 +64,9 @@ export function proposeFromDockerfile(content: string): { config: Record<string,
   }
   if (ports.length > 0) {
     return {
-      config: { probe: [`http://127.0.0.1:${ports[0]}/`], network: 'host', timeout: '60s' },
+      config: { probe: [`http://127.0.0.1:${ports[0]}/`], expectStatus: '100-499', network: 'host', timeout: '60s' },
       reasons: [
-        `probe: an HTTP GET on 127.0.0.1:${ports[0]}, the first port the Dockerfile EXPOSEs (no HEALTHCHECK); any answer below 500 passes unless you add expectStatus`,
+        `probe: an HTTP GET on 127.0.0.1:${ports[0]}, the first port the Dockerfile EXPOSEs (no HEALTHCHECK); expectStatus 100-499: any answer but a server error passes (narrow it, e.g. to 200, with a health path)`,
         'network: host, so the probe reaches the port on 127.0.0.1 (one container at a time)',
       ],
     };
@@ -82,6 +82,9 @@ export function writeStarterConfig(dir: string, force: boolean): StarterConfig {
   const root = repositoryRoot(dir);
   const path = posix.join(root, CONFIG_FILES[0]);
   if (existsSync(path) && !force) throw new UsageError(`${path} already exists: pass --force to overwrite it`);
+  // Another config would be shadowed by the new file without a word.
+  const other = force ? undefined : loadConfig(root);
+  if (other && other.source !== path) throw new UsageError(`the repository already has a config (${other.source}): pass --force to write ${path}, which takes precedence over it`);
   const dockerfile = findDockerfile(root);
   if (dockerfile === undefined) throw new UsageError(`no Dockerfile in ${root}: write one, or a config by hand with "file"`);
   const context = posix.dirname(dockerfile);

@@ -8,6 +8,7 @@ import { writeStarterConfig } from './init-config.js';
 import { bisectWith, testCommitWith } from '../api.js';
 import { runDemo } from '../demo/run-demo.js';
 import { LAST_GOOD_REF, readLastGood, writeLastGood } from '../session/last-good.js';
+import { resolveCommit } from '../git/refs.js';
 import { optionsFor, type CommandName } from './options.js';
 import { colorEnabled, painter } from './render/color.js';
 import { progressReporter } from './render/progress.js';
@@ -48,6 +49,9 @@ function addOptions(command: Command, name: CommandName | 'replay'): Command {
  * Sets every option the command line left unset from the config file (validated first: one line per
  * problem, exit 2). Keys the command has no option for are left alone (the file serves all commands).
  */
+/** Options naming files of the user's own (not of the repository's commits): relative to the config file. */
+const CONFIG_RELATIVE_PATHS = new Set(['envFile', 'report', 'cacheDir', 'lastGoodFile']);
+
 function applyConfig(command: Command): void {
   // init writes the config (an invalid one must not stop it); the demo's repository is its own.
   if (command.name() === 'init' || command.name() === 'demo') return;
@@ -61,7 +65,10 @@ function applyConfig(command: Command): void {
     const spec = specs.get(key);
     if (!spec || !(key in config.values)) continue;
     if (command.getOptionValueSource(key) === 'cli') continue;
-    command.setOptionValueWithSource(key, toOptionValue(spec, config.values[key]), 'config');
+    let value = toOptionValue(spec, config.values[key]);
+    // Files the config names are where the config is, not where the command runs.
+    if (CONFIG_RELATIVE_PATHS.has(key)) value = Array.isArray(value) ? value.map((v) => resolvePath(config.dir, v)) : resolvePath(config.dir, value as string);
+    command.setOptionValueWithSource(key, value, 'config');
   }
 }
 
@@ -168,7 +175,16 @@ export function createProgram(ctx: CliContext): Command {
       ctx.exitCode = 0;
       return;
     }
-    const good = raw.good ?? recorded;
+    const good = raw.good !== undefined ? await resolveCommit(repoDir, raw.good) : recorded;
+    if (good === sha) {
+      // Nothing to bisect: the commit that was healthy is broken now (a base image, a registry, a flake).
+      writeStepOutputs({ status: 'good-is-unhealthy', culprit: '', report: '' });
+      ctx.stderr.write(
+        `deploybisect: ${sha.slice(0, 12)}, the last known good, is broken now (${checked.outcome.signature}) with no commit since: what changed is outside the repository (a base image, a dependency, the engine) or the deployment is flaky\n`,
+      );
+      ctx.exitCode = ExitCode.goodIsUnhealthy;
+      return;
+    }
     if (good === undefined) {
       throw new UsageError(
         `${sha.slice(0, 12)} is broken (${checked.outcome.signature}) and there is no last known good to bisect from: pass --good <commit that deployed>, or keep --last-good-file <file> between runs (a healthy nightly run writes ${lastGoodFile ?? LAST_GOOD_REF})`,

@@ -15,6 +15,9 @@ import { parseStatusMatcher } from '../probes/status-matcher.js';
 import type { EvaluatorOptions } from '../session/evaluator.js';
 import type { Regression } from '../session/outcome.js';
 
+/** The longest delay a Node.js timer takes (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What commander hands over (camel-cased flags). */
 export interface RawOptions {
   repo: string;
@@ -144,6 +147,7 @@ export function toEvaluatorOptions(raw: RawOptions): Omit<EvaluatorOptions, 'log
   if (timeoutMs <= 0) throw new UsageError('--timeout must be longer than 0');
   const buildTimeoutMs = parseDuration(raw.buildTimeout ?? '20m', '--build-timeout');
   if (buildTimeoutMs <= 0) throw new UsageError('--build-timeout must be longer than 0');
+  if (buildTimeoutMs > MAX_TIMER_MS) throw new UsageError('--build-timeout must be at most 24 days');
   for (const probe of parsed) {
     if (probe instanceof RunningProbe && probe.durationMs >= timeoutMs) {
       throw new UsageError(`--probe ${probe.spec} can never pass within --timeout ${raw.timeout}: make the timeout longer than the duration`);
@@ -295,6 +299,7 @@ export function toStateOptions(raw: Pick<RawOptions, 'state' | 'restart' | 'mark
 export function toEngineOptions(raw: Pick<RawOptions, 'dockerHost' | 'engineTimeout'>): EngineOptions {
   const engineTimeoutMs = parseDuration(raw.engineTimeout ?? '2m', '--engine-timeout');
   if (engineTimeoutMs <= 0) throw new UsageError('--engine-timeout must be longer than 0');
+  if (engineTimeoutMs > MAX_TIMER_MS) throw new UsageError('--engine-timeout must be at most 24 days');
   return { ...(raw.dockerHost && raw.dockerHost.length > 0 ? { dockerHosts: raw.dockerHost } : {}), engineTimeoutMs };
 }
 

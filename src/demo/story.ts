@@ -76,11 +76,13 @@ export interface WrittenStory {
 /** Writes the story as a new repository in a temporary directory (fixed authors and dates). */
 export function writeStoryRepo(baseImage: string, prefix = 'deploybisect-demo-'): WrittenStory {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  // Run from a git hook, GIT_DIR and friends would point git at the caller's repository: none of them.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')));
   const git = (...args: string[]) =>
     execFileSync('git', args, {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+      env: { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
     }).trim();
   try {
     git('init', '-q', '-b', 'main');
@@ -102,7 +104,7 @@ export function writeStoryRepo(baseImage: string, prefix = 'deploybisect-demo-')
       const date = `${start + i * 3600 * 20} +0000`;
       execFileSync('git', ['-c', 'user.name=Dana Dev', '-c', 'user.email=dana@example.com', 'commit', '-q', '-m', commit.subject], {
         cwd: dir,
-        env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+        env: { ...env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
       });
       const sha = git('rev-parse', 'HEAD');
       shas.push(sha);

@@ -17,6 +17,8 @@ export interface StartContainerOptions {
   limits: ResourceLimits;
   /** `os[/arch[/variant]]`, as for docker run --platform. */
   platform?: string;
+  /** The engine does not report OOMKilled (Podman): an exit by SIGKILL (137) under a memory limit counts as one. */
+  oomFromExit137?: boolean;
 }
 
 /** What one container may use, so a broken commit cannot exhaust the host. */
@@ -74,7 +76,7 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
       ...(pidsLimit ? { PidsLimit: pidsLimit } : {}),
     },
   } as Docker.ContainerCreateOptions);
-  const exited = watchExit(container, memoryBytes);
+  const exited = watchExit(container, memoryBytes, Boolean(options.oomFromExit137));
   const ports = new Map<number, number>();
   try {
     await container.start();
@@ -92,14 +94,14 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
   return { container, id: container.id, exited, ports };
 }
 
-function watchExit(container: Docker.Container, memoryBytes: number | undefined): Promise<ExitInfo> {
+function watchExit(container: Docker.Container, memoryBytes: number | undefined, oomFromExit137: boolean): Promise<ExitInfo> {
   return container.wait({ condition: 'next-exit' }).then(
     async (result: { StatusCode?: number }) => {
       const info = await container.inspect().catch(() => undefined);
       const code = result.StatusCode ?? info?.State.ExitCode;
-      // A kill by the kernel's OOM killer shows as OOMKilled. Not every engine says so (Podman does not;
-      // nor Docker on some cgroup v2 hosts): a SIGKILL (137) we did not send, under a memory limit, is one too.
-      const oomKilled = Boolean(info?.State.OOMKilled) || (code === 137 && Boolean(memoryBytes));
+      // A kill by the kernel's OOM killer shows as OOMKilled. Podman does not say so: there, a SIGKILL
+      // (137) we did not send, under a memory limit, is taken for one.
+      const oomKilled = Boolean(info?.State.OOMKilled) || (oomFromExit137 && code === 137 && Boolean(memoryBytes));
       if (oomKilled) {
         const limit = memoryBytes ? ` (memory limit ${formatBytes(memoryBytes)})` : '';
         return { code, oomKilled, reason: `OOM killed${limit}` };

@@ -3,6 +3,8 @@ import { formatDuration } from '../duration.js';
 import { connect } from 'node:net';
 import type Docker from 'dockerode';
 import { InfrastructureError } from '../errors.js';
+import { EngineLostError } from '../docker/engine-calls.js';
+import { withTimeout } from '../docker/engine.js';
 import { buildFailureSignature, buildImage, BuildFailedError } from '../docker/build-image.js';
 import type { EnginePool, Lane } from '../docker/engine-pool.js';
 import { podmanImageHealthcheck, runPodmanHealthcheck, type HealthConfig } from '../docker/podman.js';
@@ -383,11 +385,14 @@ export class Evaluator {
         }
       }
     }
+    const name = await this.freeContainerName(docker, sha);
     let running: RunningContainer;
     try {
       running = await startContainer(docker, {
         image: imageId,
-        name: await this.freeContainerName(docker, sha),
+        name,
+        // Podman never sets OOMKilled: there, a SIGKILL under the memory limit is taken for one.
+        ...(podman ? { oomFromExit137: true } : {}),
         labels: resourceLabels(this.pool.sessionId, sha),
         env: this.options.env,
         networkMode: this.options.network,
@@ -437,8 +442,18 @@ export class Evaluator {
             }
           : {}),
       });
-      const logTail = (await containerLogs(running.container, this.options.logLines).catch(() => [])).map(this.redact);
       const failed = results.find((r) => !r.ok);
+      // A probe that timed out because the engine stopped answering (its calls outlast the probe's
+      // deadline) must not be taken for the commit's failure: the engine is asked once more.
+      if (failed) {
+        await withTimeout(docker.ping(), ENGINE_RECHECK_MS, 'no answer').catch((error: unknown) => {
+          throw new EngineLostError(
+            `the Docker engine at ${lane.engine.endpoint} stopped answering while ${sha.slice(0, 12)} was probed (${(error as Error).message}): the state is kept; once the engine answers, re-run the same command to resume`,
+            { cause: error },
+          );
+        });
+      }
+      const logTail = (await containerLogs(running.container, this.options.logLines).catch(() => [])).map(this.redact);
       return {
         ok: !failed,
         phase: 'probe',
@@ -454,6 +469,8 @@ export class Evaluator {
 }
 
 export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60_000;
+/** How long the engine gets to answer a ping after a probe failed, before the failure is blamed on it. */
+const ENGINE_RECHECK_MS = 10_000;
 
 /** The newest image on the lane's engine built with this key (kept by an earlier --keep-images run), if any. */
 async function keptImage(lane: Lane, buildKey: string): Promise<string | undefined> {

@@ -402,6 +402,8 @@ export async function runBisect(options: BisectOptions, events: SessionEvents = 
     }
   } finally {
     const removed = await pool.cleanup({ keepImages: options.keepImages });
+    // Everything removed (or kept on purpose, --keep-images): no later run must reap this session.
+    if (!removed.unreachable) state?.release(sessionId);
     events.cleanup?.(removed, sessionId);
   }
 }

@@ -112,6 +112,12 @@ export class RunState {
     this.sessions = this.sessions.filter((s) => s.id !== sessionId);
   }
 
+  /** This run cleaned up after itself (its kept images are the user's): forgets it, on disk too. */
+  release(sessionId: string): void {
+    this.forget(sessionId);
+    this.write();
+  }
+
   /** The next saved outcome of `sha` not replayed yet, if any. */
   take(sha: string): Outcome | undefined {
     const queue = this.pending.get(sha);

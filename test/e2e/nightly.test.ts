@@ -95,6 +95,11 @@ describe('deploybisect nightly', () => {
     const overridden = await runCli(['nightly', shas[5]!, ...options, '--last-good-file', file, '--good', shas[2]!, '--json'], { cwd: repo.dir });
     expect(overridden.code, overridden.stderr).toBe(6);
     expect(JSON.parse(overridden.stdout)).toMatchObject({ good: shas[2], culprit: { sha: shas[culprit] } });
+    // The last known good itself is broken now, with no commit since: nothing to bisect, and not 0.
+    writeFileSync(file, `${shas[5]}\n`);
+    const same = await runCli(['nightly', shas[5]!, ...options, '--last-good-file', file], { cwd: repo.dir });
+    expect(same.code, same.stderr).toBe(4);
+    expect(same.stderr).toContain(`${shas[5]!.slice(0, 12)}, the last known good, is broken now (container exited with code 3) with no commit since`);
     writeFileSync(file, 'not a commit\n');
     const garbled = await runCli(['nightly', shas[5]!, ...options, '--last-good-file', file], { cwd: repo.dir });
     expect(garbled.code).toBe(2);

@@ -85,7 +85,14 @@ describe('the config file', () => {
     repo.git('add', 'app/Dockerfile');
     const init = await runCli(['init'], { cwd: join(repo.dir, 'app'), env: NO_ENGINE });
     expect(init.code, init.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ file: 'Dockerfile', context: 'app', probe: ['http://127.0.0.1:8080/'], network: 'host', timeout: '60s' });
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({
+      file: 'Dockerfile',
+      context: 'app',
+      probe: ['http://127.0.0.1:8080/'],
+      expectStatus: '100-499',
+      network: 'host',
+      timeout: '60s',
+    });
     expect(init.stdout).toContain(`wrote ${config}`);
     expect(init.stdout).toContain('the first port the Dockerfile EXPOSEs');
 

@@ -31,7 +31,7 @@ function problems(value: unknown): string[] {
 describe('the config schema comes from the option table', () => {
   it('has one key per option (camelCase of the long name), with its flags and description, and nothing else', () => {
     const schema = configSchema() as { properties: Record<string, { description?: string }>; additionalProperties: boolean };
-    const perInvocation = ['repo', 'config', 'restart', 'mark', 'session', 'state'];
+    const perInvocation = ['repo', 'config', 'restart', 'mark', 'session', 'state', 'good', 'force'];
     const expected = [...new Set(OPTIONS.map(configKey))].filter((k) => !perInvocation.includes(k));
     expect(Object.keys(schema.properties).filter((k) => k !== '$schema').sort()).toEqual(expected.sort());
     expect(schema.additionalProperties).toBe(false);
@@ -76,7 +76,7 @@ describe('loadConfig', () => {
     const rc = repo({ '.deploybisectrc.json': '{"jobs": 2}', 'package.json': '{"deploybisect": {"jobs": 3}}' });
     expect(loadConfig(rc)?.values).toEqual({ jobs: 2 });
     const pkg = repo({ 'package.json': '{"name": "x", "deploybisect": {"jobs": 3}}' });
-    expect(loadConfig(pkg)).toEqual({ source: `${join(pkg, 'package.json')} ("deploybisect")`, values: { jobs: 3 } });
+    expect(loadConfig(pkg)).toEqual({ source: `${join(pkg, 'package.json')} ("deploybisect")`, dir: pkg, values: { jobs: 3 } });
     expect(loadConfig(repo({ 'package.json': '{"name": "x"}' }))).toBeUndefined();
     expect(loadConfig(join(tmpdir(), 'not-a-repository-at-all'))).toBeUndefined();
   });
@@ -99,6 +99,7 @@ describe('init: a starter config from the Dockerfile', () => {
     });
     expect(proposeFromDockerfile('FROM a\nHEALTHCHECK NONE\nEXPOSE 53/udp 8080/tcp 9090\n').config).toEqual({
       probe: ['http://127.0.0.1:8080/'],
+      expectStatus: '100-499',
       network: 'host',
       timeout: '60s',
     });

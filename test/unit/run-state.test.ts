@@ -50,6 +50,16 @@ describe('RunState', () => {
     expect(otherRange.earlierSessions).toEqual([]);
   });
 
+  it('a run that cleaned up after itself is released: a later run finds nothing of it to reap (its kept images stay)', () => {
+    const path = join(dir, 'released.json');
+    const run = new RunState(path, identity);
+    run.claim('dddddddd');
+    run.append([outcome(B, false)]);
+    run.release('dddddddd');
+    expect(readState(path)?.sessions).toEqual([]);
+    expect(readState(path)?.runs).toHaveLength(1);
+  });
+
   it('processAlive: this process is, a pid nobody has is not', () => {
     expect(processAlive(process.pid)).toBe(true);
     expect(processAlive(2 ** 22 + 17)).toBe(false);
