@@ -73,7 +73,7 @@ export interface LoadedConfig {
 }
 
 /** The repository root of `dir`, or undefined outside a repository. */
-function repositoryRoot(dir: string): string | undefined {
+export function repositoryRoot(dir: string): string | undefined {
   try {
     return execFileSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseDockerfile, splitWords } from '../explain/dockerfile-model.js';
-import { CONFIG_FILES, loadConfig } from './config-file.js';
+import { CONFIG_FILES, loadConfig, repositoryRoot } from './config-file.js';
 
 export interface StarterConfig {
   /** Where it was written. */
@@ -21,15 +21,6 @@ export interface StarterConfig {
 }
 
 const DOCKERFILE_NAME = /(^|\/)(Dockerfile|Containerfile)$|\.(Dockerfile|dockerfile)$/;
-
-/** The repository root of `dir`; a usage error outside a repository. */
-function repositoryRoot(dir: string): string {
-  try {
-    return execFileSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    throw new UsageError(`${dir} is not inside a git repository`);
-  }
-}
 
 /** The Dockerfile to use, relative to the root: `Dockerfile` at the root, else the shallowest tracked one. */
 export function findDockerfile(root: string): string | undefined {
@@ -80,6 +71,7 @@ export function proposeFromDockerfile(content: string): { config: Record<string,
 /** Writes deploybisect.config.json at the root of the repository of `dir`. */
 export function writeStarterConfig(dir: string, force: boolean): StarterConfig {
   const root = repositoryRoot(dir);
+  if (root === undefined) throw new UsageError(`${dir} is not inside a git repository`);
   const path = posix.join(root, CONFIG_FILES[0]);
   if (existsSync(path) && !force) throw new UsageError(`${path} already exists: pass --force to overwrite it`);
   // Another config would be shadowed by the new file without a word.

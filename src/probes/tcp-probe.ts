@@ -42,7 +42,7 @@ export class TcpProbe implements Probe {
 const CODES: Record<string, string> = { ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', EHOSTUNREACH: 'host unreachable' };
 
 /** Resolves undefined when a connection was accepted, else a short reason. */
-function tryConnect(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+export function tryConnect(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (reason: string | undefined) => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { formatDuration } from '../duration.js';
-import { connect } from 'node:net';
 import type Docker from 'dockerode';
 import { InfrastructureError } from '../errors.js';
 import { EngineLostError } from '../docker/engine-calls.js';
@@ -16,6 +15,7 @@ import { systemClock, type Clock } from '../probes/clock.js';
 import { FailOnLog } from '../probes/log-probe.js';
 import { parseProbe, parseRegex, type ProbeSettings } from '../probes/parse-probe.js';
 import type { Probe } from '../probes/probe.js';
+import { tryConnect } from '../probes/tcp-probe.js';
 import { checkProbes } from './check-probes.js';
 import type { Outcome } from './outcome.js';
 import { planProbes, type ImageFacts } from './probe-plan.js';
@@ -378,7 +378,7 @@ export class Evaluator {
     if (this.options.network === 'host' && lane.engine.machine === 'local') {
       const exposed = new Set(Object.keys(image.Config?.ExposedPorts ?? {}).map((p) => Number(p.split('/')[0])));
       for (const port of plan.publish.filter((p) => exposed.has(p))) {
-        if (await answersOnLoopback(port)) {
+        if ((await tryConnect('127.0.0.1', port, 500)) === undefined) {
           throw new InfrastructureError(
             `127.0.0.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of ${sha.slice(0, 12)} started: the container cannot listen there on the host network, and the probe would reach that process; stop it and re-run to resume`,
           );
@@ -501,18 +501,4 @@ function shorten(text: string, max = 160): string {
 function healthIntervalMs(image: HealthConfig, override: { Interval?: number } | undefined): number {
   const ns = override?.Interval || image.Interval || 30_000_000_000;
   return ns / 1_000_000;
-}
-
-/** True when something accepts a TCP connection on 127.0.0.1:port (within half a second). */
-function answersOnLoopback(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (answers: boolean) => {
-      socket.destroy();
-      resolve(answers);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
