@@ -1,24 +1,22 @@
-import { Option } from 'commander';
-import { OPTIONS } from './options.js';
+import { longFlag, type Input } from '../options/row.js';
+import { OPTIONS } from '../options/option-table.js';
+import { shellQuote } from '../text/shell-quote.js';
 
-/** Quotes a word for a POSIX shell when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
+/** Options of `test` that say nothing about how a commit is evaluated. */
+const NOT_REPRODUCED = new Set(['json', 'quiet', 'verbose', 'cacheDir', 'cache']);
 
 /**
  * The `deploybisect test <sha> …` command that evaluates one commit exactly as the run did:
- * every option `test` shares with the run, where it differs from its default.
+ * every option `test` shares with the run that was given (on the command line or in the config), where it differs from its default.
  */
-export function reproduceCommand(raw: Record<string, unknown>, sha: string): string {
+export function reproduceCommand(given: Readonly<Record<string, Input>>, sha: string): string {
   const words = ['deploybisect', 'test', sha];
-  for (const spec of OPTIONS) {
-    if (!spec.commands.includes('test') || ['--json', '-q, --quiet', '-v, --verbose', '--cache-dir <dir>', '--no-cache'].includes(spec.flags)) continue;
-    const option = new Option(spec.flags);
-    const value = raw[option.attributeName()];
-    const flag = option.long!;
-    if (value === undefined || value === spec.defaultValue) continue;
-    if (option.negate) {
+  for (const row of OPTIONS) {
+    if (!(row.commands as readonly string[]).includes('test') || NOT_REPRODUCED.has(row.key) || 'aliasOf' in row) continue;
+    const value = given[row.key];
+    const flag = longFlag(row);
+    if (value === undefined || value === ('default' in row ? row.default : undefined)) continue;
+    if (flag.startsWith('--no-')) {
       if (value === false) words.push(flag);
     } else if (typeof value === 'boolean') {
       if (value) words.push(flag);

@@ -7,12 +7,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bisectWith, rawOptions } from '../api.js';
 import { connectEngines } from '../docker/engine.js';
 import { InfrastructureError } from '../errors.js';
-import type { RawOptions } from '../cli/to-options.js';
+import { resolveSettings, type Settings } from '../options/settings.js';
 import type { SessionEvents } from '../session/events.js';
 import type { BisectResult } from '../session/result.js';
+import { runBisect } from '../session/search/run-bisect.js';
 import { ensureBusyboxBase } from './base-image.js';
 import { writeStoryRepo, type WrittenStory } from './story.js';
 
@@ -25,10 +25,10 @@ export function checkoutEngineScript(): string | undefined {
 }
 
 export async function runDemo(
-  options: { dockerHost?: string[]; engineTimeout?: string },
+  settings: Pick<Settings, 'dockerHost' | 'engineTimeout' | 'given'>,
   call: { signal?: AbortSignal; events?: SessionEvents; onStory?: (story: WrittenStory, base: string) => void } = {},
 ): Promise<{ story: WrittenStory; result: BisectResult }> {
-  const engines = await connectEngines(options.dockerHost ?? []).catch((error: unknown) => {
+  const engines = await connectEngines(settings.dockerHost).catch((error: unknown) => {
     if (!(error instanceof InfrastructureError)) throw error;
     const script = checkoutEngineScript();
     const how = script
@@ -41,16 +41,18 @@ export async function runDemo(
   const story = writeStoryRepo(DEMO_BASE_IMAGE);
   call.onStory?.(story, from === 'pulled' ? 'the busybox image' : from === 'host' ? 'the host\'s static busybox' : `${DEMO_BASE_IMAGE}, built before`);
   // The story's options: its HEALTHCHECK needs no network; a fresh state and no verdict cache, so the search is real.
-  const raw: RawOptions = {
-    ...rawOptions({ repo: story.dir, network: 'none', cache: false, restart: true, ...(options.engineTimeout ? { engineTimeout: options.engineTimeout } : {}) }),
-    // The engine that answered (the first one named, or the default one).
-    ...(options.dockerHost?.length ? { dockerHost: [options.dockerHost[0]!] } : {}),
-  };
-  const result = await bisectWith(
-    raw,
-    story.good,
-    story.bad,
-    { ...(call.signal ? { signal: call.signal } : {}), ...(call.events ? { events: call.events } : {}) },
-  );
+  const demo = resolveSettings({
+    command: 'run',
+    given: {
+      repo: story.dir,
+      network: 'none',
+      cache: false,
+      restart: true,
+      ...(settings.given.engineTimeout !== undefined ? { engineTimeout: settings.given.engineTimeout } : {}),
+      // The engine that answered (the first one named, or the default one).
+      ...(settings.dockerHost.length > 0 ? { dockerHost: [settings.dockerHost[0]!] } : {}),
+    },
+  });
+  const result = await runBisect(demo, { good: story.good, bad: story.bad }, { ...(call.signal ? { signal: call.signal } : {}), ...(call.events ? { events: call.events } : {}) });
   return { story, result };
 }

@@ -1,9 +1,12 @@
+import { EngineAdapter } from './engine-adapter.js';
 import { withTimeout, type Engine } from './engine.js';
 import { ResourceTracker, sumRemoved } from './resource-tracker.js';
 
 /** One engine of a session, with what the session created on it and how busy it is. */
 export interface Lane {
   engine: Engine;
+  /** What the session asks of the engine (builds, images, containers), Docker and Podman alike. */
+  adapter: EngineAdapter;
   tracker: ResourceTracker;
   /** Evaluations running on it now. */
   active: number;
@@ -21,7 +24,7 @@ export class EnginePool {
 
   constructor(engines: readonly Engine[], readonly sessionId: string) {
     if (engines.length === 0) throw new Error('an engine pool needs an engine');
-    this.lanes = engines.map((engine) => ({ engine, tracker: new ResourceTracker(engine.docker, sessionId), active: 0, builds: 0 }));
+    this.lanes = engines.map((engine) => ({ engine, adapter: new EngineAdapter(engine), tracker: new ResourceTracker(engine.docker, sessionId), active: 0, builds: 0 }));
   }
 
   /** All endpoints, for messages. */

@@ -5,7 +5,7 @@
  * so annotated tags work and trees/blobs are refused.
  */
 import { UsageError } from '../errors.js';
-import { firstLine, gitFailure, runGit } from './git-exec.js';
+import { firstLine, gitFailure, gitOutput, runGit } from './git-exec.js';
 
 export interface ResolvedRange {
   good: string;
@@ -119,4 +119,22 @@ function parseCheck(line: string, query: string): Check {
   const match = /^([0-9a-f]{40}|[0-9a-f]{64}) (\w+)$/.exec(line);
   if (!match) return { kind: 'missing', oid: '', type: '' };
   return { kind: 'found', oid: match[1] ?? '', type: match[2] ?? '' };
+}
+
+/** The root of the work tree that holds `dir`, or undefined outside a repository (or in a bare one). */
+export async function repositoryRoot(dir: string): Promise<string | undefined> {
+  const result = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => undefined);
+  if (!result || result.code !== 0) return undefined;
+  return result.stdout.toString('utf8').trim() || undefined;
+}
+
+/** The repository's git directory, absolute (names the repository in saved states). */
+export async function gitDir(repoDir: string): Promise<string> {
+  return (await gitOutput(repoDir, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
+}
+
+/** The paths git tracks in the work tree of `root` (its index), relative to it. */
+export async function trackedFiles(root: string): Promise<string[]> {
+  const out = await gitOutput(root, ['ls-files', '-z']);
+  return out.toString('utf8').split('\0').filter((p) => p !== '');
 }

@@ -2,15 +2,9 @@ import { getCommitInfos, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
 import { UsageError } from '../errors.js';
 import { explainChange, type Explanation } from '../explain/explain-change.js';
+import type { Settings } from '../options/settings.js';
 
-export interface ExplainRangeOptions {
-  repoDir: string;
-  contextDir: string;
-  dockerfile: string;
-  target?: string;
-  good: string;
-  bad: string;
-}
+export type ExplainSettings = Pick<Settings, 'repo' | 'context' | 'file' | 'target'>;
 
 export interface ExplainRangeResult {
   good: CommitInfo;
@@ -19,17 +13,18 @@ export interface ExplainRangeResult {
 }
 
 /** `deploybisect explain <good> <bad>`: what changed in the deployment, from git objects only (no Docker). */
-export async function explainRange(options: ExplainRangeOptions): Promise<ExplainRangeResult> {
-  const [good, bad] = await Promise.all([resolveCommit(options.repoDir, options.good), resolveCommit(options.repoDir, options.bad)]);
-  if (good === bad) throw new UsageError(`'${options.good}' and '${options.bad}' are the same commit: nothing to explain`);
-  const [goodInfo, badInfo] = await getCommitInfos(options.repoDir, [good, bad]);
+export async function explainRange(settings: ExplainSettings, goodRef: string, badRef: string): Promise<ExplainRangeResult> {
+  const repoDir = settings.repo;
+  const [good, bad] = await Promise.all([resolveCommit(repoDir, goodRef), resolveCommit(repoDir, badRef)]);
+  if (good === bad) throw new UsageError(`'${goodRef}' and '${badRef}' are the same commit: nothing to explain`);
+  const [goodInfo, badInfo] = await getCommitInfos(repoDir, [good, bad]);
   const explanation = await explainChange({
-    repoDir: options.repoDir,
+    repoDir,
     before: good,
     after: bad,
-    contextDir: options.contextDir,
-    dockerfile: options.dockerfile,
-    ...(options.target ? { target: options.target } : {}),
+    contextDir: settings.context,
+    dockerfile: settings.file,
+    ...(settings.target ? { target: settings.target } : {}),
   });
   return { good: goodInfo!, bad: badInfo!, explanation };
 }

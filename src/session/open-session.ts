@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { EnginePool } from '../docker/engine-pool.js';
 import { connectEngines } from '../docker/engine.js';
 import { UsageError } from '../errors.js';
+import { containerEnvironment, resourceLimits } from '../options/derived.js';
+import type { Settings } from '../options/settings.js';
+import { Evaluator, type EvaluationSettings } from './evaluate/evaluator.js';
 import type { SessionEvents } from './events.js';
-import { Evaluator, type EvaluatorOptions } from './evaluator.js';
 import { defaultCacheDir, VerdictCache } from './verdict-cache.js';
 
 export interface OpenSession {
@@ -13,77 +15,72 @@ export interface OpenSession {
   evaluator: Evaluator;
 }
 
-/** Where the Docker engines are: `--docker-host` (repeatable); none = DOCKER_HOST, the docker context, the default socket. */
-export interface EngineOptions {
-  dockerHosts?: string[];
-  /** How long one engine call may go unanswered (builds and waits excepted); default 2 min. */
-  engineTimeoutMs?: number;
-}
+/** What decides an outcome besides the build context: the evaluation's settings and the http probes' own. */
+export type OutcomeSettings = EvaluationSettings & Pick<Settings, 'expectStatus' | 'expectBody' | 'header' | 'insecure'>;
+
+export type SessionSettings = OutcomeSettings & Pick<Settings, 'dockerHost' | 'engineTimeout' | 'cache' | 'cacheDir'>;
 
 /**
  * Everything besides the build context that decides an outcome, as stable JSON: the cache key's
  * other half. Not the repository's location: another clone with the same content shares verdicts.
  */
-export function cacheConfiguration(o: Omit<EvaluatorOptions, 'logLines' | 'cache'>): string {
-  // An explicit list: callers pass richer objects (refs, signals, engine addresses) that must not count.
+export function cacheConfiguration(s: OutcomeSettings): string {
   return JSON.stringify({
-    contextDir: o.contextDir,
-    dockerfile: o.dockerfile,
-    buildArgs: Object.fromEntries(Object.entries(o.buildArgs).sort()),
-    target: o.target ?? null,
-    buildNetwork: o.buildNetwork ?? null,
-    platform: o.platform ?? null,
-    network: o.network,
-    env: [...o.env].sort(),
-    limits: o.limits,
-    probes: o.probes,
+    contextDir: s.context,
+    dockerfile: s.file,
+    buildArgs: Object.fromEntries(Object.entries(s.buildArg).sort()),
+    target: s.target ?? null,
+    buildNetwork: s.buildNetwork ?? null,
+    platform: s.platform ?? null,
+    network: s.network,
+    env: containerEnvironment(s).sort(),
+    limits: resourceLimits(s),
+    probes: s.probe.map((p) => p.spec),
     probeSettings: {
-      expectStatus: o.probeSettings.expectStatus?.text ?? null,
-      expectBody: o.probeSettings.expectBody?.source ?? null,
-      headers: o.probeSettings.headers ?? null,
-      insecure: o.probeSettings.insecure ?? false,
+      expectStatus: s.expectStatus.text,
+      expectBody: s.expectBody?.source ?? null,
+      headers: Object.keys(s.header).length > 0 ? s.header : null,
+      insecure: s.insecure,
     },
-    failOnLog: o.failOnLog,
-    defaultHttp: o.defaultHttp,
-    healthIntervalMs: o.healthIntervalMs ?? null,
-    timeoutMs: o.timeoutMs,
+    failOnLog: s.failOnLog.map((f) => f.pattern.source),
+    defaultHttp: s.defaultHttp,
+    healthIntervalMs: s.healthInterval ?? null,
+    timeoutMs: s.timeout,
   });
 }
 
-/** Lines of container (or build) output kept with each outcome. */
-export const LOG_TAIL_LINES = 20;
+/** Where verdicts are remembered: `--cache-dir`, else the default; false with `--no-cache`. */
+export function verdictCacheDir(s: Pick<Settings, 'cache' | 'cacheDir'>): string | false {
+  return s.cache ? (s.cacheDir ?? defaultCacheDir()) : false;
+}
 
 /** Connects to the engines, checks the container network exists on each, and sets up the evaluator. */
 export async function openSession(
-  options: Omit<EvaluatorOptions, 'logLines' | 'cache' | 'reuseImages'> & EngineOptions & { cacheDir?: string | false; keepImages?: boolean },
+  settings: SessionSettings,
   events: SessionEvents,
+  { useCache = true }: { useCache?: boolean } = {},
 ): Promise<OpenSession> {
-  const engines = await connectEngines(options.dockerHosts, undefined, options.engineTimeoutMs);
+  const engines = await connectEngines(settings.dockerHost, undefined, settings.engineTimeout);
   const remote = engines.find((e) => e.machine !== 'local');
-  if (remote && options.probes.some((spec) => /^(https?|tcp):\/\//i.test(spec))) {
+  if (remote && settings.probe.some((p) => /^(https?|tcp):\/\//i.test(p.spec))) {
     throw new UsageError(
       `http and tcp probes reach 127.0.0.1 on this machine, not the containers of the engine at ${remote.endpoint}: probe inside the container instead (healthcheck, exec:, log:, exit:, running:)`,
     );
   }
   for (const engine of engines) {
-    if (options.network === 'host' || options.network === 'none') break;
+    if (settings.network === 'host' || settings.network === 'none') break;
     try {
-      await engine.docker.getNetwork(options.network).inspect();
+      await engine.docker.getNetwork(settings.network).inspect();
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       throw new UsageError(
-        `the Docker engine at ${engine.endpoint} has no network '${options.network}' (is dockerd running with --bridge=none?): use --network host or --network none`,
+        `the Docker engine at ${engine.endpoint} has no network '${settings.network}' (is dockerd running with --bridge=none?): use --network host or --network none`,
       );
     }
   }
   const sessionId = randomBytes(4).toString('hex');
   const pool = new EnginePool(engines, sessionId);
-  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-  const cache = cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(options));
-  const evaluator = new Evaluator(
-    pool,
-    { ...options, logLines: LOG_TAIL_LINES, reuseImages: Boolean(options.keepImages), ...(cache ? { cache } : {}) },
-    events,
-  );
-  return { sessionId, pool, evaluator };
+  const cacheDir = useCache ? verdictCacheDir(settings) : false;
+  const cache = cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings));
+  return { sessionId, pool, evaluator: new Evaluator(pool, settings, events, cache) };
 }

@@ -31,4 +31,4 @@ export interface Outcome {
   durationMs: number;
 }
 
-export type Regression = 'auto' | 'build' | 'runtime' | 'any';
+export type { Regression } from '../options/rows-search.js';

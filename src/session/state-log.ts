@@ -12,8 +12,8 @@ import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression } from './classify-outcome.js';
 import type { Outcome, Regression } from './outcome.js';
 import { getCommitInfos } from '../git/commit-info.js';
-import { gitOutput } from '../git/git-exec.js';
-import { resolveRange } from '../git/refs.js';
+import { gitDir, resolveRange } from '../git/refs.js';
+import type { Settings } from '../options/settings.js';
 import { defaultStatePath, readState } from './run-state.js';
 import { defaultCacheDir } from './verdict-cache.js';
 
@@ -74,16 +74,16 @@ export function parseLog(text: string, source: string): ParsedLog {
 }
 
 /** `deploybisect log`: the saved state of a range as text; a usage error when there is none. */
-export async function logOfRange(options: { repoDir: string; good: string; bad: string; statePath?: string; cacheDir?: string }): Promise<string> {
-  const range = await resolveRange(options.repoDir, options.good, options.bad);
-  const repo = (await gitOutput(options.repoDir, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
-  const path = options.statePath ?? defaultStatePath(options.cacheDir ?? defaultCacheDir(), { repo, good: range.good, bad: range.bad });
+export async function logOfRange(settings: Pick<Settings, 'repo' | 'state' | 'cacheDir'>, good: string, bad: string): Promise<string> {
+  const range = await resolveRange(settings.repo, good, bad);
+  const repo = await gitDir(settings.repo);
+  const path = (settings.state || undefined) ?? defaultStatePath(settings.cacheDir ?? defaultCacheDir(), { repo, good: range.good, bad: range.bad });
   const saved = readState(path);
   if (!saved || saved.good !== range.good || saved.bad !== range.bad) {
     throw new UsageError(`no saved state for ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)} at ${path}: run the search first (or pass --state)`);
   }
   const configuration = JSON.parse(saved.configuration) as { regression?: Regression };
-  const infos = new Map((await getCommitInfos(options.repoDir, [...new Set(saved.runs.map((o) => o.sha))])).map((i) => [i.sha, i.subject]));
+  const infos = new Map((await getCommitInfos(settings.repo, [...new Set(saved.runs.map((o) => o.sha))])).map((i) => [i.sha, i.subject]));
   return renderLog(
     { good: saved.good, bad: saved.bad, runs: saved.runs, regression: configuration.regression ?? 'auto' },
     (sha) => infos.get(sha) ?? '',

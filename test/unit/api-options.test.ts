@@ -1,22 +1,27 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { rawOptions, sessionEvents } from '../../src/api.js';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { settingsOf, sessionEvents } from '../../src/api.js';
 import { UsageError } from '../../src/errors.js';
 import type { Outcome } from '../../src/session/outcome.js';
 
 describe('the library takes the config file\'s options', () => {
   it('fills in the command line\'s defaults, then the caller\'s values as the command line would hold them', () => {
-    const raw = rawOptions({}) as unknown as Record<string, unknown>;
-    expect(raw).toMatchObject({ repo: '.', file: 'Dockerfile', context: '.', network: 'bridge', memory: '1g', timeout: '60s', regression: 'auto' });
-    expect(raw).toMatchObject({ verify: true, cache: true, defaultHttp: true });
-    const given = rawOptions({ repo: '/r', jobs: 2, probe: 'healthcheck', buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] }) as unknown as Record<string, unknown>;
-    expect(given).toMatchObject({ repo: '/r', jobs: '2', probe: ['healthcheck'], buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] });
+    const defaults = settingsOf('run', {});
+    expect(defaults).toMatchObject({ repo: resolve('.'), file: 'Dockerfile', context: '.', network: 'bridge', memory: 1024 ** 3, timeout: 60_000, regression: 'auto' });
+    expect(defaults).toMatchObject({ verify: true, cache: true, defaultHttp: true });
+    const r = tmpdir();
+    const given = settingsOf('run', { repo: r, jobs: 2, probe: 'healthcheck', buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] });
+    expect(given.given).toMatchObject({ repo: r, jobs: '2', probe: ['healthcheck'], buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] });
+    expect(given).toMatchObject({ repo: r, jobs: 2, buildArg: { A: '1' }, verify: false, network: 'none', mark: [{ ref: 'abc', verdict: 'good' }] });
+    expect(given.probe.map((p) => p.spec)).toEqual(['healthcheck']);
   });
 
   it('rejects what the config file would reject, with the same messages', () => {
-    expect(() => rawOptions({ network: 'bridged' as 'none' })).toThrow(UsageError);
-    expect(() => rawOptions({ network: 'bridged' as 'none' })).toThrow('options: /network: must be one of bridge, host, none');
-    expect(() => rawOptions({ netwrk: 'host' } as Record<string, string>)).toThrow(/options: \/netwrk: unknown option/);
+    expect(() => settingsOf('run', { network: 'bridged' as 'none' })).toThrow(UsageError);
+    expect(() => settingsOf('run', { network: 'bridged' as 'none' })).toThrow('options: /network: must be one of bridge, host, none');
+    expect(() => settingsOf('run', { netwrk: 'host' } as Record<string, string>)).toThrow(/options: \/netwrk: unknown option/);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Clock } from '../../src/probes/clock.js';
 import { ExitProbe } from '../../src/probes/exit-probe.js';
 import { FailOnLog } from '../../src/probes/log-probe.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from '../../src/probes/probe.js';
-import { checkProbes, type CheckProbesInput } from '../../src/session/check-probes.js';
+import { checkProbes, type CheckProbesInput } from '../../src/session/evaluate/check-probes.js';
 import { FakeClock, ManualClock, deferred, settle } from '../helpers/fake-clock.js';
 
 /** A probe whose behaviour the test writes; remembers the target and deadline it was given. */

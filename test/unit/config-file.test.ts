@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configKey, configSchema, configurableOptions, loadConfig, toOptionValue, validateConfig } from '../../src/cli/config-file.js';
-import { OPTIONS } from '../../src/cli/options.js';
+import { loadConfig } from '../../src/options/config-file.js';
+import { configKey, configSchema, validateConfig } from '../../src/options/config-schema.js';
+import { OPTIONS, configurableRows } from '../../src/options/option-table.js';
+import { asInput } from '../../src/options/settings.js';
 import { UsageError } from '../../src/errors.js';
 
 const dirs: string[] = [];
@@ -36,8 +38,10 @@ describe('the config schema comes from the option table', () => {
     expect(Object.keys(schema.properties).filter((k) => k !== '$schema').sort()).toEqual(expected.sort());
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.buildArg!.description).toBe('--build-arg <KEY=VALUE>: build argument (repeatable)');
-    expect(configKey({ flags: '--no-default-http', description: '', commands: [] })).toBe('defaultHttp');
-    expect(configKey({ flags: '-C, --repo <dir>', description: '', commands: [] })).toBe('repo');
+    expect(configKey({ flags: '--no-default-http' })).toBe('defaultHttp');
+    expect(configKey({ flags: '-C, --repo <dir>' })).toBe('repo');
+    // Each row's Settings key is commander's attribute name for its flags.
+    for (const row of OPTIONS) expect(row.key, row.flags).toBe('aliasOf' in row ? 'noConfig' : configKey(row));
   });
 
   it('accepts what the command line can say: values, numbers, lists for repeatable options, booleans for flags', () => {
@@ -57,42 +61,42 @@ describe('the config schema comes from the option table', () => {
   });
 
   it('turns config values into what commander holds', () => {
-    const specs = configurableOptions();
-    expect(toOptionValue(specs.get('jobs')!, 2)).toBe('2');
-    expect(toOptionValue(specs.get('probe')!, 'healthcheck')).toEqual(['healthcheck']);
-    expect(toOptionValue(specs.get('buildArg')!, ['A=1', 'B=2'])).toEqual(['A=1', 'B=2']);
-    expect(toOptionValue(specs.get('defaultHttp')!, false)).toBe(false);
+    const specs = configurableRows();
+    expect(asInput(specs.get('jobs')!, 2)).toBe('2');
+    expect(asInput(specs.get('probe')!, 'healthcheck')).toEqual(['healthcheck']);
+    expect(asInput(specs.get('buildArg')!, ['A=1', 'B=2'])).toEqual(['A=1', 'B=2']);
+    expect(asInput(specs.get('defaultHttp')!, false)).toBe(false);
   });
 });
 
 describe('loadConfig', () => {
-  it('finds deploybisect.config.json, then .deploybisectrc.json, then the "deploybisect" key of package.json, at the repository root', () => {
+  it('finds deploybisect.config.json, then .deploybisectrc.json, then the "deploybisect" key of package.json, at the repository root', async () => {
     const all = repo({
       'deploybisect.config.json': '{"jobs": 1}',
       '.deploybisectrc.json': '{"jobs": 2}',
       'package.json': '{"name": "x", "deploybisect": {"jobs": 3}}',
     });
-    expect(loadConfig(all)?.values).toEqual({ jobs: 1 });
+    expect((await loadConfig(all))?.values).toEqual({ jobs: 1 });
     const rc = repo({ '.deploybisectrc.json': '{"jobs": 2}', 'package.json': '{"deploybisect": {"jobs": 3}}' });
-    expect(loadConfig(rc)?.values).toEqual({ jobs: 2 });
+    expect((await loadConfig(rc))?.values).toEqual({ jobs: 2 });
     const pkg = repo({ 'package.json': '{"name": "x", "deploybisect": {"jobs": 3}}' });
-    expect(loadConfig(pkg)).toEqual({ source: `${join(pkg, 'package.json')} ("deploybisect")`, dir: pkg, values: { jobs: 3 } });
-    expect(loadConfig(repo({ 'package.json': '{"name": "x"}' }))).toBeUndefined();
-    expect(loadConfig(join(tmpdir(), 'not-a-repository-at-all'))).toBeUndefined();
+    expect(await loadConfig(pkg)).toEqual({ source: `${join(pkg, 'package.json')} ("deploybisect")`, dir: pkg, values: { jobs: 3 } });
+    expect(await loadConfig(repo({ 'package.json': '{"name": "x"}' }))).toBeUndefined();
+    expect(await loadConfig(join(tmpdir(), 'not-a-repository-at-all'))).toBeUndefined();
   });
 
-  it('reports a file that is not JSON, a named file that does not exist, and an invalid package.json key', () => {
+  it('reports a file that is not JSON, a named file that does not exist, and an invalid package.json key', async () => {
     const broken = repo({ 'deploybisect.config.json': '{"jobs": 1,}' });
-    expect(() => loadConfig(broken)).toThrow(new RegExp(`^config file ${join(broken, 'deploybisect.config.json')} is not valid JSON: `));
-    expect(() => loadConfig(broken, '/nonexistent/cfg.json')).toThrow('config file /nonexistent/cfg.json does not exist');
+    await expect(loadConfig(broken)).rejects.toThrow(new RegExp(`^config file ${join(broken, 'deploybisect.config.json')} is not valid JSON: `));
+    await expect(loadConfig(broken, '/nonexistent/cfg.json')).rejects.toThrow('config file /nonexistent/cfg.json does not exist');
     const pkg = repo({ 'package.json': '{"deploybisect": {"network": "bridged"}}' });
-    expect(() => loadConfig(pkg)).toThrow(`${join(pkg, 'package.json')} ("deploybisect"): /network: must be one of bridge, host, none`);
+    await expect(loadConfig(pkg)).rejects.toThrow(`${join(pkg, 'package.json')} ("deploybisect"): /network: must be one of bridge, host, none`);
   });
 });
 
 describe('init: a starter config from the Dockerfile', () => {
   it('proposes the HEALTHCHECK when there is one, else an HTTP GET on the first EXPOSEd tcp port, else running:10s; the last stage counts', async () => {
-    const { proposeFromDockerfile } = await import('../../src/cli/init-config.js');
+    const { proposeFromDockerfile } = await import('../../src/session/starter-config.js');
     expect(proposeFromDockerfile('FROM a AS build\nEXPOSE 9999\nFROM b\nEXPOSE 53/udp 8080/tcp 9090\nHEALTHCHECK CMD wget -qO- http://127.0.0.1:8080/health\n').config).toEqual({
       probe: ['healthcheck'],
       network: 'none',
@@ -111,25 +115,25 @@ describe('init: a starter config from the Dockerfile', () => {
   });
 
   it('finds Dockerfile at the root, else the shallowest tracked Dockerfile, Containerfile or *.Dockerfile', async () => {
-    const { findDockerfile } = await import('../../src/cli/init-config.js');
+    const { findDockerfile } = await import('../../src/session/starter-config.js');
     const dir = repo({});
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'deploy', 'web'), { recursive: true });
     writeFileSync(join(dir, 'deploy', 'web', 'Dockerfile'), 'FROM a\n');
     writeFileSync(join(dir, 'deploy', 'api.Dockerfile'), 'FROM a\n');
     execFileSync('git', ['-C', dir, 'add', '.']);
-    expect(findDockerfile(dir)).toBe('deploy/api.Dockerfile');
+    expect(await findDockerfile(dir)).toBe('deploy/api.Dockerfile');
     writeFileSync(join(dir, 'Dockerfile'), 'FROM a\n');
-    expect(findDockerfile(dir)).toBe('Dockerfile');
-    expect(findDockerfile(repo({}))).toBeUndefined();
+    expect(await findDockerfile(dir)).toBe('Dockerfile');
+    expect(await findDockerfile(repo({}))).toBeUndefined();
   });
 });
 
-describe('src/config-options.ts (the library\'s option type)', () => {
+describe('src/options/config-options.ts (the library\'s option type)', () => {
   it('is what the option table renders (npm run docs:options rewrites it)', async () => {
     const { readFileSync } = await import('node:fs');
-    const { renderConfigTypes } = await import('../../src/cli/config-file.js');
-    const committed = readFileSync(new URL('../../src/config-options.ts', import.meta.url), 'utf8');
+    const { renderConfigTypes } = await import('../../src/options/render-docs.js');
+    const committed = readFileSync(new URL('../../src/options/config-options.ts', import.meta.url), 'utf8');
     expect(committed).toBe(renderConfigTypes());
   });
 });

@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readEnvFile } from '../../src/cli/env-file.js';
-import { parseHeaders, parseSecretEnv, toEvaluatorOptions, type RawOptions } from '../../src/cli/to-options.js';
+import { containerEnvironment, resourceLimits, secretValues } from '../../src/options/derived.js';
+import { parseHeaders, parseSecretEnv, readEnvFile } from '../../src/options/parse-values.js';
+import type { Settings } from '../../src/options/settings.js';
 import { MIN_MEMORY_BYTES, parseMemory } from '../../src/docker/memory-size.js';
 import { redactor } from '../../src/session/redact.js';
 import { expectUsageError, usageMessage } from '../helpers/expect-usage-error.js';
-import { rawOptions } from '../helpers/raw-options.js';
+import { settingsFor } from '../helpers/settings.js';
 
 const KiB = 1024;
 const MiB = 1024 ** 2;
@@ -38,7 +39,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const raw = (overrides: Partial<RawOptions> = {}): RawOptions => rawOptions(repo, overrides);
+const settings = (given: Record<string, unknown> = {}): Settings => settingsFor(repo, given);
 
 describe('redactor', () => {
   it('masks every occurrence of every secret', () => {
@@ -234,20 +235,18 @@ describe('parseSecretEnv', () => {
   });
 });
 
-describe('toEvaluatorOptions: environment', () => {
+describe('settings: environment', () => {
   it('merges env files, then --env, then --secret-env, later sources winning', () => {
     vi.stubEnv('DEPLOYBISECT_TEST_SECRET_C', 'secret-c');
     vi.stubEnv('DEPLOYBISECT_TEST_SECRET_D', 'secret-d');
     const first = file('first.env', 'A=file1\nB=file1\nC=file1\nF=file1\n');
     const second = file('second.env', 'F=file2\n');
-    const options = toEvaluatorOptions(
-      raw({
-        envFile: [first, second],
-        env: ['B=cli', 'DEPLOYBISECT_TEST_SECRET_C=cli', 'G=cli'],
-        secretEnv: ['DEPLOYBISECT_TEST_SECRET_C', 'DEPLOYBISECT_TEST_SECRET_D'],
-      }),
-    );
-    expect(options.env).toEqual([
+    const options = settings({
+      envFile: [first, second],
+      env: ['B=cli', 'DEPLOYBISECT_TEST_SECRET_C=cli', 'G=cli'],
+      secretEnv: ['DEPLOYBISECT_TEST_SECRET_C', 'DEPLOYBISECT_TEST_SECRET_D'],
+    });
+    expect(containerEnvironment(options)).toEqual([
       'A=file1',
       'B=cli',
       'C=file1',
@@ -256,56 +255,56 @@ describe('toEvaluatorOptions: environment', () => {
       'G=cli',
       'DEPLOYBISECT_TEST_SECRET_D=secret-d',
     ]);
-    expect(options.secrets).toEqual(['secret-c', 'secret-d']);
+    expect(secretValues(options)).toEqual(['secret-c', 'secret-d']);
   });
 
   it('lists only --secret-env values as secrets, not --env or env-file values', () => {
     vi.stubEnv('DEPLOYBISECT_TEST_TOKEN', 't0ken');
     const env = file('plain.env', 'PASSWORD=not-marked-secret\n');
-    const options = toEvaluatorOptions(raw({ envFile: [env], env: ['API_KEY=also-not'], secretEnv: ['DEPLOYBISECT_TEST_TOKEN'] }));
-    expect(options.secrets).toEqual(['t0ken']);
-    expect(options.env).toContain('DEPLOYBISECT_TEST_TOKEN=t0ken');
+    const options = settings({ envFile: [env], env: ['API_KEY=also-not'], secretEnv: ['DEPLOYBISECT_TEST_TOKEN'] });
+    expect(secretValues(options)).toEqual(['t0ken']);
+    expect(containerEnvironment(options)).toContain('DEPLOYBISECT_TEST_TOKEN=t0ken');
   });
 
   it('has no env and no secrets by default', () => {
-    const options = toEvaluatorOptions(raw());
-    expect(options.env).toEqual([]);
-    expect(options.secrets).toEqual([]);
+    const options = settings();
+    expect(containerEnvironment(options)).toEqual([]);
+    expect(secretValues(options)).toEqual([]);
   });
 
   it('passes env-file errors through', () => {
     const missing = join(scratch, 'missing.env');
-    expect(usageMessage(() => toEvaluatorOptions(raw({ envFile: [missing] })))).toBe(`cannot read --env-file ${missing}: ENOENT`);
+    expect(usageMessage(() => settings({ envFile: [missing] }))).toBe(`cannot read --env-file ${missing}: ENOENT`);
   });
 
   it('rejects an unset --secret-env', () => {
     vi.stubEnv('DEPLOYBISECT_TEST_NOPE', undefined);
-    expect(usageMessage(() => toEvaluatorOptions(raw({ secretEnv: ['DEPLOYBISECT_TEST_NOPE'] })))).toBe(
+    expect(usageMessage(() => settings({ secretEnv: ['DEPLOYBISECT_TEST_NOPE'] }))).toBe(
       '--secret-env DEPLOYBISECT_TEST_NOPE is not set in the environment',
     );
   });
 });
 
-describe('toEvaluatorOptions: resource limits and probe settings', () => {
+describe('settings: resource limits and probe settings', () => {
   it('turns --memory and --pids-limit into limits, without cpus unless given', () => {
-    expect(toEvaluatorOptions(raw()).limits).toEqual({ memoryBytes: GiB, pidsLimit: 512 });
-    expect(toEvaluatorOptions(raw({ memory: '256m', pidsLimit: '64', cpus: '0.5' })).limits).toEqual({
+    expect(resourceLimits(settings())).toEqual({ memoryBytes: GiB, pidsLimit: 512 });
+    expect(resourceLimits(settings({ memory: '256m', pidsLimit: '64', cpus: '0.5' }))).toEqual({
       memoryBytes: 256 * MiB,
       cpus: 0.5,
       pidsLimit: 64,
     });
-    expect(toEvaluatorOptions(raw({ cpus: '2' })).limits.cpus).toBe(2);
+    expect(resourceLimits(settings({ cpus: '2' })).cpus).toBe(2);
   });
 
   it('treats --pids-limit 0 as no limit', () => {
-    const limits = toEvaluatorOptions(raw({ pidsLimit: '0' })).limits;
+    const limits = resourceLimits(settings({ pidsLimit: '0' }));
     expect(limits).toEqual({ memoryBytes: GiB });
     expect(limits).not.toHaveProperty('pidsLimit');
   });
 
   it('rejects an invalid --pids-limit', () => {
     for (const pidsLimit of ['-1', '1.5', 'many', '']) {
-      expect(usageMessage(() => toEvaluatorOptions(raw({ pidsLimit })))).toBe(
+      expect(usageMessage(() => settings({ pidsLimit }))).toBe(
         `invalid --pids-limit '${pidsLimit}': use a whole number (0 = no limit)`,
       );
     }
@@ -313,39 +312,39 @@ describe('toEvaluatorOptions: resource limits and probe settings', () => {
 
   it('rejects an invalid --cpus', () => {
     for (const cpus of ['0', '-1', 'abc', '', 'Infinity', 'NaN']) {
-      expect(usageMessage(() => toEvaluatorOptions(raw({ cpus })))).toBe(`invalid --cpus '${cpus}': use a number above 0, e.g. 0.5`);
+      expect(usageMessage(() => settings({ cpus }))).toBe(`invalid --cpus '${cpus}': use a number above 0, e.g. 0.5`);
     }
   });
 
   it('rejects an invalid or too small --memory', () => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ memory: 'lots' })))).toBe("invalid --memory 'lots': use bytes or a size like 512m, 1g");
-    expect(usageMessage(() => toEvaluatorOptions(raw({ memory: '4m' })))).toBe("--memory 4m is below the engine's minimum of 6m");
+    expect(usageMessage(() => settings({ memory: 'lots' }))).toBe("invalid --memory 'lots': use bytes or a size like 512m, 1g");
+    expect(usageMessage(() => settings({ memory: '4m' }))).toBe("--memory 4m is below the engine's minimum of 6m");
   });
 
   it('passes --header and --insecure to the probe settings only when given', () => {
-    const plain = toEvaluatorOptions(raw());
-    expect(plain.probeSettings).not.toHaveProperty('headers');
-    expect(plain.probeSettings).not.toHaveProperty('insecure');
-    const options = toEvaluatorOptions(raw({ header: ['Authorization: Bearer x', 'Host: app.local'], insecure: true }));
-    expect(options.probeSettings.headers).toEqual({ authorization: 'Bearer x', host: 'app.local' });
-    expect(options.probeSettings.insecure).toBe(true);
+    const plain = settings();
+    expect(plain.header).toEqual({});
+    expect(plain.insecure).toBe(false);
+    const options = settings({ header: ['Authorization: Bearer x', 'Host: app.local'], insecure: true });
+    expect(options.header).toEqual({ authorization: 'Bearer x', host: 'app.local' });
+    expect(options.insecure).toBe(true);
   });
 
   it('rejects an invalid --header', () => {
-    expectUsageError(() => toEvaluatorOptions(raw({ header: ['nocolon'] })));
-    expect(usageMessage(() => toEvaluatorOptions(raw({ header: ['nocolon'] })))).toBe("invalid --header 'nocolon': expected NAME:VALUE");
+    expectUsageError(() => settings({ header: ['nocolon'] }));
+    expect(usageMessage(() => settings({ header: ['nocolon'] }))).toBe("invalid --header 'nocolon': expected NAME:VALUE");
   });
 
   it('passes --platform through and omits it when not given', () => {
-    expect(toEvaluatorOptions(raw({ platform: 'linux/arm64' })).platform).toBe('linux/arm64');
-    expect(toEvaluatorOptions(raw())).not.toHaveProperty('platform');
+    expect(settings({ platform: 'linux/arm64' }).platform).toBe('linux/arm64');
+    expect(settings().platform).toBeUndefined();
   });
 
   it('rejects a tcp probe with --network none, and an invalid --fail-on-log', () => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ network: 'none', probe: ['tcp://127.0.0.1:5432'] })))).toBe(
+    expect(usageMessage(() => settings({ network: 'none', probe: ['tcp://127.0.0.1:5432'] }))).toBe(
       '--network none: an http or tcp probe cannot reach the container; use --probe healthcheck, exec:, log:, or --network host',
     );
-    expect(usageMessage(() => toEvaluatorOptions(raw({ failOnLog: ['('] })))).toMatch(/^invalid regular expression in --fail-on-log: /);
-    expect(toEvaluatorOptions(raw({ failOnLog: ['FATAL', 'panic:'] })).failOnLog).toEqual(['FATAL', 'panic:']);
+    expect(usageMessage(() => settings({ failOnLog: ['('] }))).toMatch(/^invalid regular expression in --fail-on-log: /);
+    expect(settings({ failOnLog: ['FATAL', 'panic:'] }).failOnLog.map((f) => f.pattern.source)).toEqual(['FATAL', 'panic:']);
   });
 });

@@ -5,8 +5,8 @@ import type { ExitInfo, RunningContainer } from '../../src/docker/run-container.
 import { systemClock } from '../../src/probes/clock.js';
 import { poll } from '../../src/probes/poll.js';
 import type { Probe } from '../../src/probes/probe.js';
-import { checkProbes } from '../../src/session/check-probes.js';
-import { planProbes } from '../../src/session/probe-plan.js';
+import { checkProbes } from '../../src/session/evaluate/check-probes.js';
+import { planProbes } from '../../src/session/evaluate/probe-plan.js';
 
 describe('poll', () => {
   it('gives up at the deadline even when an attempt never settles', async () => {

@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS, optionsFor, renderOptionsMarkdown, type CommandName } from '../../src/cli/options.js';
+import { OPTIONS, optionsFor } from '../../src/options/option-table.js';
+import { renderOptionsMarkdown } from '../../src/options/render-docs.js';
+import type { CommandName, OptionRow } from '../../src/options/row.js';
 import { createProgram } from '../../src/cli/program.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COMMANDS: readonly CommandName[] = ['run', 'test', 'explain', 'clean', 'log', 'nightly', 'init', 'demo'];
+const ROWS: readonly OptionRow[] = OPTIONS;
 const START = '<!-- options:start -->';
 const END = '<!-- options:end -->';
 
@@ -67,21 +70,21 @@ describe('the option table and --help', () => {
     for (const option of optionsFor(command)) {
       expect(help).toContain(`${option.flags} ${squash(option.description)}`);
       if (option.choices) expect(help).toContain(`choices: ${option.choices.map((c) => `"${c}"`).join(', ')}`);
-      if (typeof option.defaultValue === 'string') {
-        expect(help).toContain(`${squash(option.description)} (${option.choices ? `choices: ${option.choices.map((c) => `"${c}"`).join(', ')}, ` : ''}default: "${option.defaultValue}")`);
+      if (typeof option.default === 'string') {
+        expect(help).toContain(`${squash(option.description)} (${option.choices ? `choices: ${option.choices.map((c) => `"${c}"`).join(', ')}, ` : ''}default: "${option.default}")`);
       }
     }
   });
 
   it.each(COMMANDS)('%s --help does not show options the table gives only to other commands (nightly takes those of run too)', (command) => {
     const listed = helpFlags(helpOf(command));
-    for (const option of OPTIONS.filter((o) => !optionsFor(command).includes(o))) {
+    for (const option of ROWS.filter((o) => !optionsFor(command).includes(o))) {
       expect(listed, `${option.flags} on ${command}`).not.toContain(option.flags);
     }
   });
 
   it('gives every option to at least one command, and no option to an unknown one', () => {
-    for (const option of OPTIONS) {
+    for (const option of ROWS) {
       expect(option.commands.length, option.flags).toBeGreaterThan(0);
       for (const command of option.commands) expect(COMMANDS).toContain(command);
     }
@@ -102,12 +105,12 @@ describe('renderOptionsMarkdown', () => {
   });
 
   it('renders each option: flags in backticks, description with choices, default, commands', () => {
-    OPTIONS.forEach((option, i) => {
+    ROWS.forEach((option, i) => {
       const [flags, meaning, def, commands] = cells(lines[i + 2]!).map((c) => c.replaceAll('\\|', '|'));
       expect(flags).toBe(`\`${option.flags}\``);
       expect(meaning).toContain(option.description);
       for (const choice of option.choices ?? []) expect(meaning).toContain(`\`${choice}\``);
-      expect(def).toBe(typeof option.defaultValue === 'string' ? `\`${option.defaultValue}\`` : '');
+      expect(def).toBe(typeof option.default === 'string' ? `\`${option.default}\`` : '');
       expect(commands).toBe(option.commands.join(', '));
     });
   });

@@ -12,7 +12,7 @@ import type { Probe, ProbeTarget } from '../../src/probes/probe.js';
 import { RunningProbe } from '../../src/probes/running-probe.js';
 import { parseStatusMatcher } from '../../src/probes/status-matcher.js';
 import { TcpProbe } from '../../src/probes/tcp-probe.js';
-import { FAST_HEALTH_INTERVAL_MS, planProbes, type ImageFacts, type ProbePlanOptions } from '../../src/session/probe-plan.js';
+import { FAST_HEALTH_INTERVAL_MS, planProbes, type ImageFacts, type ProbePlanOptions } from '../../src/session/evaluate/probe-plan.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const NS = 1_000_000; // nanoseconds per millisecond

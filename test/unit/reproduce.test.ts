@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS } from '../../src/cli/options.js';
 import { createProgram } from '../../src/cli/program.js';
-import { reproduceCommand, shellQuote } from '../../src/cli/reproduce.js';
+import { reproduceCommand } from '../../src/cli/reproduce.js';
+import { OPTIONS } from '../../src/options/option-table.js';
+import type { OptionRow } from '../../src/options/row.js';
+import { shellQuote } from '../../src/text/shell-quote.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -23,12 +25,12 @@ function fakeStream(): NodeJS.WriteStream {
 }
 
 /** The options commander hands to the action of `command` for `args` (the action replaced: no Docker). */
-function parsedOptions(command: 'run' | 'test', args: string[]): Record<string, unknown> {
+function parsedOptions(command: 'run' | 'test', args: string[]): Record<string, string | boolean | string[]> {
   const program = createProgram({ signal: new AbortController().signal, stdout: fakeStream(), stderr: fakeStream(), exitCode: 0 });
   const sub = program.commands.find((c) => c.name() === command) as Command;
-  let captured: Record<string, unknown> | undefined;
+  let captured: Record<string, string | boolean | string[]> | undefined;
   sub.action((...actionArgs: unknown[]) => {
-    captured = actionArgs[actionArgs.length - 2] as Record<string, unknown>;
+    captured = actionArgs[actionArgs.length - 2] as Record<string, string | boolean | string[]>;
   });
   program.parse([command, ...args], { from: 'user' });
   expect(captured, `action of ${command} ran`).toBeDefined();
@@ -232,11 +234,11 @@ describe('reproduceCommand', () => {
     expect(words).toContain('--no-default-http');
 
     const testRaw = parsedOptions('test', words.slice(2));
-    const shared = OPTIONS.filter((o) => o.commands.includes('test') && !['--json', '-q, --quiet', '-v, --verbose'].includes(o.flags));
+    const shared = (OPTIONS as readonly OptionRow[]).filter((o) => o.commands.includes('test') && !['--json', '-q, --quiet', '-v, --verbose'].includes(o.flags));
     expect(shared.length).toBeGreaterThan(20);
     const pick = (raw: Record<string, unknown>) => {
       const picked: Record<string, unknown> = {};
-      for (const key of Object.keys(raw)) if (!['json', 'quiet', 'verbose', 'report', 'regression', 'firstParent', 'verify', 'jobs', 'runs'].includes(key)) picked[key] = raw[key];
+      for (const key of Object.keys(raw)) if (!['json', 'quiet', 'verbose', 'report', 'regression', 'firstParent', 'verify', 'jobs', 'runs', 'confidence', 'maxRuns'].includes(key)) picked[key] = raw[key];
       return picked;
     };
     expect(pick(testRaw)).toEqual(pick(runRaw));

@@ -1,48 +1,51 @@
-// Generated from the option table (src/cli/options.ts) by `npm run docs:options`; do not edit.
+// Generated from the option table (src/options/option-table.ts) by `npm run docs:options`; do not edit.
 // A unit test (test/unit/config-file.test.ts) checks that it is in step with the table.
 
-/** Everything the config file can say; the library takes the same options. */
+/**
+ * Everything the config file can say; the library takes the same options. Durations are text such
+ * as `90s` or `2m`, or a number of seconds.
+ */
 export interface ConfigOptions {
   /** `-f, --file <path>`: Dockerfile: relative = inside each commit's build context; absolute and outside the repository = that one file for every commit */
-  file?: string | number;
+  file?: string;
   /** `--context <dir>`: build context, relative to the repository root */
-  context?: string | number;
+  context?: string;
   /** `--build-arg <KEY=VALUE>`: build argument (repeatable) */
-  buildArg?: (string | number)[] | string | number;
+  buildArg?: string[] | string;
   /** `--target <stage>`: build this stage of a multi-stage Dockerfile */
-  target?: string | number;
+  target?: string;
   /** `--build-network <mode>`: network mode for RUN steps during the build, e.g. host */
-  buildNetwork?: string | number;
+  buildNetwork?: string;
   /** `--network <mode>`: container network: bridge publishes the probed ports on 127.0.0.1 at ephemeral ports and rewrites probe URLs to them; host; none */
   network?: 'bridge' | 'host' | 'none';
   /** `-e, --env <KEY=VALUE>`: container environment variable (repeatable) */
-  env?: (string | number)[] | string | number;
+  env?: string[] | string;
   /** `--env-file <path>`: read container environment variables from a file of KEY=VALUE lines, as docker run --env-file (repeatable) */
-  envFile?: (string | number)[] | string | number;
+  envFile?: string[] | string;
   /** `--secret-env <KEY>`: pass KEY from your environment to the container; its value is masked as *** in logs, reports and JSON (repeatable) */
-  secretEnv?: (string | number)[] | string | number;
+  secretEnv?: string[] | string;
   /** `--memory <bytes>`: memory limit per container (swap not allowed beyond it), e.g. 512m, 2g */
-  memory?: string | number;
+  memory?: string;
   /** `--cpus <number>`: CPU limit per container, e.g. 0.5 */
-  cpus?: string | number;
+  cpus?: number;
   /** `--pids-limit <number>`: process limit per container (0 = none) */
-  pidsLimit?: string | number;
+  pidsLimit?: number;
   /** `--platform <os/arch>`: platform to build and run, e.g. linux/amd64 */
-  platform?: string | number;
+  platform?: string;
   /** `--probe <spec>`: health probe, repeatable, all must pass: healthcheck | http://HOST:PORT/PATH | https://… | tcp://HOST:PORT | exec:<command> | log:<regex> | exit:<code> | running:<duration>. Default: healthcheck when the image has a HEALTHCHECK, else running:10s plus GET / on the first EXPOSEd port */
-  probe?: (string | number)[] | string | number;
+  probe?: string[] | string;
   /** `--fail-on-log <regex>`: the commit is bad the moment a line of container output matches, e.g. 'Traceback|FATAL|panic:' (repeatable) */
-  failOnLog?: (string | number)[] | string | number;
+  failOnLog?: string[] | string;
   /** `--no-default-http`: without --probe and HEALTHCHECK, do not GET / on the first EXPOSEd port */
   defaultHttp?: boolean;
   /** `--health-interval <duration>`: run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 1s, retries scaled to keep the image's tolerance */
   healthInterval?: string | number;
   /** `--expect-status <code|range>`: HTTP status an http probe accepts: 200, 2xx, 200-399 */
-  expectStatus?: string | number;
+  expectStatus?: string;
   /** `--expect-body <regex>`: regular expression the body of an http probe must match */
-  expectBody?: string | number;
+  expectBody?: string;
   /** `--header <K:V>`: request header for http probes (repeatable) */
-  header?: (string | number)[] | string | number;
+  header?: string[] | string;
   /** `--insecure`: accept any TLS certificate in https probes */
   insecure?: boolean;
   /** `--timeout <duration>`: time the probes of one commit may take */
@@ -56,33 +59,33 @@ export interface ConfigOptions {
   /** `--no-verify`: do not check that good passes and bad fails before the search */
   verify?: boolean;
   /** `-j, --jobs <k>`: evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts. Default: one per engine */
-  jobs?: string | number;
+  jobs?: number;
   /** `--runs <n>`: run each evaluated commit n times (fresh containers from one image); the verdict is the majority, a tie is bad, and disagreeing runs are reported. Bypasses the verdict cache */
-  runs?: string | number;
+  runs?: number;
   /** `--flaky`: flake-aware search for deployments whose health checks sometimes lie: every run updates the probability of each commit being the culprit (and of "it was noise"); stops at --confidence. Bypasses the verdict cache */
   flaky?: boolean;
-  /** `--confidence <p>`: with --flaky: stop when one commit (or "noise") is this probable. Default: 0.99 */
-  confidence?: string | number;
+  /** `--confidence <p>`: with --flaky: stop when one commit (or "noise") is this probable */
+  confidence?: number;
   /** `--flake-rate <f>`: with --flaky: the share of runs of a healthy commit that fail anyway, when known (default: learnt from the runs) */
-  flakeRate?: string | number;
-  /** `--max-runs <n>`: with --flaky: give up (exit 5) after this many runs in all. Default: 60 */
-  maxRuns?: string | number;
+  flakeRate?: number;
+  /** `--max-runs <n>`: with --flaky: give up (exit 5) after this many runs in all */
+  maxRuns?: number;
   /** `--docker-host <url>`: a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket */
-  dockerHost?: (string | number)[] | string | number;
+  dockerHost?: string[] | string;
   /** `--engine-timeout <duration>`: an engine call (inspect, create, start, remove, list...) that gets no answer this long ends the run as a lost engine (exit 1; the state is kept, re-run to resume). Builds have --build-timeout; waiting for a container has --timeout */
   engineTimeout?: string | number;
   /** `--cache-dir <dir>`: where verdicts are remembered across runs, and where runs save their state (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect) */
-  cacheDir?: string | number;
+  cacheDir?: string;
   /** `--no-cache`: neither read nor write the verdict cache */
   cache?: boolean;
   /** `--report <file.md>`: write a Markdown incident report: the range, every step, the culprit, what changed and the evidence, how to reproduce */
-  report?: string | number;
+  report?: string;
   /** `--keep-images`: keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again */
   keepImages?: boolean;
   /** `-v, --verbose`: stream build output and container logs */
   verbose?: boolean;
   /** `--last-good-file <file>`: nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good */
-  lastGoodFile?: string | number;
+  lastGoodFile?: string;
   /** `-q, --quiet`: print only the result */
   quiet?: boolean;
   /** `--json`: print one JSON document on stdout and nothing else there */

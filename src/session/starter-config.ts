@@ -5,12 +5,12 @@
  * EXPOSEd tcp port over the host network; else `running:10s`. It never overwrites a config file
  * unless told to (`--force`).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseDockerfile, splitWords } from '../explain/dockerfile-model.js';
-import { CONFIG_FILES, loadConfig, repositoryRoot } from './config-file.js';
+import { repositoryRoot, trackedFiles } from '../git/refs.js';
+import { CONFIG_FILES, loadConfig } from '../options/config-file.js';
 
 export interface StarterConfig {
   /** Where it was written. */
@@ -23,11 +23,9 @@ export interface StarterConfig {
 const DOCKERFILE_NAME = /(^|\/)(Dockerfile|Containerfile)$|\.(Dockerfile|dockerfile)$/;
 
 /** The Dockerfile to use, relative to the root: `Dockerfile` at the root, else the shallowest tracked one. */
-export function findDockerfile(root: string): string | undefined {
+export async function findDockerfile(root: string): Promise<string | undefined> {
   if (existsSync(posix.join(root, 'Dockerfile'))) return 'Dockerfile';
-  const tracked = execFileSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
-    .split('\0')
-    .filter((p) => DOCKERFILE_NAME.test(p));
+  const tracked = (await trackedFiles(root)).filter((p) => DOCKERFILE_NAME.test(p));
   return tracked.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))[0];
 }
 
@@ -69,15 +67,15 @@ export function proposeFromDockerfile(content: string): { config: Record<string,
 }
 
 /** Writes deploybisect.config.json at the root of the repository of `dir`. */
-export function writeStarterConfig(dir: string, force: boolean): StarterConfig {
-  const root = repositoryRoot(dir);
+export async function writeStarterConfig(dir: string, force: boolean): Promise<StarterConfig> {
+  const root = await repositoryRoot(dir);
   if (root === undefined) throw new UsageError(`${dir} is not inside a git repository`);
   const path = posix.join(root, CONFIG_FILES[0]);
   if (existsSync(path) && !force) throw new UsageError(`${path} already exists: pass --force to overwrite it`);
   // Another config would be shadowed by the new file without a word.
-  const other = force ? undefined : loadConfig(root);
+  const other = force ? undefined : await loadConfig(root);
   if (other && other.source !== path) throw new UsageError(`the repository already has a config (${other.source}): pass --force to write ${path}, which takes precedence over it`);
-  const dockerfile = findDockerfile(root);
+  const dockerfile = await findDockerfile(root);
   if (dockerfile === undefined) throw new UsageError(`no Dockerfile in ${root}: write one, or a config by hand with "file"`);
   const context = posix.dirname(dockerfile);
   const config: Record<string, unknown> = { file: posix.basename(dockerfile), context };

@@ -1,18 +1,14 @@
-import { formatDuration } from '../duration.js';
-import { HealthcheckProbe } from '../probes/healthcheck-probe.js';
-import { HttpProbe } from '../probes/http-probe.js';
-import { DEFAULT_RUNNING_MS } from '../probes/parse-probe.js';
-import type { Probe } from '../probes/probe.js';
-import { RunningProbe } from '../probes/running-probe.js';
-import { parseStatusMatcher } from '../probes/status-matcher.js';
-import { TcpProbe } from '../probes/tcp-probe.js';
+import type { ImageFacts } from '../../docker/engine-adapter.js';
+import { formatDuration } from '../../duration.js';
+import { HealthcheckProbe } from '../../probes/healthcheck-probe.js';
+import { HttpProbe } from '../../probes/http-probe.js';
+import { DEFAULT_RUNNING_MS } from '../../probes/parse-probe.js';
+import type { Probe } from '../../probes/probe.js';
+import { RunningProbe } from '../../probes/running-probe.js';
+import { parseStatusMatcher } from '../../probes/status-matcher.js';
+import { TcpProbe } from '../../probes/tcp-probe.js';
 
-/** What the probes need to know of an image (from `docker image inspect`). */
-export interface ImageFacts {
-  healthcheck?: { Test?: string[]; Interval?: number; Retries?: number };
-  /** `8080/tcp`, … as in the image config. */
-  exposedPorts: string[];
-}
+export type { ImageFacts } from '../../docker/engine-adapter.js';
 
 export interface ProbePlanOptions {
   /** The parsed `--probe`s; empty = the defaults. */

@@ -2,9 +2,11 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseKeyValues, toEvaluatorOptions, toOutputOptions, toRegression, type RawOptions } from '../../src/cli/to-options.js';
+import { containerEnvironment, resourceLimits, secretValues } from '../../src/options/derived.js';
+import { parseKeyValues } from '../../src/options/parse-values.js';
+import type { Settings } from '../../src/options/settings.js';
 import { usageMessage } from '../helpers/expect-usage-error.js';
-import { rawOptions } from '../helpers/raw-options.js';
+import { settingsFor } from '../helpers/settings.js';
 
 let scratch: string;
 let repo: string;
@@ -32,7 +34,8 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const raw = (overrides: Partial<RawOptions> = {}): RawOptions => rawOptions(repo, overrides);
+/** The settings of `run` with these command-line values, for the repository `repo`. */
+const settings = (given: Record<string, unknown> = {}): Settings => settingsFor(repo, given);
 
 describe('parseKeyValues', () => {
   it('is empty for no values', () => {
@@ -75,30 +78,33 @@ describe('parseKeyValues', () => {
   });
 });
 
-describe('toEvaluatorOptions', () => {
-  it('turns the defaults into evaluator options', () => {
-    expect(toEvaluatorOptions(raw())).toEqual({
-      repoDir: resolve(repo),
-      contextDir: '.',
-      dockerfile: 'Dockerfile',
-      buildArgs: {},
+describe('resolveSettings', () => {
+  it('turns the defaults into settings', () => {
+    const s = settings();
+    expect(s).toMatchObject({
+      repo: resolve(repo),
+      context: '.',
+      file: 'Dockerfile',
+      buildArg: {},
       network: 'bridge',
-      env: [],
-      probes: [],
-      probeSettings: { expectStatus: expect.objectContaining({ text: '2xx' }) },
+      probe: [],
+      expectStatus: expect.objectContaining({ text: '2xx' }),
+      header: {},
+      insecure: false,
       failOnLog: [],
       defaultHttp: true,
-      secrets: [],
-      limits: { memoryBytes: 1024 ** 3, pidsLimit: 512 },
-      timeoutMs: 60_000,
-      buildTimeoutMs: 20 * 60_000,
+      timeout: 60_000,
+      buildTimeout: 20 * 60_000,
     });
+    expect(containerEnvironment(s)).toEqual([]);
+    expect(secretValues(s)).toEqual([]);
+    expect(resourceLimits(s)).toEqual({ memoryBytes: 1024 ** 3, pidsLimit: 512 });
+    for (const key of ['target', 'buildNetwork', 'platform', 'healthInterval', 'expectBody'] as const) expect(s[key], key).toBeUndefined();
   });
 
   it('passes the optional settings through', () => {
     vi.stubEnv('DEPLOYBISECT_TEST_FROM_ENV', 'yes');
-    const options = toEvaluatorOptions(
-      raw({
+    const options = settings({
         buildArg: ['VERSION=1.2'],
         target: 'runtime',
         buildNetwork: 'host',
@@ -108,156 +114,157 @@ describe('toEvaluatorOptions', () => {
         expectStatus: '200-399',
         expectBody: '^ok$',
         timeout: '1m30s',
-      }),
-    );
+      });
     expect(options).toMatchObject({
-      buildArgs: { VERSION: '1.2' },
+      buildArg: { VERSION: '1.2' },
       target: 'runtime',
       buildNetwork: 'host',
-      env: ['PORT=8080', 'DEPLOYBISECT_TEST_FROM_ENV=yes'],
-      probes: ['http://127.0.0.1:8080/health', 'running:5s'],
-      healthIntervalMs: 2000,
-      timeoutMs: 90_000,
+      healthInterval: 2000,
+      timeout: 90_000,
     });
-    expect(options.probeSettings.expectStatus?.text).toBe('200-399');
-    expect(options.probeSettings.expectStatus?.matches(302)).toBe(true);
-    expect(options.probeSettings.expectStatus?.matches(404)).toBe(false);
-    expect(options.probeSettings.expectBody).toBeInstanceOf(RegExp);
-    expect(options.probeSettings.expectBody?.source).toBe('^ok$');
+    expect(containerEnvironment(options)).toEqual(['PORT=8080', 'DEPLOYBISECT_TEST_FROM_ENV=yes']);
+    expect(options.probe.map((p) => p.spec)).toEqual(['http://127.0.0.1:8080/health', 'running:5s']);
+    expect(options.expectStatus.text).toBe('200-399');
+    expect(options.expectStatus.matches(302)).toBe(true);
+    expect(options.expectStatus.matches(404)).toBe(false);
+    expect(options.expectBody).toBeInstanceOf(RegExp);
+    expect(options.expectBody?.source).toBe('^ok$');
   });
 
   it('rejects a repository directory that does not exist', () => {
     const missing = join(scratch, 'missing');
-    expect(usageMessage(() => toEvaluatorOptions(raw({ repo: missing })))).toBe(`repository directory ${missing} does not exist`);
+    expect(usageMessage(() => settings({ repo: missing }))).toBe(`repository directory ${missing} does not exist`);
   });
 
   it('normalises the context: trailing slashes dropped, empty means the root', () => {
-    expect(toEvaluatorOptions(raw({ context: 'app/' })).contextDir).toBe('app');
-    expect(toEvaluatorOptions(raw({ context: 'app//' })).contextDir).toBe('app');
-    expect(toEvaluatorOptions(raw({ context: 'app/docker' })).contextDir).toBe('app/docker');
-    expect(toEvaluatorOptions(raw({ context: '' })).contextDir).toBe('.');
-    expect(toEvaluatorOptions(raw({ context: './' })).contextDir).toBe('.');
+    expect(settings({ context: 'app/' }).context).toBe('app');
+    expect(settings({ context: 'app//' }).context).toBe('app');
+    expect(settings({ context: 'app/docker' }).context).toBe('app/docker');
+    expect(settings({ context: '' }).context).toBe('.');
+    expect(settings({ context: './' }).context).toBe('.');
   });
 
   it.each(['..', '../other', 'app/../..', 'app/..', '/abs/dir', '/', '//', join(tmpdir(), 'repo', 'app')])('rejects the context %j', (context) => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ context })))).toBe(
+    expect(usageMessage(() => settings({ context }))).toBe(
       `--context must be a directory inside the repository, relative to its root: '${context}'`,
     );
   });
 
   it('accepts a context whose name merely starts with two dots', () => {
-    expect(toEvaluatorOptions(raw({ context: '..docker' })).contextDir).toBe('..docker');
+    expect(settings({ context: '..docker' }).context).toBe('..docker');
   });
 
   it('keeps a relative Dockerfile as written (relative to each commit\'s context)', () => {
-    expect(toEvaluatorOptions(raw({ file: 'docker/Dockerfile.prod', context: 'app' })).dockerfile).toBe('docker/Dockerfile.prod');
-    expect(toEvaluatorOptions(raw({ file: 'does-not-exist-yet' })).dockerfile).toBe('does-not-exist-yet');
+    expect(settings({ file: 'docker/Dockerfile.prod', context: 'app' }).file).toBe('docker/Dockerfile.prod');
+    expect(settings({ file: 'does-not-exist-yet' }).file).toBe('does-not-exist-yet');
   });
 
   it('keeps an absolute Dockerfile outside the repository absolute', () => {
     const file = join(outside, 'Dockerfile.ci');
-    const options = toEvaluatorOptions(raw({ file, context: 'app' }));
-    expect(options.dockerfile).toBe(realpathSync(file));
+    const options = settings({ file, context: 'app' });
+    expect(options.file).toBe(realpathSync(file));
   });
 
   it('makes an absolute Dockerfile inside the repository relative to the context', () => {
-    expect(toEvaluatorOptions(raw({ file: join(repo, 'app', 'docker', 'Dockerfile.prod'), context: 'app' })).dockerfile).toBe(
+    expect(settings({ file: join(repo, 'app', 'docker', 'Dockerfile.prod'), context: 'app' }).file).toBe(
       'docker/Dockerfile.prod',
     );
-    expect(toEvaluatorOptions(raw({ file: join(repo, 'Dockerfile') })).dockerfile).toBe('Dockerfile');
-    expect(toEvaluatorOptions(raw({ file: join(repo, 'app', 'docker', 'Dockerfile.prod') })).dockerfile).toBe('app/docker/Dockerfile.prod');
+    expect(settings({ file: join(repo, 'Dockerfile') }).file).toBe('Dockerfile');
+    expect(settings({ file: join(repo, 'app', 'docker', 'Dockerfile.prod') }).file).toBe('app/docker/Dockerfile.prod');
   });
 
   it('sees through symlinks when deciding whether the Dockerfile is inside the repository', () => {
     const viaLink = join(scratch, 'repo-link', 'app', 'docker', 'Dockerfile.prod');
-    expect(toEvaluatorOptions(raw({ file: viaLink, context: 'app' })).dockerfile).toBe('docker/Dockerfile.prod');
-    expect(toEvaluatorOptions(raw({ repo: join(scratch, 'repo-link'), file: join(repo, 'Dockerfile') })).dockerfile).toBe('Dockerfile');
+    expect(settings({ file: viaLink, context: 'app' }).file).toBe('docker/Dockerfile.prod');
+    expect(settings({ repo: join(scratch, 'repo-link'), file: join(repo, 'Dockerfile') }).file).toBe('Dockerfile');
   });
 
   it('treats a directory named like ..docker as inside the repository', () => {
-    expect(toEvaluatorOptions(raw({ file: join(repo, '..docker', 'Dockerfile') })).dockerfile).toBe('..docker/Dockerfile');
+    expect(settings({ file: join(repo, '..docker', 'Dockerfile') }).file).toBe('..docker/Dockerfile');
   });
 
   it('rejects an absolute Dockerfile inside the repository but outside the context', () => {
     const file = join(repo, 'Dockerfile');
-    expect(usageMessage(() => toEvaluatorOptions(raw({ file, context: 'app' })))).toBe(
+    expect(usageMessage(() => settings({ file, context: 'app' }))).toBe(
       `Dockerfile ${file} is inside the repository but outside the build context app`,
     );
   });
 
   it('rejects an absolute Dockerfile that does not exist', () => {
     const file = join(outside, 'nope');
-    expect(usageMessage(() => toEvaluatorOptions(raw({ file })))).toBe(`Dockerfile ${file} does not exist`);
+    expect(usageMessage(() => settings({ file }))).toBe(`Dockerfile ${file} does not exist`);
   });
 
   it('rejects an http probe with --network none', () => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ network: 'none', probe: ['running:5s', 'http://127.0.0.1:8080/'] })))).toBe(
+    expect(usageMessage(() => settings({ network: 'none', probe: ['running:5s', 'http://127.0.0.1:8080/'] }))).toBe(
       '--network none: an http or tcp probe cannot reach the container; use --probe healthcheck, exec:, log:, or --network host',
     );
   });
 
   it('accepts --network none with non-http probes, and http probes on other networks', () => {
-    expect(toEvaluatorOptions(raw({ network: 'none', probe: ['healthcheck', 'running:5s'] })).network).toBe('none');
-    expect(toEvaluatorOptions(raw({ network: 'none' })).probes).toEqual([]);
-    expect(toEvaluatorOptions(raw({ network: 'host', probe: ['http://127.0.0.1:8080/'] })).network).toBe('host');
+    expect(settings({ network: 'none', probe: ['healthcheck', 'running:5s'] }).network).toBe('none');
+    expect(settings({ network: 'none' }).probe).toEqual([]);
+    expect(settings({ network: 'host', probe: ['http://127.0.0.1:8080/'] }).network).toBe('host');
   });
 
   it('rejects an invalid probe spec', () => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ probe: ['tcp:8080'] })))).toBe(
+    expect(usageMessage(() => settings({ probe: ['tcp:8080'] }))).toBe(
       "unknown probe 'tcp:8080': use healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>",
     );
   });
 
   it('rejects an invalid --expect-body regular expression', () => {
-    const message = usageMessage(() => toEvaluatorOptions(raw({ expectBody: '(unclosed' })));
+    const message = usageMessage(() => settings({ expectBody: '(unclosed' }));
     expect(message).toMatch(/^invalid --expect-body regular expression: .+/);
     expect(message).toContain('(unclosed');
   });
 
   it('rejects an invalid --expect-status', () => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ expectStatus: 'ok' })))).toBe(
+    expect(usageMessage(() => settings({ expectStatus: 'ok' }))).toBe(
       "invalid --expect-status 'ok': use a code (200), a class (2xx) or a range (200-399)",
     );
   });
 
   it.each(['0', '0s', '0ms'])('rejects --timeout %s', (timeout) => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ timeout })))).toBe('--timeout must be longer than 0');
+    expect(usageMessage(() => settings({ timeout }))).toBe('--timeout must be longer than 0');
   });
 
   it('rejects an unparseable --timeout and --health-interval', () => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ timeout: 'soon' })))).toBe(
+    expect(usageMessage(() => settings({ timeout: 'soon' }))).toBe(
       "invalid --timeout 'soon': use a number with a unit, e.g. 500ms, 10s, 2m, 1h",
     );
-    expect(usageMessage(() => toEvaluatorOptions(raw({ healthInterval: 'often' })))).toBe(
+    expect(usageMessage(() => settings({ healthInterval: 'often' }))).toBe(
       "invalid --health-interval 'often': use a number with a unit, e.g. 500ms, 10s, 2m, 1h",
     );
   });
 
   it('rejects invalid --env and --build-arg entries', () => {
-    expect(usageMessage(() => toEvaluatorOptions(raw({ env: ['1BAD=x'] })))).toBe("invalid --env '1BAD=x': expected KEY=VALUE");
-    expect(usageMessage(() => toEvaluatorOptions(raw({ buildArg: ['=x'] })))).toBe("invalid --build-arg '=x': expected KEY=VALUE");
+    expect(usageMessage(() => settings({ env: ['1BAD=x'] }))).toBe("invalid --env '1BAD=x': expected KEY=VALUE");
+    expect(usageMessage(() => settings({ buildArg: ['=x'] }))).toBe("invalid --build-arg '=x': expected KEY=VALUE");
   });
 });
 
-describe('toRegression', () => {
+describe('the regression searched for', () => {
   it('defaults to auto and passes a given kind through', () => {
-    expect(toRegression(raw())).toBe('auto');
-    expect(toRegression(raw({ regression: 'build' }))).toBe('build');
+    expect(settings().regression).toBe('auto');
+    expect(settings({ regression: 'build' }).regression).toBe('build');
   });
 });
 
-describe('toOutputOptions', () => {
+describe('output settings', () => {
+  const output = (s: Settings) => ({ verbose: s.verbose, quiet: s.quiet, json: s.json });
+
   it('defaults everything to false', () => {
-    expect(toOutputOptions({})).toEqual({ verbose: false, quiet: false, json: false });
+    expect(output(settings())).toEqual({ verbose: false, quiet: false, json: false });
   });
 
   it('passes each flag through', () => {
-    expect(toOutputOptions({ verbose: true })).toEqual({ verbose: true, quiet: false, json: false });
-    expect(toOutputOptions({ quiet: true, json: true })).toEqual({ verbose: false, quiet: true, json: true });
+    expect(output(settings({ verbose: true }))).toEqual({ verbose: true, quiet: false, json: false });
+    expect(output(settings({ quiet: true, json: true }))).toEqual({ verbose: false, quiet: true, json: true });
   });
 
   it('rejects --verbose with --quiet', () => {
-    expect(usageMessage(() => toOutputOptions({ verbose: true, quiet: true }))).toBe('--verbose and --quiet exclude each other');
+    expect(usageMessage(() => settings({ verbose: true, quiet: true }))).toBe('--verbose and --quiet exclude each other');
   });
 });
 
@@ -265,10 +272,10 @@ describe('probe durations against --timeout', () => {
   it('rejects a running probe that cannot pass within the timeout, and accepts a shorter one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deploybisect-running-'));
     try {
-      expect(() => toEvaluatorOptions(rawOptions(dir, { probe: ['running:60s'] }))).toThrow(
+      expect(() => settingsFor(dir, { probe: ['running:60s'] })).toThrow(
         '--probe running:60s can never pass within --timeout 60s: make the timeout longer than the duration',
       );
-      expect(toEvaluatorOptions(rawOptions(dir, { probe: ['running:60s'], timeout: '90s' })).timeoutMs).toBe(90_000);
+      expect(settingsFor(dir, { probe: ['running:60s'], timeout: '90s' }).timeout).toBe(90_000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

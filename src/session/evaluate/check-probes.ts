@@ -1,10 +1,10 @@
 import type Docker from 'dockerode';
-import { EngineLostError } from '../docker/engine-calls.js';
-import type { LogWatcher } from '../docker/log-watcher.js';
-import type { RunningContainer } from '../docker/run-container.js';
-import type { Clock } from '../probes/clock.js';
-import type { FailOnLog } from '../probes/log-probe.js';
-import type { Probe, ProbeResult, ProbeTarget } from '../probes/probe.js';
+import { EngineLostError } from '../../docker/engine-calls.js';
+import type { LogWatcher } from '../../docker/log-watcher.js';
+import type { RunningContainer } from '../../docker/run-container.js';
+import type { Clock } from '../../probes/clock.js';
+import type { FailOnLog } from '../../probes/log-probe.js';
+import type { Probe, ProbeResult, ProbeTarget } from '../../probes/probe.js';
 
 export interface CheckProbesInput {
   docker: Docker;

@@ -1,0 +1,32 @@
+/**
+ * One command of the CLI: its name, description and arguments, and its action, which receives the
+ * positional arguments and the typed Settings (made once by program.ts), renders, and sets the exit code.
+ */
+import type { Settings } from '../options/settings.js';
+import type { Style } from './render/color.js';
+
+export interface CliContext {
+  signal: AbortSignal;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Set by the action: the process exit code. */
+  exitCode: number;
+}
+
+/** What an action prints with. */
+export interface CliIo {
+  ctx: CliContext;
+  /** A line (or lines) on stdout. */
+  write(text: string): void;
+  paint(style: Style, text: string): string;
+}
+
+export interface CommandSpec {
+  name: 'run' | 'replay' | 'nightly' | 'log' | 'test' | 'explain' | 'demo' | 'init' | 'clean';
+  description: string;
+  /** commander's argument syntax (`<good>`, `[ref]`), what it is, and a default for an optional one. */
+  arguments?: ReadonlyArray<{ name: string; description: string; default?: string }>;
+  /** Runs when no command is named (`deploybisect <good> <bad>`). */
+  isDefault?: boolean;
+  action(args: string[], settings: Settings, io: CliIo): Promise<void>;
+}

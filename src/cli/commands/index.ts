@@ -1,0 +1,23 @@
+/** Every command, in the order `--help` lists them. */
+import type { CommandSpec } from '../command.js';
+import { cleanCommand } from './clean.js';
+import { demoCommand } from './demo.js';
+import { explainCommand } from './explain.js';
+import { initCommand } from './init.js';
+import { logCommand } from './log.js';
+import { nightlyCommand } from './nightly.js';
+import { replayCommand } from './replay.js';
+import { runCommand } from './run.js';
+import { testCommand } from './test.js';
+
+export const COMMANDS: readonly CommandSpec[] = [
+  runCommand,
+  nightlyCommand,
+  replayCommand,
+  logCommand,
+  testCommand,
+  explainCommand,
+  demoCommand,
+  initCommand,
+  cleanCommand,
+];

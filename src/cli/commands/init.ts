@@ -1,0 +1,14 @@
+import { writeStarterConfig } from '../../session/starter-config.js';
+import type { CommandSpec } from '../command.js';
+
+export const initCommand: CommandSpec = {
+  name: 'init',
+  description: 'write a starter deploybisect.config.json from the repository: its Dockerfile, EXPOSEd ports and HEALTHCHECK',
+  async action(_args, settings, io) {
+    const written = await writeStarterConfig(settings.repo, settings.force);
+    io.write(
+      `wrote ${written.path}:\n${JSON.stringify(written.config, null, 2)}\n${written.reasons.map((r) => `- ${r}`).join('\n')}\ncheck it with: deploybisect test HEAD`,
+    );
+    io.ctx.exitCode = 0;
+  },
+};

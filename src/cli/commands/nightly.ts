@@ -1,0 +1,63 @@
+import { ExitCode } from '../../errors.js';
+import { nightlyOutputs, runNightly, type NightlyResult } from '../../session/nightly.js';
+import type { CliIo, CommandSpec } from '../command.js';
+import { STATUS_EXIT } from '../exit-status.js';
+import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
+import { progressReporter } from '../render/progress.js';
+import { renderSearch } from './search.js';
+import type { Settings } from '../../options/settings.js';
+
+export const nightlyCommand: CommandSpec = {
+  name: 'nightly',
+  description:
+    'check <ref> (default HEAD): healthy, record it as the last known good and exit 0; broken, bisect from the last known good, report, and exit non-zero (6 when the culprit was found)',
+  arguments: [{ name: '[ref]', description: 'the commit to check', default: 'HEAD' }],
+  async action([ref], settings, io) {
+    const progress = progressReporter(settings);
+    let searchProgress: ReturnType<typeof progressReporter> | undefined;
+    let result: NightlyResult;
+    try {
+      result = await runNightly(settings, ref ?? 'HEAD', {
+        signal: io.ctx.signal,
+        events: progress,
+        onBroken: (checked, good) => {
+          progress.stop();
+          io.ctx.stderr.write(
+            `deploybisect: ${checked.commit.sha.slice(0, 12)} is broken (${checked.outcome.signature}); bisecting from the last known good ${good.slice(0, 12)}\n`,
+          );
+          searchProgress = progressReporter(settings);
+          return searchProgress;
+        },
+      });
+    } finally {
+      progress.stop();
+      searchProgress?.stop();
+    }
+    renderNightly(result, settings, io);
+  },
+};
+
+/** The result on stdout (or stderr), the GitHub step summary and outputs, and the exit code: never 0 while the commit is broken. */
+function renderNightly(result: NightlyResult, settings: Settings, io: CliIo): void {
+  const { sha, subject } = result.checked.commit;
+  const signature = result.checked.outcome.signature;
+  let report = '';
+  if (result.status === 'healthy') {
+    const summary = `${sha.slice(0, 12)} ${subject}: healthy (${signature}); last known good is now ${sha.slice(0, 12)} (${result.recordedIn})`;
+    if (settings.json) io.write(JSON.stringify({ status: 'healthy', commit: result.checked.commit, outcome: result.checked.outcome, lastGood: sha, recordedIn: result.recordedIn }, null, 2));
+    else io.write(settings.quiet ? 'healthy' : summary);
+    appendStepSummary(`## deploybisect nightly: healthy\n\n\`${sha.slice(0, 12)}\` ${subject} deploys (${signature}); it is the last known good now.\n`);
+    io.ctx.exitCode = 0;
+  } else if (result.status === 'good-is-unhealthy') {
+    io.ctx.stderr.write(
+      `deploybisect: ${sha.slice(0, 12)}, the last known good, is broken now (${signature}) with no commit since: what changed is outside the repository (a base image, a dependency, the engine) or the deployment is flaky\n`,
+    );
+    io.ctx.exitCode = ExitCode.goodIsUnhealthy;
+  } else {
+    report = renderSearch(result.result, settings, io);
+    appendStepSummary(report);
+    // Its own code when the culprit is named, else the search's.
+    io.ctx.exitCode = result.result.status === 'found' ? ExitCode.nightlyBroken : STATUS_EXIT[result.result.status];
+  }
+  writeStepOutputs({ ...nightlyOutputs(result), report });
+}

@@ -1,0 +1,45 @@
+/** `run` and `replay` (and the broken case of `nightly`): the search, its report and its output. */
+import type { Mark } from '../../options/rows-search.js';
+import { secretValues } from '../../options/derived.js';
+import type { Settings } from '../../options/settings.js';
+import { redactor } from '../../session/redact.js';
+import type { BisectResult } from '../../session/result.js';
+import { runBisect } from '../../session/search/run-bisect.js';
+import type { CliIo } from '../command.js';
+import { STATUS_EXIT } from '../exit-status.js';
+import { progressReporter } from '../render/progress.js';
+import { renderReport } from '../render/report.js';
+import { renderQuiet, renderSummary } from '../render/summary.js';
+import { reproduceCommand } from '../reproduce.js';
+import { writeReport } from '../write-report.js';
+
+export async function searchAndRender(
+  settings: Settings,
+  range: { good: string; bad: string; marks?: Mark[] },
+  io: CliIo,
+): Promise<{ result: BisectResult; markdown: string }> {
+  const progress = progressReporter(settings);
+  try {
+    const result = await runBisect(settings, range, { signal: io.ctx.signal, events: progress });
+    progress.stop();
+    const markdown = renderSearch(result, settings, io);
+    io.ctx.exitCode = STATUS_EXIT[result.status];
+    return { result, markdown };
+  } finally {
+    progress.stop();
+  }
+}
+
+/** The report (written when asked for) and the result on stdout; returns the report's Markdown. */
+export function renderSearch(result: BisectResult, settings: Settings, io: CliIo): string {
+  const redact = redactor(secretValues(settings));
+  const reproduce = result.culprit ? redact(reproduceCommand(settings.given, result.culprit.sha)) : undefined;
+  const markdown = renderReport(result, reproduce ? { reproduce } : {});
+  if (settings.report) {
+    const failed = writeReport(settings.report, markdown);
+    if (failed) io.ctx.stderr.write(`deploybisect: ${failed} (the result follows on stdout)\n`);
+  }
+  if (settings.json) io.write(JSON.stringify(result, null, 2));
+  else io.write(settings.quiet ? renderQuiet(result) : renderSummary(result, io.paint));
+  return markdown;
+}

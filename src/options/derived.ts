@@ -1,0 +1,18 @@
+/** Values made from several settings, each in one place. */
+import type { ResourceLimits } from '../docker/run-container.js';
+import type { Settings } from './settings.js';
+
+/** The container's environment as docker run takes it (KEY=VALUE): env files, then --env, then --secret-env (later wins, as docker run). */
+export function containerEnvironment(s: Pick<Settings, 'envFile' | 'env' | 'secretEnv'>): string[] {
+  return Object.entries({ ...s.envFile, ...s.env, ...s.secretEnv }).map(([k, v]) => `${k}=${v}`);
+}
+
+/** Values never to show: masked as *** in output, outcomes, reports and JSON. */
+export function secretValues(s: Pick<Settings, 'secretEnv'>): string[] {
+  return Object.values(s.secretEnv);
+}
+
+/** Memory (swap not beyond it), CPUs and processes per container (`--pids-limit 0` = none). */
+export function resourceLimits(s: Pick<Settings, 'memory' | 'cpus' | 'pidsLimit'>): ResourceLimits {
+  return { memoryBytes: s.memory, ...(s.cpus !== undefined ? { cpus: s.cpus } : {}), ...(s.pidsLimit > 0 ? { pidsLimit: s.pidsLimit } : {}) };
+}

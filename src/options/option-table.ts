@@ -1,0 +1,36 @@
+/**
+ * The one table of options, in the order `--help` and the README list them. The typed Settings
+ * object is inferred from it: each key's type is what its row's parser returns.
+ */
+import type { CommandName, OptionRow } from './row.js';
+import { CONTAINER_ROWS } from './rows-container.js';
+import { PROBE_ROWS } from './rows-probes.js';
+import { RUN_ROWS } from './rows-run.js';
+import { SEARCH_ROWS } from './rows-search.js';
+import { SOURCE_ROWS } from './rows-source.js';
+
+export const OPTIONS = [...SOURCE_ROWS, ...CONTAINER_ROWS, ...PROBE_ROWS, ...SEARCH_ROWS, ...RUN_ROWS] as const;
+
+type Row = (typeof OPTIONS)[number];
+type SettingRow = Exclude<Row, { aliasOf: string }>;
+
+/** Every option's parsed value, by key (commander's attribute name): durations in ms, probes as Probe[], regexes as RegExp. */
+export type RowValues = { readonly [R in SettingRow as R['key']]: ReturnType<R['parse']> };
+
+/** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own. */
+export function optionsFor(command: CommandName | 'replay'): OptionRow[] {
+  const rows: readonly OptionRow[] = OPTIONS;
+  if (command === 'nightly') return rows.filter((o) => o.commands.includes('run') || o.commands.includes('nightly'));
+  const as = command === 'replay' ? 'run' : command;
+  return rows.filter((o) => o.commands.includes(as));
+}
+
+/** The rows with a Settings key of their own (not a second spelling such as `--no-config`). */
+export function settingRows(): OptionRow[] {
+  return (OPTIONS as readonly OptionRow[]).filter((o) => o.aliasOf === undefined);
+}
+
+/** The rows the config file (and the library's options) may hold, by key. */
+export function configurableRows(): Map<string, OptionRow> {
+  return new Map(settingRows().filter((o) => !o.perInvocation).map((o) => [o.key, o]));
+}

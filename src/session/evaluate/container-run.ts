@@ -1,0 +1,186 @@
+/**
+ * One run of an image: the probes planned from the image, a container started with the run's
+ * settings, the probes checked against it, the evidence collected (results and the last lines of
+ * output), and the container removed. With --network host, runs on one machine take turns.
+ */
+import { EngineLostError } from '../../docker/engine-calls.js';
+import type { ImageFacts } from '../../docker/engine-adapter.js';
+import type { Lane } from '../../docker/engine-pool.js';
+import { resourceLabels } from '../../docker/labels.js';
+import { LogWatcher } from '../../docker/log-watcher.js';
+import { containerLogs, type RunningContainer } from '../../docker/run-container.js';
+import { InfrastructureError } from '../../errors.js';
+import { containerEnvironment, resourceLimits } from '../../options/derived.js';
+import type { Settings } from '../../options/settings.js';
+import type { Clock } from '../../probes/clock.js';
+import { tryConnect } from '../../probes/tcp-probe.js';
+import { clip } from '../../text/clip.js';
+import type { Outcome } from '../outcome.js';
+import { checkProbes } from './check-probes.js';
+import { planProbes, type ProbePlan } from './probe-plan.js';
+
+export type RunSettings = Pick<
+  Settings,
+  'network' | 'probe' | 'failOnLog' | 'defaultHttp' | 'timeout' | 'healthInterval' | 'env' | 'envFile' | 'secretEnv' | 'memory' | 'cpus' | 'pidsLimit' | 'platform'
+>;
+
+export type RunOutcome = Omit<Outcome, 'sha' | 'durationMs' | 'built'>;
+
+export interface RunEvents {
+  phase?(sha: string, phase: 'start' | 'probe'): void;
+  containerLine?(sha: string, line: string): void;
+}
+
+/** How long the engine gets to answer a ping after a probe failed, before the failure is blamed on it. */
+const ENGINE_RECHECK_MS = 10_000;
+
+export class ContainerRunner {
+  probeRuns = 0;
+  private sequence = 0;
+  /** With --network host, containers of the same app would fight over its ports: one machine, one container at a time. */
+  private readonly probeLocks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly settings: RunSettings,
+    private readonly sessionId: string,
+    private readonly events: RunEvents,
+    private readonly clock: Clock,
+    private readonly redact: (text: string) => string,
+    private readonly logLines: number,
+  ) {}
+
+  run(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<RunOutcome> {
+    if (this.settings.network !== 'host') return this.startAndProbe(lane, sha, imageId, signal);
+    // One lock per machine: engines on other machines have host networks of their own.
+    const machine = lane.engine.machine;
+    const turn = (this.probeLocks.get(machine) ?? Promise.resolve()).then(() => this.startAndProbe(lane, sha, imageId, signal));
+    this.probeLocks.set(machine, turn.catch(() => undefined));
+    return turn;
+  }
+
+  private async startAndProbe(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<RunOutcome> {
+    const image = await lane.adapter.imageFacts(imageId);
+    const plan = this.plan(lane, image);
+    this.events.phase?.(sha, 'start');
+    signal?.throwIfAborted();
+    await this.checkPortsFree(lane, sha, image, plan);
+    const started = await this.start(lane, sha, imageId, image, plan);
+    if ('failed' in started) return started.failed;
+    const running = started.running;
+    lane.tracker.addContainer(running.id);
+    try {
+      return await this.probe(lane, sha, running, image, plan, signal);
+    } finally {
+      await lane.tracker.removeContainer(running.id).catch(() => undefined);
+    }
+  }
+
+  private plan(lane: Lane, image: ImageFacts): ProbePlan {
+    const s = this.settings;
+    return planProbes(image, {
+      userProbes: s.probe,
+      network: s.network,
+      // The default GET goes to 127.0.0.1 here: it cannot reach an engine on another machine.
+      defaultHttp: s.defaultHttp && lane.engine.machine === 'local',
+      timeoutMs: s.timeout,
+      ...(s.healthInterval !== undefined ? { healthIntervalMs: s.healthInterval } : {}),
+    });
+  }
+
+  /**
+   * On the host network, a port the image EXPOSEs and a probe targets must be free: the container
+   * could not listen there, and the probe would take another process's answer for the commit's.
+   * (A probed port the image does not EXPOSE may rightly be served by the host, e.g. a proxy.)
+   */
+  private async checkPortsFree(lane: Lane, sha: string, image: ImageFacts, plan: ProbePlan): Promise<void> {
+    if (this.settings.network !== 'host' || lane.engine.machine !== 'local') return;
+    const exposed = new Set(image.exposedPorts.map((p) => Number(p.split('/')[0])));
+    for (const port of plan.publish.filter((p) => exposed.has(p))) {
+      if ((await tryConnect('127.0.0.1', port, 500)) === undefined) {
+        throw new InfrastructureError(
+          `127.0.0.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of ${sha.slice(0, 12)} started: the container cannot listen there on the host network, and the probe would reach that process; stop it and re-run to resume`,
+        );
+      }
+    }
+  }
+
+  private async start(
+    lane: Lane,
+    sha: string,
+    imageId: string,
+    image: ImageFacts,
+    plan: ProbePlan,
+  ): Promise<{ running: RunningContainer } | { failed: RunOutcome }> {
+    const s = this.settings;
+    const name = await lane.adapter.freeContainerName(() => `deploybisect-${this.sessionId}-${sha.slice(0, 7)}-${++this.sequence}`);
+    try {
+      const running = await lane.adapter.start({
+        image: imageId,
+        name,
+        labels: resourceLabels(this.sessionId, sha),
+        env: containerEnvironment(s),
+        networkMode: s.network,
+        publish: plan.publish,
+        limits: resourceLimits(s),
+        ...(s.platform ? { platform: s.platform } : {}),
+        // The image's check with our timing: the whole of it, since not every engine merges a partial one.
+        ...(plan.healthcheck ? { healthcheck: { ...image.healthcheck, ...plan.healthcheck } } : {}),
+      });
+      return { running };
+    } catch (error) {
+      if (error instanceof InfrastructureError) throw error;
+      const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
+      // A port another process holds fails every commit alike: no verdict, stop and say so.
+      if (/port is already allocated|address already in use/i.test(message)) {
+        throw new InfrastructureError(
+          `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${clip(this.redact(message), 160)}; free the port and re-run to resume`,
+        );
+      }
+      return { failed: { ok: false, phase: 'start', signature: `container failed to start: ${clip(this.redact(message), 160)}`, probes: [], logTail: [] } };
+    }
+  }
+
+  private async probe(lane: Lane, sha: string, running: RunningContainer, image: ImageFacts, plan: ProbePlan, signal?: AbortSignal): Promise<RunOutcome> {
+    let logs: LogWatcher | undefined;
+    try {
+      this.events.phase?.(sha, 'probe');
+      this.probeRuns++;
+      logs = LogWatcher.follow(running.container, this.redact);
+      const onLine = this.events.containerLine?.bind(this.events);
+      if (onLine) logs.onLine((line) => onLine(sha, line));
+      const driver = lane.adapter.healthcheckDriver(running.id, image.healthcheck, plan.healthcheck);
+      const results = await checkProbes({
+        docker: lane.engine.docker,
+        running,
+        logs,
+        probes: plan.probes,
+        failOnLog: this.settings.failOnLog,
+        network: this.settings.network,
+        timeoutMs: this.settings.timeout,
+        clock: this.clock,
+        redact: this.redact,
+        ...(signal ? { signal } : {}),
+        ...(driver ? { healthcheckDriver: driver } : {}),
+      });
+      const failed = results.find((r) => !r.ok);
+      if (failed) await this.engineStillAnswers(lane, sha);
+      const logTail = (await containerLogs(running.container, this.logLines).catch(() => [])).map(this.redact);
+      return { ok: !failed, phase: 'probe', signature: failed ? failed.reason : results.map((r) => r.reason).join('; '), probes: results, logTail };
+    } finally {
+      logs?.stop();
+    }
+  }
+
+  /**
+   * A probe that timed out because the engine stopped answering (its calls outlast the probe's
+   * deadline) must not be taken for the commit's failure: the engine is asked once more.
+   */
+  private async engineStillAnswers(lane: Lane, sha: string): Promise<void> {
+    await lane.adapter.answers(ENGINE_RECHECK_MS).catch((error: unknown) => {
+      throw new EngineLostError(
+        `the Docker engine at ${lane.engine.endpoint} stopped answering while ${sha.slice(0, 12)} was probed (${(error as Error).message}): the state is kept; once the engine answers, re-run the same command to resume`,
+        { cause: error },
+      );
+    });
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Turns a commit into an Outcome: build context from git objects → image → container → probes.
+ * Commits whose build contexts are identical share one outcome (the image would be the same).
+ */
+import type { EnginePool, Lane } from '../../docker/engine-pool.js';
+import { createBuildContext, MissingContextError, MissingDockerfileError, planBuildContext, type BuildContext } from '../../git/build-context.js';
+import { secretValues } from '../../options/derived.js';
+import type { Settings } from '../../options/settings.js';
+import { systemClock, type Clock } from '../../probes/clock.js';
+import type { Outcome } from '../outcome.js';
+import { redactor } from '../redact.js';
+import type { VerdictCache } from '../verdict-cache.js';
+import { ContainerRunner, type RunSettings } from './container-run.js';
+import { ImageBuilder, type BuildSettings } from './image-builder.js';
+import { OutcomeMemo } from './outcome-memo.js';
+
+export type EvaluationSettings = RunSettings & BuildSettings & Pick<Settings, 'repo' | 'context' | 'file'>;
+
+export interface EvaluatorEvents {
+  buildOutput?(sha: string, line: string): void;
+  containerLine?(sha: string, line: string): void;
+  phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
+}
+
+/** Lines of container (or build) output kept with each outcome. */
+export const LOG_TAIL_LINES = 20;
+
+type PartialOutcome = Omit<Outcome, 'sha' | 'durationMs' | 'built'> & { built?: boolean };
+
+export class Evaluator {
+  private readonly memo: OutcomeMemo;
+  private readonly images: ImageBuilder;
+  private readonly runner: ContainerRunner;
+  /** The engine each image of this run is on (to run it again there). */
+  private readonly imageLanes = new Map<string, Lane>();
+
+  constructor(
+    private readonly pool: EnginePool,
+    private readonly settings: EvaluationSettings,
+    private readonly events: EvaluatorEvents = {},
+    cache?: VerdictCache,
+    private readonly clock: Clock = systemClock,
+  ) {
+    const redact = redactor(secretValues(settings));
+    this.memo = new OutcomeMemo(cache);
+    this.images = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, events.buildOutput?.bind(events));
+    this.runner = new ContainerRunner(settings, pool.sessionId, events, clock, redact, LOG_TAIL_LINES);
+  }
+
+  get builds(): number {
+    return this.images.builds;
+  }
+
+  get imagesReused(): number {
+    return this.images.imagesReused;
+  }
+
+  get probeRuns(): number {
+    return this.runner.probeRuns;
+  }
+
+  async evaluate(sha: string, signal?: AbortSignal): Promise<Outcome> {
+    const started = this.clock.now();
+    const reuse = (outcome: Outcome, reused: Outcome['reused']): Outcome => ({ ...outcome, sha, built: false, reused, durationMs: this.clock.now() - started });
+    // 1. The build context, from git objects.
+    const context = await this.buildContext(sha);
+    if ('failed' in context) return { sha, built: false, ...context.failed, durationMs: this.clock.now() - started };
+    const known = this.memo.known(context.fingerprint);
+    if (known) {
+      context.tar.destroy();
+      return reuse(known.outcome, known.reused);
+    }
+    // With --jobs, another commit with the same context may be on its way: share its evaluation.
+    const pending = this.memo.pending(context.fingerprint);
+    if (pending) {
+      context.tar.destroy();
+      return reuse(await pending, 'same-context');
+    }
+    return this.memo.track(context.fingerprint, this.pool.use((lane) => this.buildAndRun(lane, sha, context, started, signal)));
+  }
+
+  private async buildContext(sha: string): Promise<BuildContext | { failed: PartialOutcome }> {
+    try {
+      return await createBuildContext({ repoDir: this.settings.repo, commit: sha, contextDir: this.settings.context, dockerfile: this.settings.file });
+    } catch (error) {
+      if (!(error instanceof MissingDockerfileError || error instanceof MissingContextError)) throw error;
+      const what = error instanceof MissingDockerfileError ? `no Dockerfile at '${error.path}'` : `no build context directory '${error.path}'`;
+      return { failed: { ok: false, phase: 'build', signature: `build failed: ${what}`, probes: [], logTail: [] } };
+    }
+  }
+
+  /** 2. The image; 3. the container and its probes. */
+  private async buildAndRun(lane: Lane, sha: string, context: BuildContext, started: number, signal?: AbortSignal): Promise<Outcome> {
+    const done = (partial: PartialOutcome): Outcome =>
+      this.memo.remember({
+        sha,
+        built: false,
+        ...partial,
+        fingerprint: context.fingerprint,
+        ...(this.pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
+        durationMs: this.clock.now() - started,
+      });
+    this.events.phase?.(sha, 'build');
+    signal?.throwIfAborted();
+    const image = await this.images.image(lane, sha, context, signal);
+    if ('failed' in image) return done({ ...image.failed, built: true });
+    this.imageLanes.set(image.imageId, lane);
+    const run = await this.runner.run(lane, sha, image.imageId, signal);
+    return done({ ...run, imageId: image.imageId, built: !image.reused, ...(image.reused ? { imageReused: true } : {}) });
+  }
+
+  /**
+   * Runs `sha` once more (`--runs`, `--flaky`): a fresh container from the image its first
+   * evaluation built, probed the same way; evaluates it when it was not evaluated yet. A build
+   * failure is not repeated (the same context fails the same way); its outcome is returned again.
+   */
+  async evaluateAgain(sha: string, signal?: AbortSignal): Promise<Outcome> {
+    const started = this.clock.now();
+    const fingerprint = await this.fingerprintOf(sha);
+    const first = fingerprint ? this.memo.get(fingerprint) : undefined;
+    if (!fingerprint || !first) return this.evaluate(sha, signal);
+    const lane = first.imageId ? this.imageLanes.get(first.imageId) : undefined;
+    if (!first.imageId || !lane) return { ...first, sha, built: false, reused: 'same-context', durationMs: this.clock.now() - started };
+    const imageId = first.imageId;
+    const outcome = await this.pool.use((l) => this.runner.run(l, sha, imageId, signal), lane);
+    return {
+      ...outcome,
+      sha,
+      fingerprint,
+      imageId,
+      built: false,
+      rerun: true,
+      ...(this.pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
+      durationMs: this.clock.now() - started,
+    };
+  }
+
+  /**
+   * Whether two images of this run hold the same file system and run the same way (layers and
+   * runtime configuration; labels, which name the commit, left out). Undefined when unknown.
+   */
+  async sameImage(a: string, b: string): Promise<boolean | undefined> {
+    const laneA = this.imageLanes.get(a);
+    const laneB = this.imageLanes.get(b);
+    if (!laneA || !laneB) return undefined;
+    try {
+      const [x, y] = await Promise.all([laneA.adapter.imageEssence(a), laneB.adapter.imageEssence(b)]);
+      return x === y;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The outcome of an earlier evaluation with the same build context as `sha`, if any (no build). */
+  async knownOutcome(sha: string): Promise<Outcome | undefined> {
+    const fingerprint = await this.fingerprintOf(sha);
+    const known = fingerprint ? this.memo.get(fingerprint) : undefined;
+    return known ? { ...known, sha, built: false } : undefined;
+  }
+
+  private async fingerprintOf(sha: string): Promise<string | undefined> {
+    const s = this.settings;
+    const plan = await planBuildContext({ repoDir: s.repo, commit: sha, contextDir: s.context, dockerfile: s.file }).catch(() => undefined);
+    return plan?.fingerprint;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The image of a commit: a kept one of the same build (`--keep-images`), or a new one built from
+ * the context made of git objects, stopped at `--build-timeout`.
+ */
+import { createHash } from 'node:crypto';
+import { buildFailureSignature, BuildFailedError } from '../../docker/build-image.js';
+import type { Lane } from '../../docker/engine-pool.js';
+import { LABEL_BUILD, resourceLabels } from '../../docker/labels.js';
+import { formatDuration } from '../../duration.js';
+import { InfrastructureError } from '../../errors.js';
+import type { BuildContext } from '../../git/build-context.js';
+import type { Settings } from '../../options/settings.js';
+import type { Outcome } from '../outcome.js';
+
+export type BuildSettings = Pick<Settings, 'buildArg' | 'target' | 'buildNetwork' | 'platform' | 'buildTimeout' | 'keepImages'>;
+
+export type BuiltImage = { imageId: string; reused: boolean } | { failed: Omit<Outcome, 'sha' | 'durationMs' | 'built'> };
+
+export class ImageBuilder {
+  builds = 0;
+  /** Evaluations that probed a kept image instead of building one. */
+  imagesReused = 0;
+
+  constructor(
+    private readonly settings: BuildSettings,
+    private readonly sessionId: string,
+    private readonly redact: (text: string) => string,
+    private readonly logLines: number,
+    private readonly onOutput?: (sha: string, line: string) => void,
+  ) {}
+
+  /** What decides the image besides the context: a kept image is reused only for the same key. */
+  buildKey(fingerprint: string): string {
+    const s = this.settings;
+    const inputs = JSON.stringify([fingerprint, Object.entries(s.buildArg).sort(), s.target ?? null, s.platform ?? null, s.buildNetwork ?? null]);
+    return createHash('sha256').update(inputs).digest('hex').slice(0, 32);
+  }
+
+  /** The commit's image on the lane's engine, or the build failure's outcome. The context's tar is always released. */
+  async image(lane: Lane, sha: string, context: BuildContext, signal?: AbortSignal): Promise<BuiltImage> {
+    const buildKey = this.buildKey(context.fingerprint);
+    try {
+      const kept = this.settings.keepImages ? await lane.adapter.keptImage(buildKey) : undefined;
+      if (kept) {
+        this.imagesReused++;
+        return { imageId: kept, reused: true };
+      }
+      const imageId = await this.build(lane, sha, context, buildKey, signal);
+      lane.tracker.addImage(imageId);
+      return { imageId, reused: false };
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (!(error instanceof BuildFailedError)) throw error;
+      return {
+        failed: {
+          ok: false,
+          phase: 'build',
+          signature: this.redact(buildFailureSignature(error.reason)),
+          probes: [],
+          logTail: error.output.slice(-this.logLines).map(this.redact),
+          fingerprint: context.fingerprint,
+        },
+      };
+    } finally {
+      // The engine may stop reading early (an error, Ctrl-C): the git processes behind the tar must end too.
+      context.tar.destroy();
+    }
+  }
+
+  private async build(lane: Lane, sha: string, context: BuildContext, buildKey: string, signal?: AbortSignal): Promise<string> {
+    this.builds++;
+    lane.builds++;
+    const s = this.settings;
+    // A build that hangs (a stuck RUN, a pull that never ends) ends at --build-timeout.
+    const limit = AbortSignal.timeout(s.buildTimeout);
+    const built = await lane.adapter
+      .build({
+        context: context.tar,
+        dockerfile: context.dockerfilePath,
+        tag: `deploybisect-${this.sessionId}:${sha.slice(0, 12)}`,
+        labels: { ...resourceLabels(this.sessionId, sha), [LABEL_BUILD]: buildKey },
+        buildArgs: s.buildArg,
+        ...(s.target ? { target: s.target } : {}),
+        ...(s.buildNetwork ? { networkMode: s.buildNetwork } : {}),
+        ...(s.platform ? { platform: s.platform } : {}),
+        onOutput: (line) => this.onOutput?.(sha, this.redact(line)),
+        signal: signal ? AbortSignal.any([signal, limit]) : limit,
+      })
+      .catch((error: unknown) => {
+        if (limit.aborted && !signal?.aborted) {
+          throw new InfrastructureError(
+            `the build of ${sha.slice(0, 12)} on ${lane.engine.endpoint} did not finish within ${formatDuration(s.buildTimeout)} (--build-timeout): re-run to resume, with a longer --build-timeout if the build is just slow`,
+          );
+        }
+        throw error;
+      });
+    return built.imageId;
+  }
+}

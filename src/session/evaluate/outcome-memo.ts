@@ -1,0 +1,67 @@
+/**
+ * Outcomes by build context: commits whose contexts are identical share one outcome (the image
+ * would be the same), within a run, across runs (the verdict cache), and while one is in flight.
+ */
+import type { Outcome } from '../outcome.js';
+import type { VerdictCache } from '../verdict-cache.js';
+
+/** Build failures that say more about the network or a registry than about the commit. */
+const TRANSIENT_BUILD_FAILURE =
+  /pull access denied|toomanyrequests|rate limit|TLS handshake|i\/o timeout|Temporary failure in name resolution|connection (refused|reset)|no such host|network is unreachable|timed? ?out/i;
+
+/**
+ * Outcomes worth remembering across runs: not a container that the engine failed to start, and not
+ * a build that failed for a reason outside the commit (a registry, the network).
+ */
+export function cacheable(outcome: Outcome): boolean {
+  if (outcome.phase === 'start' && !outcome.ok) return false;
+  if (outcome.phase === 'build' && !outcome.ok && TRANSIENT_BUILD_FAILURE.test([outcome.signature, ...outcome.logTail].join('\n'))) return false;
+  return true;
+}
+
+export class OutcomeMemo {
+  private readonly byFingerprint = new Map<string, Outcome>();
+  private readonly inFlight = new Map<string, Promise<Outcome>>();
+
+  constructor(private readonly cache?: VerdictCache) {}
+
+  /** This run's outcome for the context, if it has one. */
+  get(fingerprint: string): Outcome | undefined {
+    return this.byFingerprint.get(fingerprint);
+  }
+
+  /** An outcome already known for the context: this run's, else the verdict cache's (then kept for this run). */
+  known(fingerprint: string): { outcome: Outcome; reused: 'same-context' | 'cache' } | undefined {
+    const mine = this.byFingerprint.get(fingerprint);
+    if (mine) return { outcome: mine, reused: 'same-context' };
+    const cached = this.cache?.get(fingerprint);
+    if (!cached) return undefined;
+    const outcome: Outcome = { ...cached, built: false, reused: 'cache' };
+    this.byFingerprint.set(fingerprint, outcome);
+    return { outcome, reused: 'cache' };
+  }
+
+  /** The evaluation of the context already on its way (with --jobs, another commit may share it). */
+  pending(fingerprint: string): Promise<Outcome> | undefined {
+    return this.inFlight.get(fingerprint);
+  }
+
+  /** Runs `evaluate` as the one evaluation of the context until it settles. */
+  async track(fingerprint: string, evaluate: Promise<Outcome>): Promise<Outcome> {
+    this.inFlight.set(fingerprint, evaluate);
+    try {
+      return await evaluate;
+    } finally {
+      this.inFlight.delete(fingerprint);
+    }
+  }
+
+  /** Keeps the outcome for its context, and in the verdict cache when it says something lasting about the commit. */
+  remember(outcome: Outcome): Outcome {
+    if (outcome.fingerprint) {
+      this.byFingerprint.set(outcome.fingerprint, outcome);
+      if (cacheable(outcome)) this.cache?.set(outcome.fingerprint, outcome);
+    }
+    return outcome;
+  }
+}

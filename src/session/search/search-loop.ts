@@ -1,0 +1,57 @@
+/**
+ * The search loop: asks the strategy for the next commits, evaluates them at once, records each
+ * one's runs, until the strategy names the first bad commit or says it cannot.
+ */
+import { getCommitInfos } from '../../git/commit-info.js';
+import type { SearchRegression } from '../classify-outcome.js';
+import type { BisectResult, Confidence } from '../result.js';
+import type { Culprit } from './describe-culprit.js';
+import type { RunLedger } from './run-ledger.js';
+import type { SearchStrategy } from './strategy.js';
+
+/** How a search ended: the result's status and what goes with it. */
+export interface SearchEnd {
+  partial: Pick<BisectResult, 'status' | 'regression'> & Partial<Pick<BisectResult, 'culprit' | 'candidates' | 'verification'>>;
+  confidence?: Confidence;
+  warnings?: string[];
+}
+
+export async function runSearchLoop(
+  strategy: SearchStrategy,
+  ledger: RunLedger,
+  regression: SearchRegression,
+  context: { repoDir: string; describe(sha: string, warnings: string[]): Promise<Culprit> },
+): Promise<SearchEnd> {
+  const sure = (): Confidence => {
+    const extra = strategy.confidence?.();
+    return extra ? ledger.confidence(extra.extra, extra.probabilities) : ledger.confidence();
+  };
+  for (;;) {
+    const step = await strategy.next();
+    if (step.kind === 'found') {
+      const confidence = sure();
+      const warnings: string[] = [];
+      const culprit = await context.describe(step.culprit, warnings);
+      return { partial: { status: 'found', regression, culprit }, confidence, warnings };
+    }
+    if (step.kind === 'inconclusive') {
+      const verdicts = new Map(step.candidates.map((c) => [c.sha, c.verdict]));
+      const infos = await getCommitInfos(context.repoDir, step.candidates.map((c) => c.sha));
+      const candidates = infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? 'untested' }));
+      return { partial: { status: 'inconclusive', regression, candidates }, confidence: sure(), warnings: step.warnings };
+    }
+    const evaluations = await settleAll(step.commits.map((sha) => ledger.evaluate(sha, 'search', step.progress)));
+    for (const runs of evaluations) {
+      const recorded = ledger.record(runs, 'search', regression);
+      strategy.record(recorded.outcome.sha, recorded.verdict, recorded.verdicts);
+    }
+  }
+}
+
+/** Like Promise.all, but waits for every promise before rejecting: nothing is left running. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}

@@ -1,0 +1,23 @@
+/**
+ * How a search chooses what to evaluate next, and when it is over. The search loop drives any
+ * strategy the same way: ask for the next commits, evaluate them, record each one's verdicts.
+ */
+import type { Verdict } from '../../bisect/index.js';
+import type { Confidence } from '../result.js';
+import type { Progress } from './run-ledger.js';
+
+export type StrategyStep =
+  /** Evaluate these commits (at once), then record each. */
+  | { kind: 'next'; commits: string[]; progress: Progress }
+  /** The first bad commit. */
+  | { kind: 'found'; culprit: string }
+  /** No commit can be named: the commits it could be (with what is known of each), and why. */
+  | { kind: 'inconclusive'; candidates: Array<{ sha: string; verdict: Verdict | 'untested' }>; warnings: string[] };
+
+export interface SearchStrategy {
+  next(): Promise<StrategyStep> | StrategyStep;
+  /** One evaluation's combined verdict, and the verdict of each of its runs. */
+  record(sha: string, verdict: Verdict, runVerdicts: readonly Verdict[]): void;
+  /** What the result says about how sure it is, beyond the runs (flake-aware: the probabilities). */
+  confidence?(): { extra: Omit<Partial<Confidence>, 'commits'>; probabilities: ReadonlyMap<string, number> };
+}
