@@ -1,10 +1,6 @@
 import { Option } from 'commander';
+import { shellQuote } from '../text/shell-quote.js';
 import { OPTIONS } from './options.js';
-
-/** Quotes a word for a POSIX shell when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 /**
  * The `deploybisect test <sha> …` command that evaluates one commit exactly as the run did:

@@ -10,7 +10,8 @@ import { packagesOfCommand } from './install-commands.js';
 import { programName, shellCommands } from './dockerfile-shell-commands.js';
 import { runScript, type DockerInstruction } from './dockerfile-model.js';
 import { multisetDiff } from './dockerfile-multiset-diff.js';
-import { clip, instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import { clipLine } from '../text/clip-line.js';
+import { instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
 
 type Role = 'effect' | 'housekeeping' | 'other';
 
@@ -76,16 +77,16 @@ export function diffRuns(pair: StagePair): Finding[] {
   const sameCommand = multisetDiff(changed.removed, changed.added, (s) => s.command);
   for (const [old, now] of sameCommand.kept) {
     findings.push({
-      kind: 'run-added', stage: pair.label, instruction: 'RUN', before: clip(old.identity), after: clip(now.identity),
+      kind: 'run-added', stage: pair.label, instruction: 'RUN', before: clipLine(old.identity), after: clipLine(now.identity),
       lineBefore: old.ins.line, lineAfter: now.ins.line,
-      summary: `RUN flags changed: ${old.flags || '(none)'} → ${now.flags || '(none)'} for ${clip(now.command, 80)} ${where(pair.label, old.ins.line, now.ins.line)}`,
+      summary: `RUN flags changed: ${old.flags || '(none)'} → ${now.flags || '(none)'} for ${clipLine(now.command, 80)} ${where(pair.label, old.ins.line, now.ins.line)}`,
     });
   }
   // Pair what differs only in names: the package/directory/user findings cover it.
   const { removed: unexplainedRemoved, added: unexplainedAdded } = multisetDiff(sameCommand.removed, sameCommand.added, (s) => s.residual);
   for (const old of unexplainedRemoved) {
     if (old.explained) continue;
-    const command = clip(old.identity);
+    const command = clipLine(old.identity);
     findings.push({
       kind: 'run-removed', stage: pair.label, instruction: 'RUN', before: command, lineBefore: old.ins.line,
       summary: `RUN removed: ${command} ${where(pair.label, old.ins.line, undefined)}`,
@@ -93,7 +94,7 @@ export function diffRuns(pair: StagePair): Finding[] {
   }
   for (const now of unexplainedAdded) {
     if (now.explained) continue;
-    const command = clip(now.identity);
+    const command = clipLine(now.identity);
     findings.push({
       kind: 'run-added', stage: pair.label, instruction: 'RUN', after: command, lineAfter: now.ins.line,
       summary: `RUN added: ${command} ${where(pair.label, undefined, now.ins.line)}`,

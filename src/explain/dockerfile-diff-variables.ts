@@ -3,7 +3,8 @@
  */
 import type { Finding } from './finding.js';
 import { splitWords, type DockerStage } from './dockerfile-model.js';
-import { clip, instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import { clipLine } from '../text/clip-line.js';
+import { instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
 
 interface Setting {
   /** `undefined`: an ARG without default. */
@@ -42,7 +43,7 @@ function argsOf(stage: DockerStage): Map<string, Setting> {
 
 function diffSettings(pair: StagePair, keyword: 'ENV' | 'ARG', before: Map<string, Setting>, after: Map<string, Setting>): Finding[] {
   const kind: Finding['kind'] = keyword === 'ENV' ? 'env' : 'arg';
-  const show = (s: Setting): string => (s.value === undefined ? '(no default)' : s.value === '' ? '(empty)' : clip(s.value, 80));
+  const show = (s: Setting): string => (s.value === undefined ? '(no default)' : s.value === '' ? '(empty)' : clipLine(s.value, 80));
   const findings: Finding[] = [];
   for (const [name, old] of before) {
     const now = after.get(name);

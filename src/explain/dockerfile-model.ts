@@ -11,6 +11,7 @@
  */
 import { posix } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { shellQuote } from '../text/shell-quote.js';
 
 export interface Heredoc {
   name: string;
@@ -193,11 +194,6 @@ function execForm(text: string): string[] | undefined {
     // Not JSON: Docker runs it in shell form.
   }
   return undefined;
-}
-
-/** Quote a word for display in a shell-like command line, only when needed. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -25,9 +25,3 @@ export function where(label: string, lineBefore: number | undefined, lineAfter: 
 export function instructionsOf(stage: DockerStage, keyword: string): DockerInstruction[] {
   return stage.instructions.filter((ins) => ins.keyword === keyword);
 }
-
-/** Cut a one-line text to `max` characters. */
-export function clip(text: string, max = 100): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}

@@ -16,6 +16,7 @@ import { FailOnLog } from '../probes/log-probe.js';
 import { parseProbe, parseRegex, type ProbeSettings } from '../probes/parse-probe.js';
 import type { Probe } from '../probes/probe.js';
 import { tryConnect } from '../probes/tcp-probe.js';
+import { clipLine } from '../text/clip-line.js';
 import { checkProbes } from './check-probes.js';
 import type { Outcome } from './outcome.js';
 import { planProbes, type ImageFacts } from './probe-plan.js';
@@ -408,10 +409,10 @@ export class Evaluator {
       // A port another process holds fails every commit alike: no verdict, stop and say so.
       if (/port is already allocated|address already in use/i.test(message)) {
         throw new InfrastructureError(
-          `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${shorten(this.redact(message))}; free the port and re-run to resume`,
+          `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${clipLine(this.redact(message), 160, '...')}; free the port and re-run to resume`,
         );
       }
-      return { ok: false, phase: 'start', signature: `container failed to start: ${shorten(this.redact(message))}`, probes: [], logTail: [] };
+      return { ok: false, phase: 'start', signature: `container failed to start: ${clipLine(this.redact(message), 160, '...')}`, probes: [], logTail: [] };
     }
     tracker.addContainer(running.id);
     let logs: LogWatcher | undefined;
@@ -490,11 +491,6 @@ function cacheable(outcome: Outcome): boolean {
   if (outcome.phase === 'start' && !outcome.ok) return false;
   if (outcome.phase === 'build' && !outcome.ok && TRANSIENT_BUILD_FAILURE.test([outcome.signature, ...outcome.logTail].join('\n'))) return false;
   return true;
-}
-
-function shorten(text: string, max = 160): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
 }
 
 /** How often the HEALTHCHECK runs: our override, else the image's interval (Docker's default 30 s). */

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from '../../src/cli/options.js';
 import { createProgram } from '../../src/cli/program.js';
-import { reproduceCommand, shellQuote } from '../../src/cli/reproduce.js';
+import { reproduceCommand } from '../../src/cli/reproduce.js';
+import { shellQuote } from '../../src/text/shell-quote.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
