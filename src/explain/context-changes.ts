@@ -84,7 +84,6 @@ export const MAX_DIFF_BYTES = 8 * 1024;
 export const MAX_DIFF_FILES = 20;
 /** … and this many bytes of diffs in all. */
 export const MAX_DIFFS_TOTAL_BYTES = 64 * 1024;
-export { BIG_FILE_BYTES };
 
 const GITLINK_MODE = '160000';
 
@@ -132,7 +131,7 @@ export async function contextChanges(spec: ContextChangesSpec): Promise<ContextC
   }
 
   for (const list of [result.inContext, result.ignored, result.outsideContext]) {
-    list.sort((a, b) => compareBytes(a.path, b.path));
+    list.sort((a, b) => comparePathBytes(a.path, b.path));
   }
   await markLargeFiles(repoDir, records, result);
   await attachDiffs(repoDir, before, after, result.inContext, entries);
@@ -252,7 +251,7 @@ export function omissionNotes(changes: ContextChanges): string[] {
 }
 
 /** 209715200 → '200.0 MiB', 65536 → '64.0 KiB'. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
@@ -337,5 +336,3 @@ async function dockerfileRepoPath(repoDir: string, contextDir: string, dockerfil
 function isInside(contextDir: string, path: string): boolean {
   return contextDir === '' || path.startsWith(`${contextDir}/`);
 }
-
-const compareBytes = comparePathBytes;

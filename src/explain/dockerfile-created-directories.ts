@@ -48,7 +48,7 @@ function splitOptions(args: readonly string[], valued: ReadonlySet<string>): { o
   return { operands, switches };
 }
 
-export function resolvePath(cwd: string, path: string): string {
+function resolvePath(cwd: string, path: string): string {
   if (path.startsWith('$') || path.startsWith('~')) return path;
   return posix.resolve(cwd, path);
 }

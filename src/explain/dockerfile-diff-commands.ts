@@ -14,7 +14,7 @@ interface Command {
   text: string;
 }
 
-export function commandOf(ins: DockerInstruction): Command {
+function commandOf(ins: DockerInstruction): Command {
   return ins.exec !== undefined ? { form: 'exec form', text: execText(ins.exec) } : { form: 'shell form', text: ins.text };
 }
 

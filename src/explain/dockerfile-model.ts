@@ -112,7 +112,7 @@ function substituteArgs(text: string, preamble: readonly DockerInstruction[]): s
   });
 }
 
-export function unquote(value: string): string {
+function unquote(value: string): string {
   const m = /^(["'])(.*)\1$/s.exec(value);
   return m ? m[2]! : value;
 }

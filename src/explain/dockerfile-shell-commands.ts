@@ -138,7 +138,7 @@ export function shellCommands(script: string): string[][] {
 }
 
 /** Remove what only wraps the real command: reserved words, assignments, sudo, env. */
-export function unwrapCommand(words: readonly string[]): string[] {
+function unwrapCommand(words: readonly string[]): string[] {
   let rest = [...words];
   for (;;) {
     const first = rest[0];

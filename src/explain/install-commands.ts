@@ -48,15 +48,6 @@ export function packagesOfCommand(command: readonly string[]): InstalledPackage[
   return [];
 }
 
-/** Whether a simple command is an install command of a known package manager (even with no names). */
-export function isInstallCommand(command: readonly string[]): boolean {
-  const program = programName(command[0] ?? '');
-  const args = command.slice(1);
-  const known = ['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'npm', 'yarn', 'pnpm', 'gem'];
-  if (!known.includes(program) && !/^pip(\d+(\.\d+)?)?$/.test(program)) return false;
-  return args.some((a) => ['install', 'add', 'i', 'ci', 'localinstall'].includes(a));
-}
-
 interface ParsedArgs {
   subcommand?: string;
   /** Arguments after the subcommand that are not options. */
