@@ -13,10 +13,10 @@
  */
 import { posix } from 'node:path';
 import type { Finding } from './finding.js';
-import { extractCreatedDirectories } from './dockerfile-created-directories.js';
-import { runScript, splitWords, type DockerStage } from './dockerfile-model.js';
-import { copyEntries } from './dockerfile-copy-entries.js';
-import { where, type StagePair } from './dockerfile-stage-pair.js';
+import { extractCreatedDirectories } from './dockerfile/created-directories.js';
+import { runScript, splitWords, type DockerStage } from './dockerfile/model.js';
+import { copyEntries } from './dockerfile/copy-entries.js';
+import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 interface Explicit {
   how: string;

@@ -6,9 +6,9 @@
  * the package is still there, in another version, and that is what the summary says.
  */
 import type { Finding } from './finding.js';
-import { extractPackages, type InstalledPackage } from './install-commands.js';
-import { runScript, type DockerStage } from './dockerfile-model.js';
-import { instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import { extractPackages, type InstalledPackage } from './dockerfile/install-commands.js';
+import { runScript, type DockerStage } from './dockerfile/model.js';
+import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
 
 interface PackageUse {
   pkg: InstalledPackage;

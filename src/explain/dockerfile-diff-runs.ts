@@ -6,12 +6,12 @@
  * does is install, mkdir or useradd, plus housekeeping (`apt-get update`, cache clean-up).
  */
 import type { Finding } from './finding.js';
-import { packagesOfCommand } from './install-commands.js';
-import { programName, shellCommands } from './dockerfile-shell-commands.js';
-import { runScript, type DockerInstruction } from './dockerfile-model.js';
-import { multisetDiff } from './dockerfile-multiset-diff.js';
+import { packagesOfCommand } from './dockerfile/install-commands.js';
+import { programName, shellCommands } from './dockerfile/shell-commands.js';
+import { runScript, type DockerInstruction } from './dockerfile/model.js';
+import { multisetDiff } from './dockerfile/multiset-diff.js';
 import { clipLine } from '../text/clip-line.js';
-import { instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
 
 type Role = 'effect' | 'housekeeping' | 'other';
 

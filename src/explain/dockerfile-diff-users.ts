@@ -3,9 +3,9 @@
  * sequence during the build when only that changed, and accounts created by useradd/adduser.
  */
 import type { Finding } from './finding.js';
-import { extractCreatedUsers, type CreatedUser } from './dockerfile-created-users.js';
-import { runScript, type DockerStage } from './dockerfile-model.js';
-import { instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import { extractCreatedUsers, type CreatedUser } from './dockerfile/created-users.js';
+import { runScript, type DockerStage } from './dockerfile/model.js';
+import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
 
 function diffUser(pair: StagePair): Finding[] {
   const oldUsers = instructionsOf(pair.before, 'USER');

@@ -9,8 +9,8 @@
  * Pure and total: odd Dockerfiles (empty, unparsable parts, no FROM) give what can be said.
  */
 import type { Finding } from './finding.js';
-import { parseDockerfile, type DockerStage, type DockerfileModel } from './dockerfile-model.js';
-import { changedParts } from './dockerfile-image-reference.js';
+import { parseDockerfile, type DockerStage, type DockerfileModel } from './dockerfile/model.js';
+import { changedParts } from './dockerfile/image-reference.js';
 import { diffPackages } from './dockerfile-diff-packages.js';
 import { diffDirectories } from './dockerfile-diff-directories.js';
 import { diffCopies } from './dockerfile-diff-copies.js';
@@ -19,7 +19,7 @@ import { diffVariables } from './dockerfile-diff-variables.js';
 import { diffImageConfig } from './dockerfile-diff-image-config.js';
 import { diffUsers } from './dockerfile-diff-users.js';
 import { diffRuns } from './dockerfile-diff-runs.js';
-import { where, type StagePair } from './dockerfile-stage-pair.js';
+import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 export interface DiffDockerfilesOptions {
   /** `--target` for the old / new Dockerfile; without it the last stage is built. */

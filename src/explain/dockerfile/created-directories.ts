@@ -4,7 +4,7 @@
  * WORKDIR, or against the last `cd` of the same script.
  */
 import { posix } from 'node:path';
-import { programName, shellCommands } from './dockerfile-shell-commands.js';
+import { programName, shellCommands } from './shell-commands.js';
 
 export interface CreatedDirectory {
   /** Absolute when it could be resolved; paths starting with a variable stay as written. */

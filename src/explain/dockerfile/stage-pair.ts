@@ -2,7 +2,7 @@
  * A stage of the old Dockerfile matched with its counterpart in the new one, and how the
  * findings about it say where they are.
  */
-import type { DockerInstruction, DockerStage } from './dockerfile-model.js';
+import type { DockerInstruction, DockerStage } from './model.js';
 
 export interface StagePair {
   /** The stage as findings name it: its name, else its index; '(global)' for the preamble. */

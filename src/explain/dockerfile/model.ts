@@ -11,7 +11,7 @@
  */
 import { posix } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import { shellQuote } from '../text/shell-quote.js';
+import { shellQuote } from '../../text/shell-quote.js';
 
 export interface Heredoc {
   name: string;
