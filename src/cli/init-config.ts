@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseDockerfile, splitWords } from '../explain/dockerfile/model.js';
+import { splitWords } from '../explain/dockerfile/argument-words.js';
+import { parseDockerfile } from '../explain/dockerfile/model.js';
 import { CONFIG_FILES, loadConfig, repositoryRoot } from './config-file.js';
 
 export interface StarterConfig {

@@ -4,9 +4,9 @@
  * words in the other form are still a change (a shell in between changes signals and PID 1).
  */
 import type { Finding, FindingKind } from './finding.js';
-import type { DockerInstruction, DockerStage } from './dockerfile/model.js';
+import { instructionsOf, type DockerInstruction, type DockerStage } from './dockerfile/model.js';
 import { clipLine } from '../text/clip-line.js';
-import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
+import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 interface Command {
   form: 'exec form' | 'shell form';

@@ -14,7 +14,9 @@
 import { posix } from 'node:path';
 import type { Finding } from './finding.js';
 import { extractCreatedDirectories } from './dockerfile/created-directories.js';
-import { runScript, splitWords, type DockerStage } from './dockerfile/model.js';
+import { splitWords } from './dockerfile/argument-words.js';
+import type { DockerStage } from './dockerfile/model.js';
+import { runScript } from './dockerfile/run-script.js';
 import { copyEntries } from './dockerfile/copy-entries.js';
 import { where, type StagePair } from './dockerfile/stage-pair.js';
 

@@ -4,8 +4,9 @@
  */
 import { posix } from 'node:path';
 import type { Finding } from './finding.js';
-import { splitWords, type DockerStage } from './dockerfile/model.js';
-import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
+import { splitWords } from './dockerfile/argument-words.js';
+import { instructionsOf, type DockerStage } from './dockerfile/model.js';
+import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 function finalWorkdir(stage: DockerStage): { path: string; line: number } | undefined {
   const last = instructionsOf(stage, 'WORKDIR').filter((w) => w.text !== '').at(-1);

@@ -7,8 +7,9 @@
  */
 import type { Finding } from './finding.js';
 import { extractPackages, type InstalledPackage } from './dockerfile/install-commands.js';
-import { runScript, type DockerStage } from './dockerfile/model.js';
-import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
+import { instructionsOf, type DockerStage } from './dockerfile/model.js';
+import { runScript } from './dockerfile/run-script.js';
+import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 interface PackageUse {
   pkg: InstalledPackage;

@@ -8,10 +8,11 @@
 import type { Finding } from './finding.js';
 import { packagesOfCommand } from './dockerfile/install-commands.js';
 import { programName, shellCommands } from './dockerfile/shell-commands.js';
-import { runScript, type DockerInstruction } from './dockerfile/model.js';
+import { instructionsOf, type DockerInstruction } from './dockerfile/model.js';
+import { runScript } from './dockerfile/run-script.js';
 import { multisetDiff } from './dockerfile/multiset-diff.js';
 import { clipLine } from '../text/clip-line.js';
-import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
+import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 type Role = 'effect' | 'housekeeping' | 'other';
 

@@ -4,8 +4,9 @@
  */
 import type { Finding } from './finding.js';
 import { extractCreatedUsers, type CreatedUser } from './dockerfile/created-users.js';
-import { runScript, type DockerStage } from './dockerfile/model.js';
-import { instructionsOf, where, type StagePair } from './dockerfile/stage-pair.js';
+import { instructionsOf, type DockerStage } from './dockerfile/model.js';
+import { runScript } from './dockerfile/run-script.js';
+import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 function diffUser(pair: StagePair): Finding[] {
   const oldUsers = instructionsOf(pair.before, 'USER');

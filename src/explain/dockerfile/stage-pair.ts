@@ -2,7 +2,7 @@
  * A stage of the old Dockerfile matched with its counterpart in the new one, and how the
  * findings about it say where they are.
  */
-import type { DockerInstruction, DockerStage } from './model.js';
+import type { DockerStage } from './model.js';
 
 export interface StagePair {
   /** The stage as findings name it: its name, else its index; '(global)' for the preamble. */
@@ -19,9 +19,4 @@ export function where(label: string, lineBefore: number | undefined, lineAfter: 
   if (lineBefore !== undefined && lineAfter !== undefined && lineBefore !== lineAfter) parts.push(`lines ${lineBefore} → ${lineAfter}`);
   else if (lineAfter !== undefined || lineBefore !== undefined) parts.push(`line ${(lineAfter ?? lineBefore)!}`);
   return `(${parts.join(', ')})`;
-}
-
-/** Instructions of a stage with the given keyword. */
-export function instructionsOf(stage: DockerStage, keyword: string): DockerInstruction[] {
-  return stage.instructions.filter((ins) => ins.keyword === keyword);
 }
