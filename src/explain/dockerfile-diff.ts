@@ -11,14 +11,14 @@
 import type { Finding } from './finding.js';
 import { parseDockerfile, type DockerStage, type DockerfileModel } from './dockerfile/model.js';
 import { changedParts } from './dockerfile/image-reference.js';
-import { diffPackages } from './dockerfile-diff-packages.js';
-import { diffDirectories } from './dockerfile-diff-directories.js';
-import { diffCopies } from './dockerfile-diff-copies.js';
-import { diffCommands } from './dockerfile-diff-commands.js';
-import { diffVariables } from './dockerfile-diff-variables.js';
-import { diffImageConfig } from './dockerfile-diff-image-config.js';
-import { diffUsers } from './dockerfile-diff-users.js';
-import { diffRuns } from './dockerfile-diff-runs.js';
+import { diffPackages } from './rules/packages.js';
+import { diffDirectories } from './rules/directories.js';
+import { diffCopies } from './rules/copies.js';
+import { diffCommands } from './rules/commands.js';
+import { diffVariables } from './rules/variables.js';
+import { diffImageConfig } from './rules/image-config.js';
+import { diffUsers } from './rules/users.js';
+import { diffRuns } from './rules/runs.js';
 import { where, type StagePair } from './dockerfile/stage-pair.js';
 
 export interface DiffDockerfilesOptions {

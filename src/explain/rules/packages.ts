@@ -5,11 +5,11 @@
  * `package-added` carrying `before` and `after` (the old and new pins), not a removed+added pair:
  * the package is still there, in another version, and that is what the summary says.
  */
-import type { Finding } from './finding.js';
-import { extractPackages, type InstalledPackage } from './dockerfile/install-commands.js';
-import { instructionsOf, type DockerStage } from './dockerfile/model.js';
-import { runScript } from './dockerfile/run-script.js';
-import { where, type StagePair } from './dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
+import { extractPackages, type InstalledPackage } from '../dockerfile/install-commands.js';
+import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
+import { runScript } from '../dockerfile/run-script.js';
+import { where, type StagePair } from '../dockerfile/stage-pair.js';
 
 interface PackageUse {
   pkg: InstalledPackage;

@@ -5,14 +5,14 @@
  * other findings say what changed). A RUN added or removed outright is explained when all it
  * does is install, mkdir or useradd, plus housekeeping (`apt-get update`, cache clean-up).
  */
-import type { Finding } from './finding.js';
-import { packagesOfCommand } from './dockerfile/install-commands.js';
-import { programName, shellCommands } from './dockerfile/shell-commands.js';
-import { instructionsOf, type DockerInstruction } from './dockerfile/model.js';
-import { runScript } from './dockerfile/run-script.js';
-import { multisetDiff } from './dockerfile/multiset-diff.js';
-import { clipLine } from '../text/clip-line.js';
-import { where, type StagePair } from './dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
+import { packagesOfCommand } from '../dockerfile/install-commands.js';
+import { programName, shellCommands } from '../dockerfile/shell-commands.js';
+import { instructionsOf, type DockerInstruction } from '../dockerfile/model.js';
+import { runScript } from '../dockerfile/run-script.js';
+import { multisetDiff } from '../dockerfile/multiset-diff.js';
+import { clipLine } from '../../text/clip-line.js';
+import { where, type StagePair } from '../dockerfile/stage-pair.js';
 
 type Role = 'effect' | 'housekeeping' | 'other';
 

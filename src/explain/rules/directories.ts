@@ -12,13 +12,13 @@
  * Symmetrically, a newly mkdir'ed directory that already existed that way is not reported.
  */
 import { posix } from 'node:path';
-import type { Finding } from './finding.js';
-import { extractCreatedDirectories } from './dockerfile/created-directories.js';
-import { splitWords } from './dockerfile/argument-words.js';
-import type { DockerStage } from './dockerfile/model.js';
-import { runScript } from './dockerfile/run-script.js';
-import { copyEntries } from './dockerfile/copy-entries.js';
-import { where, type StagePair } from './dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
+import { extractCreatedDirectories } from '../dockerfile/created-directories.js';
+import { splitWords } from '../dockerfile/argument-words.js';
+import type { DockerStage } from '../dockerfile/model.js';
+import { runScript } from '../dockerfile/run-script.js';
+import { copyEntries } from '../dockerfile/copy-entries.js';
+import { where, type StagePair } from '../dockerfile/stage-pair.js';
 
 interface Explicit {
   how: string;

@@ -3,10 +3,10 @@
  * (per port, `80` meaning `80/tcp`) and VOLUME (per path).
  */
 import { posix } from 'node:path';
-import type { Finding } from './finding.js';
-import { splitWords } from './dockerfile/argument-words.js';
-import { instructionsOf, type DockerStage } from './dockerfile/model.js';
-import { where, type StagePair } from './dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
+import { splitWords } from '../dockerfile/argument-words.js';
+import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
+import { where, type StagePair } from '../dockerfile/stage-pair.js';
 
 function finalWorkdir(stage: DockerStage): { path: string; line: number } | undefined {
   const last = instructionsOf(stage, 'WORKDIR').filter((w) => w.text !== '').at(-1);

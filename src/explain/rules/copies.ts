@@ -4,10 +4,10 @@
  * `copy-source-changed` finding (other sources, another `--from` stage, other inline content,
  * other `--chown`/`--chmod`, ADD instead of COPY); the rest are `copy-removed` / `copy-added`.
  */
-import type { Finding } from './finding.js';
-import { copyEntries, copyIdentity, describeSources, type CopyEntry } from './dockerfile/copy-entries.js';
-import { multisetDiff } from './dockerfile/multiset-diff.js';
-import { where, type StagePair } from './dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
+import { copyEntries, copyIdentity, describeSources, type CopyEntry } from '../dockerfile/copy-entries.js';
+import { multisetDiff } from '../dockerfile/multiset-diff.js';
+import { where, type StagePair } from '../dockerfile/stage-pair.js';
 
 export function diffCopies(pair: StagePair): Finding[] {
   const { removed, added } = multisetDiff(copyEntries(pair.before), copyEntries(pair.after), copyIdentity);
