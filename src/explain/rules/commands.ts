@@ -6,7 +6,9 @@
 import type { Finding, FindingKind } from '../finding.js';
 import { instructionsOf, type DockerInstruction, type DockerStage } from '../dockerfile/model.js';
 import { clipLine } from '../../text/clip-line.js';
-import { where, type StagePair } from '../dockerfile/stage-pair.js';
+import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 interface Command {
   form: 'exec form' | 'shell form';
@@ -100,6 +102,6 @@ function diffHealthcheck(pair: StagePair): Finding[] {
   return [finding];
 }
 
-export function diffCommands(pair: StagePair): Finding[] {
+export const diffCommands: DiffRule = (pair) => {
   return [...diffStartCommand(pair, 'ENTRYPOINT', 'entrypoint'), ...diffStartCommand(pair, 'CMD', 'cmd'), ...diffHealthcheck(pair)];
-}
+};

@@ -9,7 +9,8 @@ import type { Finding } from '../finding.js';
 import { extractPackages, type InstalledPackage } from '../dockerfile/install-commands.js';
 import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
 import { runScript } from '../dockerfile/run-script.js';
-import { where, type StagePair } from '../dockerfile/stage-pair.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 interface PackageUse {
   pkg: InstalledPackage;
@@ -39,7 +40,7 @@ function packageRef(pkg: InstalledPackage): Finding['package'] {
   return pkg.requirementsFile === true ? { manager: pkg.manager, name: pkg.name, requirementsFile: true } : { manager: pkg.manager, name: pkg.name };
 }
 
-export function diffPackages(pair: StagePair): Finding[] {
+export const diffPackages: DiffRule = (pair) => {
   const before = packagesOfStage(pair.before);
   const after = packagesOfStage(pair.after);
   const findings: Finding[] = [];
@@ -69,4 +70,4 @@ export function diffPackages(pair: StagePair): Finding[] {
     });
   }
   return findings;
-}
+};

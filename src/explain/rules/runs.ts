@@ -12,7 +12,8 @@ import { instructionsOf, type DockerInstruction } from '../dockerfile/model.js';
 import { runScript } from '../dockerfile/run-script.js';
 import { multisetDiff } from '../dockerfile/multiset-diff.js';
 import { clipLine } from '../../text/clip-line.js';
-import { where, type StagePair } from '../dockerfile/stage-pair.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 type Role = 'effect' | 'housekeeping' | 'other';
 
@@ -71,7 +72,7 @@ function shapeOf(ins: DockerInstruction): RunShape {
   };
 }
 
-export function diffRuns(pair: StagePair): Finding[] {
+export const diffRuns: DiffRule = (pair) => {
   const changed = multisetDiff(instructionsOf(pair.before, 'RUN').map(shapeOf), instructionsOf(pair.after, 'RUN').map(shapeOf), (s) => s.identity);
   const findings: Finding[] = [];
   // The same command with other flags (--mount, --network…): one finding, like a version change.
@@ -102,4 +103,4 @@ export function diffRuns(pair: StagePair): Finding[] {
     });
   }
   return findings;
-}
+};

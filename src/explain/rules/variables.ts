@@ -5,7 +5,9 @@ import type { Finding } from '../finding.js';
 import { splitWords } from '../dockerfile/argument-words.js';
 import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
 import { clipLine } from '../../text/clip-line.js';
-import { where, type StagePair } from '../dockerfile/stage-pair.js';
+import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 interface Setting {
   /** `undefined`: an ARG without default. */
@@ -71,9 +73,9 @@ function diffSettings(pair: StagePair, keyword: 'ENV' | 'ARG', before: Map<strin
   return findings;
 }
 
-export function diffVariables(pair: StagePair): Finding[] {
+export const diffVariables: DiffRule = (pair) => {
   return [
     ...diffSettings(pair, 'ARG', argsOf(pair.before), argsOf(pair.after)),
     ...diffSettings(pair, 'ENV', envOf(pair.before), envOf(pair.after)),
   ];
-}
+};
