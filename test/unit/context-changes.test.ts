@@ -6,7 +6,7 @@ import {
   contextChanges,
   type ContextChanges,
   type FileChange,
-} from '../../src/explain/context-changes.js';
+} from '../../src/explain/files/context-changes.js';
 import { parseRawNumstat } from '../../src/git/diff-stat.js';
 import { GitTestRepo } from '../helpers/git-test-repo.js';
 

@@ -12,13 +12,13 @@ import {
   MissingDockerfileError,
   planBuildContext,
   type BuildContextPlan,
-} from '../git/build-context.js';
-import { BIG_FILE_BYTES, diffStatBlobs, objectSizes, type DiffStatBlobs, type DiffStatEntry } from '../git/diff-stat.js';
-import { parseDockerignore, type IgnoreMatcher } from '../git/dockerignore.js';
-import { filePatches } from '../git/file-patches.js';
-import { gitOutput } from '../git/git-exec.js';
-import { comparePathBytes, decodeGitText, displayPath, displayText, encodeGitPath, needsEscaping } from '../git/path-bytes.js';
-import { joinRepoPath, normalizeRepoPath } from '../git/repo-path.js';
+} from '../../git/build-context.js';
+import { BIG_FILE_BYTES, diffStatBlobs, objectSizes, type DiffStatBlobs, type DiffStatEntry } from '../../git/diff-stat.js';
+import { parseDockerignore, type IgnoreMatcher } from '../../git/dockerignore.js';
+import { filePatches } from '../../git/file-patches.js';
+import { gitOutput } from '../../git/git-exec.js';
+import { comparePathBytes, decodeGitText, displayPath, displayText, encodeGitPath, needsEscaping } from '../../git/path-bytes.js';
+import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
 
 export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
 

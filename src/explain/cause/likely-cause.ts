@@ -1,4 +1,4 @@
-import type { Finding } from './finding.js';
+import type { Finding } from '../finding.js';
 import { findClues, type Clue } from './evidence-clues.js';
 
 /** A finding that the failing commit's own output points at. */
