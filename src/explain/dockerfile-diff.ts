@@ -2,24 +2,18 @@
  * The semantic diff of two Dockerfiles: what changed in the image, said so that someone
  * reading it during an incident sees the likely cause first.
  *
- * Stages are matched by name (`AS name`), else by index; a stage that only gained or lost a
- * name keeps its match by index. Findings cover every stage: the stage that is built (the
- * target, else the last) first, then the global ARGs, then the other stages in Dockerfile
- * order, then removed stages; within a stage, in Dockerfile order.
+ * Stages are paired (see dockerfile/stage-pair.ts) and every pair goes through every rule of
+ * rules/. Findings cover every stage: the stage that is built (the target, else the last) first,
+ * then the global ARGs, then the other stages in Dockerfile order, then removed stages; within a
+ * stage, in Dockerfile order.
  * Pure and total: odd Dockerfiles (empty, unparsable parts, no FROM) give what can be said.
  */
 import type { Finding } from './finding.js';
-import { parseDockerfile, type DockerStage, type DockerfileModel } from './dockerfile-model.js';
-import { changedParts } from './dockerfile-image-reference.js';
-import { diffPackages } from './dockerfile-diff-packages.js';
-import { diffDirectories } from './dockerfile-diff-directories.js';
-import { diffCopies } from './dockerfile-diff-copies.js';
-import { diffCommands } from './dockerfile-diff-commands.js';
-import { diffVariables } from './dockerfile-diff-variables.js';
-import { diffImageConfig } from './dockerfile-diff-image-config.js';
-import { diffUsers } from './dockerfile-diff-users.js';
-import { diffRuns } from './dockerfile-diff-runs.js';
-import { where, type StagePair } from './dockerfile-stage-pair.js';
+import { parseDockerfile, type DockerStage, type DockerfileModel } from './dockerfile/model.js';
+import { matchStages, preamblePair, type StagePair } from './dockerfile/stage-pair.js';
+import { STAGE_RULES } from './rules/index.js';
+import { diffVariables } from './rules/variables.js';
+import { where } from './rules/where.js';
 
 export interface DiffDockerfilesOptions {
   /** `--target` for the old / new Dockerfile; without it the last stage is built. */
@@ -27,19 +21,12 @@ export interface DiffDockerfilesOptions {
   targetAfter?: string;
 }
 
-const GLOBAL = '(global)';
-
 export function diffDockerfiles(before: string, after: string, options: DiffDockerfilesOptions = {}): Finding[] {
   try {
     return diffModels(parseDockerfile(before), parseDockerfile(after), options);
   } catch {
     return []; // never reached in practice: every step is total; a diff must not break the report
   }
-}
-
-interface StageMatch {
-  before?: DockerStage;
-  after?: DockerStage;
 }
 
 function diffModels(before: DockerfileModel, after: DockerfileModel, options: DiffDockerfilesOptions): Finding[] {
@@ -53,12 +40,8 @@ function diffModels(before: DockerfileModel, after: DockerfileModel, options: Di
   const targetFindings = sameBuilt ? [] : diffTarget(before, after, builtBefore, builtAfter, options);
   groups.push({ order: -2, findings: targetFindings });
 
-  const preamble: StagePair = {
-    label: GLOBAL,
-    before: { index: -1, key: GLOBAL, image: '', line: 0, instructions: before.preamble },
-    after: { index: -1, key: GLOBAL, image: '', line: 0, instructions: after.preamble },
-  };
-  groups.push({ order: -0.5, findings: inLineOrder(diffVariables(preamble)) });
+  // The preamble holds the global ARGs: only the variables rule applies to it.
+  groups.push({ order: -0.5, findings: inLineOrder(diffVariables(preamblePair(before.preamble, after.preamble))) });
 
   for (const match of matches) {
     if (match.before && match.after) {
@@ -89,49 +72,13 @@ function diffModels(before: DockerfileModel, after: DockerfileModel, options: Di
 }
 
 function diffStage(pair: StagePair): Finding[] {
-  return [
-    ...diffBaseImage(pair),
-    ...diffPackages(pair),
-    ...diffDirectories(pair),
-    ...diffCopies(pair),
-    ...diffRuns(pair),
-    ...diffUsers(pair),
-    ...diffVariables(pair),
-    ...diffImageConfig(pair),
-    ...diffCommands(pair),
-  ];
+  return STAGE_RULES.flatMap((rule) => rule(pair));
 }
 
 /** Stable sort by the line in the new Dockerfile, else in the old one. */
 function inLineOrder(findings: Finding[]): Finding[] {
   const line = (f: Finding): number => f.lineAfter ?? f.lineBefore ?? 0;
   return [...findings].sort((a, b) => line(a) - line(b));
-}
-
-/** By name first; then by index for stages left over where one side has no name. */
-function matchStages(before: DockerStage[], after: DockerStage[]): StageMatch[] {
-  const matches: StageMatch[] = [];
-  const unmatchedBefore = new Set(before);
-  const unmatchedAfter = new Set(after);
-  for (const a of after) {
-    const b = before.find((s) => unmatchedBefore.has(s) && s.key === a.key);
-    if (b) {
-      matches.push({ before: b, after: a });
-      unmatchedBefore.delete(b);
-      unmatchedAfter.delete(a);
-    }
-  }
-  for (const a of [...unmatchedAfter]) {
-    const b = [...unmatchedBefore].find((s) => s.index === a.index && (s.name === undefined || a.name === undefined));
-    if (b) {
-      matches.push({ before: b, after: a });
-      unmatchedBefore.delete(b);
-      unmatchedAfter.delete(a);
-    }
-  }
-  for (const a of unmatchedAfter) matches.push({ after: a });
-  for (const b of unmatchedBefore) matches.push({ before: b });
-  return matches;
 }
 
 function builtStage(model: DockerfileModel, target: string | undefined): DockerStage | undefined {
@@ -162,18 +109,4 @@ function diffTarget(
   if (builtBefore) finding.lineBefore = builtBefore.line;
   if (builtAfter) finding.lineAfter = builtAfter.line;
   return [finding];
-}
-
-function diffBaseImage(pair: StagePair): Finding[] {
-  const { before, after } = pair;
-  const parts: string[] = changedParts(before.image, after.image);
-  if (before.platform !== after.platform) parts.push('platform');
-  if (parts.length === 0) return [];
-  const platform = (s: DockerStage): string => (s.platform === undefined ? '' : ` (--platform=${s.platform})`);
-  const what = parts.length === 1 && parts[0] === 'name' ? 'base image changed' : `base image ${parts.join(' and ')} changed`;
-  return [{
-    kind: 'base-image', stage: pair.label, instruction: 'FROM', before: before.image, after: after.image,
-    lineBefore: before.line, lineAfter: after.line,
-    summary: `${what}: ${before.image}${platform(before)} → ${after.image}${platform(after)} ${where(pair.label, before.line, after.line)}`,
-  }];
 }

@@ -1,8 +1,10 @@
 import { MissingContextError, MissingDockerfileError, planBuildContext } from '../git/build-context.js';
-import { contextChanges, omissionNotes, type ContextChanges } from './context-changes.js';
+import { contextChanges } from './files/context-changes.js';
+import type { ContextChanges } from './files/file-change.js';
+import { omissionNotes } from './files/omission-notes.js';
 import { diffDockerfiles } from './dockerfile-diff.js';
 import type { Finding } from './finding.js';
-import { findLikelyCauses, type LikelyCause } from './likely-cause.js';
+import { findLikelyCauses, type LikelyCause } from './cause/likely-cause.js';
 
 export interface ExplainSpec {
   repoDir: string;

@@ -8,7 +8,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseDockerfile, splitWords } from '../explain/dockerfile-model.js';
+import { splitWords } from '../explain/dockerfile/argument-words.js';
+import { parseDockerfile } from '../explain/dockerfile/model.js';
 import { repositoryRoot, trackedFiles } from '../git/refs.js';
 import { CONFIG_FILES, loadConfig } from '../options/config-file.js';
 

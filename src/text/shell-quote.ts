@@ -1,4 +1,10 @@
-/** Quotes a word for a POSIX shell when it needs it. */
+/** Characters a POSIX shell gives no meaning to inside a word: such a word needs no quotes. */
+const SAFE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/**
+ * A word written so that a POSIX shell reads it back unchanged: as it is when it holds only safe
+ * characters, else in single quotes (an embedded quote written `'\''`); the empty word is `''`.
+ */
 export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+  return SAFE_WORD.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

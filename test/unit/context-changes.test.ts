@@ -1,12 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import {
-  MAX_DIFF_BYTES,
-  MAX_DIFF_LINES,
-  contextChanges,
-  type ContextChanges,
-  type FileChange,
-} from '../../src/explain/context-changes.js';
+import { MAX_DIFF_BYTES, MAX_DIFF_LINES } from '../../src/explain/files/attach-diffs.js';
+import { contextChanges } from '../../src/explain/files/context-changes.js';
+import type { ContextChanges, FileChange } from '../../src/explain/files/file-change.js';
 import { parseRawNumstat } from '../../src/git/diff-stat.js';
 import { GitTestRepo } from '../helpers/git-test-repo.js';
 

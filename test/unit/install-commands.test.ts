@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { extractPackages } from '../../src/explain/install-commands.js';
-import { shellCommands, splitShellWords } from '../../src/explain/dockerfile-shell-commands.js';
+import { extractPackages } from '../../src/explain/dockerfile/install-commands.js';
+import { shellCommands } from '../../src/explain/dockerfile/shell-commands.js';
+import { splitShellWords } from '../../src/explain/dockerfile/shell-words.js';
 
 const names = (command: string): string[] => extractPackages(command).map((p) => `${p.manager}:${p.name}${p.version === undefined ? '' : `@${p.version}`}`);
 

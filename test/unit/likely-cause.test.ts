@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findClues } from '../../src/explain/evidence-clues.js';
+import { findClues } from '../../src/explain/cause/evidence-clues.js';
 import type { Finding } from '../../src/explain/finding.js';
-import { findLikelyCauses } from '../../src/explain/likely-cause.js';
+import { findLikelyCauses } from '../../src/explain/cause/likely-cause.js';
 
 const finding = (f: Partial<Finding> & Pick<Finding, 'kind'>): Finding => ({ stage: '0', instruction: 'RUN', summary: f.kind, ...f });
 

@@ -1,4 +1,4 @@
-import type { ContextChanges, FileChange } from '../../explain/context-changes.js';
+import type { ContextChanges, FileChange } from '../../explain/files/file-change.js';
 import type { Explanation } from '../../explain/explain-change.js';
 import type { painter } from './color.js';
 

@@ -14,7 +14,7 @@ import { containerEnvironment, resourceLimits } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import type { Clock } from '../../probes/clock.js';
 import { tryConnect } from '../../probes/tcp-probe.js';
-import { clip } from '../../text/clip.js';
+import { clipLine } from '../../text/clip-line.js';
 import type { Outcome } from '../outcome.js';
 import { checkProbes } from './check-probes.js';
 import { planProbes, type ProbePlan } from './probe-plan.js';
@@ -133,10 +133,10 @@ export class ContainerRunner {
       // A port another process holds fails every commit alike: no verdict, stop and say so.
       if (/port is already allocated|address already in use/i.test(message)) {
         throw new InfrastructureError(
-          `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${clip(this.redact(message), 160)}; free the port and re-run to resume`,
+          `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${clipLine(this.redact(message), 160, '...')}; free the port and re-run to resume`,
         );
       }
-      return { failed: { ok: false, phase: 'start', signature: `container failed to start: ${clip(this.redact(message), 160)}`, probes: [], logTail: [] } };
+      return { failed: { ok: false, phase: 'start', signature: `container failed to start: ${clipLine(this.redact(message), 160, '...')}`, probes: [], logTail: [] } };
     }
   }
 

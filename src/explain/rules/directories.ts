@@ -12,11 +12,14 @@
  * Symmetrically, a newly mkdir'ed directory that already existed that way is not reported.
  */
 import { posix } from 'node:path';
-import type { Finding } from './finding.js';
-import { extractCreatedDirectories } from './dockerfile-created-directories.js';
-import { runScript, splitWords, type DockerStage } from './dockerfile-model.js';
-import { copyEntries } from './dockerfile-copy-entries.js';
-import { where, type StagePair } from './dockerfile-stage-pair.js';
+import type { Finding } from '../finding.js';
+import { extractCreatedDirectories } from '../dockerfile/created-directories.js';
+import { splitWords } from '../dockerfile/argument-words.js';
+import type { DockerStage } from '../dockerfile/model.js';
+import { runScript } from '../dockerfile/run-script.js';
+import { copyEntries } from '../dockerfile/copy-entries.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 interface Explicit {
   how: string;
@@ -59,7 +62,7 @@ function existingDirectories(stage: DockerStage, explicit: Map<string, Explicit>
   return existing;
 }
 
-export function diffDirectories(pair: StagePair): Finding[] {
+export const diffDirectories: DiffRule = (pair) => {
   const before = explicitDirectories(pair.before);
   const after = explicitDirectories(pair.after);
   const existedBefore = existingDirectories(pair.before, before);
@@ -80,4 +83,4 @@ export function diffDirectories(pair: StagePair): Finding[] {
     });
   }
   return findings;
-}
+};

@@ -1,13 +1,13 @@
 /**
  * An image reference split into name, tag and digest: `registry:5000/team/app:1.2@sha256:…`.
  */
-export interface ImageReference {
+interface ImageReference {
   name: string;
   tag?: string;
   digest?: string;
 }
 
-export function parseImageReference(ref: string): ImageReference {
+function parseImageReference(ref: string): ImageReference {
   const at = ref.indexOf('@');
   const digest = at === -1 ? undefined : ref.slice(at + 1);
   const rest = at === -1 ? ref : ref.slice(0, at);

@@ -1,7 +1,7 @@
 /**
  * Which packages a RUN command installs: `apt-get install`, `apk add`, `pip install`, `npm install -g`…
  *
- * Pure: parses the command line only (see dockerfile-shell-commands.ts for the shell part).
+ * Pure: parses the command line only (see shell-commands.ts for the shell part).
  * Only installs are reported; `apt-get remove`, `apk del` and the like are not subtracted
  * (a `--virtual .build-deps` group deleted later was still installed while building).
  * Names are as written, except pip names, which are normalised as PyPI does
@@ -9,8 +9,8 @@
  * `nginx=1.22.*` → 1.22.*, `express@4` → 4, `flask==2.0` → ==2.0 (the operator matters for pip),
  * `gem install rails -v 7` → 7.
  */
-import type { PackageManager } from './finding.js';
-import { programName, shellCommands } from './dockerfile-shell-commands.js';
+import type { PackageManager } from '../finding.js';
+import { programName, shellCommands } from './shell-commands.js';
 
 export interface InstalledPackage {
   manager: PackageManager;
@@ -46,15 +46,6 @@ export function packagesOfCommand(command: readonly string[]): InstalledPackage[
   if (program === 'pnpm') return pnpm(args);
   if (program === 'gem') return gem(args);
   return [];
-}
-
-/** Whether a simple command is an install command of a known package manager (even with no names). */
-export function isInstallCommand(command: readonly string[]): boolean {
-  const program = programName(command[0] ?? '');
-  const args = command.slice(1);
-  const known = ['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'npm', 'yarn', 'pnpm', 'gem'];
-  if (!known.includes(program) && !/^pip(\d+(\.\d+)?)?$/.test(program)) return false;
-  return args.some((a) => ['install', 'add', 'i', 'ci', 'localinstall'].includes(a));
 }
 
 interface ParsedArgs {

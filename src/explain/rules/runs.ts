@@ -5,12 +5,15 @@
  * other findings say what changed). A RUN added or removed outright is explained when all it
  * does is install, mkdir or useradd, plus housekeeping (`apt-get update`, cache clean-up).
  */
-import type { Finding } from './finding.js';
-import { packagesOfCommand } from './install-commands.js';
-import { programName, shellCommands } from './dockerfile-shell-commands.js';
-import { runScript, type DockerInstruction } from './dockerfile-model.js';
-import { multisetDiff } from './dockerfile-multiset-diff.js';
-import { clip, instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import type { Finding } from '../finding.js';
+import { packagesOfCommand } from '../dockerfile/install-commands.js';
+import { programName, shellCommands } from '../dockerfile/shell-commands.js';
+import { instructionsOf, type DockerInstruction } from '../dockerfile/model.js';
+import { runScript } from '../dockerfile/run-script.js';
+import { multisetDiff } from '../dockerfile/multiset-diff.js';
+import { clipLine } from '../../text/clip-line.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 type Role = 'effect' | 'housekeeping' | 'other';
 
@@ -69,23 +72,23 @@ function shapeOf(ins: DockerInstruction): RunShape {
   };
 }
 
-export function diffRuns(pair: StagePair): Finding[] {
+export const diffRuns: DiffRule = (pair) => {
   const changed = multisetDiff(instructionsOf(pair.before, 'RUN').map(shapeOf), instructionsOf(pair.after, 'RUN').map(shapeOf), (s) => s.identity);
   const findings: Finding[] = [];
   // The same command with other flags (--mount, --network…): one finding, like a version change.
   const sameCommand = multisetDiff(changed.removed, changed.added, (s) => s.command);
   for (const [old, now] of sameCommand.kept) {
     findings.push({
-      kind: 'run-added', stage: pair.label, instruction: 'RUN', before: clip(old.identity), after: clip(now.identity),
+      kind: 'run-added', stage: pair.label, instruction: 'RUN', before: clipLine(old.identity), after: clipLine(now.identity),
       lineBefore: old.ins.line, lineAfter: now.ins.line,
-      summary: `RUN flags changed: ${old.flags || '(none)'} → ${now.flags || '(none)'} for ${clip(now.command, 80)} ${where(pair.label, old.ins.line, now.ins.line)}`,
+      summary: `RUN flags changed: ${old.flags || '(none)'} → ${now.flags || '(none)'} for ${clipLine(now.command, 80)} ${where(pair.label, old.ins.line, now.ins.line)}`,
     });
   }
   // Pair what differs only in names: the package/directory/user findings cover it.
   const { removed: unexplainedRemoved, added: unexplainedAdded } = multisetDiff(sameCommand.removed, sameCommand.added, (s) => s.residual);
   for (const old of unexplainedRemoved) {
     if (old.explained) continue;
-    const command = clip(old.identity);
+    const command = clipLine(old.identity);
     findings.push({
       kind: 'run-removed', stage: pair.label, instruction: 'RUN', before: command, lineBefore: old.ins.line,
       summary: `RUN removed: ${command} ${where(pair.label, old.ins.line, undefined)}`,
@@ -93,11 +96,11 @@ export function diffRuns(pair: StagePair): Finding[] {
   }
   for (const now of unexplainedAdded) {
     if (now.explained) continue;
-    const command = clip(now.identity);
+    const command = clipLine(now.identity);
     findings.push({
       kind: 'run-added', stage: pair.label, instruction: 'RUN', after: command, lineAfter: now.ins.line,
       summary: `RUN added: ${command} ${where(pair.label, undefined, now.ins.line)}`,
     });
   }
   return findings;
-}
+};

@@ -1,9 +1,13 @@
 /**
  * ENV (per key: the last value set in the stage) and ARG (per name: the default), old versus new.
  */
-import type { Finding } from './finding.js';
-import { splitWords, type DockerStage } from './dockerfile-model.js';
-import { clip, instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import type { Finding } from '../finding.js';
+import { splitWords } from '../dockerfile/argument-words.js';
+import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
+import { clipLine } from '../../text/clip-line.js';
+import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 interface Setting {
   /** `undefined`: an ARG without default. */
@@ -42,7 +46,7 @@ function argsOf(stage: DockerStage): Map<string, Setting> {
 
 function diffSettings(pair: StagePair, keyword: 'ENV' | 'ARG', before: Map<string, Setting>, after: Map<string, Setting>): Finding[] {
   const kind: Finding['kind'] = keyword === 'ENV' ? 'env' : 'arg';
-  const show = (s: Setting): string => (s.value === undefined ? '(no default)' : s.value === '' ? '(empty)' : clip(s.value, 80));
+  const show = (s: Setting): string => (s.value === undefined ? '(no default)' : s.value === '' ? '(empty)' : clipLine(s.value, 80));
   const findings: Finding[] = [];
   for (const [name, old] of before) {
     const now = after.get(name);
@@ -69,9 +73,9 @@ function diffSettings(pair: StagePair, keyword: 'ENV' | 'ARG', before: Map<strin
   return findings;
 }
 
-export function diffVariables(pair: StagePair): Finding[] {
+export const diffVariables: DiffRule = (pair) => {
   return [
     ...diffSettings(pair, 'ARG', argsOf(pair.before), argsOf(pair.after)),
     ...diffSettings(pair, 'ENV', envOf(pair.before), envOf(pair.after)),
   ];
-}
+};

@@ -3,9 +3,12 @@
  * (per port, `80` meaning `80/tcp`) and VOLUME (per path).
  */
 import { posix } from 'node:path';
-import type { Finding } from './finding.js';
-import { splitWords, type DockerStage } from './dockerfile-model.js';
-import { instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import type { Finding } from '../finding.js';
+import { splitWords } from '../dockerfile/argument-words.js';
+import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
+import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 function finalWorkdir(stage: DockerStage): { path: string; line: number } | undefined {
   const last = instructionsOf(stage, 'WORKDIR').filter((w) => w.text !== '').at(-1);
@@ -66,6 +69,6 @@ function diffItems(pair: StagePair, keyword: 'EXPOSE' | 'VOLUME', normalise: (wo
 const port = (word: string): string => (word.includes('/') ? word.toLowerCase() : `${word}/tcp`);
 const volume = (word: string, workdir: string): string => (word.startsWith('$') ? word : posix.resolve(workdir, word));
 
-export function diffImageConfig(pair: StagePair): Finding[] {
+export const diffImageConfig: DiffRule = (pair) => {
   return [...diffWorkdir(pair), ...diffItems(pair, 'EXPOSE', port), ...diffItems(pair, 'VOLUME', volume)];
-}
+};

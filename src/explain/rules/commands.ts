@@ -3,9 +3,12 @@
  * (test and options). Exec form is compared as a JSON array, shell form as its string; the same
  * words in the other form are still a change (a shell in between changes signals and PID 1).
  */
-import type { Finding, FindingKind } from './finding.js';
-import type { DockerInstruction, DockerStage } from './dockerfile-model.js';
-import { clip, instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import type { Finding, FindingKind } from '../finding.js';
+import { instructionsOf, type DockerInstruction, type DockerStage } from '../dockerfile/model.js';
+import { clipLine } from '../../text/clip-line.js';
+import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 interface Command {
   form: 'exec form' | 'shell form';
@@ -13,7 +16,7 @@ interface Command {
   text: string;
 }
 
-export function commandOf(ins: DockerInstruction): Command {
+function commandOf(ins: DockerInstruction): Command {
   return ins.exec !== undefined ? { form: 'exec form', text: execText(ins.exec) } : { form: 'shell form', text: ins.text };
 }
 
@@ -38,11 +41,11 @@ function diffStartCommand(pair: StagePair, keyword: 'CMD' | 'ENTRYPOINT', kind: 
   if (old) finding.lineBefore = old.line;
   if (now) finding.lineAfter = now.line;
   const at = where(pair.label, old?.line, now?.line);
-  if (o === undefined) finding.summary = `${keyword} added: ${clip(n!.text)} ${at}`;
-  else if (n === undefined) finding.summary = `${keyword} removed (was ${clip(o.text)}; the base image's applies) ${at}`;
+  if (o === undefined) finding.summary = `${keyword} added: ${clipLine(n!.text)} ${at}`;
+  else if (n === undefined) finding.summary = `${keyword} removed (was ${clipLine(o.text)}; the base image's applies) ${at}`;
   else {
     const form = o.form === n.form ? '' : ` (${o.form} → ${n.form})`;
-    finding.summary = `${keyword} changed${form}: ${clip(o.text)} → ${clip(n.text)} ${at}`;
+    finding.summary = `${keyword} changed${form}: ${clipLine(o.text)} → ${clipLine(n.text)} ${at}`;
   }
   return [finding];
 }
@@ -78,7 +81,7 @@ function diffHealthcheck(pair: StagePair): Finding[] {
   const n = now && healthcheckOf(now);
   const parts: string[] = [];
   if (o && n) {
-    if (o.test !== n.test) parts.push(`test ${clip(o.test)} → ${clip(n.test)}`);
+    if (o.test !== n.test) parts.push(`test ${clipLine(o.test)} → ${clipLine(n.test)}`);
     for (const name of new Set([...o.options.keys(), ...n.options.keys()])) {
       const a = o.options.get(name);
       const b = n.options.get(name);
@@ -93,12 +96,12 @@ function diffHealthcheck(pair: StagePair): Finding[] {
   if (old) finding.lineBefore = old.line;
   if (now) finding.lineAfter = now.line;
   const at = where(pair.label, old?.line, now?.line);
-  if (!o) finding.summary = `HEALTHCHECK added: ${clip(text(n!))} ${at}`;
-  else if (!n) finding.summary = `HEALTHCHECK removed (was ${clip(text(o))}) ${at}`;
+  if (!o) finding.summary = `HEALTHCHECK added: ${clipLine(text(n!))} ${at}`;
+  else if (!n) finding.summary = `HEALTHCHECK removed (was ${clipLine(text(o))}) ${at}`;
   else finding.summary = `HEALTHCHECK changed: ${parts.join('; ')} ${at}`;
   return [finding];
 }
 
-export function diffCommands(pair: StagePair): Finding[] {
+export const diffCommands: DiffRule = (pair) => {
   return [...diffStartCommand(pair, 'ENTRYPOINT', 'entrypoint'), ...diffStartCommand(pair, 'CMD', 'cmd'), ...diffHealthcheck(pair)];
-}
+};

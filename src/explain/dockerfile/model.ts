@@ -111,7 +111,7 @@ function substituteArgs(text: string, preamble: readonly DockerInstruction[]): s
   });
 }
 
-export function unquote(value: string): string {
+function unquote(value: string): string {
   const m = /^(["'])(.*)\1$/s.exec(value);
   return m ? m[2]! : value;
 }
@@ -195,54 +195,7 @@ function execForm(text: string): string[] | undefined {
   return undefined;
 }
 
-/** Quote a word for display in a shell-like command line, only when needed. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * What a RUN instruction executes, as shell text: the shell form; `sh -c` scripts of the exec
- * form; heredoc bodies when the heredoc is the script (`RUN <<EOF`, `RUN bash <<EOF`).
- */
-export function runScript(ins: DockerInstruction): string {
-  if (ins.exec !== undefined) {
-    const [program, option, script] = ins.exec;
-    if (program !== undefined && /(^|\/)(ba|a|da|z)?sh$/.test(program) && option !== undefined && /^-[a-z]*c[a-z]*$/.test(option)) {
-      return script ?? '';
-    }
-    return ins.exec.map(shellQuote).join(' ');
-  }
-  if (ins.heredocs.length === 0) return ins.text;
-  const command = ins.text.replace(/<<-?(["']?)[A-Za-z_][A-Za-z0-9_.-]*\1/g, '').trim();
-  const bodies = ins.heredocs.map((h) => h.body).join('\n');
-  // `RUN <<EOF` runs the body with the default shell; `RUN bash -e <<EOF` too; `RUN python3 <<EOF` does not.
-  if (command === '' || /^(\/bin\/)?(ba|a|da|z)?sh(\s+-[a-z]+)*$/.test(command)) return bodies;
-  return command;
-}
-
-/** Split on whitespace outside quotes, removing the quotes (ENV, ARG, LABEL-style arguments). */
-export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | null = null;
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
-    if (quote !== null) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i]!;
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\' && i + 1 < text.length) {
-      word = (word ?? '') + text[++i]!;
-    } else if (/\s/.test(c)) {
-      if (word !== null) words.push(word);
-      word = null;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (word !== null) words.push(word);
-  return words;
+/** Instructions of a stage with the given keyword. */
+export function instructionsOf(stage: DockerStage, keyword: string): DockerInstruction[] {
+  return stage.instructions.filter((ins) => ins.keyword === keyword);
 }

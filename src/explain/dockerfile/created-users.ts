@@ -2,7 +2,7 @@
  * User accounts a shell script creates: `useradd [options] name`, `adduser [options] name [group]`
  * (Debian's adduser and BusyBox's, whose options differ; both are handled).
  */
-import { programName, shellCommands } from './dockerfile-shell-commands.js';
+import { programName, shellCommands } from './shell-commands.js';
 
 export interface CreatedUser {
   name: string;

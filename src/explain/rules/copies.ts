@@ -4,12 +4,13 @@
  * `copy-source-changed` finding (other sources, another `--from` stage, other inline content,
  * other `--chown`/`--chmod`, ADD instead of COPY); the rest are `copy-removed` / `copy-added`.
  */
-import type { Finding } from './finding.js';
-import { copyEntries, copyIdentity, describeSources, type CopyEntry } from './dockerfile-copy-entries.js';
-import { multisetDiff } from './dockerfile-multiset-diff.js';
-import { where, type StagePair } from './dockerfile-stage-pair.js';
+import type { Finding } from '../finding.js';
+import { copyEntries, copyIdentity, describeSources, type CopyEntry } from '../dockerfile/copy-entries.js';
+import { multisetDiff } from '../dockerfile/multiset-diff.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
-export function diffCopies(pair: StagePair): Finding[] {
+export const diffCopies: DiffRule = (pair) => {
   const { removed, added } = multisetDiff(copyEntries(pair.before), copyEntries(pair.after), copyIdentity);
   const findings: Finding[] = [];
   const unpairedAdded = [...added];
@@ -36,7 +37,7 @@ export function diffCopies(pair: StagePair): Finding[] {
     });
   }
   return findings;
-}
+};
 
 function describeChange(old: CopyEntry, now: CopyEntry): string {
   const parts: string[] = [];

@@ -5,10 +5,12 @@
  * `package-added` carrying `before` and `after` (the old and new pins), not a removed+added pair:
  * the package is still there, in another version, and that is what the summary says.
  */
-import type { Finding } from './finding.js';
-import { extractPackages, type InstalledPackage } from './install-commands.js';
-import { runScript, type DockerStage } from './dockerfile-model.js';
-import { instructionsOf, where, type StagePair } from './dockerfile-stage-pair.js';
+import type { Finding } from '../finding.js';
+import { extractPackages, type InstalledPackage } from '../dockerfile/install-commands.js';
+import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
+import { runScript } from '../dockerfile/run-script.js';
+import type { DiffRule } from './diff-rule.js';
+import { where } from './where.js';
 
 interface PackageUse {
   pkg: InstalledPackage;
@@ -38,7 +40,7 @@ function packageRef(pkg: InstalledPackage): Finding['package'] {
   return pkg.requirementsFile === true ? { manager: pkg.manager, name: pkg.name, requirementsFile: true } : { manager: pkg.manager, name: pkg.name };
 }
 
-export function diffPackages(pair: StagePair): Finding[] {
+export const diffPackages: DiffRule = (pair) => {
   const before = packagesOfStage(pair.before);
   const after = packagesOfStage(pair.after);
   const findings: Finding[] = [];
@@ -68,4 +70,4 @@ export function diffPackages(pair: StagePair): Finding[] {
     });
   }
   return findings;
-}
+};

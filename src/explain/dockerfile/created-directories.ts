@@ -4,7 +4,7 @@
  * WORKDIR, or against the last `cd` of the same script.
  */
 import { posix } from 'node:path';
-import { programName, shellCommands } from './dockerfile-shell-commands.js';
+import { programName, shellCommands } from './shell-commands.js';
 
 export interface CreatedDirectory {
   /** Absolute when it could be resolved; paths starting with a variable stay as written. */
@@ -48,7 +48,7 @@ function splitOptions(args: readonly string[], valued: ReadonlySet<string>): { o
   return { operands, switches };
 }
 
-export function resolvePath(cwd: string, path: string): string {
+function resolvePath(cwd: string, path: string): string {
   if (path.startsWith('$') || path.startsWith('~')) return path;
   return posix.resolve(cwd, path);
 }

@@ -1,4 +1,4 @@
-import type { Finding } from './finding.js';
+import type { Finding } from '../finding.js';
 import { findClues, type Clue } from './evidence-clues.js';
 
 /** A finding that the failing commit's own output points at. */
@@ -82,8 +82,9 @@ function explains(clue: Clue, f: Finding): string | undefined {
 
 /**
  * Links the failing commit's evidence to the findings that explain it. Only links the evidence
- * supports: a missing path under a directory no longer created, a command not found whose package
- * was removed, a module whose package was removed. Nothing else is claimed.
+ * supports: a missing path under a directory no longer created or where a file is no longer copied,
+ * a command not found whose package was removed or whose file is no longer copied, a module whose
+ * package was removed. Nothing else is claimed.
  */
 export function findLikelyCauses(findings: readonly Finding[], evidenceLines: readonly string[]): LikelyCause[] {
   const causes: LikelyCause[] = [];
