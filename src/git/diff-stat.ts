@@ -5,7 +5,8 @@
  * Read-only: no index, no working tree.
  */
 import { UsageError } from '../errors.js';
-import { gitOutput, runGit } from './git-exec.js';
+import { gitOutput } from './git-exec.js';
+import { runPorcelain } from './git-porcelain.js';
 import { decodeGitText } from './path-bytes.js';
 
 /** A: added, M: modified, D: deleted, R: renamed, C: copied, T: type changed (file ↔ symlink ↔ submodule). */
@@ -81,8 +82,10 @@ export async function objectSizes(repoDir: string, oids: readonly string[]): Pro
   const sizes = new Map<string, number>();
   const asked = [...new Set(oids.filter((oid) => /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid) && !/^0+$/.test(oid)))];
   if (asked.length === 0) return sizes;
-  const result = await runGit(repoDir, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], asked.map((oid) => `${oid}\n`).join(''));
-  for (const line of result.stdout.toString('latin1').split('\n')) {
+  const result = await runPorcelain(repoDir, (git) => git.raw(['cat-file', '--batch-check=%(objectname) %(objectsize)']), {
+    input: asked.map((oid) => `${oid}\n`).join(''),
+  });
+  for (const line of result.stdout.split('\n')) {
     const match = /^([0-9a-f]+) (\d+)$/.exec(line);
     if (match) sizes.set(match[1] as string, Number(match[2]));
   }

@@ -5,7 +5,7 @@ import { loadCommitGraph } from '../git/history.js';
 import { planContextChanges } from '../git/context-plan.js';
 import { dockerfileBlobs } from '../git/dockerfile-blobs.js';
 import { contractGraph } from '../bisect/contract-graph.js';
-import { resolveCommit, resolveRange } from '../git/refs.js';
+import { absoluteGitDir, resolveCommit, resolveRange } from '../git/refs.js';
 import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
 import type { EvaluatorOptions } from './evaluator.js';
@@ -15,7 +15,6 @@ import { hostname } from 'node:os';
 import type { EnginePool } from '../docker/engine-pool.js';
 import { cleanLabelled, sumRemoved, type Removed } from '../docker/resource-tracker.js';
 import { defaultCacheDir } from './verdict-cache.js';
-import { gitOutput } from '../git/git-exec.js';
 import type { Outcome, Regression } from './outcome.js';
 import type { BisectResult, Confidence, Step } from './result.js';
 import { combineRuns, consistencyWarnings, type RunTally } from './combine-runs.js';
@@ -61,7 +60,7 @@ export const FLAKY_VERIFY_ATTEMPTS = 5;
 /** The saved state of this repository and range (resumes an interrupted run), unless turned off. */
 async function openState(options: BisectOptions, range: { good: string; bad: string }, events: SessionEvents): Promise<RunState | undefined> {
   if (options.state === false) return undefined;
-  const repo = (await gitOutput(options.repoDir, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
+  const repo = await absoluteGitDir(options.repoDir);
   const identity = {
     repo,
     good: range.good,

@@ -12,8 +12,7 @@ import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression } from './classify-outcome.js';
 import type { Outcome, Regression } from './outcome.js';
 import { getCommitInfos } from '../git/commit-info.js';
-import { gitOutput } from '../git/git-exec.js';
-import { resolveRange } from '../git/refs.js';
+import { absoluteGitDir, resolveRange } from '../git/refs.js';
 import { defaultStatePath, readState } from './run-state.js';
 import { defaultCacheDir } from './verdict-cache.js';
 
@@ -76,7 +75,7 @@ export function parseLog(text: string, source: string): ParsedLog {
 /** `deploybisect log`: the saved state of a range as text; a usage error when there is none. */
 export async function logOfRange(options: { repoDir: string; good: string; bad: string; statePath?: string; cacheDir?: string }): Promise<string> {
   const range = await resolveRange(options.repoDir, options.good, options.bad);
-  const repo = (await gitOutput(options.repoDir, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
+  const repo = await absoluteGitDir(options.repoDir);
   const path = options.statePath ?? defaultStatePath(options.cacheDir ?? defaultCacheDir(), { repo, good: range.good, bad: range.bad });
   const saved = readState(path);
   if (!saved || saved.good !== range.good || saved.bad !== range.bad) {
