@@ -7,11 +7,11 @@
  * Found at the repository root, first of: `deploybisect.config.json`, `.deploybisectrc.json`, the
  * `"deploybisect"` key of `package.json`; or named with `--config <file>`; `--no-config` ignores it.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { UsageError } from '../errors.js';
+import { repositoryRoot } from '../git/work-tree.js';
 import { OPTIONS, type OptionSpec } from './options.js';
 
 export const CONFIG_FILES = ['deploybisect.config.json', '.deploybisectrc.json'] as const;
@@ -70,15 +70,6 @@ export interface LoadedConfig {
   /** The directory of the file: relative file names in it are relative to it. */
   dir: string;
   values: Record<string, unknown>;
-}
-
-/** The repository root of `dir`, or undefined outside a repository. */
-export function repositoryRoot(dir: string): string | undefined {
-  try {
-    return execFileSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 /** Finds and validates the config for the repository at `repoDir` (or the named file); undefined when there is none. */

@@ -5,12 +5,12 @@
  * EXPOSEd tcp port over the host network; else `running:10s`. It never overwrites a config file
  * unless told to (`--force`).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseDockerfile, splitWords } from '../explain/dockerfile-model.js';
-import { CONFIG_FILES, loadConfig, repositoryRoot } from './config-file.js';
+import { repositoryRoot, trackedFiles } from '../git/work-tree.js';
+import { CONFIG_FILES, loadConfig } from './config-file.js';
 
 export interface StarterConfig {
   /** Where it was written. */
@@ -25,9 +25,7 @@ const DOCKERFILE_NAME = /(^|\/)(Dockerfile|Containerfile)$|\.(Dockerfile|dockerf
 /** The Dockerfile to use, relative to the root: `Dockerfile` at the root, else the shallowest tracked one. */
 export function findDockerfile(root: string): string | undefined {
   if (existsSync(posix.join(root, 'Dockerfile'))) return 'Dockerfile';
-  const tracked = execFileSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
-    .split('\0')
-    .filter((p) => DOCKERFILE_NAME.test(p));
+  const tracked = trackedFiles(root).filter((p) => DOCKERFILE_NAME.test(p));
   return tracked.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))[0];
 }
 
