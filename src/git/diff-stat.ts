@@ -44,14 +44,10 @@ export interface DiffStatBlobs {
 /** Options that pin diff-tree's behaviour whatever the user's configuration says. */
 export const STABLE_DIFF_OPTIONS = ['--no-ext-diff', '--no-color', '--no-textconv', '--full-index'] as const;
 
-/** Every file that differs between `before` and `after` (any distance apart), renames detected. */
-export async function diffStat(repoDir: string, before: string, after: string): Promise<DiffStatEntry[]> {
-  return (await diffStatBlobs(repoDir, before, after)).map((record) => record.entry);
-}
-
 /**
- * diffStat with the blob ids of each entry. Paths that are not UTF-8 are decoded losslessly
- * (path-bytes.ts); files over BIG_FILE_BYTES are reported as binary without being read.
+ * Every file that differs between `before` and `after` (any distance apart), renames detected,
+ * with the blob ids of each. Paths that are not UTF-8 are decoded losslessly (path-bytes.ts);
+ * files over BIG_FILE_BYTES are reported as binary without being read.
  */
 export async function diffStatBlobs(repoDir: string, before: string, after: string): Promise<DiffStatBlobs[]> {
   checkRevision(before);
