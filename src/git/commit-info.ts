@@ -6,6 +6,7 @@
  * exact bytes (a path need not be UTF-8).
  */
 import { UsageError } from '../errors.js';
+import { checkRevision } from './diff-stat.js';
 import { gitOutput } from './git-exec.js';
 import { porcelainOutput } from './git-porcelain.js';
 import { decodeGitText, displayPath, encodeGitPath, needsEscaping } from './path-bytes.js';
@@ -129,10 +130,4 @@ export function parseRawDiff(out: string): ChangedFile[] {
     }
   }
   return changes;
-}
-
-function checkRevision(rev: string): void {
-  if (rev === '' || rev.startsWith('-') || /[\0\r\n]/.test(rev)) {
-    throw new UsageError(`invalid commit ${JSON.stringify(rev)}`);
-  }
 }
