@@ -99,7 +99,7 @@ export async function peelToCommit(repoDir: string, ref: string): Promise<string
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
-/** Points `ref` at `sha` (`update-ref -m <message>`): the one write deploybisect makes to a repository, in its own namespace. */
+/** Points `ref` at `sha` (`update-ref -m <message>`): the one write deploybisect makes to the user's repository, in its own namespace. */
 export async function updateRef(repoDir: string, ref: string, sha: string, message: string): Promise<void> {
   checkRefSyntax(ref, 'ref');
   checkRefSyntax(sha, 'commit');
