@@ -9,10 +9,10 @@
  *
  * Used by `deploybisect demo` and by the tests' fixture (test/fixtures/story-repo.ts).
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { RepoWriter } from '../git/repo-writer.js';
 import { API_HEALTH_CGI, backendScript, START_SH, storyDockerfile, SUPERVISORD_CONF } from './story-files.js';
 
 /** Paths to write (string, or executable content) or delete (null). */
@@ -76,16 +76,9 @@ export interface WrittenStory {
 /** Writes the story as a new repository in a temporary directory (fixed authors and dates). */
 export function writeStoryRepo(baseImage: string, prefix = 'deploybisect-demo-'): WrittenStory {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  // Run from a git hook, GIT_DIR and friends would point git at the caller's repository: none of them.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')));
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-    }).trim();
   try {
-    git('init', '-q', '-b', 'main');
+    // The writer ignores the caller's GIT_* (from a git hook, GIT_DIR would point at the caller's repository).
+    const repo = RepoWriter.init(dir, 'main');
     const shas: string[] = [];
     const byRole: Record<string, string> = {};
     const start = Date.parse('2025-10-01T09:00:00Z') / 1000;
@@ -100,13 +93,7 @@ export function writeStoryRepo(baseImage: string, prefix = 'deploybisect-demo-')
         writeFileSync(file, typeof change === 'string' ? change : change.content);
         chmodSync(file, typeof change === 'string' ? 0o644 : 0o755);
       }
-      git('add', '-A');
-      const date = `${start + i * 3600 * 20} +0000`;
-      execFileSync('git', ['-c', 'user.name=Dana Dev', '-c', 'user.email=dana@example.com', 'commit', '-q', '-m', commit.subject], {
-        cwd: dir,
-        env: { ...env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-      });
-      const sha = git('rev-parse', 'HEAD');
+      const sha = repo.commitAll(commit.subject, { name: 'Dana Dev', email: 'dana@example.com', date: `${start + i * 3600 * 20} +0000` });
       shas.push(sha);
       if (commit.role) byRole[commit.role] = sha;
     }

@@ -2,21 +2,21 @@
  * The docker build context of a commit, made from git objects only: the user's working
  * tree, index, HEAD and refs are never touched. `git ls-tree` lists the context directory,
  * .dockerignore is applied the way docker applies it, and one `git cat-file --batch`
- * streams the blobs into a deterministic tar (fixed mtime, uid/gid 0, sorted entries), so
- * identical inputs give identical bytes and an identical fingerprint.
+ * streams the blobs into a deterministic tar (context-tar.ts: fixed mtime, uid/gid 0, sorted
+ * entries), so identical inputs give identical bytes and an identical fingerprint.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { parseDockerignore, selectContextPaths, type IgnoreMatcher } from './dockerignore.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 import { listTree, type TreeEntry } from './tree-entries.js';
 import { comparePathBytes, decodeGitText, displayPath, encodeGitPath, hasRawBytes } from './path-bytes.js';
-import { padding, TAR_END, tarHeader } from './tar-writer.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
+import { contextTar } from './context-tar.js';
 
 export interface BuildContextSpec {
   repoDir: string;
@@ -64,9 +64,6 @@ export interface BuildContext extends BuildContextPlan {
 /** The name an external Dockerfile gets inside the tar (suffixed when the context already has it). */
 export const INJECTED_DOCKERFILE_NAME = '.deploybisect.Dockerfile';
 
-/** All tar entries carry this mtime: fixed for reproducible bytes, and after 1980 so zip-based tools inside builds accept it. */
-export const CONTEXT_MTIME = new Date('2000-01-01T00:00:00Z');
-
 /** The commit has no Dockerfile at the requested path. Not fatal for a run: that commit cannot be built. */
 export class MissingDockerfileError extends DeployBisectError {
   readonly commit: string;
@@ -107,16 +104,47 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
   }
   const contextDir = normalizeRepoPath(spec.contextDir ?? '.', 'context directory');
   const source = await locateDockerfile(repoDir, contextDir, spec.dockerfile ?? 'Dockerfile');
+  const inputs = await readContextInputs(repoDir, commit, contextDir, source);
+  const ignore = await chooseIgnoreFile(source, contextDir, inputs);
 
-  // One cat-file process answers every small question (symlinks followed like a checkout).
+  const tree = await listTree(repoDir, inputs.treeOid);
+  const { sendable, notes } = leaveOutSubmodules(tree, contextDir);
+  const byPath = new Map(sendable.map((entry) => [entry.path, entry]));
+  const dockerfile = placeDockerfile(source, contextDir, inputs.dockerfileBlob, byPath, tree);
+  const entries = contextEntries(sendable.map((entry) => entry.path), byPath, dockerfile, ignore, contextDir);
+
+  return {
+    commit,
+    dockerfilePath: dockerfile.path,
+    dockerfileText: dockerfile.content.toString('utf8'),
+    files: entries.filter((entry) => entry.type !== 'directory').map((entry) => entry.path),
+    fingerprint: fingerprintOf(entries, dockerfile.path),
+    entries,
+    ...(ignore.file === undefined ? {} : { ignoreFile: ignore.file }),
+    notes,
+  };
+}
+
+/** What one cat-file answers about a commit before its tree is listed. */
+interface ContextInputs {
+  /** The context directory's tree. */
+  treeOid: string;
+  /** The Dockerfile's content, when it is in the repository. */
+  dockerfileBlob: Buffer | undefined;
+  /** `<Dockerfile>.dockerignore` in the commit (a Dockerfile in the repository only). */
+  dockerfileIgnoreText: string | undefined;
+  /** `<context>/.dockerignore` in the commit. */
+  contextIgnoreText: string | undefined;
+}
+
+/**
+ * One cat-file process answers every small question (symlinks followed like a checkout): is the
+ * commit there, the context's tree, the Dockerfile and both ignore files.
+ */
+async function readContextInputs(repoDir: string, commit: string, contextDir: string, source: DockerfileSource): Promise<ContextInputs> {
   const batch = CatFileBatch.start(repoDir, { followSymlinks: true });
-  let dockerfileBlob: Buffer | undefined;
-  let ignoreText: string | undefined;
-  let ignoreFile: string | undefined;
-  let treeOid: string;
   try {
-    const dockerfileIgnore =
-      source.kind === 'repo' ? `${commit}:${source.repoPath}.dockerignore` : undefined;
+    const dockerfileIgnore = source.kind === 'repo' ? `${commit}:${source.repoPath}.dockerignore` : undefined;
     batch.request([
       `${commit}^{commit}`,
       contextDir === '' ? `${commit}^{tree}` : `${commit}:${contextDir}`,
@@ -130,8 +158,8 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
     const tree = await batch.next();
     if (tree.kind === 'found') await batch.skipBody(tree.size);
     if (tree.kind !== 'found' || tree.type !== 'tree') throw new MissingContextError(commit, contextDir || '.');
-    treeOid = tree.oid;
 
+    let dockerfileBlob: Buffer | undefined;
     let dockerfileIgnoreText: string | undefined;
     if (source.kind === 'repo') {
       const dockerfile = await batch.next();
@@ -142,23 +170,32 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
       if (!dockerfileBlob) throw new MissingDockerfileError(commit, source.display);
       dockerfileIgnoreText = await readTextAnswer(batch);
     }
-    const dockerignoreText = await readTextAnswer(batch);
-
-    if (source.kind === 'external') {
-      const externalIgnore = `${source.absPath}.dockerignore`;
-      const text = await readFile(externalIgnore).then(decodeGitText, () => undefined);
-      if (text !== undefined) [ignoreText, ignoreFile] = [text, externalIgnore];
-    } else if (dockerfileIgnoreText !== undefined) {
-      [ignoreText, ignoreFile] = [dockerfileIgnoreText, `${source.repoPath}.dockerignore`];
-    }
-    if (ignoreText === undefined && dockerignoreText !== undefined) {
-      [ignoreText, ignoreFile] = [dockerignoreText, joinRepoPath(contextDir, '.dockerignore')];
-    }
+    const contextIgnoreText = await readTextAnswer(batch);
+    return { treeOid: tree.oid, dockerfileBlob, dockerfileIgnoreText, contextIgnoreText };
   } finally {
     batch.close();
   }
+}
 
-  const tree = await listTree(repoDir, treeOid);
+/** The ignore file in effect and its text: the Dockerfile's own (an external one's on disk), else the context's. */
+async function chooseIgnoreFile(
+  source: DockerfileSource,
+  contextDir: string,
+  inputs: ContextInputs,
+): Promise<{ text: string | undefined; file: string | undefined }> {
+  if (source.kind === 'external') {
+    const externalIgnore = `${source.absPath}.dockerignore`;
+    const text = await readFile(externalIgnore).then(decodeGitText, () => undefined);
+    if (text !== undefined) return { text, file: externalIgnore };
+  } else if (inputs.dockerfileIgnoreText !== undefined) {
+    return { text: inputs.dockerfileIgnoreText, file: `${source.repoPath}.dockerignore` };
+  }
+  if (inputs.contextIgnoreText !== undefined) return { text: inputs.contextIgnoreText, file: joinRepoPath(contextDir, '.dockerignore') };
+  return { text: undefined, file: undefined };
+}
+
+/** The tree's entries but submodules (build contexts come from git objects), and a note for each one left out. */
+function leaveOutSubmodules(tree: readonly TreeEntry[], contextDir: string): { sendable: TreeEntry[]; notes: string[] } {
   const notes: string[] = [];
   const sendable: TreeEntry[] = [];
   for (const entry of tree) {
@@ -168,31 +205,52 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
       sendable.push(entry);
     }
   }
-  const byPath = new Map(sendable.map((entry) => [entry.path, entry]));
+  return { sendable, notes };
+}
 
-  // Where the Dockerfile lives in the tar: in place when it is a regular file of the
-  // context, otherwise its content under a name of our own.
-  const dockerfileContent = source.kind === 'external' ? source.content : (dockerfileBlob ?? Buffer.alloc(0));
-  let dockerfilePath: string | undefined;
+/** Where the Dockerfile goes in the tar, and what it holds. */
+interface DockerfilePlacement {
+  path: string;
+  content: Buffer;
+  /** Not a regular file of the context: sent under `path`, a name of our own, as an inline entry. */
+  injected: boolean;
+}
+
+/**
+ * Where the Dockerfile lives in the tar: in place when it is a regular file of the context,
+ * otherwise its content under a name of our own.
+ */
+function placeDockerfile(
+  source: DockerfileSource,
+  contextDir: string,
+  dockerfileBlob: Buffer | undefined,
+  byPath: ReadonlyMap<string, TreeEntry>,
+  tree: readonly TreeEntry[],
+): DockerfilePlacement {
+  const content = source.kind === 'external' ? source.content : (dockerfileBlob ?? Buffer.alloc(0));
   if (source.kind === 'repo') {
     const inContext = contextRelative(contextDir, source.repoPath);
     const entry = inContext === undefined ? undefined : byPath.get(inContext);
-    if (inContext !== undefined && entry && entry.kind !== 'symlink') dockerfilePath = inContext;
+    if (inContext !== undefined && entry && entry.kind !== 'symlink') return { path: inContext, content, injected: false };
   }
-  const injected = dockerfilePath === undefined;
-  if (dockerfilePath === undefined) dockerfilePath = uniqueName(INJECTED_DOCKERFILE_NAME, tree);
+  return { path: uniqueName(INJECTED_DOCKERFILE_NAME, tree), content, injected: true };
+}
 
+/** The tar's entries, sorted: directories, the files and symlinks the ignore rules let through, an injected Dockerfile. */
+function contextEntries(
+  paths: readonly string[],
+  byPath: ReadonlyMap<string, TreeEntry>,
+  dockerfile: DockerfilePlacement,
+  ignore: { text: string | undefined; file: string | undefined },
+  contextDir: string,
+): ContextEntry[] {
   const alwaysSend = ['.dockerignore'];
-  if (!injected) alwaysSend.push(dockerfilePath);
-  const ignoreInContext = ignoreFile && !isAbsolute(ignoreFile) ? contextRelative(contextDir, ignoreFile) : undefined;
+  if (!dockerfile.injected) alwaysSend.push(dockerfile.path);
+  const ignoreInContext = ignore.file && !isAbsolute(ignore.file) ? contextRelative(contextDir, ignore.file) : undefined;
   if (ignoreInContext !== undefined) alwaysSend.push(ignoreInContext);
 
-  const matcher: IgnoreMatcher | undefined = ignoreText === undefined ? undefined : parseDockerignore(ignoreText);
-  const selection = selectContextPaths(
-    sendable.map((entry) => entry.path),
-    matcher,
-    alwaysSend,
-  );
+  const matcher: IgnoreMatcher | undefined = ignore.text === undefined ? undefined : parseDockerignore(ignore.text);
+  const selection = selectContextPaths(paths, matcher, alwaysSend);
 
   const entries: ContextEntry[] = [];
   for (const dir of selection.dirs) entries.push({ type: 'directory', path: dir, mode: 0o755 });
@@ -202,68 +260,9 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
     if (entry.kind === 'symlink') entries.push({ type: 'symlink', path, mode: 0o777, oid: entry.oid });
     else entries.push({ type: 'file', path, mode: entry.kind === 'executable' ? 0o755 : 0o644, oid: entry.oid });
   }
-  if (injected) entries.push({ type: 'inline', path: dockerfilePath, mode: 0o644, content: dockerfileContent });
+  if (dockerfile.injected) entries.push({ type: 'inline', path: dockerfile.path, mode: 0o644, content: dockerfile.content });
   entries.sort((a, b) => compareBytes(a.path, b.path));
-
-  return {
-    commit,
-    dockerfilePath,
-    dockerfileText: dockerfileContent.toString('utf8'),
-    files: entries.filter((entry) => entry.type !== 'directory').map((entry) => entry.path),
-    fingerprint: fingerprintOf(entries, dockerfilePath),
-    entries,
-    ...(ignoreFile === undefined ? {} : { ignoreFile }),
-    notes,
-  };
-}
-
-/**
- * The tar of the planned entries. Nothing runs until the stream is read; then one
- * `git cat-file --batch` streams every blob in order, with backpressure (a blob is read from
- * git only as fast as the reader takes the tar, whatever its size). Names are written with
- * their exact bytes (tar-writer.ts).
- */
-export function contextTar(repoDir: string, entries: readonly ContextEntry[]): Readable {
-  return Readable.from(tarChunks(repoDir, entries), { objectMode: false });
-}
-
-async function* tarChunks(repoDir: string, entries: readonly ContextEntry[]): AsyncGenerator<Buffer> {
-  const blobs = entries.flatMap((entry) => (entry.type === 'file' || entry.type === 'symlink' ? [entry.oid] : []));
-  const batch = blobs.length > 0 ? CatFileBatch.start(repoDir) : undefined;
-  try {
-    batch?.request(blobs);
-    for (const entry of entries) {
-      const header = { name: entry.path, mode: entry.mode, mtime: CONTEXT_MTIME };
-      if (entry.type === 'directory') {
-        yield tarHeader({ ...header, type: 'directory' });
-      } else if (entry.type === 'inline') {
-        yield tarHeader({ ...header, type: 'file', size: entry.content.length });
-        yield entry.content;
-        yield padding(entry.content.length);
-      } else {
-        const object = await nextBlob(batch, entry.oid);
-        if (entry.type === 'symlink') {
-          yield tarHeader({ ...header, type: 'symlink', linkname: await batch!.readBody(object.size) });
-        } else {
-          yield tarHeader({ ...header, type: 'file', size: object.size });
-          for await (const chunk of batch!.body(object.size)) yield chunk;
-          yield padding(object.size);
-        }
-      }
-    }
-    yield TAR_END;
-  } finally {
-    batch?.close();
-  }
-}
-
-async function nextBlob(batch: CatFileBatch | undefined, oid: string): Promise<{ size: number }> {
-  if (!batch) throw new Error('unreachable: blob entry without cat-file');
-  const object = await batch.next();
-  if (object.kind !== 'found' || object.oid !== oid || object.type !== 'blob') {
-    throw new DeployBisectError(`git object ${oid} is not a readable blob`, ExitCode.internal);
-  }
-  return object;
+  return entries;
 }
 
 /** Reads an optional small text blob answer (missing, or not a blob → undefined). */

@@ -1,10 +1,14 @@
 /**
  * What a commit is (subject, author, date) and what it changed inside the build context.
  * Read-only plumbing with explicit formats, so user configuration (log.showSignature,
- * diff.renames, core.quotePath, i18n.logOutputEncoding) cannot change the output.
+ * diff.renames, core.quotePath, i18n.logOutputEncoding) cannot change the output. The metadata
+ * comes through simple-git (git-porcelain.ts); the changed files through the spawn layer, as
+ * exact bytes (a path need not be UTF-8).
  */
 import { UsageError } from '../errors.js';
+import { checkRevision } from './diff-stat.js';
 import { gitOutput } from './git-exec.js';
+import { porcelainOutput } from './git-porcelain.js';
 import { decodeGitText, displayPath, encodeGitPath, needsEscaping } from './path-bytes.js';
 import { normalizeRepoPath } from './repo-path.js';
 
@@ -58,7 +62,7 @@ export async function getCommitInfos(repoDir: string, shas: readonly string[]): 
     `--format=tformat:${FIELDS.join('%x00')}%x00`,
     '--stdin',
   ];
-  const out = (await gitOutput(repoDir, args, shas.map((s) => `${s}\n`).join(''))).toString('utf8');
+  const out = await porcelainOutput(repoDir, 'log', (git) => git.raw(args), { input: shas.map((s) => `${s}\n`).join('') });
   const fields = out.split('\0');
   const bySha = new Map<string, CommitInfo>();
   for (let i = 0; i + FIELDS.length <= fields.length; i += FIELDS.length) {
@@ -126,10 +130,4 @@ export function parseRawDiff(out: string): ChangedFile[] {
     }
   }
   return changes;
-}
-
-function checkRevision(rev: string): void {
-  if (rev === '' || rev.startsWith('-') || /[\0\r\n]/.test(rev)) {
-    throw new UsageError(`invalid commit ${JSON.stringify(rev)}`);
-  }
 }

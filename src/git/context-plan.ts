@@ -10,9 +10,9 @@
  * The ignore file in effect at a commit (`<Dockerfile>.dockerignore`, else
  * `<context>/.dockerignore`) is its first parent's unless the commit touches it. So the range
  * is diffed first (split over a few `git diff-tree --stdin` processes, the walk being CPU-bound
- * in git), each commit judged as far as possible without the rules; then one pass parents-first
- * along first-parent chains follows the rules in effect and settles the rest, reading ignore
- * blobs only where a commit changes them. Everything is read-only plumbing.
+ * in git), each commit judged as far as possible without the rules (context-judge.ts); then one
+ * pass parents-first along first-parent chains follows the rules in effect and settles the rest,
+ * reading ignore blobs only where a commit changes them. Everything is read-only plumbing.
  *
  * Conservative where unsure: a root commit, a submodule in the context, a symlink on the
  * way to the Dockerfile, an ignore file or the context directory (then any commit with a
@@ -22,13 +22,13 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { CommitNode } from '../bisect/commit-graph.js';
 import { firstParentPositions } from '../bisect/contract-graph.js';
-import { INJECTED_DOCKERFILE_NAME } from './build-context.js';
 import { CatFileBatch, type BatchObject } from './cat-file-batch.js';
-import { diffTreeEach, type CommitDiff } from './diff-tree-stream.js';
-import { locateDockerfilePath } from './dockerfile-location.js';
+import { ChangeJudge, watchedPaths, type IgnoreState, type WatchedPaths } from './context-judge.js';
+import { diffTreeEach } from './diff-tree-stream.js';
+import { locateDockerfilePath, type DockerfileLocation } from './dockerfile-location.js';
 import { parseDockerignore, type IgnoreMatcher } from './dockerignore.js';
 import { decodeGitText } from './path-bytes.js';
-import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
+import { normalizeRepoPath } from './repo-path.js';
 
 export interface ContextPlan {
   /** sha → true when the commit may change what docker receives (vs its first parent). Merges: compared with the first parent. */
@@ -48,214 +48,190 @@ export interface ContextPlanSpec {
   dockerfile: string;
 }
 
-const SYMLINK = '120000';
-const GITLINK = '160000';
-const TREE = '040000';
 /** git diff-tree processes run at once (the walk is CPU-bound in git: tree objects inflated and compared). */
 const MAX_GIT_PROCESSES = 4;
-
-/** Ignore state: the blob ids of `<Dockerfile>.dockerignore` and `<context>/.dockerignore` (undefined = absent). */
-interface IgnoreState {
-  dockerfileIgnore: string | undefined;
-  contextIgnore: string | undefined;
-}
 
 export async function planContextChanges(spec: ContextPlanSpec): Promise<ContextPlan> {
   const started = performance.now();
   const { repoDir, commits } = spec;
   const contextDir = normalizeRepoPath(spec.contextDir === '' ? '.' : spec.contextDir, 'context directory');
   const location = await locateDockerfilePath(repoDir, contextDir, spec.dockerfile);
-
-  const dockerfilePath = location.kind === 'repo' ? location.repoPath : undefined;
-  const dockerfileIgnorePath = dockerfilePath === undefined ? undefined : `${dockerfilePath}.dockerignore`;
-  const contextIgnorePath = joinRepoPath(contextDir, '.dockerignore');
+  const paths = watchedPaths(contextDir, location);
   // An external Dockerfile's own ignore file (on disk, the same for every commit) wins over the context's.
-  const externalIgnore =
-    location.kind === 'external' ? await readFile(`${location.absPath}.dockerignore`).then(decodeGitText, () => undefined) : undefined;
-  const externalMatcher = externalIgnore === undefined ? undefined : parseDockerignore(externalIgnore);
-  // The Dockerfile is injected under a name of ours when it is not a regular file of the context.
-  const injectedDockerfile = dockerfilePath === undefined || contextRelative(contextDir, dockerfilePath) === undefined;
-
-  /** Paths whose every change counts (and may switch the ignore rules). */
-  const special = new Set([contextIgnorePath, ...(dockerfilePath ? [dockerfilePath] : []), ...(dockerfileIgnorePath ? [dockerfileIgnorePath] : [])]);
-  /** Directories on the way to a special path or to the context: a symlink there is beyond a diff's reach. */
-  const guarded = new Set<string>();
-  for (const path of [...special, ...(contextDir === '' ? [] : [contextDir])]) addAncestors(path, guarded);
-  if (contextDir !== '') guarded.add(contextDir);
-  /** The context directory and its ancestors: their appearing or disappearing changes the context. */
-  const contextLine = new Set<string>();
-  if (contextDir !== '') {
-    contextLine.add(contextDir);
-    addAncestors(contextDir, contextLine);
-  }
-
-  const n = commits.length;
+  const externalMatcher = await externalIgnoreMatcher(location);
   const firstParent = firstParentPositions(commits);
 
-  // Where the ignore state comes from the tree itself: root commits and first parents outside the range.
+  const blobs = CatFileBatch.start(repoDir);
+  try {
+    const base = await readBaseStates(repoDir, baseCommits(commits, firstParent), paths);
+    const states = new IgnoreStates();
+    const baseState = new Map<string, number>();
+    for (const [sha, s] of base.states) baseState.set(sha, states.id(s));
+    const judge = new ChangeJudge(paths, externalMatcher, commits.length, base.tainted);
+    await diffAgainstFirstParents(repoDir, commits, judge);
+    const matcherFor = ignoreMatchers(blobs, states, location.kind === 'external' ? externalMatcher : undefined);
+    await settleWithIgnoreRules(commits, firstParent, judge, { states, baseState, matcherFor });
+    return { ...verdicts(commits, judge), durationMs: performance.now() - started };
+  } finally {
+    blobs.close();
+  }
+}
+
+async function externalIgnoreMatcher(location: DockerfileLocation): Promise<IgnoreMatcher | undefined> {
+  if (location.kind !== 'external') return undefined;
+  const text = await readFile(`${location.absPath}.dockerignore`).then(decodeGitText, () => undefined);
+  return text === undefined ? undefined : parseDockerignore(text);
+}
+
+/** Where the ignore state comes from the tree itself: root commits and first parents outside the range. */
+function baseCommits(commits: readonly CommitNode[], firstParent: Int32Array): string[] {
   const bases = new Set<string>();
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < commits.length; i++) {
     const commit = commits[i] as CommitNode;
     const fp = commit.parents[0];
     if (fp === undefined) bases.add(commit.sha);
     else if (firstParent[i] === -1) bases.add(fp);
   }
+  return [...bases];
+}
 
-  const states: IgnoreState[] = [];
-  const stateIds = new Map<string, number>();
-  const stateId = (s: IgnoreState): number => {
+/** The ignore states met, each once, by id. */
+class IgnoreStates {
+  private readonly states: IgnoreState[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(s: IgnoreState): number {
     const key = `${s.dockerfileIgnore ?? ''}:${s.contextIgnore ?? ''}`;
-    let id = stateIds.get(key);
+    let id = this.ids.get(key);
     if (id === undefined) {
-      id = states.length;
-      states.push(s);
-      stateIds.set(key, id);
+      id = this.states.length;
+      this.states.push(s);
+      this.ids.set(key, id);
     }
     return id;
-  };
-
-  const blobs = CatFileBatch.start(repoDir);
-  try {
-    const base = await readBaseStates(repoDir, [...bases], { dockerfilePath, dockerfileIgnorePath, contextIgnorePath, contextDir });
-    let tainted = base.tainted;
-    const baseState = new Map<string, number>();
-    for (const [sha, s] of base.states) baseState.set(sha, stateId(s));
-
-    const matchers = new Map<string, IgnoreMatcher>();
-    const matcherFor = async (id: number): Promise<IgnoreMatcher | undefined> => {
-      if (location.kind === 'external' && externalMatcher) return externalMatcher;
-      const s = states[id] as IgnoreState;
-      const oid = s.dockerfileIgnore ?? s.contextIgnore;
-      if (oid === undefined) return undefined;
-      let matcher = matchers.get(oid);
-      if (!matcher) {
-        matcher = parseDockerignore(await readBlobText(blobs, oid));
-        matchers.set(oid, matcher);
-      }
-      return matcher;
-    };
-    /** matcherFor's answers by state id: most commits are judged by rules already read, with no await (a microtask each). */
-    const matcherCache = new Map<number, IgnoreMatcher | undefined>();
-
-    const state = new Int32Array(n).fill(-1);
-    const changed = new Uint8Array(n);
-    const nonEmpty = new Uint8Array(n);
-    /** Commits that change an ignore file: the new blob ids of the ignore files they touch. */
-    const ignoreUpdates = new Map<number, Partial<IgnoreState>>();
-    /**
-     * Paths (relative to the context) whose fate depends on the ignore rules, for commits not
-     * decided yet: one path as itself, more as an array of the exact size (kept until phase 2).
-     */
-    const undecided = new Array<string | string[] | undefined>(n).fill(undefined);
-    const scratch: string[] = [];
-    const order = firstParentOrder(firstParent);
-    // Diffed in the range's own order (rev-list order, newest first): the judgement of phase 1
-    // does not depend on the order, and git reads trees that way markedly faster (a quarter
-    // less CPU on a 100,000-commit range than parents first).
-    const pairs: [string, string][] = [];
-    /** The position of each pair's commit. */
-    const pairCommit = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const commit = commits[i] as CommitNode;
-      const fp = commit.parents[0];
-      if (fp === undefined) {
-        changed[i] = 1; // a root commit: nothing to compare with
-        nonEmpty[i] = 1;
-      } else {
-        pairCommit[pairs.length] = i;
-        pairs.push([commit.sha, fp]);
-      }
-    }
-
-    // Phase 1, several git processes at once: what each commit changed, judged as far as
-    // possible without knowing the ignore rules in effect.
-    const summarize = (diff: CommitDiff, i: number): void => {
-      if (diff.changes.length > 0) nonEmpty[i] = 1;
-      let sure = false;
-      let count = 0; // paths in scratch
-      for (const change of diff.changes) {
-        const { path, oldMode, newMode } = change;
-        if (special.has(path)) {
-          sure = true;
-          if (oldMode === SYMLINK || newMode === SYMLINK) tainted = true;
-          const blob = isRegularFile(newMode) ? change.newOid : undefined;
-          if (path === dockerfileIgnorePath) ignoreUpdates.set(i, { ...ignoreUpdates.get(i), dockerfileIgnore: blob });
-          if (path === contextIgnorePath) ignoreUpdates.set(i, { ...ignoreUpdates.get(i), contextIgnore: blob });
-          continue;
-        }
-        if (guarded.has(path) && (oldMode === SYMLINK || newMode === SYMLINK)) {
-          tainted = true;
-          sure = true;
-        }
-        if (contextLine.has(path) && !(oldMode === TREE && newMode === TREE)) sure = true;
-        if (sure) continue; // keep scanning: an ignore file may still change in this commit
-        const rel = contextRelative(contextDir, path);
-        if (rel === undefined || rel === '') continue;
-        if (oldMode === GITLINK || newMode === GITLINK) sure = true; // a submodule: unsure what a build would see
-        else if (oldMode === TREE && newMode === TREE) continue; // something inside changed: judged on its own
-        else if (injectedDockerfile && topComponent(rel).startsWith(INJECTED_DOCKERFILE_NAME)) sure = true; // the injected Dockerfile's name depends on the context
-        else if (externalMatcher && !externalMatcher.ignores(rel)) sure = true;
-        else if (!externalMatcher) scratch[count++] = rel;
-      }
-      if (sure) changed[i] = 1;
-      else if (count > 0) undecided[i] = count === 1 ? scratch[0] : scratch.slice(0, count);
-    };
-    const workers = Math.max(1, Math.min(availableParallelism(), MAX_GIT_PROCESSES, Math.ceil(pairs.length / 2000)));
-    const slice = Math.ceil(pairs.length / workers);
-    await Promise.all(
-      Array.from({ length: workers }, (_, w) =>
-        diffTreeEach(repoDir, pairs.slice(w * slice, (w + 1) * slice), (diff, k) => summarize(diff, pairCommit[w * slice + k] as number)),
-      ),
-    );
-
-    // Phase 2, parents first along first-parent chains: the ignore rules in effect, and the
-    // commits whose verdict depended on them.
-    for (const i of order) {
-      const commit = commits[i] as CommitNode;
-      const fp = firstParent[i] as number;
-      const parentState =
-        commit.parents.length === 0
-          ? (baseState.get(commit.sha) as number)
-          : fp >= 0
-            ? (state[fp] as number)
-            : (baseState.get(commit.parents[0] as string) as number);
-      if (parentState === undefined || parentState < 0) throw new Error(`internal: no ignore state for ${commit.sha}`);
-      const update = ignoreUpdates.get(i);
-      state[i] = update && commit.parents.length > 0 ? stateId({ ...(states[parentState] as IgnoreState), ...update }) : parentState;
-      const paths = undecided[i];
-      if (paths === undefined || changed[i]) continue;
-      let matcher: IgnoreMatcher | undefined;
-      if (matcherCache.has(parentState)) matcher = matcherCache.get(parentState);
-      else {
-        matcher = await matcherFor(parentState);
-        matcherCache.set(parentState, matcher);
-      }
-      if (!matcher) changed[i] = 1;
-      else if (typeof paths === 'string') {
-        if (!matcher.ignores(paths)) changed[i] = 1;
-      } else {
-        for (const rel of paths) {
-          if (!matcher.ignores(rel)) {
-            changed[i] = 1;
-            break;
-          }
-        }
-      }
-    }
-
-    const changesContext = new Map<string, boolean>();
-    let changing = 0;
-    commits.forEach((commit, i) => {
-      // A symlink on the way to the Dockerfile, an ignore file or the context makes what docker
-      // receives depend on files anywhere in the tree: then any change may matter.
-      const value = tainted ? nonEmpty[i] === 1 || changed[i] === 1 : changed[i] === 1;
-      changesContext.set(commit.sha, value);
-      if (value) changing++;
-    });
-    return { changesContext, changing, durationMs: performance.now() - started };
-  } finally {
-    blobs.close();
   }
+
+  get(id: number): IgnoreState {
+    return this.states[id] as IgnoreState;
+  }
+}
+
+/**
+ * The rules of an ignore state, its ignore file read from git once per blob (an external
+ * Dockerfile's own rules, when there are any, for every state).
+ */
+function ignoreMatchers(
+  blobs: CatFileBatch,
+  states: IgnoreStates,
+  external: IgnoreMatcher | undefined,
+): (id: number) => Promise<IgnoreMatcher | undefined> {
+  const matchers = new Map<string, IgnoreMatcher>();
+  return async (id) => {
+    if (external) return external;
+    const s = states.get(id);
+    const oid = s.dockerfileIgnore ?? s.contextIgnore;
+    if (oid === undefined) return undefined;
+    let matcher = matchers.get(oid);
+    if (!matcher) {
+      matcher = parseDockerignore(await readBlobText(blobs, oid));
+      matchers.set(oid, matcher);
+    }
+    return matcher;
+  };
+}
+
+/**
+ * Phase 1, several git processes at once: what each commit changed, judged as far as possible
+ * without knowing the ignore rules in effect. Diffed in the range's own order (rev-list order,
+ * newest first): the judgement does not depend on the order, and git reads trees that way
+ * markedly faster (a quarter less CPU on a 100,000-commit range than parents first).
+ */
+async function diffAgainstFirstParents(repoDir: string, commits: readonly CommitNode[], judge: ChangeJudge): Promise<void> {
+  const pairs: [string, string][] = [];
+  /** The position of each pair's commit. */
+  const pairCommit = new Int32Array(commits.length);
+  for (let i = 0; i < commits.length; i++) {
+    const commit = commits[i] as CommitNode;
+    const fp = commit.parents[0];
+    if (fp === undefined) judge.markRoot(i);
+    else {
+      pairCommit[pairs.length] = i;
+      pairs.push([commit.sha, fp]);
+    }
+  }
+  const workers = Math.max(1, Math.min(availableParallelism(), MAX_GIT_PROCESSES, Math.ceil(pairs.length / 2000)));
+  const slice = Math.ceil(pairs.length / workers);
+  await Promise.all(
+    Array.from({ length: workers }, (_, w) =>
+      diffTreeEach(repoDir, pairs.slice(w * slice, (w + 1) * slice), (diff, k) => judge.summarize(diff, pairCommit[w * slice + k] as number)),
+    ),
+  );
+}
+
+interface IgnoreRules {
+  states: IgnoreStates;
+  /** The ignore state of each base commit (baseCommits), by id. */
+  baseState: Map<string, number>;
+  matcherFor: (id: number) => Promise<IgnoreMatcher | undefined>;
+}
+
+/**
+ * Phase 2, parents first along first-parent chains: the ignore rules in effect, and the
+ * commits whose verdict depended on them.
+ */
+async function settleWithIgnoreRules(commits: readonly CommitNode[], firstParent: Int32Array, judge: ChangeJudge, rules: IgnoreRules): Promise<void> {
+  const { states, baseState, matcherFor } = rules;
+  const { changed, undecided, ignoreUpdates } = judge;
+  const state = new Int32Array(commits.length).fill(-1);
+  /** matcherFor's answers by state id: most commits are judged by rules already read, with no await (a microtask each). */
+  const matcherCache = new Map<number, IgnoreMatcher | undefined>();
+  for (const i of firstParentOrder(firstParent)) {
+    const commit = commits[i] as CommitNode;
+    const fp = firstParent[i] as number;
+    const parentState =
+      commit.parents.length === 0
+        ? (baseState.get(commit.sha) as number)
+        : fp >= 0
+          ? (state[fp] as number)
+          : (baseState.get(commit.parents[0] as string) as number);
+    if (parentState === undefined || parentState < 0) throw new Error(`internal: no ignore state for ${commit.sha}`);
+    const update = ignoreUpdates.get(i);
+    state[i] = update && commit.parents.length > 0 ? states.id({ ...states.get(parentState), ...update }) : parentState;
+    const paths = undecided[i];
+    if (paths === undefined || changed[i]) continue;
+    let matcher: IgnoreMatcher | undefined;
+    if (matcherCache.has(parentState)) matcher = matcherCache.get(parentState);
+    else {
+      matcher = await matcherFor(parentState);
+      matcherCache.set(parentState, matcher);
+    }
+    if (!matcher) changed[i] = 1;
+    else if (typeof paths === 'string') {
+      if (!matcher.ignores(paths)) changed[i] = 1;
+    } else {
+      for (const rel of paths) {
+        if (!matcher.ignores(rel)) {
+          changed[i] = 1;
+          break;
+        }
+      }
+    }
+  }
+}
+
+/** The verdict of every commit, and how many change the context. */
+function verdicts(commits: readonly CommitNode[], judge: ChangeJudge): { changesContext: Map<string, boolean>; changing: number } {
+  const { tainted, nonEmpty, changed } = judge;
+  const changesContext = new Map<string, boolean>();
+  let changing = 0;
+  commits.forEach((commit, i) => {
+    // A symlink on the way to the Dockerfile, an ignore file or the context makes what docker
+    // receives depend on files anywhere in the tree: then any change may matter.
+    const value = tainted ? nonEmpty[i] === 1 || changed[i] === 1 : changed[i] === 1;
+    changesContext.set(commit.sha, value);
+    if (value) changing++;
+  });
+  return { changesContext, changing };
 }
 
 /**
@@ -277,13 +253,6 @@ function firstParentOrder(firstParent: Int32Array): number[] {
   return order;
 }
 
-interface SpecialPaths {
-  dockerfilePath: string | undefined;
-  dockerfileIgnorePath: string | undefined;
-  contextIgnorePath: string;
-  contextDir: string;
-}
-
 /**
  * The ignore state of each base commit, read from its tree, and whether a symlink lies on the
  * way to a path that matters (looked up with and without following symlinks: any difference).
@@ -291,7 +260,7 @@ interface SpecialPaths {
 async function readBaseStates(
   repoDir: string,
   bases: string[],
-  paths: SpecialPaths,
+  paths: WatchedPaths,
 ): Promise<{ states: Map<string, IgnoreState>; tainted: boolean }> {
   const states = new Map<string, IgnoreState>();
   if (bases.length === 0) return { states, tainted: false };
@@ -335,23 +304,3 @@ async function readBlobText(batch: CatFileBatch, oid: string): Promise<string> {
   if (answer.kind !== 'found') return '';
   return decodeGitText(await batch.readBody(answer.size));
 }
-
-function isRegularFile(mode: string): boolean {
-  return mode.startsWith('100');
-}
-
-function contextRelative(contextDir: string, path: string): string | undefined {
-  if (contextDir === '') return path;
-  if (path === contextDir) return '';
-  return path.startsWith(`${contextDir}/`) ? path.slice(contextDir.length + 1) : undefined;
-}
-
-function topComponent(path: string): string {
-  const slash = path.indexOf('/');
-  return slash < 0 ? path : path.slice(0, slash);
-}
-
-function addAncestors(path: string, into: Set<string>): void {
-  for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) into.add(path.slice(0, slash));
-}
-

@@ -5,7 +5,8 @@
  * Read-only: no index, no working tree.
  */
 import { UsageError } from '../errors.js';
-import { gitOutput, runGit } from './git-exec.js';
+import { gitOutput } from './git-exec.js';
+import { runPorcelain } from './git-porcelain.js';
 import { decodeGitText } from './path-bytes.js';
 
 /** A: added, M: modified, D: deleted, R: renamed, C: copied, T: type changed (file ↔ symlink ↔ submodule). */
@@ -43,14 +44,10 @@ export interface DiffStatBlobs {
 /** Options that pin diff-tree's behaviour whatever the user's configuration says. */
 export const STABLE_DIFF_OPTIONS = ['--no-ext-diff', '--no-color', '--no-textconv', '--full-index'] as const;
 
-/** Every file that differs between `before` and `after` (any distance apart), renames detected. */
-export async function diffStat(repoDir: string, before: string, after: string): Promise<DiffStatEntry[]> {
-  return (await diffStatBlobs(repoDir, before, after)).map((record) => record.entry);
-}
-
 /**
- * diffStat with the blob ids of each entry. Paths that are not UTF-8 are decoded losslessly
- * (path-bytes.ts); files over BIG_FILE_BYTES are reported as binary without being read.
+ * Every file that differs between `before` and `after` (any distance apart), renames detected,
+ * with the blob ids of each. Paths that are not UTF-8 are decoded losslessly (path-bytes.ts);
+ * files over BIG_FILE_BYTES are reported as binary without being read.
  */
 export async function diffStatBlobs(repoDir: string, before: string, after: string): Promise<DiffStatBlobs[]> {
   checkRevision(before);
@@ -81,8 +78,10 @@ export async function objectSizes(repoDir: string, oids: readonly string[]): Pro
   const sizes = new Map<string, number>();
   const asked = [...new Set(oids.filter((oid) => /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid) && !/^0+$/.test(oid)))];
   if (asked.length === 0) return sizes;
-  const result = await runGit(repoDir, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], asked.map((oid) => `${oid}\n`).join(''));
-  for (const line of result.stdout.toString('latin1').split('\n')) {
+  const result = await runPorcelain(repoDir, (git) => git.raw(['cat-file', '--batch-check=%(objectname) %(objectsize)']), {
+    input: asked.map((oid) => `${oid}\n`).join(''),
+  });
+  for (const line of result.stdout.split('\n')) {
     const match = /^([0-9a-f]+) (\d+)$/.exec(line);
     if (match) sizes.set(match[1] as string, Number(match[2]));
   }

@@ -7,7 +7,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
-import { gitOutput } from './git-exec.js';
+import { workTreeTop } from './refs.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 
 export type DockerfileLocation = { kind: 'repo'; repoPath: string } | { kind: 'external'; absPath: string };
@@ -33,7 +33,7 @@ export async function locateDockerfilePath(repoDir: string, contextDir: string, 
 
 async function repositoryTop(repoDir: string): Promise<string | undefined> {
   try {
-    const top = (await gitOutput(repoDir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+    const top = await workTreeTop(repoDir);
     return top === '' ? undefined : await realpath(top);
   } catch {
     return undefined; // bare repository: nothing on disk is inside it

@@ -1,33 +1,13 @@
 /**
- * Running git as a child process, read-only. Every command deploybisect runs against the
- * user's repository goes through here, so the environment is controlled in one place:
- * no optional locks (a read must never rewrite the index), no prompts, a stable locale,
- * and no inherited GIT_DIR / GIT_WORK_TREE / GIT_INDEX_FILE that would point git
- * somewhere other than the repository we were given.
+ * The spawn layer: git as a child process, for what simple-git (git-porcelain.ts) cannot do:
+ * the streaming protocols (`cat-file --batch`, `diff-tree --stdin`, a streamed `rev-list`),
+ * output that must be read as exact bytes (path names that are not UTF-8, blobs), and the few
+ * synchronous calls (simple-git is asynchronous only). The environment is git-env.ts's.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { GitError, UsageError } from '../errors.js';
-
-const STRIPPED_ENV = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_COMMON_DIR',
-  'GIT_PREFIX',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_NAMESPACE',
-];
-
-export function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of STRIPPED_ENV) delete env[name];
-  env.GIT_OPTIONAL_LOCKS = '0';
-  env.GIT_TERMINAL_PROMPT = '0';
-  env.LC_ALL = 'C';
-  return env;
-}
+import { gitEnv, type GitEnvOptions } from './git-env.js';
 
 export interface GitResult {
   code: number;
@@ -35,21 +15,11 @@ export interface GitResult {
   stderr: string;
 }
 
-export interface SpawnGitOptions {
-  /**
-   * Let git block-buffer its stdout (GIT_FLUSH=0). Writing to a pipe, git otherwise flushes
-   * after every record of some commands (rev-list per commit, diff-tree --stdin per input
-   * line) for interactive readers: one write per commit, and as many small reads here. Only
-   * for a reader that consumes the output to its end, never for a request/answer exchange.
-   */
-  bufferedOutput?: boolean;
-}
+export type SpawnGitOptions = GitEnvOptions;
 
 /** Starts `git <args>` in repoDir with the controlled environment; the caller owns the streams. */
 export function spawnGit(repoDir: string, args: string[], options: SpawnGitOptions = {}): ChildProcessWithoutNullStreams {
-  const env = gitEnv();
-  if (options.bufferedOutput) env.GIT_FLUSH = '0';
-  return spawn('git', args, { cwd: repoDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn('git', args, { cwd: repoDir, env: gitEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /**
@@ -141,7 +111,7 @@ export async function gitOutput(repoDir: string, args: string[], input?: string 
   return result.stdout;
 }
 
-export function gitFailure(args: string[], result: GitResult): GitError {
+export function gitFailure(args: string[], result: Pick<GitResult, 'code' | 'stderr'>): GitError {
   return new GitError(`git ${args[0] ?? ''} failed (exit ${result.code}): ${firstLine(result.stderr) || 'no message'}`);
 }
 
@@ -149,6 +119,37 @@ export function firstLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim();
 }
 
+export interface SyncGitOptions {
+  /** The environment (default: gitEnv(), for reading the user's repository). */
+  env?: NodeJS.ProcessEnv;
+  /** Largest stdout accepted, in bytes (default 1 MiB, as child_process's). */
+  maxBuffer?: number;
+}
+
+/**
+ * Runs git to completion synchronously (for synchronous callers only: it blocks the event loop).
+ * Never throws for a non-zero exit code; throws UsageError when repoDir does not exist and
+ * GitError when git cannot be started (or its output exceeds maxBuffer).
+ */
+export function runGitSync(repoDir: string, args: string[], options: SyncGitOptions = {}): GitResult {
+  const result = spawnSync('git', args, {
+    cwd: repoDir,
+    env: options.env ?? gitEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: options.maxBuffer ?? 1024 * 1024,
+  });
+  if (result.error) throw spawnFailure(repoDir, result.error);
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
+}
+
+/** runGitSync's stdout; a non-zero exit code becomes a GitError carrying git's message. */
+export function gitOutputSync(repoDir: string, args: string[], options: SyncGitOptions = {}): Buffer {
+  const result = runGitSync(repoDir, args, options);
+  if (result.code !== 0) throw gitFailure(args, result);
+  return result.stdout;
+}
+
+/** The error for a git that could not be run in repoDir: a usage error when the directory is not there. */
 function spawnFailure(repoDir: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if ((code === 'ENOENT' || code === 'ENOTDIR') && !isDirectory(repoDir)) {
@@ -158,7 +159,7 @@ function spawnFailure(repoDir: string, error: unknown): Error {
   return new GitError(`cannot run git in ${repoDir}: ${(error as Error).message}`, { cause: error });
 }
 
-function isDirectory(path: string): boolean {
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

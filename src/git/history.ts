@@ -29,11 +29,11 @@ export async function loadCommitGraph(
   if (opts?.firstParent) args.push('--first-parent');
   args.push('--end-of-options', bad, ...goods.map((g) => `^${g}`), '--');
 
-  // The one hot streaming path that does not go through simple-git (the project's git library
-  // elsewhere): for a range of 100,000 commits, simple-git's buffering of the whole output and
-  // splitting it as one string cost about as much as git's own walk. Here git runs through our
-  // git-exec helper (controlled environment, block-buffered stdout) and its output is parsed
-  // chunk by chunk while git is still walking.
+  // A hot streaming path, so not through simple-git (git-porcelain.ts): it buffers the whole
+  // output and hands it over as one string, which for a range of 100,000 commits would cost
+  // about as much as git's own walk. Here git runs through the spawn layer (git-exec.ts:
+  // controlled environment, block-buffered stdout) and its output is parsed chunk by chunk
+  // while git is still walking.
   const parser = new RevListParser();
   let parseError: unknown;
   const onChunk = (chunk: Buffer): void => {

@@ -2,10 +2,13 @@
  * Turning the user's good/bad refs into full commit ids, with one-line errors for every way
  * the input can be wrong. Refs are resolved with `git cat-file --batch-check` (names are
  * read from stdin, so a ref can never be taken for an option) and peeled with `^{commit}`,
- * so annotated tags work and trees/blobs are refused.
+ * so annotated tags work and trees/blobs are refused. Also the repository's own facts: is it
+ * one, is it shallow, where its git directory and work tree are. All through simple-git
+ * (git-porcelain.ts).
  */
 import { UsageError } from '../errors.js';
-import { firstLine, gitFailure, gitOutput, runGit } from './git-exec.js';
+import { firstLine, gitFailure } from './git-exec.js';
+import { porcelainOutput, runPorcelain } from './git-porcelain.js';
 
 export interface ResolvedRange {
   good: string;
@@ -44,8 +47,8 @@ export async function resolveRange(repoDir: string, good: string, bad: string): 
  */
 async function withShallowHint(repoDir: string, error: unknown): Promise<unknown> {
   if (!(error instanceof UsageError)) return error;
-  const shallow = await runGit(repoDir, ['rev-parse', '--is-shallow-repository']);
-  if (shallow.code !== 0 || shallow.stdout.toString().trim() !== 'true') return error;
+  const shallow = await runPorcelain(repoDir, (git) => git.revparse(['--is-shallow-repository']));
+  if (shallow.code !== 0 || shallow.stdout.trim() !== 'true') return error;
   return new UsageError(
     `${error.message}; the repository is a shallow clone, so the range may reach beyond its history: run git fetch --unshallow (or fetch with more --depth)`,
   );
@@ -62,7 +65,7 @@ export async function resolveCommit(repoDir: string, ref: string): Promise<strin
 
 /** Throws a UsageError unless repoDir is inside a git repository (bare or not). */
 export async function assertRepository(repoDir: string): Promise<void> {
-  const result = await runGit(repoDir, ['rev-parse', '--git-dir']);
+  const result = await runPorcelain(repoDir, (git) => git.revparse(['--git-dir']));
   if (result.code !== 0) {
     const reason = firstLine(result.stderr);
     const detail = reason && !/not a git repository/i.test(reason) ? ` (${reason})` : '';
@@ -73,10 +76,34 @@ export async function assertRepository(repoDir: string): Promise<void> {
 /** Is `ancestor` reachable from `descendant` (or equal to it)? Both must be commit ids. */
 export async function isAncestor(repoDir: string, ancestor: string, descendant: string): Promise<boolean> {
   const args = ['merge-base', '--is-ancestor', ancestor, descendant];
-  const result = await runGit(repoDir, args);
+  const result = await runPorcelain(repoDir, (git) => git.raw(args));
   if (result.code === 0) return true;
   if (result.code === 1) return false;
   throw gitFailure(args, result);
+}
+
+/** The absolute path of the repository's git directory (`rev-parse --absolute-git-dir`). */
+export async function absoluteGitDir(repoDir: string): Promise<string> {
+  return (await porcelainOutput(repoDir, 'rev-parse', (git) => git.revparse(['--absolute-git-dir']))).trim();
+}
+
+/** The top of the work tree (`rev-parse --show-toplevel`); a GitError in a bare repository. */
+export async function workTreeTop(repoDir: string): Promise<string> {
+  return (await porcelainOutput(repoDir, 'rev-parse', (git) => git.revparse(['--show-toplevel']))).trim();
+}
+
+/** The commit `ref` peels to (`rev-parse --verify --quiet <ref>^{commit}`), undefined when it names none. */
+export async function peelToCommit(repoDir: string, ref: string): Promise<string | undefined> {
+  checkRefSyntax(ref, 'commit');
+  const result = await runPorcelain(repoDir, (git) => git.revparse(['--verify', '--quiet', `${ref}^{commit}`]));
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Points `ref` at `sha` (`update-ref -m <message>`): the one write deploybisect makes to the user's repository, in its own namespace. */
+export async function updateRef(repoDir: string, ref: string, sha: string, message: string): Promise<void> {
+  checkRefSyntax(ref, 'ref');
+  checkRefSyntax(sha, 'commit');
+  await porcelainOutput(repoDir, 'update-ref', (git) => git.raw(['update-ref', '-m', message, ref, sha]));
 }
 
 function checkRefSyntax(ref: string, role: string): void {
@@ -92,9 +119,9 @@ function checkRefSyntax(ref: string, role: string): void {
 async function resolveCommits(repoDir: string, refs: string[]): Promise<string[]> {
   const queries = refs.flatMap((ref) => [ref, `${ref}^{commit}`]);
   const args = ['cat-file', '--batch-check=%(objectname) %(objecttype)'];
-  const result = await runGit(repoDir, args, queries.map((q) => `${q}\n`).join(''));
+  const result = await runPorcelain(repoDir, (git) => git.raw(args), { input: queries.map((q) => `${q}\n`).join('') });
   if (result.code !== 0) throw gitFailure(args, result);
-  const lines = result.stdout.toString('utf8').split('\n');
+  const lines = result.stdout.split('\n');
   return refs.map((ref, i) => {
     const plain = parseCheck(lines[2 * i] ?? '', queries[2 * i] ?? ref);
     const peeled = parseCheck(lines[2 * i + 1] ?? '', queries[2 * i + 1] ?? ref);
@@ -119,22 +146,4 @@ function parseCheck(line: string, query: string): Check {
   const match = /^([0-9a-f]{40}|[0-9a-f]{64}) (\w+)$/.exec(line);
   if (!match) return { kind: 'missing', oid: '', type: '' };
   return { kind: 'found', oid: match[1] ?? '', type: match[2] ?? '' };
-}
-
-/** The root of the work tree that holds `dir`, or undefined outside a repository (or in a bare one). */
-export async function repositoryRoot(dir: string): Promise<string | undefined> {
-  const result = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => undefined);
-  if (!result || result.code !== 0) return undefined;
-  return result.stdout.toString('utf8').trim() || undefined;
-}
-
-/** The repository's git directory, absolute (names the repository in saved states). */
-export async function gitDir(repoDir: string): Promise<string> {
-  return (await gitOutput(repoDir, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
-}
-
-/** The paths git tracks in the work tree of `root` (its index), relative to it. */
-export async function trackedFiles(root: string): Promise<string[]> {
-  const out = await gitOutput(root, ['ls-files', '-z']);
-  return out.toString('utf8').split('\0').filter((p) => p !== '');
 }

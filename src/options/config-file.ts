@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { repositoryRoot } from '../git/refs.js';
+import { repositoryRoot } from '../git/work-tree.js';
 import { validateConfig } from './config-schema.js';
 
 export const CONFIG_FILES = ['deploybisect.config.json', '.deploybisectrc.json'] as const;
@@ -29,7 +29,7 @@ export async function loadConfig(repoDir: string, named?: string): Promise<Loade
     if (!existsSync(path)) throw new UsageError(`config file ${named} does not exist`);
     return validated(path, dirname(path), parseJson(path));
   }
-  const root = await repositoryRoot(repoDir);
+  const root = repositoryRoot(repoDir);
   if (!root) return undefined;
   for (const name of CONFIG_FILES) {
     const path = join(root, name);

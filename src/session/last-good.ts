@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
-import { gitOutput, runGit } from '../git/git-exec.js';
+import { peelToCommit, updateRef } from '../git/refs.js';
 
 export const LAST_GOOD_REF = 'refs/deploybisect/last-good';
 
@@ -25,8 +25,7 @@ export async function readLastGood(repoDir: string, file?: string): Promise<stri
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new UsageError(`--last-good-file ${file} does not hold a commit id (expected 40 hex digits on its first line)`);
     return sha;
   }
-  const result = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', `${LAST_GOOD_REF}^{commit}`]);
-  return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+  return peelToCommit(repoDir, LAST_GOOD_REF);
 }
 
 /** Records `sha` as the last known good; returns where it went, for the message. */
@@ -38,6 +37,6 @@ export async function writeLastGood(repoDir: string, sha: string, file?: string)
     renameSync(temporary, file);
     return file;
   }
-  await gitOutput(repoDir, ['update-ref', '-m', 'deploybisect nightly: healthy', LAST_GOOD_REF, sha]);
+  await updateRef(repoDir, LAST_GOOD_REF, sha, 'deploybisect nightly: healthy');
   return LAST_GOOD_REF;
 }

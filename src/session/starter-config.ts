@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
 import { splitWords } from '../explain/dockerfile/argument-words.js';
 import { parseDockerfile } from '../explain/dockerfile/model.js';
-import { repositoryRoot, trackedFiles } from '../git/refs.js';
+import { repositoryRoot, trackedFiles } from '../git/work-tree.js';
 import { CONFIG_FILES, loadConfig } from '../options/config-file.js';
 
 export interface StarterConfig {
@@ -26,7 +26,7 @@ const DOCKERFILE_NAME = /(^|\/)(Dockerfile|Containerfile)$|\.(Dockerfile|dockerf
 /** The Dockerfile to use, relative to the root: `Dockerfile` at the root, else the shallowest tracked one. */
 export async function findDockerfile(root: string): Promise<string | undefined> {
   if (existsSync(posix.join(root, 'Dockerfile'))) return 'Dockerfile';
-  const tracked = (await trackedFiles(root)).filter((p) => DOCKERFILE_NAME.test(p));
+  const tracked = trackedFiles(root).filter((p) => DOCKERFILE_NAME.test(p));
   return tracked.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))[0];
 }
 
@@ -69,7 +69,7 @@ export function proposeFromDockerfile(content: string): { config: Record<string,
 
 /** Writes deploybisect.config.json at the root of the repository of `dir`. */
 export async function writeStarterConfig(dir: string, force: boolean): Promise<StarterConfig> {
-  const root = await repositoryRoot(dir);
+  const root = repositoryRoot(dir);
   if (root === undefined) throw new UsageError(`${dir} is not inside a git repository`);
   const path = posix.join(root, CONFIG_FILES[0]);
   if (existsSync(path) && !force) throw new UsageError(`${path} already exists: pass --force to overwrite it`);

@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js';
 import { classifyOutcome, decideRegression } from './classify-outcome.js';
 import type { Outcome, Regression } from './outcome.js';
 import { getCommitInfos } from '../git/commit-info.js';
-import { gitDir, resolveRange } from '../git/refs.js';
+import { absoluteGitDir, resolveRange } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
 import { defaultStatePath, readState } from './run-state.js';
 import { defaultCacheDir } from './verdict-cache.js';
@@ -76,7 +76,7 @@ export function parseLog(text: string, source: string): ParsedLog {
 /** `deploybisect log`: the saved state of a range as text; a usage error when there is none. */
 export async function logOfRange(settings: Pick<Settings, 'repo' | 'state' | 'cacheDir'>, good: string, bad: string): Promise<string> {
   const range = await resolveRange(settings.repo, good, bad);
-  const repo = await gitDir(settings.repo);
+  const repo = await absoluteGitDir(settings.repo);
   const path = (settings.state || undefined) ?? defaultStatePath(settings.cacheDir ?? defaultCacheDir(), { repo, good: range.good, bad: range.bad });
   const saved = readState(path);
   if (!saved || saved.good !== range.good || saved.bad !== range.bad) {

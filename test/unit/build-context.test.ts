@@ -7,14 +7,13 @@ import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import {
-  CONTEXT_MTIME,
   MissingContextError,
   MissingDockerfileError,
-  contextTar,
   createBuildContext,
   planBuildContext,
   type BuildContextSpec,
 } from '../../src/git/build-context.js';
+import { CONTEXT_MTIME, contextTar } from '../../src/git/context-tar.js';
 import { GitTestRepo } from '../helpers/git-test-repo.js';
 
 interface TarItem {

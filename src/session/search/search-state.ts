@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { EnginePool } from '../../docker/engine-pool.js';
 import { cleanLabelled, sumRemoved, type Removed } from '../../docker/resource-tracker.js';
-import { gitDir } from '../../git/refs.js';
+import { absoluteGitDir } from '../../git/refs.js';
 import type { Settings } from '../../options/settings.js';
 import type { SessionEvents } from '../events.js';
 import { cacheConfiguration, type OutcomeSettings } from '../open-session.js';
@@ -19,7 +19,7 @@ export type StateSettings = OutcomeSettings &
 export async function openState(s: StateSettings, range: { good: string; bad: string }, events: SessionEvents): Promise<RunState | undefined> {
   if (s.state === false) return undefined;
   const identity = {
-    repo: await gitDir(s.repo),
+    repo: await absoluteGitDir(s.repo),
     good: range.good,
     bad: range.bad,
     configuration: JSON.stringify({
