@@ -1,6 +1,6 @@
 /**
  * Typed errors thrown by the core. The CLI edge maps them to one-line messages
- * and exit codes (see src/cli/exit-codes.ts); nothing below the CLI calls process.exit.
+ * and exit codes (see src/cli/main.ts and src/cli/exit-status.ts); nothing below the CLI calls process.exit.
  */
 
 /** Exit codes of the command line, documented in the README. */

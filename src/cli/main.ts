@@ -4,7 +4,6 @@ import { DeployBisectError, ExitCode } from '../errors.js';
 import { SIGNAL_EXIT } from './exit-status.js';
 import { createProgram, type CliContext } from './program.js';
 
-/** The CLI edge: parse, run, and turn every error into one line and a documented exit code. */
 /**
  * bin/deploybisect passes the arguments after a `--` (so that Node.js does not act on a
  * `--env-file` meant for us) and says so in the environment: that `--` is removed here.
@@ -15,6 +14,7 @@ export function withoutWrapperSeparator(argv: string[], env: NodeJS.ProcessEnv =
   return [...argv.slice(0, 2), ...argv.slice(3)];
 }
 
+/** The CLI edge: parse, run, and turn every error into one line and a documented exit code. */
 export async function main(argv: string[]): Promise<number> {
   // `deploybisect … | head`: a closed pipe is the reader's choice, not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {

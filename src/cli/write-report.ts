@@ -1,8 +1,6 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
 
-/** Checks before the run that the report can be written, so a long search is not lost to a typo. */
 
 /** Writes the report atomically (temporary file, then rename). Returns an error message instead of throwing. */
 export function writeReport(path: string, markdown: string): string | undefined {

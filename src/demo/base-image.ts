@@ -88,11 +88,9 @@ export async function ensureBusyboxBase(docker: Docker, tag: string, labels: Rec
   return from;
 }
 
-function pull(docker: Docker, image: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.pull(image, (error: Error | null, stream: NodeJS.ReadableStream) => {
-      if (error) return reject(error);
-      docker.modem.followProgress(stream, (failed: Error | null) => (failed ? reject(failed) : resolve()));
-    });
+async function pull(docker: Docker, image: string): Promise<void> {
+  const stream = await docker.pull(image);
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(stream, (failed: Error | null) => (failed ? reject(failed) : resolve()));
   });
 }

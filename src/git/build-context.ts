@@ -16,7 +16,7 @@ import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 import { listTree, type TreeEntry } from './tree-entries.js';
 import { comparePathBytes, decodeGitText, displayPath, encodeGitPath, hasRawBytes } from './path-bytes.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
-import { contextTar } from './context-tar.js';
+import { contextTar, type ContextEntry } from './context-tar.js';
 
 export interface BuildContextSpec {
   repoDir: string;
@@ -31,12 +31,7 @@ export interface BuildContextSpec {
   dockerfile?: string;
 }
 
-export type ContextEntry =
-  | { type: 'directory'; path: string; mode: number }
-  | { type: 'file'; path: string; mode: number; oid: string }
-  | { type: 'symlink'; path: string; mode: number; oid: string }
-  /** A file whose content is not a blob of the tree: a Dockerfile from outside the context. */
-  | { type: 'inline'; path: string; mode: number; content: Buffer };
+export type { ContextEntry } from './context-tar.js';
 
 /** Everything about a build context except its bytes; cheap (no blob is read but the Dockerfile and ignore files). */
 export interface BuildContextPlan {

@@ -4,9 +4,16 @@
  */
 import { Readable } from 'node:stream';
 import { DeployBisectError, ExitCode } from '../errors.js';
-import type { ContextEntry } from './build-context.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { padding, TAR_END, tarHeader } from './tar-writer.js';
+
+/** One entry of a build context's tar. */
+export type ContextEntry =
+  | { type: 'directory'; path: string; mode: number }
+  | { type: 'file'; path: string; mode: number; oid: string }
+  | { type: 'symlink'; path: string; mode: number; oid: string }
+  /** A file whose content is not a blob of the tree: a Dockerfile from outside the context. */
+  | { type: 'inline'; path: string; mode: number; content: Buffer };
 
 /** All tar entries carry this mtime: fixed for reproducible bytes, and after 1980 so zip-based tools inside builds accept it. */
 export const CONTEXT_MTIME = new Date('2000-01-01T00:00:00Z');

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { HttpProbe } from '../probes/http-probe.js';
 import { RunningProbe } from '../probes/running-probe.js';
 import { TcpProbe } from '../probes/tcp-probe.js';
-import type { Settings } from './settings.js';
+import type { Settings } from './option-table.js';
 
 const RULES: ReadonlyArray<(s: Settings) => void> = [
   function probesReachTheContainer(s) {

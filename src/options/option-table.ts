@@ -2,7 +2,7 @@
  * The one table of options, in the order `--help` and the README list them. The typed Settings
  * object is inferred from it: each key's type is what its row's parser returns.
  */
-import type { CommandName, OptionRow } from './row.js';
+import type { CommandName, Input, OptionRow } from './row.js';
 import { CONTAINER_ROWS } from './rows-container.js';
 import { PROBE_ROWS } from './rows-probes.js';
 import { RUN_ROWS } from './rows-run.js';
@@ -16,6 +16,12 @@ type SettingRow = Exclude<Row, { aliasOf: string }>;
 
 /** Every option's parsed value, by key (commander's attribute name): durations in ms, probes as Probe[], regexes as RegExp. */
 export type RowValues = { readonly [R in SettingRow as R['key']]: ReturnType<R['parse']> };
+
+/** The typed settings of one invocation (made by resolveSettings in settings.ts). */
+export type Settings = RowValues & {
+  /** What was given for this invocation (command line, config file, library caller) as written, by key. */
+  readonly given: Readonly<Record<string, Input>>;
+};
 
 /** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own. */
 export function optionsFor(command: CommandName | 'replay'): OptionRow[] {

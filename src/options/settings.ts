@@ -5,13 +5,10 @@
  */
 import { resolve } from 'node:path';
 import { checkSettings } from './cross-checks.js';
-import { optionsFor, settingRows, type RowValues } from './option-table.js';
+import { optionsFor, settingRows, type Settings } from './option-table.js';
 import type { CommandName, Input, OptionRow, ParseContext } from './row.js';
 
-export type Settings = RowValues & {
-  /** What was given for this invocation (command line, config file, library caller) as written, by key. */
-  readonly given: Readonly<Record<string, Input>>;
-};
+export type { Settings } from './option-table.js';
 
 export interface SettingsSources {
   command: CommandName | 'replay';

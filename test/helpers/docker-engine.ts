@@ -41,7 +41,7 @@ function requireEngineAt(host: string, what: string, howToStart: string): Promis
       try {
         await docker.ping();
       } catch (error) {
-        throw new Error(`no ${what} answers at ${host} (${(error as Error).message}); run ${howToStart} or \`npm test\`, which starts it`);
+        throw new Error(`no ${what} answers at ${host} (${(error as Error).message}); run ${howToStart} or \`npm test\`, which starts it`, { cause: error });
       }
       await ensureBaseImage(docker);
       return docker;

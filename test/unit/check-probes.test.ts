@@ -2,7 +2,6 @@ import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { LogWatcher } from '../../src/docker/log-watcher.js';
 import type { ExitInfo, RunningContainer } from '../../src/docker/run-container.js';
-import type { Clock } from '../../src/probes/clock.js';
 import { ExitProbe } from '../../src/probes/exit-probe.js';
 import { FailOnLog } from '../../src/probes/log-probe.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from '../../src/probes/probe.js';

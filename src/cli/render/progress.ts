@@ -11,6 +11,68 @@ export interface ProgressOptions {
 
 const short = (sha: string): string => sha.slice(0, 10);
 
+/** Where progress goes: an ora spinner on a terminal (one line that changes), else plain lines prefixed `deploybisect:`. */
+class ProgressOutput {
+  readonly interactive: boolean;
+  private spinner: Ora | undefined;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    this.interactive = Boolean(stream.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+  }
+
+  /** A line that stays (above the spinner, when one runs). */
+  line(text: string): void {
+    if (this.spinner?.isSpinning) {
+      this.spinner.clear();
+      this.stream.write(`${text}\n`);
+      this.spinner.render();
+    } else {
+      this.stream.write(`${text}\n`);
+    }
+  }
+
+  /** What is happening now: the spinner's text, or a plain line. */
+  status(text: string): void {
+    if (!this.interactive) return this.line(`deploybisect: ${text}`);
+    this.spinner ??= ora({ stream: this.stream, isEnabled: true, color: colorEnabled(this.stream) ? 'cyan' : (false as never), discardStdin: false });
+    this.spinner.text = text;
+    if (!this.spinner.isSpinning) this.spinner.start();
+  }
+
+  /** A result that replaces the spinner's line (with its symbol), or a plain line. */
+  persist(symbol: string, text: string): void {
+    if (this.interactive && this.spinner) this.spinner.stopAndPersist({ symbol, text });
+    else this.line(`deploybisect: ${text}`);
+  }
+
+  /** A message: coloured on a terminal, prefixed elsewhere. */
+  message(text: string, style: (text: string) => string): void {
+    if (this.interactive) this.spinner?.stop();
+    this.line(this.interactive ? style(text) : `deploybisect: ${text}`);
+  }
+
+  stop(): void {
+    this.spinner?.stop();
+  }
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `[3, 7 candidates left, ~2 steps left] testing b29a06e954 Add app configuration` */
+function stepText(stepNo: number, e: Parameters<NonNullable<SessionEvents['evaluate']>>[0]): string {
+  const what = e.role === 'verify' ? 'checking' : 'testing';
+  const steps = `~${plural(e.stepsLeft, 'step')} left`;
+  const left = e.role === 'search' ? `, ${plural(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
+  return `[${stepNo}${left}] ${what} ${short(e.sha)} ${e.subject}`;
+}
+
+/** Where a reused outcome came from, for the verdict line. */
+function reusedText(reused: string | undefined): string {
+  if (reused === 'cache') return ', from the verdict cache';
+  if (reused === 'state') return ', from the saved state';
+  return reused ? ', same build context as an earlier commit' : '';
+}
+
 /**
  * Progress on stderr: an ora spinner on a terminal, one plain line per event elsewhere (CI).
  * stdout stays free for the result (and for `--json`).
@@ -19,83 +81,46 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { stop: () => undefined };
   const paint = painter(colorEnabled(stream));
-  const interactive = Boolean(stream.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
-  let spinner: Ora | undefined;
+  const out = new ProgressOutput(stream);
   let current = '';
   let stepNo = 0;
   const subjects = new Map<string, string>();
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-  const line = (text: string): void => {
-    if (spinner?.isSpinning) {
-      spinner.clear();
-      stream.write(`${text}\n`);
-      spinner.render();
-    } else {
-      stream.write(`${text}\n`);
-    }
-  };
-  const status = (text: string): void => {
-    if (!interactive) return line(`deploybisect: ${text}`);
-    spinner ??= ora({ stream, isEnabled: true, color: colorEnabled(stream) ? 'cyan' : false as never, discardStdin: false });
-    spinner.text = text;
-    if (!spinner.isSpinning) spinner.start();
-  };
+  const verbose = (prefix: string) => (_sha: string, text: string) => out.line(paint('dim', `  ${prefix} | ${text}`));
 
   return {
     start(e) {
       const changing = e.changing === undefined ? '' : ` (${e.changing} change the build context)`;
-      status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
+      out.status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
     },
     evaluate(e) {
-      stepNo++;
       subjects.set(e.sha, e.subject);
-      const what = e.role === 'verify' ? 'checking' : 'testing';
-      const steps = `~${plural(e.stepsLeft, 'step')} left`;
-      const left = e.role === 'search' ? `, ${plural(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
-      current = `[${stepNo}${left}] ${what} ${short(e.sha)} ${e.subject}`;
-      status(current);
+      current = stepText(++stepNo, e);
+      out.status(current);
     },
     phase(_sha, phase) {
       const doing = { build: 'building', start: 'starting', probe: 'probing', explain: 'explaining the culprit' }[phase];
-      if (interactive) status(`${current} — ${doing}`);
+      if (out.interactive) out.status(`${current} — ${doing}`);
     },
-    buildOutput(_sha, text) {
-      if (options.verbose) line(paint('dim', `  build | ${text}`));
-    },
-    ...(options.verbose
-      ? {
-          containerLine(_sha: string, text: string) {
-            line(paint('dim', `  container | ${text}`));
-          },
-        }
-      : {}),
+    ...(options.verbose ? { buildOutput: verbose('build'), containerLine: verbose('container') } : {}),
     verdict(e) {
-      const mark = e.verdict === 'good' ? paint('green', 'good') : e.verdict === 'bad' ? paint('red', 'bad') : paint('yellow', 'skip');
-      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${mark}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${e.outcome.reused === 'cache' ? ', from the verdict cache' : e.outcome.reused === 'state' ? ', from the saved state' : e.outcome.reused ? ', same build context as an earlier commit' : ''})`;
-      if (interactive && spinner) {
-        spinner.stopAndPersist({ symbol: e.verdict === 'good' ? paint('green', '✔') : e.verdict === 'bad' ? paint('red', '✖') : paint('yellow', '↷'), text });
-      } else {
-        line(`deploybisect: ${text}`);
-      }
+      const [style, symbol]: ['green' | 'red' | 'yellow', string] = e.verdict === 'good' ? ['green', '✔'] : e.verdict === 'bad' ? ['red', '✖'] : ['yellow', '↷'];
+      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, e.verdict)}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${reusedText(e.outcome.reused)})`;
+      out.persist(paint(style, symbol), text);
     },
     notice(message) {
-      line(interactive ? paint('yellow', message) : `deploybisect: ${message}`);
+      out.line(out.interactive ? paint('yellow', message) : `deploybisect: ${message}`);
     },
     cleanup(removed, sessionId) {
       if (removed.containers + removed.images > 0) {
-        const text = `removed ${removed.containers} container(s) and ${removed.images} image(s)`;
-        if (interactive) spinner?.stop();
-        line(interactive ? paint('dim', text) : `deploybisect: ${text}`);
+        out.message(`removed ${removed.containers} container(s) and ${removed.images} image(s)`, (t) => paint('dim', t));
       }
       for (const endpoint of removed.unreachable ?? []) {
-        if (interactive) spinner?.stop();
         const text = `could not reach ${endpoint} to remove this run's containers and images: the next run of the same command removes them, or \`deploybisect clean --session ${sessionId}\``;
-        line(interactive ? paint('yellow', text) : `deploybisect: ${text}`);
+        out.message(text, (t) => paint('yellow', t));
       }
     },
     stop() {
-      spinner?.stop();
+      out.stop();
     },
   };
 }
