@@ -105,7 +105,24 @@ function storyDockerfile(label, phase, envLines) {
 
 const backend = (features) => backendScript(features.map((f) => `echo on > /srv/api/${f}\n`).join(''));
 
-const FEATURES = ['search', 'cart', 'wishlist', 'reviews', 'coupons', 'invoices', 'returns', 'gift-cards', 'ratings', 'stock', 'shipping', 'taxes', 'loyalty', 'recommendations', 'newsletter', 'sitemap'];
+const FEATURES = [
+  'search',
+  'cart',
+  'wishlist',
+  'reviews',
+  'coupons',
+  'invoices',
+  'returns',
+  'gift-cards',
+  'ratings',
+  'stock',
+  'shipping',
+  'taxes',
+  'loyalty',
+  'recommendations',
+  'newsletter',
+  'sitemap',
+];
 
 /**
  * ~`total` commits; `contextShare` of them change the build context. The culprit sits in the
@@ -145,7 +162,10 @@ export function storyScenario({ label, seed = 1, total = 70, contextShare = 0.4 
     } else if (i === buildBreak) {
       // COPY config/app.ini, but the file is committed as app.conf: the build fails.
       phase = 'supervised-config';
-      commits.push({ subject: 'Add app configuration', changes: { Dockerfile: dockerfile(), 'config/app.conf': `${config.join('\n')}\n` } });
+      commits.push({
+        subject: 'Add app configuration',
+        changes: { Dockerfile: dockerfile(), 'config/app.conf': `${config.join('\n')}\n` },
+      });
     } else if (i === fixed) {
       commits.push({
         subject: 'Fix the app configuration file name',
@@ -179,8 +199,16 @@ export function storyScenario({ label, seed = 1, total = 70, contextShare = 0.4 
       notes++;
       const kind = r.pick(['docs', 'tests', 'readme']);
       if (kind === 'docs') commits.push({ subject: `Docs: notes ${notes}`, changes: { [`docs/notes-${notes}.md`]: `# Notes ${notes}\n` } });
-      else if (kind === 'tests') commits.push({ subject: `Tests: smoke test ${notes}`, changes: { [`tests/smoke-${notes}.sh`]: exe(`#!/bin/sh\nwget -qO- http://127.0.0.1:8080/health # ${notes}\n`) } });
-      else commits.push({ subject: `README: section ${notes}`, changes: { 'README.md': `# shop\n\n${'More about the shop.\n'.repeat(notes)}` } });
+      else if (kind === 'tests')
+        commits.push({
+          subject: `Tests: smoke test ${notes}`,
+          changes: { [`tests/smoke-${notes}.sh`]: exe(`#!/bin/sh\nwget -qO- http://127.0.0.1:8080/health # ${notes}\n`) },
+        });
+      else
+        commits.push({
+          subject: `README: section ${notes}`,
+          changes: { 'README.md': `# shop\n\n${'More about the shop.\n'.repeat(notes)}` },
+        });
     }
   }
   return { commits, culprit, buildBreak, contextCommits: contextCommits.size };

@@ -30,7 +30,12 @@ if (process.argv[2] === '--measure') {
   // then node --cpu-prof scripts/bench-planning.mjs --measure <dir>
   await generate(process.argv[3], Number(process.argv[4]));
 } else {
-  await main(process.argv.slice(2).map(Number).filter((n) => n > 0));
+  await main(
+    process.argv
+      .slice(2)
+      .map(Number)
+      .filter((n) => n > 0),
+  );
 }
 
 async function main(sizes) {
@@ -49,7 +54,18 @@ async function main(sizes) {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const header = ['commits', 'changing (D)', 'kept', 'generate', 'loadCommitGraph', 'planContextChanges', 'contractGraph', 'total', 'CPU node/git', 'peak RSS'];
+  const header = [
+    'commits',
+    'changing (D)',
+    'kept',
+    'generate',
+    'loadCommitGraph',
+    'planContextChanges',
+    'contractGraph',
+    'total',
+    'CPU node/git',
+    'peak RSS',
+  ];
   const lines = rows.map((r) => [
     String(r.size),
     String(r.changing),
@@ -98,7 +114,16 @@ async function measure(dir) {
   const git1 = childrenCpuMs();
   const gitCpuMs = git0 === undefined || git1 === undefined ? undefined : git1 - git0;
   process.stdout.write(
-    JSON.stringify({ loadMs, planMs, contractMs, changing: plan.changing, kept: contracted.graph.commits.length, maxRssKb, nodeCpuMs, gitCpuMs }),
+    JSON.stringify({
+      loadMs,
+      planMs,
+      contractMs,
+      changing: plan.changing,
+      kept: contracted.graph.commits.length,
+      maxRssKb,
+      nodeCpuMs,
+      gitCpuMs,
+    }),
   );
 }
 

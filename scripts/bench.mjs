@@ -57,7 +57,8 @@ const children = new Set();
 
 async function must(cmd, args, options) {
   const result = await run(cmd, args, options);
-  if (result.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-600)}`);
+  if (result.code !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-600)}`);
   return result.stdout.trim();
 }
 
@@ -119,7 +120,8 @@ async function gitBisectRun(work, fixture, good, bad) {
   const bisect = await git('bisect', 'run', script);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await git('bisect', 'reset');
-  const lines = (name) => (existsSync(join(counts, name)) ? readFileSync(join(counts, name), 'utf8').split('\n').filter(Boolean).length : 0);
+  const lines = (name) =>
+    existsSync(join(counts, name)) ? readFileSync(join(counts, name), 'utf8').split('\n').filter(Boolean).length : 0;
   const found = /^([0-9a-f]{40}) is the first bad commit/m.exec(bisect.stdout);
   if (!found && !/first bad commit could be any of/.test(bisect.stdout)) {
     throw new Error(`git bisect run ended without a result (exit ${bisect.code}):\n${(bisect.stdout + bisect.stderr).slice(-1500)}`);
@@ -196,8 +198,12 @@ async function scenario(work, name, title, fixtureOf) {
         };
   const subject = made.commits[made.culprit].subject;
   console.log(`\n${title}`);
-  console.log(`  ${shas.length} commits, ${made.contextCommits} touch the build context; planted culprit #${made.culprit} ${short(planted)} "${subject}"`);
-  console.log(`  git bisect run found ${short(reference.culprit)} (${reference.culprit === planted ? 'the planted culprit' : 'NOT the planted culprit'})`);
+  console.log(
+    `  ${shas.length} commits, ${made.contextCommits} touch the build context; planted culprit #${made.culprit} ${short(planted)} "${subject}"`,
+  );
+  console.log(
+    `  git bisect run found ${short(reference.culprit)} (${reference.culprit === planted ? 'the planted culprit' : 'NOT the planted culprit'})`,
+  );
   console.log(table([row('git bisect run', reference), row('deploybisect', plain), row('deploybisect --jobs 2', jobs)]));
   const wrong = [reference, plain, jobs].filter((r) => !r.na && r.culprit !== planted);
   return wrong.length === 0;
@@ -225,26 +231,31 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 async function main() {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const server = await run('docker', ['version', '--format', '{{.Server.Version}}']);
-  if (server.code !== 0) throw new Error(`no Docker engine at ${DOCKER_HOST}: ${server.stderr.trim()} (bash scripts/docker-engine.sh starts one)`);
+  if (server.code !== 0)
+    throw new Error(`no Docker engine at ${DOCKER_HOST}: ${server.stderr.trim()} (bash scripts/docker-engine.sh starts one)`);
   if ((await docker('image', 'inspect', BASE_IMAGE)).code !== 0) {
     log(`building ${BASE_IMAGE} (test/integration/engine.test.ts)`);
     await must('npx', ['vitest', 'run', 'test/integration/engine.test.ts']);
   }
   const mem = (totalmem() / 2 ** 30).toFixed(1);
-  console.log(`machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${mem} GiB memory, Docker server ${server.stdout.trim()}, node ${process.version}, seed ${SEED}`);
+  console.log(
+    `machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${mem} GiB memory, Docker server ${server.stdout.trim()}, node ${process.version}, seed ${SEED}`,
+  );
 
   work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
   const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear,planning,flaky').split(',');
   let allRight = true;
   if (wanted.includes('story')) {
-    allRight = (await scenario(work, 'story', '(a) story: supervisord replaced by a start script, ~70 commits, transient build break', (o) =>
-      storyScenario({ ...o, total: 70, contextShare: 0.4 }),
-    )) && allRight;
+    allRight =
+      (await scenario(work, 'story', '(a) story: supervisord replaced by a start script, ~70 commits, transient build break', (o) =>
+        storyScenario({ ...o, total: 70, contextShare: 0.4 }),
+      )) && allRight;
   }
   if (wanted.includes('linear')) {
-    allRight = (await scenario(work, 'linear', '(b) linear: 1,000 commits, 5% touch the context, tiny HEALTHCHECK image', (o) =>
-      linearScenario({ ...o, total: 1000, contextShare: 0.05 }),
-    )) && allRight;
+    allRight =
+      (await scenario(work, 'linear', '(b) linear: 1,000 commits, 5% touch the context, tiny HEALTHCHECK image', (o) =>
+        linearScenario({ ...o, total: 1000, contextShare: 0.05 }),
+      )) && allRight;
   }
   console.log('\n  builds: docker build invocations (git bisect run) / images built (deploybisect JSON `builds`)');
   console.log('  probes/steps: containers probed / bisect script runs (git bisect run) or steps incl. verification (deploybisect)');
@@ -260,7 +271,9 @@ async function main() {
   if (wanted.includes('flaky')) {
     log('flaky: simulating 1,000 searches per mode');
     const tableFile = join(work, 'flaky-table.txt');
-    const sim = await run('npx', ['vitest', 'run', 'test/simulation/flaky-simulation.test.ts'], { env: { ...ENV, DEPLOYBISECT_SIMULATION_TABLE: tableFile } });
+    const sim = await run('npx', ['vitest', 'run', 'test/simulation/flaky-simulation.test.ts'], {
+      env: { ...ENV, DEPLOYBISECT_SIMULATION_TABLE: tableFile },
+    });
     if (sim.code !== 0 || !existsSync(tableFile)) throw new Error(`the flaky simulation failed: ${sim.stdout.trim().slice(-1500)}`);
     console.log('\n(d) flaky deployments: seeded simulation, the search cores with a random oracle (no Docker)');
     console.log(readFileSync(tableFile, 'utf8').trimEnd().replace(/^/gm, '  '));

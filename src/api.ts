@@ -49,7 +49,10 @@ const PER_CALL = ['repo', 'state', 'restart', 'mark'] as const;
  * The Settings of a library call: the table's defaults, then the caller's values (validated as the
  * config file would be, with the same messages).
  */
-export function settingsOf(command: CommandName, options: ConfigOptions & { repo?: string; state?: string | false; restart?: boolean; mark?: string[] }): Settings {
+export function settingsOf(
+  command: CommandName,
+  options: ConfigOptions & { repo?: string; state?: string | false; restart?: boolean; mark?: string[] },
+): Settings {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const config = Object.fromEntries(Object.entries(given).filter(([k]) => !(PER_CALL as readonly string[]).includes(k)));
   validateConfig('options', config);
@@ -71,7 +74,9 @@ export async function testCommit(options: CallOptions & { commit: string }): Pro
 }
 
 /** What changed in the deployment between two commits (git objects only: no engine needed). */
-export function explain(options: Pick<ConfigOptions, 'file' | 'context' | 'target'> & { repo?: string; good: string; bad: string }): Promise<ExplainRangeResult> {
+export function explain(
+  options: Pick<ConfigOptions, 'file' | 'context' | 'target'> & { repo?: string; good: string; bad: string },
+): Promise<ExplainRangeResult> {
   const { good, bad, ...rest } = options;
   return explainRange(settingsOf('explain', rest), good, bad);
 }

@@ -3,7 +3,16 @@
  * subclasses carrying the exit code the CLI would use. `bisect`, `testCommit` and `explain` take the
  * config file's options; `resolveSettings` with `runBisect` and `explainRange` are the lower-level calls under them.
  */
-export { bisect, testCommit, explain, sessionEvents, settingsOf, type BisectCallOptions, type CallOptions, type ConfigOptions } from './api.js';
+export {
+  bisect,
+  testCommit,
+  explain,
+  sessionEvents,
+  settingsOf,
+  type BisectCallOptions,
+  type CallOptions,
+  type ConfigOptions,
+} from './api.js';
 export { resolveSettings, type Settings } from './options/settings.js';
 export { runBisect, type BisectRequest, type CallControl } from './session/search/run-bisect.js';
 export { cleanAll, type TestCommitResult } from './session/test-commit.js';

@@ -122,7 +122,11 @@ export class BisectSearch {
     const st = this.status();
     if (st.done) return [];
     if (k <= 1) return [st.next];
-    const picked = kSection(this.graph, { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly }, k);
+    const picked = kSection(
+      this.graph,
+      { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly },
+      k,
+    );
     return picked.map((i) => this.graph.shas[i] as string);
   }
 

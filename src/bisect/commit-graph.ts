@@ -47,9 +47,7 @@ export class IndexedGraph {
       this.positions.set(c.sha, i);
     });
     this.shas = commits.map((c) => c.sha);
-    this.parents = commits.map((c) =>
-      c.parents.map((p) => this.positions.get(p)).filter((p): p is number => p !== undefined),
-    );
+    this.parents = commits.map((c) => c.parents.map((p) => this.positions.get(p)).filter((p): p is number => p !== undefined));
     this.firstParent = commits.map((c) => {
       const first = c.parents[0];
       return first === undefined ? -1 : (this.positions.get(first) ?? -1);

@@ -19,11 +19,7 @@ export interface ContractedGraph {
 }
 
 /** The graph with every single-parent commit that does not change the context merged into its parent: the search runs on what can differ. */
-export function contractGraph(
-  graph: CommitGraph,
-  changesContext: (sha: string) => boolean,
-  keep: ReadonlySet<string>,
-): ContractedGraph {
+export function contractGraph(graph: CommitGraph, changesContext: (sha: string) => boolean, keep: ReadonlySet<string>): ContractedGraph {
   const commits = graph.commits;
   const n = commits.length;
   // Positions instead of sha lookups: for 100,000 commits the maps were most of the work.
@@ -43,7 +39,7 @@ export function contractGraph(
   for (let start = 0; start < n; start++) {
     // Walk down the first-parent chain to a commit whose representative is known, then fill in.
     let rep: string | undefined;
-    for (let j = start; ; ) {
+    for (let j = start; ;) {
       const known = repOf[j];
       if (known !== undefined) {
         rep = known;

@@ -27,18 +27,13 @@ export function isApproxHalfway(weight: number, all: number): boolean {
   return Math.abs(diff) < Math.trunc(all / 1024);
 }
 
-export function findBisection(
-  graph: IndexedGraph,
-  range: RangeWalk,
-  opts: { firstParentOnly: boolean; sortAll: boolean },
-): Bisection {
+export function findBisection(graph: IndexedGraph, range: RangeWalk, opts: { firstParentOnly: boolean; sortAll: boolean }): Bisection {
   const { firstParentOnly, sortAll } = opts;
   const list = range.order.slice().reverse();
   const all = list.length;
   const inRange = range.inRange;
   // Parents git treats as interesting: in range; with --first-parent only the first parent counts.
-  const rangeParents = (c: number): number[] =>
-    graph.walkParents(c, firstParentOnly).filter((p) => inRange[p] === 1);
+  const rangeParents = (c: number): number[] => graph.walkParents(c, firstParentOnly).filter((p) => inRange[p] === 1);
 
   const UNKNOWN_SINGLE = -1;
   const UNKNOWN_MERGE = -2;

@@ -86,7 +86,10 @@ export class FlakySearch {
       const stack = [start];
       while (stack.length > 0) {
         const x = stack[stack.length - 1] as number;
-        const parents = this.graph.walkParents(this.range[x] as number, firstParentOnly).map((p) => this.slot.get(p)).filter((p): p is number => p !== undefined);
+        const parents = this.graph
+          .walkParents(this.range[x] as number, firstParentOnly)
+          .map((p) => this.slot.get(p))
+          .filter((p): p is number => p !== undefined);
         const pending = parents.filter((p) => !done[p]);
         if (pending.length > 0) {
           stack.push(...pending);
@@ -150,7 +153,8 @@ export class FlakySearch {
     for (let i = 0; i < n; i++) if ((marginal[i] as number) > (marginal[best] as number)) best = i;
     const probability = marginal[best] as number;
     let flakeRate = 0;
-    for (let h = 0; h <= n; h++) for (let g = 0; g < this.grid.length; g++) flakeRate += (this.posterior[h * this.grid.length + g] as number) * this.grid[g]!.f;
+    for (let h = 0; h <= n; h++)
+      for (let g = 0; g < this.grid.length; g++) flakeRate += (this.posterior[h * this.grid.length + g] as number) * this.grid[g]!.f;
     return {
       done: probability >= this.options.confidence,
       culprit: best === n ? null : (this.graph.shas[this.range[best] as number] as string),

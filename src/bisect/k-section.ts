@@ -50,7 +50,13 @@ export function kSection(graph: IndexedGraph, pos: SectionPosition, k: number): 
  * best among those splitting it nearly as well: its smaller side at least (1 - tolerance) times
  * next's. Used to favour commits whose images share layers with images already built.
  */
-export function preferWithin(graph: IndexedGraph, pos: SectionPosition, next: number, prefer: (c: number) => boolean, tolerance: number): number {
+export function preferWithin(
+  graph: IndexedGraph,
+  pos: SectionPosition,
+  next: number,
+  prefer: (c: number) => boolean,
+  tolerance: number,
+): number {
   if (prefer(next)) return next;
   const { order, weights } = weighedRange(graph, pos);
   const n = order.length;
@@ -106,7 +112,10 @@ function weighRange(graph: IndexedGraph, order: readonly number[], inRange: Uint
         continue;
       }
       // One parent: one more than it (its ancestors are all this commit reaches). A merge: counted.
-      weights.set(top.c, parents.length === 0 ? 1 : parents.length === 1 ? (weights.get(parents[0] as number) as number) + 1 : count(top.c));
+      weights.set(
+        top.c,
+        parents.length === 0 ? 1 : parents.length === 1 ? (weights.get(parents[0] as number) as number) + 1 : count(top.c),
+      );
     }
   }
   return weights;

@@ -16,12 +16,7 @@ export interface RangeWalk {
   inRange: Uint8Array;
 }
 
-export function walkRange(
-  graph: IndexedGraph,
-  bad: number,
-  excluded: Uint8Array,
-  firstParentOnly: boolean,
-): RangeWalk {
+export function walkRange(graph: IndexedGraph, bad: number, excluded: Uint8Array, firstParentOnly: boolean): RangeWalk {
   const inRange = new Uint8Array(graph.size);
   const order: number[] = [];
   if (excluded[bad]) return { order, inRange };

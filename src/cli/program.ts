@@ -41,7 +41,9 @@ async function settingsOf(spec: CommandSpec, command: Command): Promise<Settings
   const given = commandLineValues(command);
   const readsConfig = optionsFor(spec.name).some((row) => row.key === 'config');
   const config =
-    readsConfig && given.config !== false ? await loadConfig(typeof given.repo === 'string' ? given.repo : '.', given.config as string | undefined) : undefined;
+    readsConfig && given.config !== false
+      ? await loadConfig(typeof given.repo === 'string' ? given.repo : '.', given.config as string | undefined)
+      : undefined;
   return resolveSettings({ command: spec.name, given, ...(config ? { config } : {}) });
 }
 
@@ -54,7 +56,10 @@ export function createProgram(ctx: CliContext): Command {
   const program = new Command('deploybisect')
     .description('Find the commit that broke a Docker deployment: build, run and probe images of candidate commits, and bisect.')
     .version(packageVersion(), '--version')
-    .addHelpText('after', '\nWithout a command, `deploybisect <good> <bad>` runs the search: see `deploybisect run --help` for its options.')
+    .addHelpText(
+      'after',
+      '\nWithout a command, `deploybisect <good> <bad>` runs the search: see `deploybisect run --help` for its options.',
+    )
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),

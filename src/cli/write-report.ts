@@ -1,7 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-
 /** Writes the report atomically (temporary file, then rename). Returns an error message instead of throwing. */
 export function writeReport(path: string, markdown: string): string | undefined {
   const target = resolve(path);

@@ -55,7 +55,11 @@ exec /bin/sh "$@"
 };
 
 /** Builds `tag` on the engine unless it is there already; returns where busybox came from. */
-export async function ensureBusyboxBase(docker: Docker, tag: string, labels: Record<string, string>): Promise<'present' | 'host' | 'pulled'> {
+export async function ensureBusyboxBase(
+  docker: Docker,
+  tag: string,
+  labels: Record<string, string>,
+): Promise<'present' | 'host' | 'pulled'> {
   try {
     await docker.getImage(tag).inspect();
     return 'present';

@@ -34,12 +34,17 @@ export async function runDemo(
     const how = script
       ? `in this checkout, \`bash ${script}\` starts a private engine (Debian, root); then DOCKER_HOST=unix:///var/tmp/deploybisect-engine/docker.sock deploybisect demo`
       : 'install Docker (or Podman with `podman system service`) and start it, or point DOCKER_HOST or --docker-host at a running engine';
-    throw new InfrastructureError(`the demo needs a Docker engine: ${error.message.replace(/: start dockerd.*$/, '')}; ${how}`, { cause: error });
+    throw new InfrastructureError(`the demo needs a Docker engine: ${error.message.replace(/: start dockerd.*$/, '')}; ${how}`, {
+      cause: error,
+    });
   });
   const engine = engines[0]!;
   const from = await ensureBusyboxBase(engine.docker, DEMO_BASE_IMAGE, { 'deploybisect.demo': 'base' });
   const story = writeStoryRepo(DEMO_BASE_IMAGE);
-  call.onStory?.(story, from === 'pulled' ? 'the busybox image' : from === 'host' ? 'the host\'s static busybox' : `${DEMO_BASE_IMAGE}, built before`);
+  call.onStory?.(
+    story,
+    from === 'pulled' ? 'the busybox image' : from === 'host' ? "the host's static busybox" : `${DEMO_BASE_IMAGE}, built before`,
+  );
   // The story's options: its HEALTHCHECK needs no network; a fresh state and no verdict cache, so the search is real.
   const demo = resolveSettings({
     command: 'run',
@@ -53,6 +58,10 @@ export async function runDemo(
       ...(settings.dockerHost.length > 0 ? { dockerHost: [settings.dockerHost[0]!] } : {}),
     },
   });
-  const result = await runBisect(demo, { good: story.good, bad: story.bad }, { ...(call.signal ? { signal: call.signal } : {}), ...(call.events ? { events: call.events } : {}) });
+  const result = await runBisect(
+    demo,
+    { good: story.good, bad: story.bad },
+    { ...(call.signal ? { signal: call.signal } : {}), ...(call.events ? { events: call.events } : {}) },
+  );
   return { story, result };
 }

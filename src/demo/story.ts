@@ -49,16 +49,26 @@ export function storyCommits(baseImage: string): StoryCommit[] {
     { subject: 'nginx: add a favicon', changes: { 'nginx/favicon.ico': 'not really an icon\n' } },
     { subject: 'Backend: log the start time', changes: { 'backend/server.sh': exe(backendScript('date >> "$log"\n')) } },
     { subject: 'Docs: deployment notes', changes: { 'docs/deploy.md': '# Deploying\n\nBuild the image and run it.\n' } },
-    { subject: 'Add app configuration', role: 'build-break', changes: { Dockerfile: supervised(true), 'config/app.conf': '[app]\nname=shop\n' } },
+    {
+      subject: 'Add app configuration',
+      role: 'build-break',
+      changes: { Dockerfile: supervised(true), 'config/app.conf': '[app]\nname=shop\n' },
+    },
     { subject: 'Fix the app configuration file name', changes: { 'config/app.conf': null, 'config/app.ini': '[app]\nname=shop\n' } },
     {
       subject: 'Replace supervisord with a start script',
       role: 'culprit',
       changes: { Dockerfile: storyDockerfile({ baseImage, phase: 'start-script' }), 'start.sh': exe(START_SH), 'supervisord.conf': null },
     },
-    { subject: 'Backend: add a version file', changes: { 'backend/server.sh': exe(backendScript('date >> "$log"\necho 1.4.0 > /srv/api/version\n')) } },
+    {
+      subject: 'Backend: add a version file',
+      changes: { 'backend/server.sh': exe(backendScript('date >> "$log"\necho 1.4.0 > /srv/api/version\n')) },
+    },
     { subject: 'Docs: changelog', changes: { 'docs/CHANGELOG.md': '# Changes\n\n- start script\n' } },
-    { subject: 'Tests: check the version endpoint', changes: { 'tests/version.sh': exe('#!/bin/sh\nwget -qO- http://127.0.0.1:8081/version\n') } },
+    {
+      subject: 'Tests: check the version endpoint',
+      changes: { 'tests/version.sh': exe('#!/bin/sh\nwget -qO- http://127.0.0.1:8081/version\n') },
+    },
     { subject: 'nginx: add robots.txt', role: 'bad', changes: { 'nginx/robots.txt': 'User-agent: *\nDisallow:\n' } },
   ];
 }

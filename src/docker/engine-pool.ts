@@ -22,9 +22,18 @@ export interface Lane {
 export class EnginePool {
   readonly lanes: Lane[];
 
-  constructor(engines: readonly Engine[], readonly sessionId: string) {
+  constructor(
+    engines: readonly Engine[],
+    readonly sessionId: string,
+  ) {
     if (engines.length === 0) throw new Error('an engine pool needs an engine');
-    this.lanes = engines.map((engine) => ({ engine, adapter: new EngineAdapter(engine), tracker: new ResourceTracker(engine.docker, sessionId), active: 0, builds: 0 }));
+    this.lanes = engines.map((engine) => ({
+      engine,
+      adapter: new EngineAdapter(engine),
+      tracker: new ResourceTracker(engine.docker, sessionId),
+      active: 0,
+      builds: 0,
+    }));
   }
 
   /** All endpoints, for messages. */

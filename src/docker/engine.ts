@@ -106,7 +106,9 @@ function tlsFor(url: URL, env: NodeJS.ProcessEnv, context?: ContextEndpoint): { 
       key: readFileSync(join(dir, 'key.pem')),
     };
   } catch (error) {
-    throw new InfrastructureError(`cannot read the TLS files in DOCKER_CERT_PATH=${dir} (${(error as NodeJS.ErrnoException).code ?? error}): expected ca.pem, cert.pem and key.pem`);
+    throw new InfrastructureError(
+      `cannot read the TLS files in DOCKER_CERT_PATH=${dir} (${(error as NodeJS.ErrnoException).code ?? error}): expected ca.pem, cert.pem and key.pem`,
+    );
   }
 }
 
@@ -128,7 +130,11 @@ export async function connectEngine(host?: string, timeoutMs = 10_000, callTimeo
 }
 
 /** Every engine named (at least one: the default), each pinged; the same endpoint twice counts once. */
-export async function connectEngines(hosts: readonly string[] = [], timeoutMs = 10_000, callTimeoutMs = DEFAULT_ENGINE_CALL_TIMEOUT_MS): Promise<Engine[]> {
+export async function connectEngines(
+  hosts: readonly string[] = [],
+  timeoutMs = 10_000,
+  callTimeoutMs = DEFAULT_ENGINE_CALL_TIMEOUT_MS,
+): Promise<Engine[]> {
   const unique = [...new Set(hosts)];
   if (unique.length === 0) return [await connectEngine(undefined, timeoutMs, callTimeoutMs)];
   return Promise.all(unique.map((host) => connectEngine(host, timeoutMs, callTimeoutMs)));

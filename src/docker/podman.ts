@@ -23,8 +23,7 @@ export interface HealthConfig {
  */
 export async function podmanApiVersion(docker: Docker): Promise<string | undefined> {
   const version = (await docker.version().catch(() => undefined)) as
-    | { Components?: { Name?: string; Version?: string; Details?: { APIVersion?: string } }[] }
-    | undefined;
+    { Components?: { Name?: string; Version?: string; Details?: { APIVersion?: string } }[] } | undefined;
   const podman = version?.Components?.find((c) => /podman/i.test(c.Name ?? ''));
   if (!podman) return undefined;
   return podman.Details?.APIVersion || podman.Version || '4.0.0';
@@ -32,7 +31,11 @@ export async function podmanApiVersion(docker: Docker): Promise<string | undefin
 
 /** The image's HEALTHCHECK as Podman's own image endpoint reports it; undefined when it has none. */
 export async function podmanImageHealthcheck(docker: Docker, apiVersion: string, imageId: string): Promise<HealthConfig | undefined> {
-  const info = await dialJson<{ Healthcheck?: HealthConfig }>(docker, `/v${apiVersion}/libpod/images/${encodeURIComponent(imageId)}/json`, 'GET');
+  const info = await dialJson<{ Healthcheck?: HealthConfig }>(
+    docker,
+    `/v${apiVersion}/libpod/images/${encodeURIComponent(imageId)}/json`,
+    'GET',
+  );
   return info.Healthcheck ?? undefined;
 }
 

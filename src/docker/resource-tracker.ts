@@ -36,7 +36,13 @@ export class ResourceTracker {
     let containers = 0;
     let images = 0;
     for (const id of [...this.containers]) {
-      if (await removeContainer(this.docker, id).then(() => true, () => false)) containers++;
+      if (
+        await removeContainer(this.docker, id).then(
+          () => true,
+          () => false,
+        )
+      )
+        containers++;
       this.containers.delete(id);
     }
     // Containers an interrupted create may have left behind are found by label.
@@ -93,7 +99,13 @@ async function removeLabelledContainers(docker: Docker, sessionId?: string): Pro
   const list = await docker.listContainers({ all: true, filters: sessionFilter(sessionId) }).catch(() => []);
   let removed = 0;
   for (const info of list) {
-    if (await removeContainer(docker, info.Id).then(() => true, () => false)) removed++;
+    if (
+      await removeContainer(docker, info.Id).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed++;
   }
   return removed;
 }
@@ -113,5 +125,8 @@ export type Removed = { containers: number; images: number };
 
 /** Adds up what several cleanups removed. */
 export function sumRemoved(removed: readonly Removed[]): Removed {
-  return removed.reduce((sum, r) => ({ containers: sum.containers + r.containers, images: sum.images + r.images }), { containers: 0, images: 0 });
+  return removed.reduce((sum, r) => ({ containers: sum.containers + r.containers, images: sum.images + r.images }), {
+    containers: 0,
+    images: 0,
+  });
 }

@@ -158,7 +158,12 @@ export async function followLogs(
   onEnd: () => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<() => void> {
-  const stream = (await container.logs({ stdout: true, stderr: true, follow: true, ...(signal ? { abortSignal: signal } : {}) })) as NodeJS.ReadableStream & {
+  const stream = (await container.logs({
+    stdout: true,
+    stderr: true,
+    follow: true,
+    ...(signal ? { abortSignal: signal } : {}),
+  })) as NodeJS.ReadableStream & {
     destroy?: () => void;
   };
   const lines = new PassThrough();

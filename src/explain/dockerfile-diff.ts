@@ -52,19 +52,31 @@ function diffModels(before: DockerfileModel, after: DockerfileModel, options: Di
       const s = match.after;
       groups.push({
         order: s === builtAfter ? -1 : s.index,
-        findings: [{
-          kind: 'stage-added', stage: s.key, instruction: 'FROM', after: s.image, lineAfter: s.line,
-          summary: `stage ${s.key} added, from ${s.image} ${where(s.key, undefined, s.line)}`,
-        }],
+        findings: [
+          {
+            kind: 'stage-added',
+            stage: s.key,
+            instruction: 'FROM',
+            after: s.image,
+            lineAfter: s.line,
+            summary: `stage ${s.key} added, from ${s.image} ${where(s.key, undefined, s.line)}`,
+          },
+        ],
       });
     } else if (match.before) {
       const s = match.before;
       groups.push({
         order: 10_000 + s.index,
-        findings: [{
-          kind: 'stage-removed', stage: s.key, instruction: 'FROM', before: s.image, lineBefore: s.line,
-          summary: `stage ${s.key} (from ${s.image}) removed ${where(s.key, s.line, undefined)}`,
-        }],
+        findings: [
+          {
+            kind: 'stage-removed',
+            stage: s.key,
+            instruction: 'FROM',
+            before: s.image,
+            lineBefore: s.line,
+            summary: `stage ${s.key} (from ${s.image}) removed ${where(s.key, s.line, undefined)}`,
+          },
+        ],
       });
     }
   }
@@ -102,8 +114,11 @@ function diffTarget(
   const a = describe(builtAfter, options.targetAfter, after);
   if (b === a) return [];
   const finding: Finding = {
-    kind: 'target-stage', stage: builtAfter?.key ?? options.targetAfter ?? '', instruction: 'FROM',
-    before: builtBefore?.key ?? options.targetBefore ?? '', after: builtAfter?.key ?? options.targetAfter ?? '',
+    kind: 'target-stage',
+    stage: builtAfter?.key ?? options.targetAfter ?? '',
+    instruction: 'FROM',
+    before: builtBefore?.key ?? options.targetBefore ?? '',
+    after: builtAfter?.key ?? options.targetAfter ?? '',
     summary: `the stage that is built changed: ${b} → ${a}`,
   };
   if (builtBefore) finding.lineBefore = builtBefore.line;

@@ -49,9 +49,19 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
   const [beforeText, afterText, files] = await Promise.all([
     dockerfileAt(spec.before),
     dockerfileAt(spec.after),
-    contextChanges({ repoDir: spec.repoDir, before: spec.before, after: spec.after, contextDir: spec.contextDir, dockerfile: spec.dockerfile }),
+    contextChanges({
+      repoDir: spec.repoDir,
+      before: spec.before,
+      after: spec.after,
+      contextDir: spec.contextDir,
+      dockerfile: spec.dockerfile,
+    }),
   ]);
   notes.push(...omissionNotes(files));
-  const findings = diffDockerfiles(beforeText, afterText, spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined);
+  const findings = diffDockerfiles(
+    beforeText,
+    afterText,
+    spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined,
+  );
   return { before: spec.before, after: spec.after, findings, files, likelyCauses: findLikelyCauses(findings, evidence), notes };
 }

@@ -87,9 +87,7 @@ export async function createBuildContext(spec: BuildContextSpec): Promise<BuildC
   return { ...plan, tar: contextTar(spec.repoDir, plan.entries) };
 }
 
-type DockerfileSource =
-  | { kind: 'repo'; repoPath: string; display: string }
-  | { kind: 'external'; absPath: string; content: Buffer };
+type DockerfileSource = { kind: 'repo'; repoPath: string; display: string } | { kind: 'external'; absPath: string; content: Buffer };
 
 /** Works out what the context of a commit holds without reading the files' contents. */
 export async function planBuildContext(spec: BuildContextSpec): Promise<BuildContextPlan> {
@@ -106,7 +104,13 @@ export async function planBuildContext(spec: BuildContextSpec): Promise<BuildCon
   const { sendable, notes } = leaveOutSubmodules(tree, contextDir);
   const byPath = new Map(sendable.map((entry) => [entry.path, entry]));
   const dockerfile = placeDockerfile(source, contextDir, inputs.dockerfileBlob, byPath, tree);
-  const entries = contextEntries(sendable.map((entry) => entry.path), byPath, dockerfile, ignore, contextDir);
+  const entries = contextEntries(
+    sendable.map((entry) => entry.path),
+    byPath,
+    dockerfile,
+    ignore,
+    contextDir,
+  );
 
   return {
     commit,

@@ -70,7 +70,14 @@ export async function getCommitInfos(repoDir: string, shas: readonly string[]): 
     // every record after the first starts with the newline that ends the previous one
     const full = (sha ?? '').replace(/^\n/, '');
     if (!full) continue;
-    bySha.set(full, { sha: full, shortSha: shortSha ?? '', subject: subject ?? '', author: author ?? '', authorEmail: authorEmail ?? '', date: date ?? '' });
+    bySha.set(full, {
+      sha: full,
+      shortSha: shortSha ?? '',
+      subject: subject ?? '',
+      author: author ?? '',
+      authorEmail: authorEmail ?? '',
+      date: date ?? '',
+    });
   }
   const infos = [...bySha.values()];
   return shas.map((asked) => {
@@ -85,12 +92,7 @@ export async function getCommitInfos(repoDir: string, shas: readonly string[]): 
  * commit), limited to `contextDir` (relative to the repository root, '.' for all).
  * Renames are detected (-M) among paths inside the context.
  */
-export async function changedFiles(
-  repoDir: string,
-  parentSha: string | undefined,
-  sha: string,
-  contextDir = '.',
-): Promise<ChangedFile[]> {
+export async function changedFiles(repoDir: string, parentSha: string | undefined, sha: string, contextDir = '.'): Promise<ChangedFile[]> {
   checkRevision(sha);
   if (parentSha !== undefined) checkRevision(parentSha);
   const dir = normalizeRepoPath(contextDir, 'context directory');

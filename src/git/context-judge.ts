@@ -42,7 +42,11 @@ export function watchedPaths(contextDir: string, location: DockerfileLocation): 
   const dockerfilePath = location.kind === 'repo' ? location.repoPath : undefined;
   const dockerfileIgnorePath = dockerfilePath === undefined ? undefined : `${dockerfilePath}.dockerignore`;
   const contextIgnorePath = joinRepoPath(contextDir, '.dockerignore');
-  const special = new Set([contextIgnorePath, ...(dockerfilePath ? [dockerfilePath] : []), ...(dockerfileIgnorePath ? [dockerfileIgnorePath] : [])]);
+  const special = new Set([
+    contextIgnorePath,
+    ...(dockerfilePath ? [dockerfilePath] : []),
+    ...(dockerfileIgnorePath ? [dockerfileIgnorePath] : []),
+  ]);
   const guarded = new Set<string>();
   for (const path of [...special, ...(contextDir === '' ? [] : [contextDir])]) addAncestors(path, guarded);
   if (contextDir !== '') guarded.add(contextDir);
@@ -116,9 +120,12 @@ export class ChangeJudge {
       if (sure) continue; // keep scanning: an ignore file may still change in this commit
       const rel = contextRelative(contextDir, path);
       if (rel === undefined || rel === '') continue;
-      if (oldMode === GITLINK || newMode === GITLINK) sure = true; // a submodule: unsure what a build would see
-      else if (oldMode === TREE && newMode === TREE) continue; // something inside changed: judged on its own
-      else if (injectedDockerfile && topComponent(rel).startsWith(INJECTED_DOCKERFILE_NAME)) sure = true; // the injected Dockerfile's name depends on the context
+      if (oldMode === GITLINK || newMode === GITLINK)
+        sure = true; // a submodule: unsure what a build would see
+      else if (oldMode === TREE && newMode === TREE)
+        continue; // something inside changed: judged on its own
+      else if (injectedDockerfile && topComponent(rel).startsWith(INJECTED_DOCKERFILE_NAME))
+        sure = true; // the injected Dockerfile's name depends on the context
       else if (externalMatcher && !externalMatcher.ignores(rel)) sure = true;
       else if (!externalMatcher) scratch[count++] = rel;
     }

@@ -163,7 +163,9 @@ async function diffAgainstFirstParents(repoDir: string, commits: readonly Commit
   const slice = Math.ceil(pairs.length / workers);
   await Promise.all(
     Array.from({ length: workers }, (_, w) =>
-      diffTreeEach(repoDir, pairs.slice(w * slice, (w + 1) * slice), (diff, k) => judge.summarize(diff, pairCommit[w * slice + k] as number)),
+      diffTreeEach(repoDir, pairs.slice(w * slice, (w + 1) * slice), (diff, k) =>
+        judge.summarize(diff, pairCommit[w * slice + k] as number),
+      ),
     ),
   );
 }
@@ -179,7 +181,12 @@ interface IgnoreRules {
  * Phase 2, parents first along first-parent chains: the ignore rules in effect, and the
  * commits whose verdict depended on them.
  */
-async function settleWithIgnoreRules(commits: readonly CommitNode[], firstParent: Int32Array, judge: ChangeJudge, rules: IgnoreRules): Promise<void> {
+async function settleWithIgnoreRules(
+  commits: readonly CommitNode[],
+  firstParent: Int32Array,
+  judge: ChangeJudge,
+  rules: IgnoreRules,
+): Promise<void> {
   const { states, baseState, matcherFor } = rules;
   const { changed, undecided, ignoreUpdates } = judge;
   const state = new Int32Array(commits.length).fill(-1);

@@ -82,7 +82,13 @@ export class DiffTreeParser {
       this.pendingOid = undefined;
       // Records before any commit header (there are none) would be dropped.
       if (this.current !== undefined) {
-        this.changes[this.changeCount++] = { oldMode: this.pendingOldMode, newMode: this.pendingNewMode, newOid, status: this.pendingStatus, path: decodeGitPath(buf, from, to) };
+        this.changes[this.changeCount++] = {
+          oldMode: this.pendingOldMode,
+          newMode: this.pendingNewMode,
+          newOid,
+          status: this.pendingStatus,
+          path: decodeGitPath(buf, from, to),
+        };
       }
       return;
     }

@@ -82,7 +82,18 @@ interface DiffTreeRun {
   cancel(): void;
 }
 
-const DIFF_TREE_ARGS = ['diff-tree', '--stdin', '-r', '-t', '--raw', '-z', '--no-renames', '--always', '--ignore-submodules=none', '--no-ext-diff'];
+const DIFF_TREE_ARGS = [
+  'diff-tree',
+  '--stdin',
+  '-r',
+  '-t',
+  '--raw',
+  '-z',
+  '--no-renames',
+  '--always',
+  '--ignore-submodules=none',
+  '--no-ext-diff',
+];
 
 function startDiffTree(
   repoDir: string,
@@ -171,7 +182,9 @@ class DiffTreeProcess implements DiffTreeRun {
     const message = firstLine(this.stderr) || 'no message';
     if (code !== 0) return this.settle.reject(new GitError(`git diff-tree failed (exit ${code ?? -1}): ${message}`));
     if (this.parser.answered !== this.pairs.length) {
-      return this.settle.reject(new GitError(`git diff-tree answered for ${this.parser.answered} of ${this.pairs.length} commits: ${message}`));
+      return this.settle.reject(
+        new GitError(`git diff-tree answered for ${this.parser.answered} of ${this.pairs.length} commits: ${message}`),
+      );
     }
     this.settle.resolve();
   }

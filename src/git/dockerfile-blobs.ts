@@ -7,7 +7,12 @@ import { CatFileBatch } from './cat-file-batch.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
 
 /** sha → blob id of the Dockerfile ('missing' where there is none; 'external' for a Dockerfile outside the repository). */
-export async function dockerfileBlobs(repoDir: string, commits: readonly string[], contextDir: string, dockerfile: string): Promise<Map<string, string>> {
+export async function dockerfileBlobs(
+  repoDir: string,
+  commits: readonly string[],
+  contextDir: string,
+  dockerfile: string,
+): Promise<Map<string, string>> {
   const location = await locateDockerfilePath(repoDir, contextDir, dockerfile);
   if (location.kind === 'external') return new Map(commits.map((sha) => [sha, 'external']));
   const blobs = new Map<string, string>();

@@ -41,9 +41,7 @@ export function runGit(repoDir: string, args: string[], input?: string | Buffer)
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => reject(spawnFailure(repoDir, error)));
-    child.on('close', (code) =>
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
     child.stdin.on('error', () => {
       /* git may exit before reading all of its input; the exit code tells what happened */
     });

@@ -117,7 +117,8 @@ export function displayPath(path: string): string {
     }
     if (unit === 0x5c) out += '\\\\';
     else if (unit >= ESCAPE_BASE + 0x80 && unit <= ESCAPE_BASE + 0xff) out += hex(unit - ESCAPE_BASE);
-    else if ((unit < 0x20 && unit !== 0x09) || (unit >= 0x7f && unit <= 0x9f)) for (const b of Buffer.from(path[i] as string, 'utf8')) out += hex(b);
+    else if ((unit < 0x20 && unit !== 0x09) || (unit >= 0x7f && unit <= 0x9f))
+      for (const b of Buffer.from(path[i] as string, 'utf8')) out += hex(b);
     else out += path[i];
   }
   return out;

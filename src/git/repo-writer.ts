@@ -26,6 +26,8 @@ export class RepoWriter {
   }
 
   private git(args: string[], identity?: CommitIdentity): string {
-    return gitOutputSync(this.dir, args, { env: writerEnv(identity) }).toString('utf8').trim();
+    return gitOutputSync(this.dir, args, { env: writerEnv(identity) })
+      .toString('utf8')
+      .trim();
   }
 }

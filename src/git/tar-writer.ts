@@ -36,7 +36,8 @@ const PAX_TYPEFLAG = 72; // 'x'
 /** The header block(s) of one entry: a PAX header and its records first when needed. */
 export function tarHeader(spec: TarHeaderSpec): Buffer {
   const name = typeof spec.name === 'string' ? encodeGitPath(spec.name) : spec.name;
-  const linkname = spec.linkname === undefined ? undefined : typeof spec.linkname === 'string' ? encodeGitPath(spec.linkname) : spec.linkname;
+  const linkname =
+    spec.linkname === undefined ? undefined : typeof spec.linkname === 'string' ? encodeGitPath(spec.linkname) : spec.linkname;
   const size = spec.type === 'file' ? (spec.size ?? 0) : 0;
   const plain = ustar({ name, linkname, size, typeflag: TYPEFLAG[spec.type], mode: spec.mode, mtime: spec.mtime });
   if (plain) return plain;
@@ -45,7 +46,12 @@ export function tarHeader(spec: TarHeaderSpec): Buffer {
   // named PaxHeader (readers take the name from the records).
   const records = Buffer.concat([paxRecord('path', name), ...(linkname && linkname.length > 0 ? [paxRecord('linkpath', linkname)] : [])]);
   const placeholder = Buffer.from('PaxHeader');
-  const common = { name: placeholder, mode: spec.mode, mtime: spec.mtime, linkname: linkname && linkname.length > 0 ? placeholder : undefined };
+  const common = {
+    name: placeholder,
+    mode: spec.mode,
+    mtime: spec.mtime,
+    linkname: linkname && linkname.length > 0 ? placeholder : undefined,
+  };
   const paxHeader = ustar({ ...common, size: records.length, typeflag: PAX_TYPEFLAG });
   const entryHeader = ustar({ ...common, size, typeflag: TYPEFLAG[spec.type] });
   if (!paxHeader || !entryHeader) throw new Error('unreachable: PaxHeader always fits');

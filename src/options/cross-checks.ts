@@ -8,7 +8,9 @@ import type { Settings } from './option-table.js';
 const RULES: ReadonlyArray<(s: Settings) => void> = [
   function probesReachTheContainer(s) {
     if (s.network === 'none' && s.probe.some((p) => p instanceof HttpProbe || p instanceof TcpProbe)) {
-      throw new UsageError('--network none: an http or tcp probe cannot reach the container; use --probe healthcheck, exec:, log:, or --network host');
+      throw new UsageError(
+        '--network none: an http or tcp probe cannot reach the container; use --probe healthcheck, exec:, log:, or --network host',
+      );
     }
   },
   function runningProbesCanPass(s) {

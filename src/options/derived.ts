@@ -14,5 +14,9 @@ export function secretValues(s: Pick<Settings, 'secretEnv'>): string[] {
 
 /** Memory (swap not beyond it), CPUs and processes per container (`--pids-limit 0` = none). */
 export function resourceLimits(s: Pick<Settings, 'memory' | 'cpus' | 'pidsLimit'>): ResourceLimits {
-  return { memoryBytes: s.memory, ...(s.cpus !== undefined ? { cpus: s.cpus } : {}), ...(s.pidsLimit > 0 ? { pidsLimit: s.pidsLimit } : {}) };
+  return {
+    memoryBytes: s.memory,
+    ...(s.cpus !== undefined ? { cpus: s.cpus } : {}),
+    ...(s.pidsLimit > 0 ? { pidsLimit: s.pidsLimit } : {}),
+  };
 }

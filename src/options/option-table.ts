@@ -38,5 +38,9 @@ export function settingRows(): OptionRow[] {
 
 /** The rows the config file (and the library's options) may hold, by key. */
 export function configurableRows(): Map<string, OptionRow> {
-  return new Map(settingRows().filter((o) => !o.perInvocation).map((o) => [o.key, o]));
+  return new Map(
+    settingRows()
+      .filter((o) => !o.perInvocation)
+      .map((o) => [o.key, o]),
+  );
 }

@@ -22,8 +22,9 @@ export const CONTAINER_ROWS = [
     },
     (text): NetworkMode => choice(text, NETWORK_MODES, '--network'),
   ),
-  repeatable({ key: 'env', flags: '-e, --env <KEY=VALUE>', description: 'container environment variable (repeatable)', commands: EVALUATING }, (values) =>
-    parseKeyValues(values, '--env'),
+  repeatable(
+    { key: 'env', flags: '-e, --env <KEY=VALUE>', description: 'container environment variable (repeatable)', commands: EVALUATING },
+    (values) => parseKeyValues(values, '--env'),
   ),
   repeatable(
     {
@@ -46,20 +47,39 @@ export const CONTAINER_ROWS = [
     parseSecretEnv,
   ),
   valued(
-    { key: 'memory', flags: '--memory <bytes>', description: 'memory limit per container (swap not allowed beyond it), e.g. 512m, 2g', default: '1g', commands: EVALUATING },
+    {
+      key: 'memory',
+      flags: '--memory <bytes>',
+      description: 'memory limit per container (swap not allowed beyond it), e.g. 512m, 2g',
+      default: '1g',
+      commands: EVALUATING,
+    },
     parseMemory,
   ),
-  optional({ key: 'cpus', flags: '--cpus <number>', description: 'CPU limit per container, e.g. 0.5', kind: 'number', commands: EVALUATING }, (text) => {
-    const cpus = Number(text);
-    if (!Number.isFinite(cpus) || cpus <= 0) throw new UsageError(`invalid --cpus '${text}': use a number above 0, e.g. 0.5`);
-    return cpus;
-  }),
+  optional(
+    { key: 'cpus', flags: '--cpus <number>', description: 'CPU limit per container, e.g. 0.5', kind: 'number', commands: EVALUATING },
+    (text) => {
+      const cpus = Number(text);
+      if (!Number.isFinite(cpus) || cpus <= 0) throw new UsageError(`invalid --cpus '${text}': use a number above 0, e.g. 0.5`);
+      return cpus;
+    },
+  ),
   valued(
-    { key: 'pidsLimit', flags: '--pids-limit <number>', description: 'process limit per container (0 = none)', default: '512', kind: 'number', commands: EVALUATING },
+    {
+      key: 'pidsLimit',
+      flags: '--pids-limit <number>',
+      description: 'process limit per container (0 = none)',
+      default: '512',
+      kind: 'number',
+      commands: EVALUATING,
+    },
     (text) => {
       if (!/^\d+$/.test(text)) throw new UsageError(`invalid --pids-limit '${text}': use a whole number (0 = no limit)`);
       return Number(text);
     },
   ),
-  optional({ key: 'platform', flags: '--platform <os/arch>', description: 'platform to build and run, e.g. linux/amd64', commands: EVALUATING }, (text) => text),
+  optional(
+    { key: 'platform', flags: '--platform <os/arch>', description: 'platform to build and run, e.g. linux/amd64', commands: EVALUATING },
+    (text) => text,
+  ),
 ] as const;

@@ -29,23 +29,40 @@ export const PROBE_ROWS = [
     },
     (sources): FailOnLog[] => sources.map((source) => new FailOnLog(parseRegex(source, '--fail-on-log'))),
   ),
-  flag({ key: 'defaultHttp', flags: '--no-default-http', description: 'without --probe and HEALTHCHECK, do not GET / on the first EXPOSEd port', commands: EVALUATING }),
+  flag({
+    key: 'defaultHttp',
+    flags: '--no-default-http',
+    description: 'without --probe and HEALTHCHECK, do not GET / on the first EXPOSEd port',
+    commands: EVALUATING,
+  }),
   optional(
     {
       key: 'healthInterval',
       flags: '--health-interval <duration>',
-      description: "run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 1s, retries scaled to keep the image's tolerance",
+      description:
+        "run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 1s, retries scaled to keep the image's tolerance",
       kind: 'duration',
       commands: EVALUATING,
     },
     (text) => parseDuration(text, '--health-interval'),
   ),
   valued(
-    { key: 'expectStatus', flags: '--expect-status <code|range>', description: 'HTTP status an http probe accepts: 200, 2xx, 200-399', default: '2xx', commands: EVALUATING },
+    {
+      key: 'expectStatus',
+      flags: '--expect-status <code|range>',
+      description: 'HTTP status an http probe accepts: 200, 2xx, 200-399',
+      default: '2xx',
+      commands: EVALUATING,
+    },
     (text): StatusMatcher => parseStatusMatcher(text),
   ),
   optional(
-    { key: 'expectBody', flags: '--expect-body <regex>', description: 'regular expression the body of an http probe must match', commands: EVALUATING },
+    {
+      key: 'expectBody',
+      flags: '--expect-body <regex>',
+      description: 'regular expression the body of an http probe must match',
+      commands: EVALUATING,
+    },
     (text) => {
       try {
         return new RegExp(text);
@@ -54,10 +71,20 @@ export const PROBE_ROWS = [
       }
     },
   ),
-  repeatable({ key: 'header', flags: '--header <K:V>', description: 'request header for http probes (repeatable)', commands: EVALUATING }, parseHeaders),
+  repeatable(
+    { key: 'header', flags: '--header <K:V>', description: 'request header for http probes (repeatable)', commands: EVALUATING },
+    parseHeaders,
+  ),
   flag({ key: 'insecure', flags: '--insecure', description: 'accept any TLS certificate in https probes', commands: EVALUATING }),
   valued(
-    { key: 'timeout', flags: '--timeout <duration>', description: 'time the probes of one commit may take', default: '60s', kind: 'duration', commands: EVALUATING },
+    {
+      key: 'timeout',
+      flags: '--timeout <duration>',
+      description: 'time the probes of one commit may take',
+      default: '60s',
+      kind: 'duration',
+      commands: EVALUATING,
+    },
     timerDuration('--timeout', { upTo24Days: false }),
   ),
   valued(

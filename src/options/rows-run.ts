@@ -57,14 +57,27 @@ export const RUN_ROWS = [
   flag({
     key: 'keepImages',
     flags: '--keep-images',
-    description: 'keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again',
+    description:
+      'keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again',
     commands: EVALUATING,
   }),
-  flag({ key: 'verbose', flags: '-v, --verbose', description: 'stream build output and container logs', commands: [...EVALUATING, 'demo'] }),
+  flag({
+    key: 'verbose',
+    flags: '-v, --verbose',
+    description: 'stream build output and container logs',
+    commands: [...EVALUATING, 'demo'],
+  }),
   optional(
-    { key: 'session', flags: '--session <id>', description: 'with clean: only what the run with this session id created', commands: ['clean'], perInvocation: true },
+    {
+      key: 'session',
+      flags: '--session <id>',
+      description: 'with clean: only what the run with this session id created',
+      commands: ['clean'],
+      perInvocation: true,
+    },
     (text) => {
-      if (!/^[0-9a-f]{8}$/.test(text)) throw new UsageError(`invalid --session '${text}': a session id is 8 hex digits, as in the sessionId of a JSON result`);
+      if (!/^[0-9a-f]{8}$/.test(text))
+        throw new UsageError(`invalid --session '${text}': a session id is 8 hex digits, as in the sessionId of a JSON result`);
       return text;
     },
   ),
@@ -82,13 +95,20 @@ export const RUN_ROWS = [
     {
       key: 'lastGoodFile',
       flags: '--last-good-file <file>',
-      description: 'nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good',
+      description:
+        'nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good',
       commands: ['nightly'],
       userPath: true,
     },
     (text) => resolve(text),
   ),
-  flag({ key: 'force', flags: '--force', description: 'init: overwrite an existing deploybisect.config.json', commands: ['init'], perInvocation: true }),
+  flag({
+    key: 'force',
+    flags: '--force',
+    description: 'init: overwrite an existing deploybisect.config.json',
+    commands: ['init'],
+    perInvocation: true,
+  }),
   {
     key: 'config',
     flags: '--config <file>',
@@ -98,9 +118,13 @@ export const RUN_ROWS = [
     kind: 'text',
     perInvocation: true,
     // commander gives false for `--no-config` (the row below).
-    parse: (input: Input | undefined): string | false | undefined => (input === undefined || input === false ? input : resolve(String(input))),
+    parse: (input: Input | undefined): string | false | undefined =>
+      input === undefined || input === false ? input : resolve(String(input)),
   } satisfies OptionRow<'config', string | false | undefined>,
-  { ...flag({ key: 'noConfig', flags: '--no-config', description: 'ignore the config file', commands: CONFIGURED, perInvocation: true }), aliasOf: 'config' },
+  {
+    ...flag({ key: 'noConfig', flags: '--no-config', description: 'ignore the config file', commands: CONFIGURED, perInvocation: true }),
+    aliasOf: 'config',
+  },
   flag({ key: 'quiet', flags: '-q, --quiet', description: 'print only the result', commands: PRINTING }),
   flag({ key: 'json', flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: PRINTING }),
 ] as const;

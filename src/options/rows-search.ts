@@ -28,8 +28,18 @@ export const SEARCH_ROWS = [
     },
     (text): Regression => choice(text, REGRESSIONS, '--regression'),
   ),
-  flag({ key: 'firstParent', flags: '--first-parent', description: 'follow only the first parent of merges, as git bisect --first-parent', commands: ['run'] }),
-  flag({ key: 'verify', flags: '--no-verify', description: 'do not check that good passes and bad fails before the search', commands: ['run'] }),
+  flag({
+    key: 'firstParent',
+    flags: '--first-parent',
+    description: 'follow only the first parent of merges, as git bisect --first-parent',
+    commands: ['run'],
+  }),
+  flag({
+    key: 'verify',
+    flags: '--no-verify',
+    description: 'do not check that good passes and bad fails before the search',
+    commands: ['run'],
+  }),
   optional(
     {
       key: 'jobs',
@@ -61,8 +71,18 @@ export const SEARCH_ROWS = [
     commands: ['run'],
   }),
   valued(
-    { key: 'confidence', flags: '--confidence <p>', description: 'with --flaky: stop when one commit (or "noise") is this probable', default: '0.99', kind: 'number', commands: ['run'] },
-    withFlaky('--confidence', fraction(0.5, 1, (text) => `invalid --confidence '${text}': use a probability between 0.5 and 1, e.g. 0.99`)),
+    {
+      key: 'confidence',
+      flags: '--confidence <p>',
+      description: 'with --flaky: stop when one commit (or "noise") is this probable',
+      default: '0.99',
+      kind: 'number',
+      commands: ['run'],
+    },
+    withFlaky(
+      '--confidence',
+      fraction(0.5, 1, (text) => `invalid --confidence '${text}': use a probability between 0.5 and 1, e.g. 0.99`),
+    ),
   ),
   optional(
     {
@@ -72,10 +92,20 @@ export const SEARCH_ROWS = [
       kind: 'number',
       commands: ['run'],
     },
-    withFlaky('--flake-rate', fraction(0, 0.5, (text) => `invalid --flake-rate '${text}': use the share of healthy runs that fail, between 0 and 0.5, e.g. 0.2`)),
+    withFlaky(
+      '--flake-rate',
+      fraction(0, 0.5, (text) => `invalid --flake-rate '${text}': use the share of healthy runs that fail, between 0 and 0.5, e.g. 0.2`),
+    ),
   ),
   valued(
-    { key: 'maxRuns', flags: '--max-runs <n>', description: 'with --flaky: give up (exit 5) after this many runs in all', default: '60', kind: 'number', commands: ['run'] },
+    {
+      key: 'maxRuns',
+      flags: '--max-runs <n>',
+      description: 'with --flaky: give up (exit 5) after this many runs in all',
+      default: '60',
+      kind: 'number',
+      commands: ['run'],
+    },
     withFlaky('--max-runs', wholeNumber('--max-runs', 2, 10_000)),
   ),
   {
@@ -87,9 +117,16 @@ export const SEARCH_ROWS = [
     kind: 'text',
     perInvocation: true,
     // The library may turn the saved state off with false.
-    parse: (input: Input | undefined): string | false | undefined => (input === undefined || input === false ? input : resolve(String(input))),
+    parse: (input: Input | undefined): string | false | undefined =>
+      input === undefined || input === false ? input : resolve(String(input)),
   } satisfies OptionRow<'state', string | false | undefined>,
-  flag({ key: 'restart', flags: '--restart', description: 'discard the saved state of this range and start over', commands: ['run'], perInvocation: true }),
+  flag({
+    key: 'restart',
+    flags: '--restart',
+    description: 'discard the saved state of this range and start over',
+    commands: ['run'],
+    perInvocation: true,
+  }),
   repeatable(
     {
       key: 'mark',
@@ -104,7 +141,8 @@ export const SEARCH_ROWS = [
         if (!m) throw new UsageError(`invalid --mark '${text}': expected <commit>=good, <commit>=bad or <commit>=skip`);
         return { ref: m[1] as string, verdict: m[2] as Verdict };
       });
-      if (marks.length > 0 && ctx.get<boolean>('flaky')) throw new UsageError('--mark cannot be used with --flaky: a flake-aware search weighs runs, not verdicts');
+      if (marks.length > 0 && ctx.get<boolean>('flaky'))
+        throw new UsageError('--mark cannot be used with --flaky: a flake-aware search weighs runs, not verdicts');
       return marks;
     },
   ),

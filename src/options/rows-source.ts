@@ -5,7 +5,14 @@ import { optional, repeatable, valued } from './row.js';
 
 export const SOURCE_ROWS = [
   valued(
-    { key: 'repo', flags: '-C, --repo <dir>', description: 'repository to bisect', default: '.', commands: [...SOURCE, 'log', 'init'], perInvocation: true },
+    {
+      key: 'repo',
+      flags: '-C, --repo <dir>',
+      description: 'repository to bisect',
+      default: '.',
+      commands: [...SOURCE, 'log', 'init'],
+      perInvocation: true,
+    },
     repositoryDir,
   ),
   valued(
@@ -20,15 +27,30 @@ export const SOURCE_ROWS = [
     (text, ctx) => dockerfilePath(text, ctx.get<string>('repo'), ctx.get<string>('context')),
   ),
   valued(
-    { key: 'context', flags: '--context <dir>', description: 'build context, relative to the repository root', default: '.', commands: SOURCE },
+    {
+      key: 'context',
+      flags: '--context <dir>',
+      description: 'build context, relative to the repository root',
+      default: '.',
+      commands: SOURCE,
+    },
     contextDir,
   ),
-  repeatable({ key: 'buildArg', flags: '--build-arg <KEY=VALUE>', description: 'build argument (repeatable)', commands: ['run', 'test'] }, (values) =>
-    parseKeyValues(values, '--build-arg'),
+  repeatable(
+    { key: 'buildArg', flags: '--build-arg <KEY=VALUE>', description: 'build argument (repeatable)', commands: ['run', 'test'] },
+    (values) => parseKeyValues(values, '--build-arg'),
   ),
-  optional({ key: 'target', flags: '--target <stage>', description: 'build this stage of a multi-stage Dockerfile', commands: SOURCE }, (text) => text),
   optional(
-    { key: 'buildNetwork', flags: '--build-network <mode>', description: 'network mode for RUN steps during the build, e.g. host', commands: ['run', 'test'] },
+    { key: 'target', flags: '--target <stage>', description: 'build this stage of a multi-stage Dockerfile', commands: SOURCE },
+    (text) => text,
+  ),
+  optional(
+    {
+      key: 'buildNetwork',
+      flags: '--build-network <mode>',
+      description: 'network mode for RUN steps during the build, e.g. host',
+      commands: ['run', 'test'],
+    },
     (text) => text,
   ),
 ] as const;

@@ -28,7 +28,8 @@ export class ExecProbe implements Probe {
         const output = target.redact(run.output).slice(-OUTPUT_LIMIT);
         evidence = { exitCode: run.exitCode, output };
         if (run.exitCode === 0) return { done: true, value: true };
-        const why = run.exitCode === undefined ? `could not run (${firstLine('error' in run ? run.error : '')})` : `exited with code ${run.exitCode}`;
+        const why =
+          run.exitCode === undefined ? `could not run (${firstLine('error' in run ? run.error : '')})` : `exited with code ${run.exitCode}`;
         return { done: false, reason: `exec '${this.command}' ${why}` };
       },
       { clock, deadline, intervalMs: 500, stop: target.stop },

@@ -36,7 +36,10 @@ export class ExitProbe implements Probe {
     }
   }
 
-  private judge(finish: ReturnType<typeof startResult>, exit: { code: number | undefined; oomKilled: boolean; reason: string }): ProbeResult {
+  private judge(
+    finish: ReturnType<typeof startResult>,
+    exit: { code: number | undefined; oomKilled: boolean; reason: string },
+  ): ProbeResult {
     const evidence = { exitCode: exit.code };
     if (exit.oomKilled) return finish(false, exit.reason, evidence);
     if (exit.code === this.expected) return finish(true, `container exited with code ${exit.code}`, evidence);

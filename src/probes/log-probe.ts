@@ -17,7 +17,11 @@ export class LogProbe implements Probe {
     const timeout = deadlineTimer(clock, deadline, cancel.signal);
     try {
       // The line is wrapped: a log line reading `timeout` must not pass for the deadline.
-      const first = await Promise.race([match.found.then((line) => ({ line })), target.stop.then((reason) => ({ stopped: reason })), timeout]);
+      const first = await Promise.race([
+        match.found.then((line) => ({ line })),
+        target.stop.then((reason) => ({ stopped: reason })),
+        timeout,
+      ]);
       if (typeof first === 'object' && 'line' in first) return this.matched(finish, first.line);
       if (typeof first === 'object') {
         // The container stopped: its last lines may still be on their way. Wait for the stream's end, then decide.

@@ -52,7 +52,8 @@ export function parseProbe(spec: string, settings: ProbeSettings = {}): Probe {
   }
   if (text.startsWith('exit:')) {
     const code = text.slice('exit:'.length).trim();
-    if (!/^\d{1,3}$/.test(code) || Number(code) > 255) throw new UsageError(`exit probe '${spec}' needs an exit code from 0 to 255, e.g. exit:0`);
+    if (!/^\d{1,3}$/.test(code) || Number(code) > 255)
+      throw new UsageError(`exit probe '${spec}' needs an exit code from 0 to 255, e.g. exit:0`);
     return new ExitProbe(text, Number(code));
   }
   throw new UsageError(`unknown probe '${spec}': use ${PROBE_KINDS}`);

@@ -3,10 +3,7 @@ import type { Clock } from './clock.js';
 /** One attempt: finished (with a value), or not yet (with the reason, kept for a timeout message). */
 export type Attempt<T> = { done: true; value: T } | { done: false; reason: string };
 
-export type PollResult<T> =
-  | { kind: 'done'; value: T }
-  | { kind: 'timeout'; lastReason: string }
-  | { kind: 'stopped'; reason: string };
+export type PollResult<T> = { kind: 'done'; value: T } | { kind: 'timeout'; lastReason: string } | { kind: 'stopped'; reason: string };
 
 export interface PollOptions {
   clock: Clock;

@@ -39,7 +39,11 @@ export class TcpProbe implements Probe {
   }
 }
 
-const CODES: Record<string, string> = { ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', EHOSTUNREACH: 'host unreachable' };
+const CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+};
 
 /** Resolves undefined when a connection was accepted, else a short reason. */
 export function tryConnect(host: string, port: number, timeoutMs: number): Promise<string | undefined> {

@@ -15,7 +15,10 @@ export interface RunTally {
  * only when every run is untestable is the commit skipped. The outcome that stands for the verdict
  * is the first run that agrees with it.
  */
-export function combineRuns(outcomes: readonly Outcome[], regression: SearchRegression): { verdict: Verdict; outcome: Outcome; verdicts: Verdict[] } {
+export function combineRuns(
+  outcomes: readonly Outcome[],
+  regression: SearchRegression,
+): { verdict: Verdict; outcome: Outcome; verdicts: Verdict[] } {
   if (outcomes.length === 0) throw new Error('no runs to combine');
   const verdicts = outcomes.map((o) => classifyOutcome(o, regression));
   const bad = verdicts.filter((v) => v === 'bad').length;

@@ -5,7 +5,15 @@ import type { Step } from './result.js';
 
 /** Progress of a run, for the renderers (spinner, plain lines) and library users. All optional. */
 export interface SessionEvents {
-  start?(e: { sessionId: string; endpoint: string; good: string; bad: string; commits: number; changing?: number; planningMs?: number }): void;
+  start?(e: {
+    sessionId: string;
+    endpoint: string;
+    good: string;
+    bad: string;
+    commits: number;
+    changing?: number;
+    planningMs?: number;
+  }): void;
   evaluate?(e: { sha: string; subject: string; role: Step['role']; remaining: number; stepsLeft: number }): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
   buildOutput?(sha: string, line: string): void;

@@ -22,7 +22,8 @@ export async function readLastGood(repoDir: string, file?: string): Promise<stri
       throw new UsageError(`cannot read --last-good-file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
     const sha = text.trim().split(/\s+/)[0] ?? '';
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new UsageError(`--last-good-file ${file} does not hold a commit id (expected 40 hex digits on its first line)`);
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
+      throw new UsageError(`--last-good-file ${file} does not hold a commit id (expected 40 hex digits on its first line)`);
     return sha;
   }
   return peelToCommit(repoDir, LAST_GOOD_REF);

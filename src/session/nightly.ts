@@ -43,7 +43,12 @@ export async function runNightly(settings: Settings, ref: string, call: NightlyC
     );
   }
   const events = call.onBroken?.(checked, good) ?? call.events;
-  return { status: 'bisected', checked, good, result: await runBisect(settings, { good, bad: sha }, { ...call, ...(events ? { events } : {}) }) };
+  return {
+    status: 'bisected',
+    checked,
+    good,
+    result: await runBisect(settings, { good, bad: sha }, { ...call, ...(events ? { events } : {}) }),
+  };
 }
 
 /** What a CI job's outputs say: the status and the culprit (empty when none). */

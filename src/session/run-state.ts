@@ -103,7 +103,10 @@ export class RunState {
 
   /** Records this run's session (written at once: a kill before the first outcome must still find it). */
   claim(sessionId: string): void {
-    this.sessions = [...this.sessions.filter((s) => s.id !== sessionId), { id: sessionId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }];
+    this.sessions = [
+      ...this.sessions.filter((s) => s.id !== sessionId),
+      { id: sessionId, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() },
+    ];
     this.write();
   }
 
@@ -169,7 +172,9 @@ export class RunState {
 
 function isSessionRecord(value: unknown): value is SessionRecord {
   const record = value as SessionRecord;
-  return typeof record?.id === 'string' && /^[0-9a-f]{8}$/.test(record.id) && Number.isInteger(record.pid) && typeof record.host === 'string';
+  return (
+    typeof record?.id === 'string' && /^[0-9a-f]{8}$/.test(record.id) && Number.isInteger(record.pid) && typeof record.host === 'string'
+  );
 }
 
 /** True unless the process is known to be gone (a process of another user counts as alive). */

@@ -75,12 +75,17 @@ export async function writeStarterConfig(dir: string, force: boolean): Promise<S
   if (existsSync(path) && !force) throw new UsageError(`${path} already exists: pass --force to overwrite it`);
   // Another config would be shadowed by the new file without a word.
   const other = force ? undefined : await loadConfig(root);
-  if (other && other.source !== path) throw new UsageError(`the repository already has a config (${other.source}): pass --force to write ${path}, which takes precedence over it`);
+  if (other && other.source !== path)
+    throw new UsageError(
+      `the repository already has a config (${other.source}): pass --force to write ${path}, which takes precedence over it`,
+    );
   const dockerfile = await findDockerfile(root);
   if (dockerfile === undefined) throw new UsageError(`no Dockerfile in ${root}: write one, or a config by hand with "file"`);
   const context = posix.dirname(dockerfile);
   const config: Record<string, unknown> = { file: posix.basename(dockerfile), context };
-  const reasons = [`file and context: ${dockerfile}, built with its own directory (${context === '.' ? 'the repository root' : context}) as the context`];
+  const reasons = [
+    `file and context: ${dockerfile}, built with its own directory (${context === '.' ? 'the repository root' : context}) as the context`,
+  ];
   const proposal = proposeFromDockerfile(readFileSync(posix.join(root, dockerfile), 'utf8'));
   Object.assign(config, proposal.config);
   reasons.push(...proposal.reasons);

@@ -77,10 +77,13 @@ export function parseLog(text: string, source: string): ParsedLog {
 export async function logOfRange(settings: Pick<Settings, 'repo' | 'state' | 'cacheDir'>, good: string, bad: string): Promise<string> {
   const range = await resolveRange(settings.repo, good, bad);
   const repo = await absoluteGitDir(settings.repo);
-  const path = (settings.state || undefined) ?? defaultStatePath(settings.cacheDir ?? defaultCacheDir(), { repo, good: range.good, bad: range.bad });
+  const path =
+    (settings.state || undefined) ?? defaultStatePath(settings.cacheDir ?? defaultCacheDir(), { repo, good: range.good, bad: range.bad });
   const saved = readState(path);
   if (!saved || saved.good !== range.good || saved.bad !== range.bad) {
-    throw new UsageError(`no saved state for ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)} at ${path}: run the search first (or pass --state)`);
+    throw new UsageError(
+      `no saved state for ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)} at ${path}: run the search first (or pass --state)`,
+    );
   }
   const configuration = JSON.parse(saved.configuration) as { regression?: Regression };
   const infos = new Map((await getCommitInfos(settings.repo, [...new Set(saved.runs.map((o) => o.sha))])).map((i) => [i.sha, i.subject]));

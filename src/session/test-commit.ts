@@ -38,7 +38,9 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
 }
 
 /** `deploybisect clean`: remove every labelled container and image left by any run (or by one session). */
-export async function cleanAll(settings: Pick<Settings, 'dockerHost' | 'engineTimeout' | 'session'>): Promise<{ containers: number; images: number }> {
+export async function cleanAll(
+  settings: Pick<Settings, 'dockerHost' | 'engineTimeout' | 'session'>,
+): Promise<{ containers: number; images: number }> {
   const engines = await connectEngines(settings.dockerHost, undefined, settings.engineTimeout);
   return sumRemoved(await Promise.all(engines.map((engine) => cleanLabelled(engine.docker, settings.session))));
 }

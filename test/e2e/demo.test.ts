@@ -18,7 +18,9 @@ describe('deploybisect demo', () => {
       expect(run.stderr).toMatch(/the story's repository is \S+ \(13 commits, built from .*nothing is pulled\)/);
       expect(run.stdout).toContain('First bad commit:');
       expect(run.stdout).toContain('Replace supervisord with a start script');
-      expect(run.stdout).toContain("Likely cause: The output says \"FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'\"");
+      expect(run.stdout).toContain(
+        'Likely cause: The output says "FileNotFoundError: [Errno 2] No such file or directory: \'/app/logs/app.log\'"',
+      );
       expect(dir).toBeDefined();
       const report = readFileSync(`${dir}/deploybisect-report.md`, 'utf8');
       expect(report).toContain('# deploybisect: First bad commit:');
@@ -27,11 +29,13 @@ describe('deploybisect demo', () => {
     }
   }, 240_000);
 
-  it('with no engine: exit 1, and how to get one (this checkout\'s script)', async () => {
+  it("with no engine: exit 1, and how to get one (this checkout's script)", async () => {
     const run = await runCli(['demo'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
     expect(run.code).toBe(1);
     const line = run.stderr.trim().split('\n').at(-1)!;
-    expect(line).toMatch(/^deploybisect: the demo needs a Docker engine: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\); in this checkout, `bash \S+\/scripts\/docker-engine\.sh` starts a private engine/);
+    expect(line).toMatch(
+      /^deploybisect: the demo needs a Docker engine: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\); in this checkout, `bash \S+\/scripts\/docker-engine\.sh` starts a private engine/,
+    );
     expect(run.stdout).toBe('');
   });
 });

@@ -59,9 +59,12 @@ describe('flaky deployments on the real engine', () => {
 
   it('--runs 3 runs every evaluation three times and reports the majority', async () => {
     // A deterministic pair of commits, so the majority is known: the last healthy one and the culprit.
-    const run = await runCli([shas[culpritIndex - 1]!, shas[culpritIndex]!, '--network', 'none', '--probe', 'running:1s', '--runs', '3', '--no-verify', '--json'], {
-      cwd: repo.dir,
-    });
+    const run = await runCli(
+      [shas[culpritIndex - 1]!, shas[culpritIndex]!, '--network', 'none', '--probe', 'running:1s', '--runs', '3', '--no-verify', '--json'],
+      {
+        cwd: repo.dir,
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.culprit.sha).toBe(shas[culpritIndex]);
@@ -72,7 +75,10 @@ describe('flaky deployments on the real engine', () => {
     const cases: Array<[string[], string]> = [
       [['--confidence', '0.9'], 'deploybisect: --confidence works only with --flaky'],
       [['--flaky', '--confidence', '1.5'], "deploybisect: invalid --confidence '1.5': use a probability between 0.5 and 1, e.g. 0.99"],
-      [['--flaky', '--flake-rate', '0.7'], "deploybisect: invalid --flake-rate '0.7': use the share of healthy runs that fail, between 0 and 0.5, e.g. 0.2"],
+      [
+        ['--flaky', '--flake-rate', '0.7'],
+        "deploybisect: invalid --flake-rate '0.7': use the share of healthy runs that fail, between 0 and 0.5, e.g. 0.2",
+      ],
       [['--runs', '0'], "deploybisect: invalid --runs '0': use a whole number from 1 to 25"],
       [['--flaky', '--max-runs', '1'], "deploybisect: invalid --max-runs '1': use a whole number from 2 to 10000"],
     ];

@@ -31,7 +31,10 @@ describe('deploybisect nightly', () => {
     ({ repo, shas } = createRepo(
       Array.from({ length: 7 }, (_, i) => ({
         subject: i === culprit ? 'Drop the config file' : `release ${i}`,
-        changes: { Dockerfile: i >= culprit ? shellApp(`echo "release ${i}: config missing" >&2; exit 3`) : shellApp(`echo "release ${i} up"; sleep 60`) },
+        changes: {
+          Dockerfile:
+            i >= culprit ? shellApp(`echo "release ${i}: config missing" >&2; exit 3`) : shellApp(`echo "release ${i} up"; sleep 60`),
+        },
       })),
     ));
   });
@@ -67,7 +70,9 @@ describe('deploybisect nightly', () => {
     writeFileSync(summary, '');
     const broken = await runCli(['nightly', shas[6]!, ...options, '--json'], { cwd: repo.dir, env });
     expect(broken.code, broken.stderr).toBe(6);
-    expect(broken.stderr).toContain(`${shas[6]!.slice(0, 12)} is broken (container exited with code 3); bisecting from the last known good ${shas[3]!.slice(0, 12)}`);
+    expect(broken.stderr).toContain(
+      `${shas[6]!.slice(0, 12)} is broken (container exited with code 3); bisecting from the last known good ${shas[3]!.slice(0, 12)}`,
+    );
     const result = JSON.parse(broken.stdout);
     expect(result.status).toBe('found');
     expect(result.good).toBe(shas[3]);
@@ -92,25 +97,37 @@ describe('deploybisect nightly', () => {
     const healthy = await runCli(['nightly', shas[1]!, ...options, '--last-good-file', file], { cwd: repo.dir });
     expect(healthy.code, healthy.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(`${shas[1]}\n`);
-    const overridden = await runCli(['nightly', shas[5]!, ...options, '--last-good-file', file, '--good', shas[2]!, '--json'], { cwd: repo.dir });
+    const overridden = await runCli(['nightly', shas[5]!, ...options, '--last-good-file', file, '--good', shas[2]!, '--json'], {
+      cwd: repo.dir,
+    });
     expect(overridden.code, overridden.stderr).toBe(6);
     expect(JSON.parse(overridden.stdout)).toMatchObject({ good: shas[2], culprit: { sha: shas[culprit] } });
     // The last known good itself is broken now, with no commit since: nothing to bisect, and not 0.
     writeFileSync(file, `${shas[5]}\n`);
     const same = await runCli(['nightly', shas[5]!, ...options, '--last-good-file', file], { cwd: repo.dir });
     expect(same.code, same.stderr).toBe(4);
-    expect(same.stderr).toContain(`${shas[5]!.slice(0, 12)}, the last known good, is broken now (container exited with code 3) with no commit since`);
+    expect(same.stderr).toContain(
+      `${shas[5]!.slice(0, 12)}, the last known good, is broken now (container exited with code 3) with no commit since`,
+    );
     writeFileSync(file, 'not a commit\n');
     const garbled = await runCli(['nightly', shas[5]!, ...options, '--last-good-file', file], { cwd: repo.dir });
     expect(garbled.code).toBe(2);
-    expect(garbled.stderr.trim()).toBe(`deploybisect: --last-good-file ${file} does not hold a commit id (expected 40 hex digits on its first line)`);
+    expect(garbled.stderr.trim()).toBe(
+      `deploybisect: --last-good-file ${file} does not hold a commit id (expected 40 hex digits on its first line)`,
+    );
   }, 240_000);
 
   it('docs/ci: the GitHub Actions workflow parses, is scheduled, caches the cache directory, uploads the report, and its command works on a fixture, night after night', async () => {
     const docs = fileURLToPath(new URL('../../docs/ci/', import.meta.url));
     const workflow = parse(readFileSync(join(docs, 'github-actions-nightly.yml'), 'utf8'));
     expect(workflow.on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
-    const steps = workflow.jobs.nightly.steps as Array<{ id?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }>;
+    const steps = workflow.jobs.nightly.steps as Array<{
+      id?: string;
+      uses?: string;
+      run?: string;
+      env?: Record<string, string>;
+      with?: Record<string, string>;
+    }>;
     const step = steps.find((s) => s.id === 'nightly')!;
     const cache = steps.find((s) => s.uses?.startsWith('actions/cache@'))!;
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
@@ -121,13 +138,21 @@ describe('deploybisect nightly', () => {
     expect(argv[argv.indexOf('--last-good-file') + 1]!.startsWith(`${cache.with!.path}/`)).toBe(true);
 
     // The same command, by the built CLI, in a fresh checkout of a project, as two nights of the job.
-    const project = createRepo([1, 2].map((i) => ({ subject: `release ${i}`, changes: { Dockerfile: shellApp(`echo up ${i}; sleep 60`) } })));
+    const project = createRepo(
+      [1, 2].map((i) => ({ subject: `release ${i}`, changes: { Dockerfile: shellApp(`echo up ${i}; sleep 60`) } })),
+    );
     const workspace = project.repo.dir;
     const job = (extraEnv: Record<string, string>) =>
       new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
         const child = spawn(BIN, [...argv.slice(3), '--probe', 'running:2s'], {
           cwd: workspace,
-          env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(workspace, cache.with!.path!), DOCKER_HOST: testDockerHost(), ...extraEnv },
+          env: {
+            ...process.env,
+            NO_COLOR: '1',
+            XDG_CACHE_HOME: join(workspace, cache.with!.path!),
+            DOCKER_HOST: testDockerHost(),
+            ...extraEnv,
+          },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         let stderr = '';
@@ -152,7 +177,9 @@ describe('deploybisect nightly', () => {
     const gitlab = parse(readFileSync(join(docs, 'gitlab-ci-nightly.yml'), 'utf8'))['deploybisect-nightly'];
     expect(gitlab.rules[0].if).toContain('schedule');
     expect(gitlab.cache.paths).toContain('.deploybisect-cache/');
-    expect(gitlab.script[0]).toContain('deploybisect nightly HEAD --last-good-file .deploybisect-cache/last-good --report deploybisect-report.md');
+    expect(gitlab.script[0]).toContain(
+      'deploybisect nightly HEAD --last-good-file .deploybisect-cache/last-good --report deploybisect-report.md',
+    );
     expect(gitlab.artifacts.paths).toContain('deploybisect-report.md');
   }, 240_000);
 });

@@ -20,10 +20,19 @@ describe('the npm package', () => {
 
   beforeAll(() => {
     // The compiled code as npm test built it (--ignore-scripts: no rebuild under the other tests' feet).
-    const packed = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').at(-1)!;
+    const packed = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .at(-1)!;
     tarball = join(scratch, packed);
     execFileSync('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-deploybisect', version: '1.0.0', private: true, type: 'module' }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'uses-deploybisect', version: '1.0.0', private: true, type: 'module' }),
+    );
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', tarball], { cwd: project, stdio: 'ignore' });
     story = createStoryRepo();
   }, 300_000);

@@ -61,7 +61,9 @@ describe('deploybisect on Podman', () => {
     expect(result.culprit.sha).toBe(story.culprit);
     expect(result.culprit.outcome.signature).toBe('healthcheck unhealthy');
     expect(result.culprit.parent.outcome.signature).toBe('healthcheck healthy');
-    expect(result.culprit.outcome.logTail.join('\n')).toContain("FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'");
+    expect(result.culprit.outcome.logTail.join('\n')).toContain(
+      "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'",
+    );
     const broken = result.steps.find((s: { sha: string }) => s.sha === story.buildBreak);
     expect(broken?.verdict).toBe('skip');
     expect(broken?.outcome.signature).toMatch(/^build failed: .*config\/app\.ini/);

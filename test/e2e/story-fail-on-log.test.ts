@@ -15,7 +15,9 @@ describe('the story with --fail-on-log', () => {
   beforeAll(async () => {
     await requireEngine();
     story = createStoryRepo();
-    run = await runCli([story.good, story.bad, '--network', 'none', '--fail-on-log', 'FileNotFoundError|Traceback', '--json'], { cwd: story.repo.dir });
+    run = await runCli([story.good, story.bad, '--network', 'none', '--fail-on-log', 'FileNotFoundError|Traceback', '--json'], {
+      cwd: story.repo.dir,
+    });
     result = JSON.parse(run.stdout);
   }, 300_000);
   afterAll(() => story?.repo.remove());
@@ -29,7 +31,9 @@ describe('the story with --fail-on-log', () => {
   });
 
   it('decides bad commits from the log, well before a HEALTHCHECK could', () => {
-    const bad = result.steps.filter((s: { verdict: string; outcome: { phase: string } }) => s.verdict === 'bad' && s.outcome.phase === 'probe');
+    const bad = result.steps.filter(
+      (s: { verdict: string; outcome: { phase: string } }) => s.verdict === 'bad' && s.outcome.phase === 'probe',
+    );
     expect(bad.length).toBeGreaterThan(0);
     for (const step of bad) {
       expect(step.outcome.probes[0].kind).toBe('fail-on-log');

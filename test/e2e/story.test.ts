@@ -77,7 +77,11 @@ describe('deploybisect on the supervisord → start script story', () => {
 
   it('explains the culprit: the removed package, the changed CMD, the directory no longer created, and the log line as evidence', () => {
     const explanation = result.culprit.explanation;
-    const kinds = explanation.findings.map((f: { kind: string; before?: string; after?: string; path?: string }) => [f.kind, f.before ?? f.path, f.after]);
+    const kinds = explanation.findings.map((f: { kind: string; before?: string; after?: string; path?: string }) => [
+      f.kind,
+      f.before ?? f.path,
+      f.after,
+    ]);
     expect(kinds).toContainEqual(['package-removed', 'supervisor', undefined]);
     expect(kinds).toContainEqual(['directory-no-longer-created', '/app/logs', undefined]);
     expect(kinds).toContainEqual(['cmd', '["supervisord", "-c", "/etc/supervisor/conf.d/app.conf"]', '["bash", "/start.sh"]']);
@@ -92,7 +96,9 @@ describe('deploybisect on the supervisord → start script story', () => {
     expect(report).toContain('apt package supervisor is no longer installed');
     expect(report).toContain('directory /app/logs is no longer created');
     expect(report).toMatch(/CMD changed: \["supervisord", .*\] → \["bash", "\/start\.sh"\]/);
-    expect(report).toContain(`> **Likely cause:** The output says "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'", and this commit stopped creating /app/logs`);
+    expect(report).toContain(
+      `> **Likely cause:** The output says "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'", and this commit stopped creating /app/logs`,
+    );
     expect(report).toContain('## The search');
     expect(report).toMatch(/good [·✔✖↷◆ ×\d]+ bad/);
     expect(report).toContain(`deploybisect test ${story.culprit} --network none`);

@@ -252,8 +252,7 @@ export function ancestorsOf(nodes: DagNode[], of: string, firstParentOnly = fals
 export type Verdict = 'good' | 'bad' | 'skip';
 
 export type GitBisectOutcome =
-  | { kind: 'found'; culprit: string; tested: string[] }
-  | { kind: 'inconclusive'; candidates: string[]; tested: string[] };
+  { kind: 'found'; culprit: string; tested: string[] } | { kind: 'inconclusive'; candidates: string[]; tested: string[] };
 
 /**
  * Runs the real `git bisect start [--first-parent] <bad> <good>…` and `git bisect run` in the
@@ -271,9 +270,7 @@ export async function runGitBisect(
   try {
     const answers = path.join(work, 'answers');
     await mkdir(answers);
-    await Promise.all(
-      [...verdicts].map(([sha, v]) => writeFile(path.join(answers, sha), v === 'good' ? '0' : v === 'skip' ? '125' : '1')),
-    );
+    await Promise.all([...verdicts].map(([sha, v]) => writeFile(path.join(answers, sha), v === 'good' ? '0' : v === 'skip' ? '125' : '1')));
     const log = path.join(work, 'tested');
     const script = path.join(work, 'verdict.sh');
     await writeFile(

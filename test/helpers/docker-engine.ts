@@ -41,7 +41,9 @@ function requireEngineAt(host: string, what: string, howToStart: string): Promis
       try {
         await docker.ping();
       } catch (error) {
-        throw new Error(`no ${what} answers at ${host} (${(error as Error).message}); run ${howToStart} or \`npm test\`, which starts it`, { cause: error });
+        throw new Error(`no ${what} answers at ${host} (${(error as Error).message}); run ${howToStart} or \`npm test\`, which starts it`, {
+          cause: error,
+        });
       }
       await ensureBaseImage(docker);
       return docker;
@@ -53,7 +55,11 @@ function requireEngineAt(host: string, what: string, howToStart: string): Promis
 
 /** The second engine, with the base image present; fails (never skips) when it does not answer. */
 export function requireSecondEngine(): Promise<Docker> {
-  return requireEngineAt(secondDockerHost(), 'second Docker engine', '`DEPLOYBISECT_ENGINE_DIR=/var/tmp/deploybisect-engine-2 bash scripts/docker-engine.sh`');
+  return requireEngineAt(
+    secondDockerHost(),
+    'second Docker engine',
+    '`DEPLOYBISECT_ENGINE_DIR=/var/tmp/deploybisect-engine-2 bash scripts/docker-engine.sh`',
+  );
 }
 
 /** The Podman service, with the base image present; fails (never skips) when it does not answer or is not Podman. */

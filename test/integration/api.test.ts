@@ -21,7 +21,14 @@ describe('the library API', () => {
   let repo: TestRepo;
   let shas: string[];
   const cache = mkdtempSync(join(tmpdir(), 'deploybisect-api-'));
-  const options = () => ({ repo: repo.dir, network: 'none' as const, probe: 'running:2s', dockerHost: testDockerHost(), cacheDir: cache, cache: false });
+  const options = () => ({
+    repo: repo.dir,
+    network: 'none' as const,
+    probe: 'running:2s',
+    dockerHost: testDockerHost(),
+    cacheDir: cache,
+    cache: false,
+  });
 
   beforeAll(async () => {
     docker = await requireEngine();
@@ -50,23 +57,29 @@ describe('the library API', () => {
     expect(seen.filter((n) => n === 'verdict').length).toBe(result.steps.length);
     expect(seen).toContain('probe');
 
-    const cli = await runCli([shas[0]!, shas[5]!, '--network', 'none', '--probe', 'running:2s', '--no-cache', '--restart', '--json'], { cwd: repo.dir });
+    const cli = await runCli([shas[0]!, shas[5]!, '--network', 'none', '--probe', 'running:2s', '--no-cache', '--restart', '--json'], {
+      cwd: repo.dir,
+    });
     const printed = JSON.parse(cli.stdout);
     expect(Object.keys(printed).sort()).toEqual(Object.keys(JSON.parse(JSON.stringify(result))).sort());
     expect(printed.culprit.sha).toBe(result.culprit?.sha);
   }, 120_000);
 
   it('an AbortSignal stops the run: the promise rejects and nothing labelled is left', async () => {
-    const sessions = async () => (await docker.listImages({ filters: { label: [LABEL_SESSION] } })).map((i) => i.Labels?.[LABEL_SESSION] ?? '');
+    const sessions = async () =>
+      (await docker.listImages({ filters: { label: [LABEL_SESSION] } })).map((i) => i.Labels?.[LABEL_SESSION] ?? '');
     const before = new Set(await sessions());
     const controller = new AbortController();
     const events = new EventEmitter();
     events.on('verdict', () => controller.abort(new Error('stop')));
-    await expect(bisect({ ...options(), good: shas[0]!, bad: shas[5]!, events, signal: controller.signal, restart: true })).rejects.toThrow();
+    await expect(
+      bisect({ ...options(), good: shas[0]!, bad: shas[5]!, events, signal: controller.signal, restart: true }),
+    ).rejects.toThrow();
     const containers = await docker.listContainers({ all: true, filters: { label: [LABEL_SESSION] } });
     const images = await docker.listImages({ filters: { label: [LABEL_SESSION] } });
     // This run's (its session is the one not seen before), whatever earlier runs of this file left.
-    const ours = (labels: Record<string, string> | undefined | null) => shas.includes(labels?.[LABEL_COMMIT] ?? '') && !before.has(labels?.[LABEL_SESSION] ?? '');
+    const ours = (labels: Record<string, string> | undefined | null) =>
+      shas.includes(labels?.[LABEL_COMMIT] ?? '') && !before.has(labels?.[LABEL_SESSION] ?? '');
     expect(containers.filter((c) => ours(c.Labels))).toEqual([]);
     expect(images.filter((i) => ours(i.Labels))).toEqual([]);
   }, 120_000);

@@ -65,7 +65,10 @@ describe('command-line input errors', () => {
     await expectUsage(['v1', 'HEAD', '--timeout', 'soon'], /^deploybisect: invalid --timeout 'soon'/);
     await expectUsage(['v1', 'HEAD', '--network', 'none', '--probe', 'http://127.0.0.1:8080/'], /^deploybisect: --network none/);
     await expectUsage(['v1', 'HEAD', '--probe', 'ftp://x'], /^deploybisect: unknown probe 'ftp:\/\/x'/);
-    await expectUsage(['v1', 'HEAD', '--regression', 'sometimes'], /^deploybisect: option '--regression <kind>' argument 'sometimes' is invalid/);
+    await expectUsage(
+      ['v1', 'HEAD', '--regression', 'sometimes'],
+      /^deploybisect: option '--regression <kind>' argument 'sometimes' is invalid/,
+    );
     await expectUsage(['v1'], /^deploybisect: missing required argument 'bad'/);
   });
 

@@ -100,7 +100,11 @@ describe('results and exit codes', () => {
     const { sessionId, outcome } = JSON.parse(kept.stdout);
     const imageId = outcome.imageId as string;
     await docker.getImage(imageId).inspect(); // kept
-    const orphan = await docker.createContainer({ Image: imageId, Labels: { 'deploybisect.session': sessionId }, HostConfig: { NetworkMode: 'none' } });
+    const orphan = await docker.createContainer({
+      Image: imageId,
+      Labels: { 'deploybisect.session': sessionId },
+      HostConfig: { NetworkMode: 'none' },
+    });
     // --session: other test files run at the same time on this engine; a plain `clean` would reap theirs.
     const run = await runCli(['clean', '--session', sessionId, '--json']);
     expect(run.code, run.stderr).toBe(0);

@@ -24,7 +24,11 @@ const ENGINE_DIR = '/var/tmp/deploybisect-engine-lost';
 const SCRIPT = join(import.meta.dirname, '..', '..', 'scripts', 'docker-engine.sh');
 
 function startEngine(): string {
-  const out = execFileSync('bash', [SCRIPT], { env: { ...process.env, DEPLOYBISECT_ENGINE_DIR: ENGINE_DIR }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('bash', [SCRIPT], {
+    env: { ...process.env, DEPLOYBISECT_ENGINE_DIR: ENGINE_DIR },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out.trim().split('\n').at(-1)!;
 }
 
@@ -40,7 +44,18 @@ describe('a run whose engine is lost', () => {
   const culpritIndex = 6;
   const cache = mkdtempSync(join(tmpdir(), 'deploybisect-lost-'));
   const env = { XDG_CACHE_HOME: cache };
-  const args = (...extra: string[]) => [shas[0]!, shas[9]!, '--docker-host', host, '--network', 'none', '--probe', 'running:4s', '--no-cache', ...extra];
+  const args = (...extra: string[]) => [
+    shas[0]!,
+    shas[9]!,
+    '--docker-host',
+    host,
+    '--network',
+    'none',
+    '--probe',
+    'running:4s',
+    '--no-cache',
+    ...extra,
+  ];
 
   beforeAll(async () => {
     host = startEngine();
@@ -52,7 +67,10 @@ describe('a run whose engine is lost', () => {
     ({ repo, shas } = createRepo(
       Array.from({ length: 10 }, (_, i) => ({
         subject: `release ${i}`,
-        changes: { Dockerfile: i >= culpritIndex ? shellApp(`echo "release ${i}: no config" >&2; exit 3`) : shellApp(`echo "release ${i} up"; sleep 120`) },
+        changes: {
+          Dockerfile:
+            i >= culpritIndex ? shellApp(`echo "release ${i}: no config" >&2; exit 3`) : shellApp(`echo "release ${i} up"; sleep 120`),
+        },
       })),
     ));
   }, 120_000);
@@ -71,8 +89,16 @@ describe('a run whose engine is lost', () => {
    * Starts a run; once it has printed `verdicts` verdicts and a container of the next commit is
    * running (its probe under way, past the build), does `act` to the engine.
    */
-  async function runUntil(verdicts: number, act: () => void, extra: string[] = []): Promise<{ code: number | null; stderr: string; elapsedAfterActMs: number }> {
-    const child = spawn(BIN, args(...extra), { cwd: repo.dir, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  async function runUntil(
+    verdicts: number,
+    act: () => void,
+    extra: string[] = [],
+  ): Promise<{ code: number | null; stderr: string; elapsedAfterActMs: number }> {
+    const child = spawn(BIN, args(...extra), {
+      cwd: repo.dir,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let closed = false;
     const exited = new Promise<number | null>((resolve) =>
@@ -122,7 +148,9 @@ describe('a run whose engine is lost', () => {
     const resumed = await runCli([...args(), '--json'], { cwd: repo.dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming: 2 run\(s\) already known/);
-    expect(resumed.stderr).toMatch(/removed \d+ container\(s\) and \d+ image\(s\) left by an earlier run of this search \(session [0-9a-f]{8}\)/);
+    expect(resumed.stderr).toMatch(
+      /removed \d+ container\(s\) and \d+ image\(s\) left by an earlier run of this search \(session [0-9a-f]{8}\)/,
+    );
     const result = JSON.parse(resumed.stdout);
     expect(result.culprit.sha).toBe(shas[culpritIndex]);
     expect(await labelled()).toBe(0);
@@ -133,7 +161,11 @@ describe('a run whose engine is lost', () => {
     process.kill(dockerdPid(), 'SIGCONT');
     expect(hung.code, hung.stderr).toBe(1);
     const last = hung.stderr.trim().split('\n').at(-1)!;
-    expect(last).toMatch(new RegExp(`^deploybisect: the Docker engine at ${host.replace(/[/.]/g, '\\$&')} did not answer (GET|POST|DELETE) \\S+ within 3(\\.0)?s \\(--engine-timeout\\)`));
+    expect(last).toMatch(
+      new RegExp(
+        `^deploybisect: the Docker engine at ${host.replace(/[/.]/g, '\\$&')} did not answer (GET|POST|DELETE) \\S+ within 3(\\.0)?s \\(--engine-timeout\\)`,
+      ),
+    );
     // 3 s for the call, up to 5 s for the cleanup's ping, and the rest of the probe's poll.
     expect(hung.elapsedAfterActMs).toBeLessThan(20_000);
 

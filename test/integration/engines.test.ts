@@ -36,20 +36,48 @@ describe('several engines and kept images', () => {
 
   it('--docker-host twice spreads the builds over both engines (two at a time by default) and cleans up on both', async () => {
     const result = await runCli(
-      [shas[0]!, shas[8]!, '--docker-host', testDockerHost(), '--docker-host', secondDockerHost(), '--network', 'none', '--probe', 'running:1s', '--no-cache', '--json'],
+      [
+        shas[0]!,
+        shas[8]!,
+        '--docker-host',
+        testDockerHost(),
+        '--docker-host',
+        secondDockerHost(),
+        '--network',
+        'none',
+        '--probe',
+        'running:1s',
+        '--no-cache',
+        '--json',
+      ],
       { cwd: repo.dir },
     );
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.culprit.sha).toBe(shas[culpritIndex]);
-    const engines = new Set(json.steps.filter((s: { outcome: { built: boolean } }) => s.outcome.built).map((s: { outcome: { engine: string } }) => s.outcome.engine));
+    const engines = new Set(
+      json.steps
+        .filter((s: { outcome: { built: boolean } }) => s.outcome.built)
+        .map((s: { outcome: { engine: string } }) => s.outcome.engine),
+    );
     expect([...engines].sort()).toEqual([testDockerHost(), secondDockerHost()].sort());
     expect(await labelled(first, json.sessionId)).toEqual({ containers: 0, images: 0 });
     expect(await labelled(second, json.sessionId)).toEqual({ containers: 0, images: 0 });
   });
 
   it('--keep-images keeps the image, and a later run with other probe settings probes it without building', async () => {
-    const args = (timeout: string) => ['test', shas[culpritIndex - 1]!, '--network', 'none', '--probe', 'running:1s', '--timeout', timeout, '--keep-images', '--json'];
+    const args = (timeout: string) => [
+      'test',
+      shas[culpritIndex - 1]!,
+      '--network',
+      'none',
+      '--probe',
+      'running:1s',
+      '--timeout',
+      timeout,
+      '--keep-images',
+      '--json',
+    ];
     const kept = await runCli(args('20s'), { cwd: repo.dir });
     expect(kept.code, kept.stderr).toBe(0);
     const keptJson = JSON.parse(kept.stdout);
@@ -66,7 +94,10 @@ describe('several engines and kept images', () => {
     expect(reusedJson.outcome.ok).toBe(true);
 
     // Without --keep-images nothing is reused, and the build is removed again.
-    const fresh = await runCli(['test', shas[culpritIndex - 1]!, '--network', 'none', '--probe', 'running:1s', '--timeout', '22s', '--json'], { cwd: repo.dir });
+    const fresh = await runCli(
+      ['test', shas[culpritIndex - 1]!, '--network', 'none', '--probe', 'running:1s', '--timeout', '22s', '--json'],
+      { cwd: repo.dir },
+    );
     expect(JSON.parse(fresh.stdout).builds).toBe(1);
 
     const cleaned = await runCli(['clean', '--session', keptJson.sessionId, '--json']);
@@ -75,8 +106,13 @@ describe('several engines and kept images', () => {
   });
 
   it('an engine that does not answer stops the run with its endpoint', async () => {
-    const result = await runCli([shas[0]!, shas[8]!, '--docker-host', testDockerHost(), '--docker-host', 'unix:///nonexistent/docker.sock'], { cwd: repo.dir });
+    const result = await runCli(
+      [shas[0]!, shas[8]!, '--docker-host', testDockerHost(), '--docker-host', 'unix:///nonexistent/docker.sock'],
+      { cwd: repo.dir },
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^deploybisect: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\)/);
+    expect(result.stderr.trim()).toMatch(
+      /^deploybisect: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\)/,
+    );
   });
 });

@@ -37,9 +37,13 @@ describe('deploybisect explain', () => {
     expect(result.good.sha).toBe(story.good);
     expect(result.bad.sha).toBe(story.bad);
     const { files, findings } = result.explanation;
-    expect(findings.map((f: { kind: string }) => f.kind)).toEqual(expect.arrayContaining(['package-removed', 'package-added', 'cmd', 'directory-no-longer-created']));
+    expect(findings.map((f: { kind: string }) => f.kind)).toEqual(
+      expect.arrayContaining(['package-removed', 'package-added', 'cmd', 'directory-no-longer-created']),
+    );
     const paths = (list: { path: string }[]) => list.map((f) => f.path);
-    expect(paths(files.inContext)).toEqual(expect.arrayContaining(['Dockerfile', 'start.sh', 'supervisord.conf', 'config/app.ini', 'nginx/robots.txt']));
+    expect(paths(files.inContext)).toEqual(
+      expect.arrayContaining(['Dockerfile', 'start.sh', 'supervisord.conf', 'config/app.ini', 'nginx/robots.txt']),
+    );
     expect(paths(files.ignored)).toEqual(expect.arrayContaining(['README.md', 'docs/CHANGELOG.md', 'docs/deploy.md', 'tests/smoke.sh']));
     expect(paths(files.outsideContext)).toEqual([]);
   });

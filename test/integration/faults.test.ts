@@ -38,11 +38,17 @@ describe('faults around a run', () => {
   });
 
   it('a port the image EXPOSEs and the probe targets, already answered by another process: exit 1 naming the port, no verdict, nothing left', async () => {
-    const run = await runCli([shas[0]!, shas[1]!, '--network', 'host', '--probe', `http://127.0.0.1:${port}/health`, '--json'], { cwd: repo.dir });
+    const run = await runCli([shas[0]!, shas[1]!, '--network', 'host', '--probe', `http://127.0.0.1:${port}/health`, '--json'], {
+      cwd: repo.dir,
+    });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toBe('');
     const last = run.stderr.trim().split('\n').at(-1)!;
-    expect(last).toMatch(new RegExp(`^deploybisect: 127\\.0\\.0\\.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of [0-9a-f]{12} started`));
+    expect(last).toMatch(
+      new RegExp(
+        `^deploybisect: 127\\.0\\.0\\.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of [0-9a-f]{12} started`,
+      ),
+    );
     expect(run.stderr).not.toMatch(/ — (good|bad|skip): /);
     const left = await docker.listContainers({ all: true, filters: { label: [LABEL_SESSION] } });
     expect(left.filter((c) => shas.includes(c.Labels[LABEL_COMMIT] ?? ''))).toEqual([]);
@@ -51,10 +57,16 @@ describe('faults around a run', () => {
   it('a state that cannot be written: the search goes on to the culprit, and says it cannot be resumed', async () => {
     // A path under a regular file can never be created (ENOTDIR or EEXIST), as a full or read-only disk cannot be written.
     const state = `${repo.dir}/.git/HEAD/state.json`;
-    const run = await runCli([shas[0]!, shas[1]!, '--network', 'none', '--probe', 'running:2s', '--state', state, '--json'], { cwd: repo.dir });
+    const run = await runCli([shas[0]!, shas[1]!, '--network', 'none', '--probe', 'running:2s', '--state', state, '--json'], {
+      cwd: repo.dir,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).culprit.sha).toBe(shas[1]);
-    expect(run.stderr).toMatch(new RegExp(`cannot save the state to ${state.replace(/[/.]/g, '\\$&')} \\((ENOTDIR|EEXIST)\\): the search goes on, but cannot be resumed`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `cannot save the state to ${state.replace(/[/.]/g, '\\$&')} \\((ENOTDIR|EEXIST)\\): the search goes on, but cannot be resumed`,
+      ),
+    );
     expect(run.stderr.match(/cannot save the state/g)).toHaveLength(1);
   });
 });

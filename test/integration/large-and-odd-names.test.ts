@@ -37,7 +37,9 @@ const gitEnv = {
 };
 
 function git(dir: string, args: string[], input?: string | Buffer): string {
-  return execFileSync('git', args, { cwd: dir, env: gitEnv, input, maxBuffer: 64 * MiB }).toString('utf8').trim();
+  return execFileSync('git', args, { cwd: dir, env: gitEnv, input, maxBuffer: 64 * MiB })
+    .toString('utf8')
+    .trim();
 }
 
 function newRepo(scratch: string, name: string): string {
@@ -125,7 +127,9 @@ async function readTar(stream: Readable): Promise<TarSummary> {
   const entries: TarSummary['entries'] = new Map();
   let pending: Buffer = Buffer.alloc(0);
   let bytes = 0;
-  let state: { kind: 'header' } | { kind: 'body'; left: number; pad: number; keep: Buffer[]; onDone: (body: Buffer) => void } = { kind: 'header' };
+  let state: { kind: 'header' } | { kind: 'body'; left: number; pad: number; keep: Buffer[]; onDone: (body: Buffer) => void } = {
+    kind: 'header',
+  };
   let pax: Map<string, Buffer> | undefined;
   const field = (block: Buffer, from: number, length: number) => {
     const end = block.indexOf(0, from);
@@ -153,17 +157,24 @@ async function readTar(stream: Readable): Promise<TarSummary> {
       if (block.every((b) => b === 0)) continue;
       const typeflag = String.fromCharCode(block[156] as number);
       const sizeField = field(block, 124, 12);
-      const size = block[124] === 0x80 ? block.subarray(125, 136).reduce((n, b) => n * 256 + b, 0) : Number.parseInt(sizeField.toString('latin1').trim() || '0', 8);
+      const size =
+        block[124] === 0x80
+          ? block.subarray(125, 136).reduce((n, b) => n * 256 + b, 0)
+          : Number.parseInt(sizeField.toString('latin1').trim() || '0', 8);
       const prefix = field(block, 345, 155);
-      let name: Buffer = prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), field(block, 0, 100)]) : Buffer.from(field(block, 0, 100));
+      let name: Buffer =
+        prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), field(block, 0, 100)]) : Buffer.from(field(block, 0, 100));
       let linkname: Buffer = Buffer.from(field(block, 157, 100));
       const pad = (512 - (size % 512)) % 512;
       if (typeflag === 'x') {
         state = {
-          kind: 'body', left: size, pad, keep: [],
+          kind: 'body',
+          left: size,
+          pad,
+          keep: [],
           onDone: (body) => {
             pax = new Map();
-            for (let at = 0; at < body.length; ) {
+            for (let at = 0; at < body.length;) {
               const space = body.indexOf(0x20, at);
               const length = Number(body.subarray(at, space).toString('latin1'));
               const record = body.subarray(space + 1, at + length - 1);
@@ -182,7 +193,13 @@ async function readTar(stream: Readable): Promise<TarSummary> {
       }
       const type = typeflag === '5' ? 'directory' : typeflag === '2' ? 'symlink' : 'file';
       const key = name.toString('hex');
-      state = { kind: 'body', left: size, pad, keep: [], onDone: (body) => entries.set(key, { type, size, linkname, head: body.subarray(0, 64) }) };
+      state = {
+        kind: 'body',
+        left: size,
+        pad,
+        keep: [],
+        onDone: (body) => entries.set(key, { type, size, linkname, head: body.subarray(0, 64) }),
+      };
     }
   }
   return { entries, bytes };
@@ -336,7 +353,10 @@ describe('file names that are not UTF-8 or hold control characters', () => {
   beforeAll(() => {
     repo = newRepo(scratch, 'repo');
     // .dockerignore names caf\xe8.txt with its own byte: it must exclude that file only.
-    base = commit(repo, 'base', [file('Dockerfile', 'FROM scratch\nCOPY . /\n'), file('.dockerignore', Buffer.concat([cafeGrave, Buffer.from('\n')]))]);
+    base = commit(repo, 'base', [
+      file('Dockerfile', 'FROM scratch\nCOPY . /\n'),
+      file('.dockerignore', Buffer.concat([cafeGrave, Buffer.from('\n')])),
+    ]);
     odd = commit(repo, 'odd names', [
       file(cafe, 'hi\n'),
       file(cafeGrave, 'ignored\n'),
@@ -345,7 +365,9 @@ describe('file names that are not UTF-8 or hold control characters', () => {
       file('link', cafe, '120000'),
     ]);
     // The same content under a name that differs in one byte that is not UTF-8.
-    renamed = commit(repo, 'rename', [Buffer.concat([Buffer.from('R '), Buffer.from(cQuote(cafe)), Buffer.from(' '), Buffer.from(cQuote(cafeCirc)), Buffer.from('\n')])]);
+    renamed = commit(repo, 'rename', [
+      Buffer.concat([Buffer.from('R '), Buffer.from(cQuote(cafe)), Buffer.from(' '), Buffer.from(cQuote(cafeCirc)), Buffer.from('\n')]),
+    ]);
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -400,7 +422,10 @@ describe('file names that are not UTF-8 or hold control characters', () => {
   });
 
   it('two names that differ in a byte that is not UTF-8 give two fingerprints (no shared verdict)', async () => {
-    const [before, after] = await Promise.all([planBuildContext({ repoDir: repo, commit: odd }), planBuildContext({ repoDir: repo, commit: renamed })]);
+    const [before, after] = await Promise.all([
+      planBuildContext({ repoDir: repo, commit: odd }),
+      planBuildContext({ repoDir: repo, commit: renamed }),
+    ]);
     expect(after.fingerprint).not.toBe(before.fingerprint);
     const explained = await runCli(['explain', odd, renamed], { cwd: repo });
     expect(explained.code, explained.stderr).toBe(0);

@@ -62,7 +62,14 @@ describe('probe kinds on a real engine', () => {
 
     it('fails at the timeout for a service that never listens', async () => {
       const port = await freePort();
-      const { code, outcome, wallMs } = await probe(shellApp('echo "starting"; sleep 300'), ['--network', 'host', '--timeout', '4s', '--probe', `tcp://127.0.0.1:${port}`]);
+      const { code, outcome, wallMs } = await probe(shellApp('echo "starting"; sleep 300'), [
+        '--network',
+        'host',
+        '--timeout',
+        '4s',
+        '--probe',
+        `tcp://127.0.0.1:${port}`,
+      ]);
       expect(code).toBe(1);
       expect(outcome.signature).toBe(`tcp connection refused on port ${port}`);
       expect(outcome.probes[0].elapsedMs).toBeGreaterThanOrEqual(3500);
@@ -75,7 +82,14 @@ describe('probe kinds on a real engine', () => {
     it('fails with the status for a service that answers 500', async () => {
       const port = await freePort();
       const cgi = `printf '#!/bin/sh\\nprintf "Status: 500 Internal Server Error\\\\r\\\\n\\\\r\\\\ndatabase is down\\\\n"\\n' > /www/cgi-bin/health; chmod +x /www/cgi-bin/health`;
-      const { code, outcome, wallMs } = await probe(httpd(port, cgi), ['--network', 'host', '--timeout', '4s', '--probe', `http://127.0.0.1:${port}/cgi-bin/health`]);
+      const { code, outcome, wallMs } = await probe(httpd(port, cgi), [
+        '--network',
+        'host',
+        '--timeout',
+        '4s',
+        '--probe',
+        `http://127.0.0.1:${port}/cgi-bin/health`,
+      ]);
       expect(code).toBe(1);
       expect(outcome.signature).toBe('http 500 from /cgi-bin/health');
       expect(outcome.probes[0].evidence).toMatchObject({ status: 500, body: 'database is down\n' });
@@ -89,7 +103,14 @@ describe('probe kinds on a real engine', () => {
       const without = await probe(httpd(port, cgi), ['--network', 'host', '--timeout', '2s', '--probe', url]);
       expect(without.outcome.signature).toBe('http 401 from /cgi-bin/health');
       const port2 = await freePort();
-      const withHeader = await probe(httpd(port2, cgi), ['--network', 'host', '--probe', url.replace(String(port), String(port2)), '--header', 'X-Token: letmein']);
+      const withHeader = await probe(httpd(port2, cgi), [
+        '--network',
+        'host',
+        '--probe',
+        url.replace(String(port), String(port2)),
+        '--header',
+        'X-Token: letmein',
+      ]);
       expect(withHeader.code).toBe(0);
     });
 
@@ -97,15 +118,29 @@ describe('probe kinds on a real engine', () => {
       // busybox has no TLS server: the https service runs on the host, on 127.0.0.1, beside the container.
       const keyPath = join(scratch, 'key.pem');
       const certPath = join(scratch, 'cert.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=127.0.0.1'],
+        { stdio: 'ignore' },
+      );
       const server = createServer({ key: readFileSync(keyPath), cert: readFileSync(certPath) }, (_req, res) => res.end('secure ok'));
-      const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+      const port = await new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+      );
       try {
         const url = `https://127.0.0.1:${port}/`;
         const strict = await probe(shellApp('sleep 300'), ['--network', 'host', '--timeout', '2s', '--probe', url]);
         expect(strict.code).toBe(1);
         expect(strict.outcome.signature).toBe('http self-signed certificate (use --insecure) on /');
-        const insecure = await probe(shellApp('sleep 300'), ['--network', 'host', '--probe', url, '--insecure', '--expect-body', '^secure ok$']);
+        const insecure = await probe(shellApp('sleep 300'), [
+          '--network',
+          'host',
+          '--probe',
+          url,
+          '--insecure',
+          '--expect-body',
+          '^secure ok$',
+        ]);
         expect(insecure.code).toBe(0);
       } finally {
         server.close();
@@ -115,13 +150,25 @@ describe('probe kinds on a real engine', () => {
 
   describe('exec', () => {
     it('passes once the command exits 0 inside the container, and keeps its output', async () => {
-      const { code, outcome } = await probe(shellApp('sleep 1; touch /tmp/ready; sleep 300'), ['--network', 'none', '--probe', 'exec:test -f /tmp/ready && echo ready-to-serve']);
+      const { code, outcome } = await probe(shellApp('sleep 1; touch /tmp/ready; sleep 300'), [
+        '--network',
+        'none',
+        '--probe',
+        'exec:test -f /tmp/ready && echo ready-to-serve',
+      ]);
       expect(code).toBe(0);
       expect(outcome.probes[0]).toMatchObject({ kind: 'exec', ok: true, evidence: { exitCode: 0, output: 'ready-to-serve\n' } });
     });
 
     it('fails with the exit code and output of the last attempt', async () => {
-      const { code, outcome, wallMs } = await probe(shellApp('sleep 300'), ['--network', 'none', '--timeout', '3s', '--probe', 'exec:echo "migrations pending" >&2; exit 4']);
+      const { code, outcome, wallMs } = await probe(shellApp('sleep 300'), [
+        '--network',
+        'none',
+        '--timeout',
+        '3s',
+        '--probe',
+        'exec:echo "migrations pending" >&2; exit 4',
+      ]);
       expect(code).toBe(1);
       expect(outcome.signature).toBe(`exec 'echo "migrations pending" >&2; exit 4' exited with code 4`);
       expect(outcome.probes[0].evidence).toEqual({ exitCode: 4, output: 'migrations pending\n' });
@@ -131,15 +178,21 @@ describe('probe kinds on a real engine', () => {
 
   describe('log and --fail-on-log', () => {
     it('log: passes when a line of output matches', async () => {
-      const { code, outcome } = await probe(shellApp('echo "booting"; sleep 1; echo "server ready on :8080" >&2; sleep 300'), ['--network', 'none', '--probe', 'log:ready on :\\d+']);
+      const { code, outcome } = await probe(shellApp('echo "booting"; sleep 1; echo "server ready on :8080" >&2; sleep 300'), [
+        '--network',
+        'none',
+        '--probe',
+        'log:ready on :\\d+',
+      ]);
       expect(code).toBe(0);
       expect(outcome.probes[0]).toMatchObject({ kind: 'log', ok: true, evidence: { line: 'server ready on :8080' } });
     });
 
     it('--fail-on-log: a fatal line fails the commit at once, while the container keeps running', async () => {
-      const { code, outcome, wallMs } = await probe(shellApp('echo "starting"; sleep 1; echo "FATAL: cannot connect to database" >&2; sleep 300'), [
-        '--network', 'none', '--probe', 'running:60s', '--timeout', '90s', '--fail-on-log', 'Traceback|FATAL|panic:',
-      ]);
+      const { code, outcome, wallMs } = await probe(
+        shellApp('echo "starting"; sleep 1; echo "FATAL: cannot connect to database" >&2; sleep 300'),
+        ['--network', 'none', '--probe', 'running:60s', '--timeout', '90s', '--fail-on-log', 'Traceback|FATAL|panic:'],
+      );
       expect(code).toBe(1);
       expect(outcome.signature).toBe('log matched --fail-on-log /Traceback|FATAL|panic:/');
       expect(outcome.probes[0]).toMatchObject({ kind: 'fail-on-log', evidence: { line: 'FATAL: cannot connect to database' } });
@@ -158,7 +211,14 @@ describe('probe kinds on a real engine', () => {
 
   describe('exit', () => {
     it('passes when a one-shot container exits with the code, even though it stopped', async () => {
-      const { code, outcome } = await probe(shellApp('echo "migrated 3 tables"; exit 0'), ['--network', 'none', '--probe', 'exit:0', '--probe', 'log:migrated \\d+ tables']);
+      const { code, outcome } = await probe(shellApp('echo "migrated 3 tables"; exit 0'), [
+        '--network',
+        'none',
+        '--probe',
+        'exit:0',
+        '--probe',
+        'log:migrated \\d+ tables',
+      ]);
       expect(code).toBe(0);
       expect(outcome.probes.map((p: { kind: string; ok: boolean }) => [p.kind, p.ok])).toEqual([
         ['exit', true],
@@ -167,7 +227,14 @@ describe('probe kinds on a real engine', () => {
     });
 
     it('fails with the actual code, without waiting for the timeout', async () => {
-      const { code, outcome, wallMs } = await probe(shellApp('sleep 1; exit 3'), ['--network', 'none', '--probe', 'exit:0', '--timeout', '60s']);
+      const { code, outcome, wallMs } = await probe(shellApp('sleep 1; exit 3'), [
+        '--network',
+        'none',
+        '--probe',
+        'exit:0',
+        '--timeout',
+        '60s',
+      ]);
       expect(code).toBe(1);
       expect(outcome.signature).toBe('container exited with code 3, expected 0');
       expect(wallMs).toBeLessThan(15_000);
@@ -184,7 +251,14 @@ describe('probe kinds on a real engine', () => {
   describe('running, early exit, limits', () => {
     it('a container that exits with 1 after a second fails every probe at once', async () => {
       const { code, outcome, wallMs } = await probe(shellApp('echo "loading"; sleep 1; echo "cannot bind" >&2; exit 1'), [
-        '--network', 'none', '--probe', 'running:30s', '--probe', 'exec:true', '--timeout', '60s',
+        '--network',
+        'none',
+        '--probe',
+        'running:30s',
+        '--probe',
+        'exec:true',
+        '--timeout',
+        '60s',
       ]);
       expect(code).toBe(1);
       expect(outcome.signature).toBe('container exited with code 1');
@@ -194,7 +268,14 @@ describe('probe kinds on a real engine', () => {
     });
 
     it('a container that leaks memory past --memory is reported as OOM killed', async () => {
-      const { code, outcome, wallMs } = await probe(shellApp('echo "caching everything"; tail /dev/zero'), ['--network', 'none', '--memory', '16m', '--probe', 'running:30s']);
+      const { code, outcome, wallMs } = await probe(shellApp('echo "caching everything"; tail /dev/zero'), [
+        '--network',
+        'none',
+        '--memory',
+        '16m',
+        '--probe',
+        'running:30s',
+      ]);
       expect(code).toBe(1);
       expect(outcome.signature).toBe('OOM killed (memory limit 16 MiB)');
       expect(wallMs).toBeLessThan(15_000);
@@ -212,9 +293,10 @@ describe('probe kinds on a real engine', () => {
 
   describe('healthcheck', () => {
     it('a health command that fails is recognised fast with --health-interval', async () => {
-      const { code, outcome, wallMs } = await probe(shellApp('sleep 300', 'HEALTHCHECK --interval=30s --retries=3 CMD wget -qO- http://127.0.0.1:8080/ || exit 1\n'), [
-        '--network', 'none', '--health-interval', '500ms', '--timeout', '60s',
-      ]);
+      const { code, outcome, wallMs } = await probe(
+        shellApp('sleep 300', 'HEALTHCHECK --interval=30s --retries=3 CMD wget -qO- http://127.0.0.1:8080/ || exit 1\n'),
+        ['--network', 'none', '--health-interval', '500ms', '--timeout', '60s'],
+      );
       expect(code).toBe(1);
       expect(outcome.signature).toBe('healthcheck unhealthy');
       expect(outcome.probes[0].evidence.lastOutput).toMatch(/Connection refused|can't connect/);
@@ -241,7 +323,14 @@ describe('probe kinds on a real engine', () => {
     });
 
     it('--platform is passed to the build and the run', async () => {
-      const { code, outcome } = await probe(shellApp('sleep 300'), ['--network', 'none', '--probe', 'running:1s', '--platform', 'linux/amd64']);
+      const { code, outcome } = await probe(shellApp('sleep 300'), [
+        '--network',
+        'none',
+        '--probe',
+        'running:1s',
+        '--platform',
+        'linux/amd64',
+      ]);
       expect(code).toBe(0);
       expect(outcome.ok).toBe(true);
     });

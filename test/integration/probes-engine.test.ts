@@ -40,7 +40,14 @@ describe('probes on a real engine', () => {
   it('http: fails with the status and path when the service answers 404, after the timeout', async () => {
     const port = await freePort();
     const { dir, sha } = oneCommit({ Dockerfile: httpApp(port, 'missing') });
-    const { code, result } = await testJson(dir, sha, ['--network', 'host', '--timeout', '3s', '--probe', `http://127.0.0.1:${port}/health`]);
+    const { code, result } = await testJson(dir, sha, [
+      '--network',
+      'host',
+      '--timeout',
+      '3s',
+      '--probe',
+      `http://127.0.0.1:${port}/health`,
+    ]);
     expect(code).toBe(1);
     expect(result.outcome.signature).toBe('http 404 from /health');
     expect(result.outcome.probes[0].elapsedMs).toBeGreaterThanOrEqual(2500);
@@ -53,7 +60,16 @@ describe('probes on a real engine', () => {
     const body = await testJson(dir, sha, ['--network', 'host', '--timeout', '2s', '--probe', url, '--expect-body', '^ready']);
     expect(body.code).toBe(1);
     expect(body.result.outcome.signature).toBe('http 200 from /health: body does not match /^ready/');
-    const status = await testJson(dir, sha, ['--network', 'host', '--timeout', '5s', '--probe', `http://127.0.0.1:${port}/nope`, '--expect-status', '404']);
+    const status = await testJson(dir, sha, [
+      '--network',
+      'host',
+      '--timeout',
+      '5s',
+      '--probe',
+      `http://127.0.0.1:${port}/nope`,
+      '--expect-status',
+      '404',
+    ]);
     expect(status.code).toBe(0);
   });
 
@@ -102,12 +118,30 @@ describe('probes on a real engine', () => {
       'svc/run.sh': 'sleep 60\n',
       Dockerfile: 'this root Dockerfile is not the one used\n',
     });
-    const inside = await testJson(dir, sha, ['--network', 'none', '--probe', 'running:1s', '--context', 'svc', '-f', 'docker/app.Dockerfile']);
+    const inside = await testJson(dir, sha, [
+      '--network',
+      'none',
+      '--probe',
+      'running:1s',
+      '--context',
+      'svc',
+      '-f',
+      'docker/app.Dockerfile',
+    ]);
     expect(inside.code).toBe(0);
     const outside = mkdtempSync(join(tmpdir(), 'deploybisect-extdf-'));
     try {
       writeFileSync(join(outside, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY run.sh /x.sh\nCMD ["sh", "-c", "test -f /x.sh && sleep 60"]\n`);
-      const external = await testJson(dir, sha, ['--network', 'none', '--probe', 'running:1s', '--context', 'svc', '-f', join(outside, 'Dockerfile')]);
+      const external = await testJson(dir, sha, [
+        '--network',
+        'none',
+        '--probe',
+        'running:1s',
+        '--context',
+        'svc',
+        '-f',
+        join(outside, 'Dockerfile'),
+      ]);
       expect(external.code).toBe(0);
     } finally {
       rmSync(outside, { recursive: true, force: true });
@@ -118,15 +152,43 @@ describe('probes on a real engine', () => {
     const { dir, sha } = oneCommit({
       Dockerfile: `FROM ${BASE_IMAGE} AS base\nARG FLAVOR=plain\nRUN echo "$FLAVOR" > /flavor\nFROM base AS app\nCMD ["sh", "-c", "test \\"$(cat /flavor)\\" = spicy && test \\"$MODE\\" = prod && sleep 60"]\nFROM base AS other\nCMD ["sh", "-c", "exit 9"]\n`,
     });
-    const ok = await testJson(dir, sha, ['--network', 'none', '--probe', 'running:1s', '--build-arg', 'FLAVOR=spicy', '-e', 'MODE=prod', '--target', 'app']);
+    const ok = await testJson(dir, sha, [
+      '--network',
+      'none',
+      '--probe',
+      'running:1s',
+      '--build-arg',
+      'FLAVOR=spicy',
+      '-e',
+      'MODE=prod',
+      '--target',
+      'app',
+    ]);
     expect(ok.code).toBe(0);
-    const wrongEnv = await testJson(dir, sha, ['--network', 'none', '--probe', 'running:1s', '--build-arg', 'FLAVOR=spicy', '-e', 'MODE=dev', '--target', 'app']);
+    const wrongEnv = await testJson(dir, sha, [
+      '--network',
+      'none',
+      '--probe',
+      'running:1s',
+      '--build-arg',
+      'FLAVOR=spicy',
+      '-e',
+      'MODE=dev',
+      '--target',
+      'app',
+    ]);
     expect(wrongEnv.code).toBe(1);
   });
 
   it('bridge (the default network): publishes the probed port on 127.0.0.1, or says plainly that the engine has no bridge', async () => {
     const docker = await requireEngine();
-    const hasBridge = await docker.getNetwork('bridge').inspect().then(() => true, () => false);
+    const hasBridge = await docker
+      .getNetwork('bridge')
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
     const { dir, sha } = oneCommit({ Dockerfile: httpApp(8080, 'ok').replace('127.0.0.1:8080', '0.0.0.0:8080') });
     const run = await runCli(['test', sha, '--json', '--probe', 'http://127.0.0.1:8080/health', '--timeout', '10s'], { cwd: dir });
     if (hasBridge) {
@@ -136,7 +198,9 @@ describe('probes on a real engine', () => {
     } else {
       // This project's test engine runs with --bridge=none: the run must stop before building anything.
       expect(run.code).toBe(2);
-      expect(run.stderr.trim()).toMatch(/^deploybisect: the Docker engine at .* has no network 'bridge'.*--network host or --network none$/);
+      expect(run.stderr.trim()).toMatch(
+        /^deploybisect: the Docker engine at .* has no network 'bridge'.*--network host or --network none$/,
+      );
     }
   });
 

@@ -31,7 +31,10 @@ describe('interrupted runs resume', () => {
   beforeAll(async () => {
     docker = await requireEngine();
     ({ repo, shas } = createRepo(
-      Array.from({ length: 16 }, (_, i) => ({ subject: `release ${i}`, changes: { Dockerfile: i >= culpritIndex ? BROKEN : HEALTHY, 'version.txt': `${i}\n` } })),
+      Array.from({ length: 16 }, (_, i) => ({
+        subject: `release ${i}`,
+        changes: { Dockerfile: i >= culpritIndex ? BROKEN : HEALTHY, 'version.txt': `${i}\n` },
+      })),
     ));
   });
   afterAll(() => {
@@ -123,11 +126,17 @@ describe('interrupted runs resume', () => {
     const edited = log.stdout.replace(`bad ${shas[culpritIndex]}`, `good ${shas[culpritIndex]}`);
     const file = join(cache, 'edited.log');
     writeFileSync(file, edited);
-    const replay = await runCli(['replay', file, '--network', 'none', '--probe', 'running:2s', '--no-cache', '--json'], { cwd: repo.dir, env });
+    const replay = await runCli(['replay', file, '--network', 'none', '--probe', 'running:2s', '--no-cache', '--json'], {
+      cwd: repo.dir,
+      env,
+    });
     expect(replay.code, replay.stderr).toBe(0);
     expect(JSON.parse(replay.stdout).culprit.sha).toBe(shas[culpritIndex + 1]);
 
-    const marked = await runCli([...args(), '--restart', '--mark', `${shas[culpritIndex - 1]}=good`, '--mark', `${shas[culpritIndex]}=bad`, '--json'], { cwd: repo.dir, env });
+    const marked = await runCli(
+      [...args(), '--restart', '--mark', `${shas[culpritIndex - 1]}=good`, '--mark', `${shas[culpritIndex]}=bad`, '--json'],
+      { cwd: repo.dir, env },
+    );
     expect(marked.code, marked.stderr).toBe(0);
     const result = JSON.parse(marked.stdout);
     expect(result.culprit.sha).toBe(shas[culpritIndex]);
@@ -141,8 +150,14 @@ describe('interrupted runs resume', () => {
     const cases: Array<[string[], string]> = [
       [['replay', file], `deploybisect: ${file}:1: expected 'good <commit>', 'bad <commit>' or 'skip <commit>', got 'hello world'`],
       [['replay', join(cache, 'missing.log')], `deploybisect: cannot read the log ${join(cache, 'missing.log')}: ENOENT`],
-      [[...args(), '--mark', `${shas[3]}=maybe`], `deploybisect: invalid --mark '${shas[3]}=maybe': expected <commit>=good, <commit>=bad or <commit>=skip`],
-      [[...args(), '--flaky', '--mark', `${shas[3]}=good`], 'deploybisect: --mark cannot be used with --flaky: a flake-aware search weighs runs, not verdicts'],
+      [
+        [...args(), '--mark', `${shas[3]}=maybe`],
+        `deploybisect: invalid --mark '${shas[3]}=maybe': expected <commit>=good, <commit>=bad or <commit>=skip`,
+      ],
+      [
+        [...args(), '--flaky', '--mark', `${shas[3]}=good`],
+        'deploybisect: --mark cannot be used with --flaky: a flake-aware search weighs runs, not verdicts',
+      ],
       [['log', shas[1]!, shas[2]!], `deploybisect: no saved state for ${shas[1]!.slice(0, 12)}..${shas[2]!.slice(0, 12)} at `],
     ];
     for (const [argv, message] of cases) {
@@ -156,7 +171,9 @@ describe('interrupted runs resume', () => {
 describe('a hung build', () => {
   it('is stopped at --build-timeout and reported as hung (exit 1), with nothing left behind', async () => {
     const docker = await requireEngine();
-    const { repo, shas } = createRepo([{ subject: 'slow build', changes: { Dockerfile: `FROM deploybisect-test/busybox:2\nRUN sleep 60\n` } }]);
+    const { repo, shas } = createRepo([
+      { subject: 'slow build', changes: { Dockerfile: `FROM deploybisect-test/busybox:2\nRUN sleep 60\n` } },
+    ]);
     try {
       const started = Date.now();
       const run = await runCli(['test', shas[0]!, '--network', 'none', '--build-timeout', '2s'], { cwd: repo.dir });

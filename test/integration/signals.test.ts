@@ -24,11 +24,15 @@ describe.each([
     );
     repos.push(repo);
     const before = repo.snapshot();
-    const child = spawn(process.execPath, [CLI, shas[0]!, shas[3]!, '--network', 'none', '--probe', 'running:60s', '--timeout', '90s', '--no-cache'], {
-      cwd: repo.dir,
-      env: { ...process.env, DOCKER_HOST: testDockerHost() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, shas[0]!, shas[3]!, '--network', 'none', '--probe', 'running:60s', '--timeout', '90s', '--no-cache'],
+      {
+        cwd: repo.dir,
+        env: { ...process.env, DOCKER_HOST: testDockerHost() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -55,7 +55,12 @@ export function scenario(config: SimulationConfig, i: number): Scenario {
   const size = Math.round(Math.exp(Math.log(min) + rnd() * (Math.log(max) - Math.log(min))));
   const nodes: DagNode[] = i % 2 === 0 ? linearDag(size) : randomDag(Math.floor(rnd() * 1e9), size);
   // rev-list order (newest first), without the root: the root is the known-good commit.
-  const graph: CommitGraph = { commits: nodes.slice(1).reverse().map((n, k) => ({ sha: n.name, parents: n.parents, date: 1_000_000 - k })) };
+  const graph: CommitGraph = {
+    commits: nodes
+      .slice(1)
+      .reverse()
+      .map((n, k) => ({ sha: n.name, parents: n.parents, date: 1_000_000 - k })),
+  };
   const culprit = graph.commits[Math.floor(rnd() * graph.commits.length)]!.sha;
   const bad = new Map<string, boolean>();
   const isBad = (name: string): boolean => {
@@ -97,7 +102,12 @@ export function simulate(mode: Mode, config: SimulationConfig): SimulationResult
 }
 
 /** git bisect's search; each verdict the majority of `runs` runs. The named culprit, or undefined. */
-function plainSearch(graph: CommitGraph, start: { bad: string; goods: string[] }, run: (sha: string) => boolean, runs: number): string | undefined {
+function plainSearch(
+  graph: CommitGraph,
+  start: { bad: string; goods: string[] },
+  run: (sha: string) => boolean,
+  runs: number,
+): string | undefined {
   const search = new BisectSearch(graph, start);
   for (let st = search.status(); !st.done; st = search.status()) {
     let failures = 0;

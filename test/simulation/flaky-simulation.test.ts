@@ -20,7 +20,13 @@ describe('flaky deployments, simulated', () => {
   it('with 20% false failures, --flaky names the right culprit in at least 99% of 1,000 searches, with fewer runs than --runs 3', () => {
     const config: SimulationConfig = { searches: SEARCHES, seed: 2026, falseFailure: 0.2 };
     const [plain, runs3, flaky] = (['plain', 'runs3', 'flaky'] as const).map((mode) => simulate(mode, config));
-    report(renderTable(`20% false failures, no false passes; ${SEARCHES} searches per mode, 10-1,000 commits, half linear, half with merges`, [plain!, runs3!, flaky!]));
+    report(
+      renderTable(`20% false failures, no false passes; ${SEARCHES} searches per mode, 10-1,000 commits, half linear, half with merges`, [
+        plain!,
+        runs3!,
+        flaky!,
+      ]),
+    );
     expect(flaky!.accuracy).toBeGreaterThanOrEqual(0.99);
     expect(flaky!.meanEvaluations).toBeLessThan(runs3!.meanEvaluations);
     // Plain bisection is misled by one false failure for good: reported, and far below.

@@ -6,15 +6,46 @@ import { settingsOf, sessionEvents } from '../../src/api.js';
 import { UsageError } from '../../src/errors.js';
 import type { Outcome } from '../../src/session/outcome.js';
 
-describe('the library takes the config file\'s options', () => {
-  it('fills in the command line\'s defaults, then the caller\'s values as the command line would hold them', () => {
+describe("the library takes the config file's options", () => {
+  it("fills in the command line's defaults, then the caller's values as the command line would hold them", () => {
     const defaults = settingsOf('run', {});
-    expect(defaults).toMatchObject({ repo: resolve('.'), file: 'Dockerfile', context: '.', network: 'bridge', memory: 1024 ** 3, timeout: 60_000, regression: 'auto' });
+    expect(defaults).toMatchObject({
+      repo: resolve('.'),
+      file: 'Dockerfile',
+      context: '.',
+      network: 'bridge',
+      memory: 1024 ** 3,
+      timeout: 60_000,
+      regression: 'auto',
+    });
     expect(defaults).toMatchObject({ verify: true, cache: true, defaultHttp: true });
     const r = tmpdir();
-    const given = settingsOf('run', { repo: r, jobs: 2, probe: 'healthcheck', buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] });
-    expect(given.given).toMatchObject({ repo: r, jobs: '2', probe: ['healthcheck'], buildArg: ['A=1'], verify: false, network: 'none', mark: ['abc=good'] });
-    expect(given).toMatchObject({ repo: r, jobs: 2, buildArg: { A: '1' }, verify: false, network: 'none', mark: [{ ref: 'abc', verdict: 'good' }] });
+    const given = settingsOf('run', {
+      repo: r,
+      jobs: 2,
+      probe: 'healthcheck',
+      buildArg: ['A=1'],
+      verify: false,
+      network: 'none',
+      mark: ['abc=good'],
+    });
+    expect(given.given).toMatchObject({
+      repo: r,
+      jobs: '2',
+      probe: ['healthcheck'],
+      buildArg: ['A=1'],
+      verify: false,
+      network: 'none',
+      mark: ['abc=good'],
+    });
+    expect(given).toMatchObject({
+      repo: r,
+      jobs: 2,
+      buildArg: { A: '1' },
+      verify: false,
+      network: 'none',
+      mark: [{ ref: 'abc', verdict: 'good' }],
+    });
     expect(given.probe.map((p) => p.spec)).toEqual(['healthcheck']);
   });
 
@@ -29,10 +60,14 @@ describe('progress as events', () => {
   it('emits start, step, phase, build-output, probe (each result), verdict, notice, cleanup and done on an EventEmitter', () => {
     const emitter = new EventEmitter();
     const seen: Array<[string, unknown]> = [];
-    for (const name of ['start', 'step', 'phase', 'build-output', 'probe', 'verdict', 'notice', 'cleanup', 'done']) emitter.on(name, (e) => seen.push([name, e]));
+    for (const name of ['start', 'step', 'phase', 'build-output', 'probe', 'verdict', 'notice', 'cleanup', 'done'])
+      emitter.on(name, (e) => seen.push([name, e]));
     const events = sessionEvents(emitter) as ReturnType<typeof sessionEvents> & { done(r: unknown): void };
     expect(events.containerLine).toBeUndefined(); // no 'output' listener: no log stream is asked for
-    const outcome = { ok: false, probes: [{ kind: 'http', spec: 'http://x/', ok: false, elapsedMs: 1, reason: 'http 500 from /' }] } as unknown as Outcome;
+    const outcome = {
+      ok: false,
+      probes: [{ kind: 'http', spec: 'http://x/', ok: false, elapsedMs: 1, reason: 'http 500 from /' }],
+    } as unknown as Outcome;
     events.start!({ sessionId: 's', endpoint: 'e', good: 'g', bad: 'b', commits: 3 });
     events.evaluate!({ sha: 'a', subject: 'x', role: 'search', remaining: 2, stepsLeft: 1 });
     events.phase!('a', 'build');

@@ -157,7 +157,13 @@ describe('core agrees with git bisect run', () => {
       const skips = randomSkips(nodes, rnd, [0.1, 0.3, 0.6][k % 3] as number);
       if (k % 2 === 0) for (const d of [-1, 0, 1]) skips.add(`c${c + d}`);
       skips.delete(`c${n - 1}`);
-      cases.push({ label: `linear ${n} culprit c${c} skips ${skips.size}`, nodes, bad: `c${n - 1}`, goods: ['c0'], verdict: monotone(nodes, `c${c}`, skips) });
+      cases.push({
+        label: `linear ${n} culprit c${c} skips ${skips.size}`,
+        nodes,
+        bad: `c${n - 1}`,
+        goods: ['c0'],
+        verdict: monotone(nodes, `c${c}`, skips),
+      });
     }
     // everything but bad and good skipped
     const all = linearDag(12);
@@ -182,7 +188,14 @@ describe('core agrees with git bisect run', () => {
         goods: ['m0'],
         verdict: monotone(nodes, culprit, randomSkips(nodes, rnd, 0.3)),
       });
-      cases.push({ label: `merges culprit ${culprit} first-parent`, nodes, bad: 'm13', goods: ['m0'], verdict: monotone(nodes, culprit), firstParent: true });
+      cases.push({
+        label: `merges culprit ${culprit} first-parent`,
+        nodes,
+        bad: 'm13',
+        goods: ['m0'],
+        verdict: monotone(nodes, culprit),
+        firstParent: true,
+      });
     }
     // two good commits: the root and the tip of a side branch
     cases.push({ label: 'merges two goods', nodes, bad: 'm13', goods: ['m0', 'b2_1'], verdict: monotone(nodes, 'm8') });
@@ -198,7 +211,13 @@ describe('core agrees with git bisect run', () => {
         if (rounds >= 3 && rnd() < (rounds === 5 ? 0.7 : 0.3)) continue;
         const skips = rnd() < 0.4 ? randomSkips(nodes, rnd, 0.3) : new Set<string>();
         skips.delete('tip');
-        cases.push({ label: `criss-cross ${rounds} culprit ${n.name} skips ${skips.size}`, nodes, bad: 'tip', goods: ['root'], verdict: monotone(nodes, n.name, skips) });
+        cases.push({
+          label: `criss-cross ${rounds} culprit ${n.name} skips ${skips.size}`,
+          nodes,
+          bad: 'tip',
+          goods: ['root'],
+          verdict: monotone(nodes, n.name, skips),
+        });
       }
     }
     expect(await runCases(cases)).toEqual([]);
@@ -219,7 +238,13 @@ describe('core agrees with git bisect run', () => {
         // goods must not descend from the culprit
         const okGoods = goods.filter((g) => !ancestorsOf(nodes, g).has(culprit));
         const skips = seed % 2 === 0 ? randomSkips(nodes, rnd, 0.25) : new Set<string>();
-        cases.push({ label: `random seed ${seed} size ${size} culprit ${culprit} goods ${okGoods} skips ${skips.size}`, nodes, bad, goods: okGoods, verdict: monotone(nodes, culprit, skips) });
+        cases.push({
+          label: `random seed ${seed} size ${size} culprit ${culprit} goods ${okGoods} skips ${skips.size}`,
+          nodes,
+          bad,
+          goods: okGoods,
+          verdict: monotone(nodes, culprit, skips),
+        });
       }
       expect(await runCases(cases)).toEqual([]);
     });
@@ -232,12 +257,18 @@ describe('core agrees with git bisect run', () => {
       const size = 10 + Math.floor(rnd() * 50);
       const nodes = randomDag(seed, size, { dates: (['ties', 'increasing', 'same'] as const)[seed % 3] });
       const table = new Map(nodes.map((n) => [n.name, (rnd() < 0.15 ? 'skip' : rnd() < 0.5 ? 'good' : 'bad') as Verdict]));
-      cases.push({ label: `non-monotone seed ${seed} size ${size}`, nodes, bad: `n${size - 1}`, goods: ['n0'], verdict: (n) => table.get(n) as Verdict });
+      cases.push({
+        label: `non-monotone seed ${seed} size ${size}`,
+        nodes,
+        bad: `n${size - 1}`,
+        goods: ['n0'],
+        verdict: (n) => table.get(n) as Verdict,
+      });
     }
     expect(await runCases(cases)).toEqual([]);
   });
 
-  it('one timestamp for every commit: the order of git\'s walk decides between equal choices', async () => {
+  it("one timestamp for every commit: the order of git's walk decides between equal choices", async () => {
     // With equal dates rev-list order is a breadth-first walk from the current bad commit, which
     // differs from the order of the first rev-list; these seeds include histories where it matters.
     const cases: Case[] = [];
@@ -246,7 +277,13 @@ describe('core agrees with git bisect run', () => {
       const size = 10 + Math.floor(rnd() * 40);
       const nodes = randomDag(seed, size, { dates: 'same', mergeRate: 0.3 });
       const table = new Map(nodes.map((n) => [n.name, (rnd() < 0.5 ? 'good' : 'bad') as Verdict]));
-      cases.push({ label: `same-date seed ${seed} size ${size}`, nodes, bad: `n${size - 1}`, goods: ['n0'], verdict: (n) => table.get(n) as Verdict });
+      cases.push({
+        label: `same-date seed ${seed} size ${size}`,
+        nodes,
+        bad: `n${size - 1}`,
+        goods: ['n0'],
+        verdict: (n) => table.get(n) as Verdict,
+      });
     }
     expect(await runCases(cases)).toEqual([]);
   });
@@ -261,7 +298,14 @@ describe('core agrees with git bisect run', () => {
       const range = rangeOf(nodes, bad, ['n0']);
       const culprit = range[Math.floor(rnd() * range.length)] as string;
       const skips = seed % 2 === 0 ? randomSkips(nodes, rnd, 0.2) : new Set<string>();
-      cases.push({ label: `first-parent seed ${seed} size ${size} culprit ${culprit} skips ${skips.size}`, nodes, bad, goods: ['n0'], verdict: monotone(nodes, culprit, skips), firstParent: true });
+      cases.push({
+        label: `first-parent seed ${seed} size ${size} culprit ${culprit} skips ${skips.size}`,
+        nodes,
+        bad,
+        goods: ['n0'],
+        verdict: monotone(nodes, culprit, skips),
+        firstParent: true,
+      });
     }
     expect(await runCases(cases)).toEqual([]);
   });

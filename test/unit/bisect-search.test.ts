@@ -49,9 +49,7 @@ describe('BisectSearch on a linear history', () => {
   });
 
   it('finds the bad commit itself when everything below it is good', () => {
-    const { tested, end } = drive(new BisectSearch(linear(6), { bad: 'c5', goods: ['c0'] }), (s) =>
-      s === 'c5' ? 'bad' : 'good',
-    );
+    const { tested, end } = drive(new BisectSearch(linear(6), { bad: 'c5', goods: ['c0'] }), (s) => (s === 'c5' ? 'bad' : 'good'));
     expect(end).toEqual({ done: true, kind: 'found', culprit: 'c5' });
     expect(tested).not.toContain('c5');
   });
@@ -75,9 +73,7 @@ describe('BisectSearch on a linear history', () => {
   it('accepts a graph without dates, taking its order as rev-list order', () => {
     const g = linear(8);
     const undated: CommitGraph = { commits: g.commits.map(({ sha, parents }) => ({ sha, parents })) };
-    const { tested, end } = drive(new BisectSearch(undated, { bad: 'c7', goods: ['c0'] }), (s) =>
-      num(s) >= 5 ? 'bad' : 'good',
-    );
+    const { tested, end } = drive(new BisectSearch(undated, { bad: 'c7', goods: ['c0'] }), (s) => (num(s) >= 5 ? 'bad' : 'good'));
     expect(tested).toEqual(['c3', 'c5', 'c4']);
     expect(end).toEqual({ done: true, kind: 'found', culprit: 'c5' });
   });
@@ -126,15 +122,7 @@ describe('BisectSearch with skipped commits', () => {
 describe('BisectSearch on merges', () => {
   // r ─ a1 ─ a2 ───────── m ─ t      (main)
   //      └── s1 ─ s2 ─ s3 ┘          (side branch, second parent of m)
-  const merged = graphOf([
-    't: m',
-    'm: a2 s3',
-    's3: s2',
-    's2: s1',
-    's1: a1',
-    'a2: a1',
-    'a1: r',
-  ]);
+  const merged = graphOf(['t: m', 'm: a2 s3', 's3: s2', 's2: s1', 's1: a1', 'a2: a1', 'a1: r']);
   const descendants: Record<string, string[]> = {
     a1: ['a1', 'a2', 's1', 's2', 's3', 'm', 't'],
     a2: ['a2', 'm', 't'],
@@ -144,7 +132,10 @@ describe('BisectSearch on merges', () => {
     m: ['m', 't'],
     t: ['t'],
   };
-  const culpritIs = (c: string) => (s: string): Verdict => ((descendants[c] ?? []).includes(s) ? 'bad' : 'good');
+  const culpritIs =
+    (c: string) =>
+    (s: string): Verdict =>
+      (descendants[c] ?? []).includes(s) ? 'bad' : 'good';
 
   it.each(Object.keys(descendants))('finds culprit %s, on the main line or the side branch', (culprit) => {
     const { end } = drive(new BisectSearch(merged, { bad: 't', goods: ['r'] }), culpritIs(culprit));
@@ -262,7 +253,11 @@ describe("git's arithmetic", () => {
     // find a count whose skip-away index is 1: the item there is bad, so the one before it is taken
     const count = [...Array(200).keys()].find((c) => c > 1 && skipAwayIndex(c) === 1) as number;
     const ranked = ['s', ...Array.from({ length: count }, (_, i) => `u${i}`)];
-    const out = chooseAvoidingSkipped(ranked, (x) => x === 's', (x) => x === 'u1');
+    const out = chooseAvoidingSkipped(
+      ranked,
+      (x) => x === 's',
+      (x) => x === 'u1',
+    );
     expect(out).toEqual({ kind: 'pick', item: 'u0', triedSkipped: ['s'] });
   });
 

@@ -164,14 +164,7 @@ describe('createBuildContext', () => {
     );
     const dirs = ctx.entries.filter((e) => e.type === 'directory').map((e) => e.path);
     // 'emptied' is not excluded itself: docker sends it, empty
-    expect(dirs).toEqual([
-      'd'.repeat(60),
-      `${'d'.repeat(60)}/${'e'.repeat(60)}`,
-      'docs',
-      'emptied',
-      'sub',
-      'sub/deep',
-    ]);
+    expect(dirs).toEqual(['d'.repeat(60), `${'d'.repeat(60)}/${'e'.repeat(60)}`, 'docs', 'emptied', 'sub', 'sub/deep']);
     expect(ctx.dockerfilePath).toBe('Dockerfile');
     expect(ctx.dockerfileText).toBe('FROM scratch\nCOPY . /ctx\n');
     expect(ctx.ignoreFile).toBe('.dockerignore');
@@ -326,9 +319,7 @@ describe('createBuildContext', () => {
       writeFileSync(`${dockerfile}.dockerignore`, 'app.txt\n');
       const ignored = await planBuildContext({ repoDir: r, commit: c, dockerfile });
       expect(ignored.files).toEqual(['.deploybisect.Dockerfile', '.deploybisect.Dockerfile.1']);
-      await expect(planBuildContext({ repoDir: r, commit: c, dockerfile: join(outside, 'nope') })).rejects.toBeInstanceOf(
-        UsageError,
-      );
+      await expect(planBuildContext({ repoDir: r, commit: c, dockerfile: join(outside, 'nope') })).rejects.toBeInstanceOf(UsageError);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
@@ -417,7 +408,9 @@ describe('createBuildContext', () => {
       symbolic: t.git('symbolic-ref', 'HEAD'),
       refs: t.git('for-each-ref'),
       stash: t.git('stash', 'list'),
-      index: createHash('sha256').update(readFileSync(join(r, '.git', 'index'))).digest('hex'),
+      index: createHash('sha256')
+        .update(readFileSync(join(r, '.git', 'index')))
+        .digest('hex'),
       staged: t.git('diff', '--cached', '--name-status'),
       files: ['a.txt', 'staged.txt', 'untracked.txt'].map((f) => readFileSync(join(r, f), 'utf8')),
     });

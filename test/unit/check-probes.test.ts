@@ -154,7 +154,7 @@ describe('checkProbes: the first failure stops the rest', () => {
     const second = new FakeProbe('second', async (probe, target) => {
       const finish = startResult(probe, target.clock);
       await target.stop; // fails on its own once the first has failed, with its own reason
-      return finish(false, 'exec \'pg_isready\' exited with code 2');
+      return finish(false, "exec 'pg_isready' exited with code 2");
     });
     const waiting = passesAfter('waiting', 10_000);
     const run = start(input({ clock, probes: [waiting, second, first] }));
@@ -342,7 +342,13 @@ describe('checkProbes: --fail-on-log tripwires', () => {
     const logs = LogWatcher.manual();
     const exited = deferred<ExitInfo>();
     const run = start(
-      input({ clock, probes: [passesAfter('running:10s', 10_000)], logs, running: fakeRunning(exited.promise), failOnLog: [new FailOnLog(/FATAL/)] }),
+      input({
+        clock,
+        probes: [passesAfter('running:10s', 10_000)],
+        logs,
+        running: fakeRunning(exited.promise),
+        failOnLog: [new FailOnLog(/FATAL/)],
+      }),
     );
     await clock.advance(1200);
     exited.resolve(exit(1));
@@ -366,7 +372,9 @@ describe('checkProbes: --fail-on-log tripwires', () => {
     const clock = new ManualClock();
     const logs = LogWatcher.manual();
     const exited = deferred<ExitInfo>();
-    const run = start(input({ clock, probes: [passesAfter('p', 10_000)], logs, running: fakeRunning(exited.promise), failOnLog: [new FailOnLog(/FATAL/)] }));
+    const run = start(
+      input({ clock, probes: [passesAfter('p', 10_000)], logs, running: fakeRunning(exited.promise), failOnLog: [new FailOnLog(/FATAL/)] }),
+    );
     exited.resolve(exit(137));
     await settle();
     await clock.advance(1999);
@@ -380,7 +388,9 @@ describe('checkProbes: --fail-on-log tripwires', () => {
     const clock = new ManualClock();
     const logs = LogWatcher.manual();
     const exited = deferred<ExitInfo>();
-    const run = start(input({ clock, probes: [passesAfter('p', 10_000)], logs, running: fakeRunning(exited.promise), failOnLog: [new FailOnLog(/FATAL/)] }));
+    const run = start(
+      input({ clock, probes: [passesAfter('p', 10_000)], logs, running: fakeRunning(exited.promise), failOnLog: [new FailOnLog(/FATAL/)] }),
+    );
     exited.resolve(exit(0));
     logs.push('bye');
     logs.end();

@@ -65,7 +65,12 @@ describe('commit info', () => {
   it('reads many commits in one call, in the order asked, accepting short shas', async () => {
     const infos = await getCommitInfos(repo, [c[3]!, c[0]!, c[2]!.slice(0, 10), c[1]!]);
     expect(infos.map((i) => i.sha)).toEqual([c[3], c[0], c[2], c[1]]);
-    expect(infos.map((i) => i.subject)).toEqual(['empty', 'Initial import', 'Rename util, delete server', expect.stringMatching(/^Ünïcode/)]);
+    expect(infos.map((i) => i.subject)).toEqual([
+      'empty',
+      'Initial import',
+      'Rename util, delete server',
+      expect.stringMatching(/^Ünïcode/),
+    ]);
     await expect(getCommitInfos(repo, [])).resolves.toEqual([]);
   });
 

@@ -35,7 +35,11 @@ describe('the config schema comes from the option table', () => {
     const schema = configSchema() as { properties: Record<string, { description?: string }>; additionalProperties: boolean };
     const perInvocation = ['repo', 'config', 'restart', 'mark', 'session', 'state', 'good', 'force'];
     const expected = [...new Set(OPTIONS.map(configKey))].filter((k) => !perInvocation.includes(k));
-    expect(Object.keys(schema.properties).filter((k) => k !== '$schema').sort()).toEqual(expected.sort());
+    expect(
+      Object.keys(schema.properties)
+        .filter((k) => k !== '$schema')
+        .sort(),
+    ).toEqual(expected.sort());
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.buildArg!.description).toBe('--build-arg <KEY=VALUE>: build argument (repeatable)');
     expect(configKey({ flags: '--no-default-http' })).toBe('defaultHttp');
@@ -45,7 +49,16 @@ describe('the config schema comes from the option table', () => {
   });
 
   it('accepts what the command line can say: values, numbers, lists for repeatable options, booleans for flags', () => {
-    const ok = { $schema: './schema.json', file: 'docker/Dockerfile', jobs: 2, probe: ['healthcheck', 'log:ready'], buildArg: 'A=1', network: 'host', defaultHttp: false, json: true };
+    const ok = {
+      $schema: './schema.json',
+      file: 'docker/Dockerfile',
+      jobs: 2,
+      probe: ['healthcheck', 'log:ready'],
+      buildArg: 'A=1',
+      network: 'host',
+      defaultHttp: false,
+      json: true,
+    };
     expect(validateConfig('cfg.json', ok)).toBe(ok);
   });
 
@@ -87,17 +100,25 @@ describe('loadConfig', () => {
 
   it('reports a file that is not JSON, a named file that does not exist, and an invalid package.json key', async () => {
     const broken = repo({ 'deploybisect.config.json': '{"jobs": 1,}' });
-    await expect(loadConfig(broken)).rejects.toThrow(new RegExp(`^config file ${join(broken, 'deploybisect.config.json')} is not valid JSON: `));
+    await expect(loadConfig(broken)).rejects.toThrow(
+      new RegExp(`^config file ${join(broken, 'deploybisect.config.json')} is not valid JSON: `),
+    );
     await expect(loadConfig(broken, '/nonexistent/cfg.json')).rejects.toThrow('config file /nonexistent/cfg.json does not exist');
     const pkg = repo({ 'package.json': '{"deploybisect": {"network": "bridged"}}' });
-    await expect(loadConfig(pkg)).rejects.toThrow(`${join(pkg, 'package.json')} ("deploybisect"): /network: must be one of bridge, host, none`);
+    await expect(loadConfig(pkg)).rejects.toThrow(
+      `${join(pkg, 'package.json')} ("deploybisect"): /network: must be one of bridge, host, none`,
+    );
   });
 });
 
 describe('init: a starter config from the Dockerfile', () => {
   it('proposes the HEALTHCHECK when there is one, else an HTTP GET on the first EXPOSEd tcp port, else running:10s; the last stage counts', async () => {
     const { proposeFromDockerfile } = await import('../../src/session/starter-config.js');
-    expect(proposeFromDockerfile('FROM a AS build\nEXPOSE 9999\nFROM b\nEXPOSE 53/udp 8080/tcp 9090\nHEALTHCHECK CMD wget -qO- http://127.0.0.1:8080/health\n').config).toEqual({
+    expect(
+      proposeFromDockerfile(
+        'FROM a AS build\nEXPOSE 9999\nFROM b\nEXPOSE 53/udp 8080/tcp 9090\nHEALTHCHECK CMD wget -qO- http://127.0.0.1:8080/health\n',
+      ).config,
+    ).toEqual({
       probe: ['healthcheck'],
       network: 'none',
     });
@@ -107,7 +128,10 @@ describe('init: a starter config from the Dockerfile', () => {
       network: 'host',
       timeout: '60s',
     });
-    expect(proposeFromDockerfile('FROM a AS build\nEXPOSE 9999\nFROM b\nCMD ["run"]\n').config).toEqual({ probe: ['running:10s'], network: 'none' });
+    expect(proposeFromDockerfile('FROM a AS build\nEXPOSE 9999\nFROM b\nCMD ["run"]\n').config).toEqual({
+      probe: ['running:10s'],
+      network: 'none',
+    });
     // Whatever init proposes is a valid config.
     for (const text of ['FROM a\nHEALTHCHECK CMD true\n', 'FROM a\nEXPOSE 80\n', 'FROM a\n']) {
       expect(() => validateConfig('init', { file: 'Dockerfile', context: '.', ...proposeFromDockerfile(text).config })).not.toThrow();
@@ -129,7 +153,7 @@ describe('init: a starter config from the Dockerfile', () => {
   });
 });
 
-describe('src/options/config-options.ts (the library\'s option type)', () => {
+describe("src/options/config-options.ts (the library's option type)", () => {
   it('is what the option table renders (npm run docs:options rewrites it)', async () => {
     const { readFileSync } = await import('node:fs');
     const { renderConfigTypes } = await import('../../src/options/render-docs.js');

@@ -304,9 +304,7 @@ describe('settings: resource limits and probe settings', () => {
 
   it('rejects an invalid --pids-limit', () => {
     for (const pidsLimit of ['-1', '1.5', 'many', '']) {
-      expect(usageMessage(() => settings({ pidsLimit }))).toBe(
-        `invalid --pids-limit '${pidsLimit}': use a whole number (0 = no limit)`,
-      );
+      expect(usageMessage(() => settings({ pidsLimit }))).toBe(`invalid --pids-limit '${pidsLimit}': use a whole number (0 = no limit)`);
     }
   });
 

@@ -258,19 +258,18 @@ describe('contextChanges', () => {
     const third = repo.commit('still nothing to build', { 'app/Dockerfile': null, 'app/server.js': 'three\n', 'app/docs/new.md': 'v2\n' });
     const neither = await contextChanges({ ...spec, dockerfile: 'Missing.Dockerfile', before, after: third });
     expect(neither.ignored).toEqual([]);
-    expect(paths(neither.inContext)).toEqual([
-      'app/.dockerignore',
-      'app/docs/new.md',
-      'app/docs/old.md',
-      'app/old.js',
-      'app/server.js',
-    ]);
+    expect(paths(neither.inContext)).toEqual(['app/.dockerignore', 'app/docs/new.md', 'app/docs/old.md', 'app/old.js', 'app/server.js']);
     expect(paths(neither.outsideContext)).toEqual(['other/x.txt']);
   });
 
   it('is not swayed by user configuration, and reports a type change without a diff', async () => {
     const repo = newRepo();
-    const before = repo.commit('base', { Dockerfile: 'FROM scratch\n', 'dir with space/ünï.txt': 'one\n', 'cfg.txt': 'c\n', 'target.txt': 't\n' });
+    const before = repo.commit('base', {
+      Dockerfile: 'FROM scratch\n',
+      'dir with space/ünï.txt': 'one\n',
+      'cfg.txt': 'c\n',
+      'target.txt': 't\n',
+    });
     repo.write({ 'cfg.txt': null });
     repo.symlink('cfg.txt', 'target.txt');
     repo.write({ 'old name.txt': lines(10) });
@@ -333,8 +332,12 @@ describe('contextChanges', () => {
     expect(find(result, 'app/a.txt')?.diff).toContain('+a2');
     expect(paths(result.outsideContext)).toEqual(['b.txt']);
 
-    await expect(contextChanges({ repoDir: repo.dir, before: '--output=x', after, contextDir: '.', dockerfile: 'Dockerfile' })).rejects.toBeInstanceOf(UsageError);
-    await expect(contextChanges({ repoDir: repo.dir, before, after: 'no-such-ref', contextDir: '.', dockerfile: 'Dockerfile' })).rejects.toThrow();
+    await expect(
+      contextChanges({ repoDir: repo.dir, before: '--output=x', after, contextDir: '.', dockerfile: 'Dockerfile' }),
+    ).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      contextChanges({ repoDir: repo.dir, before, after: 'no-such-ref', contextDir: '.', dockerfile: 'Dockerfile' }),
+    ).rejects.toThrow();
   });
 
   it('never counts a submodule (gitlink) as sent, and gives odd file names without a diff', async () => {
@@ -355,10 +358,19 @@ describe('parseRawNumstat', () => {
   it('pairs raw records with numstat records, renames and binaries included', () => {
     const oid = (c: string) => c.repeat(40);
     const out = [
-      `:100644 100644 ${oid('a')} ${oid('b')} M`, 'x',
-      `:100644 100644 ${oid('c')} ${oid('c')} R087`, 'old\tname', 'new\tname',
-      `:000000 100644 ${oid('0')} ${oid('d')} A`, 'img.png',
-      '3\t1\tx', '2\t0\t', 'old\tname', 'new\tname', '-\t-\timg.png', '',
+      `:100644 100644 ${oid('a')} ${oid('b')} M`,
+      'x',
+      `:100644 100644 ${oid('c')} ${oid('c')} R087`,
+      'old\tname',
+      'new\tname',
+      `:000000 100644 ${oid('0')} ${oid('d')} A`,
+      'img.png',
+      '3\t1\tx',
+      '2\t0\t',
+      'old\tname',
+      'new\tname',
+      '-\t-\timg.png',
+      '',
     ].join('\0');
     expect(parseRawNumstat(out)).toEqual([
       { path: 'x', status: 'M', added: 3, deleted: 1, binary: false, oldMode: '100644', newMode: '100644' },

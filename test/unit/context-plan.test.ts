@@ -202,7 +202,17 @@ describe('planContextChanges', () => {
       return seed % k;
     };
     repo.commit('base', { ...base, 'lib/x.js': 'x\n', 'notes/a.md': 'a\n', 'tmp.log': 't\n' });
-    const files = ['app/main.js', 'lib/x.js', 'docs/guide.txt', 'docs/deep/more.txt', 'README.md', 'notes/a.md', 'notes/b.md', 'tmp.log', 'x/y/z.md'];
+    const files = [
+      'app/main.js',
+      'lib/x.js',
+      'docs/guide.txt',
+      'docs/deep/more.txt',
+      'README.md',
+      'notes/a.md',
+      'notes/b.md',
+      'tmp.log',
+      'x/y/z.md',
+    ];
     const ignores = ['docs\n*.md\n', 'docs\n**/*.md\n', '*.log\ndocs\n', 'docs\n!docs/deep\n'];
     for (let i = 0; i < 40; i++) {
       const roll = rand(10);

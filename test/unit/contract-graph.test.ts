@@ -4,7 +4,8 @@ import type { CommitGraph, CommitNode } from '../../src/bisect/commit-graph.js';
 import { contractGraph } from '../../src/bisect/contract-graph.js';
 import { ancestorsOf, linearDag, randomDag, seededRandom, type DagNode } from '../helpers/dag-repo.js';
 
-const node = (sha: string, parents: string[], date?: number): CommitNode => (date === undefined ? { sha, parents } : { sha, parents, date });
+const node = (sha: string, parents: string[], date?: number): CommitNode =>
+  date === undefined ? { sha, parents } : { sha, parents, date };
 
 describe('contractGraph', () => {
   it('merges non-changing single-parent commits into their parents and rewires kept commits', () => {
@@ -23,7 +24,15 @@ describe('contractGraph', () => {
     //       /        \
     // r ── m1 ── m2 ── M ── t        nothing changes the context
     const graph: CommitGraph = {
-      commits: [node('t', ['M']), node('M', ['m2', 's2']), node('s2', ['s1']), node('m2', ['m1']), node('s1', ['m1']), node('m1', ['r']), node('r', [])],
+      commits: [
+        node('t', ['M']),
+        node('M', ['m2', 's2']),
+        node('s2', ['s1']),
+        node('m2', ['m1']),
+        node('s1', ['m1']),
+        node('m1', ['r']),
+        node('r', []),
+      ],
     };
     const { graph: out, representative } = contractGraph(graph, () => false, new Set(['t']));
     expect(out.commits).toEqual([node('t', ['M']), node('M', ['r']), node('r', [])]);

@@ -31,7 +31,8 @@ describe('stages and base images', () => {
 
   it('matches stages by name, reports added and removed ones, the built stage first', () => {
     const b = 'FROM golang:1.21 AS build\nRUN go build\nFROM alpine AS old\nFROM debian AS final\nCOPY --from=build /out /app\n';
-    const a = 'FROM golang:1.22 AS build\nRUN go build\nFROM debian AS final\nCOPY --from=build /out /app\nUSER app\nFROM scratch AS extra\n';
+    const a =
+      'FROM golang:1.22 AS build\nRUN go build\nFROM debian AS final\nCOPY --from=build /out /app\nUSER app\nFROM scratch AS extra\n';
     const findings = diffDockerfiles(b, a, { targetBefore: 'final', targetAfter: 'final' });
     expect(findings.map((f) => [f.kind, f.stage])).toEqual([
       ['user', 'final'],
@@ -64,7 +65,12 @@ describe('stages and base images', () => {
 describe('packages', () => {
   it('reports a version change as one finding', () => {
     const f = only('FROM d\nRUN apt-get install -y nginx=1.22.*\n', 'FROM d\nRUN apt-get install -y nginx=1.24.*\n');
-    expect(f).toMatchObject({ kind: 'package-added', before: 'nginx 1.22.*', after: 'nginx 1.24.*', package: { manager: 'apt', name: 'nginx' } });
+    expect(f).toMatchObject({
+      kind: 'package-added',
+      before: 'nginx 1.22.*',
+      after: 'nginx 1.24.*',
+      package: { manager: 'apt', name: 'nginx' },
+    });
     expect(f.summary).toBe('apt package nginx version changed: 1.22.* → 1.24.* (stage 0, line 2)');
   });
 
@@ -76,7 +82,8 @@ describe('packages', () => {
 
   it('handles chains, sudo, env prefixes and pip requirement files', () => {
     const b = 'FROM d\nRUN pip install -r requirements.txt\n';
-    const a = 'FROM d\nRUN DEBIAN_FRONTEND=noninteractive sudo apt-get -y install libpq5 ; python -m pip install -r requirements/prod.txt\n';
+    const a =
+      'FROM d\nRUN DEBIAN_FRONTEND=noninteractive sudo apt-get -y install libpq5 ; python -m pip install -r requirements/prod.txt\n';
     const findings = diffDockerfiles(b, a);
     expect(kinds(findings)).toEqual(['package-removed', 'package-added', 'package-added']);
     expect(findings[0]).toMatchObject({ package: { manager: 'pip', name: 'requirements.txt', requirementsFile: true } });
@@ -99,7 +106,9 @@ describe('CMD and ENTRYPOINT', () => {
   it('says when only the form changed', () => {
     const f = only('FROM d\nCMD nginx -g "daemon off;"\n', 'FROM d\nCMD ["nginx", "-g", "daemon off;"]\n');
     expect(f.kind).toBe('cmd');
-    expect(f.summary).toBe('CMD changed (shell form → exec form): nginx -g "daemon off;" → ["nginx", "-g", "daemon off;"] (stage 0, line 2)');
+    expect(f.summary).toBe(
+      'CMD changed (shell form → exec form): nginx -g "daemon off;" → ["nginx", "-g", "daemon off;"] (stage 0, line 2)',
+    );
   });
 
   it('compares the last CMD only and reports a removed ENTRYPOINT', () => {
@@ -112,13 +121,22 @@ describe('CMD and ENTRYPOINT', () => {
 
 describe('COPY and ADD', () => {
   it('says which source a destination now comes from, relative to WORKDIR', () => {
-    const f = only('FROM d\nWORKDIR /app\nCOPY config.prod.yml config.yml\n', 'FROM d\nWORKDIR /app\nCOPY config.staging.yml ./config.yml\n');
-    expect(f).toMatchObject({ kind: 'copy-source-changed', path: '/app/config.yml', before: 'config.prod.yml', after: 'config.staging.yml' });
+    const f = only(
+      'FROM d\nWORKDIR /app\nCOPY config.prod.yml config.yml\n',
+      'FROM d\nWORKDIR /app\nCOPY config.staging.yml ./config.yml\n',
+    );
+    expect(f).toMatchObject({
+      kind: 'copy-source-changed',
+      path: '/app/config.yml',
+      before: 'config.prod.yml',
+      after: 'config.staging.yml',
+    });
     expect(f.summary).toBe('/app/config.yml now comes from config.staging.yml instead of config.prod.yml (COPY, stage 0, line 3)');
   });
 
   it('handles --from, --chown, JSON form and several sources', () => {
-    const b = 'FROM a AS build\nFROM d\nCOPY --from=build /out/app /usr/bin/app\nCOPY ["a.txt", "b.txt", "/docs/"]\nCOPY --chown=1:1 x /x\n';
+    const b =
+      'FROM a AS build\nFROM d\nCOPY --from=build /out/app /usr/bin/app\nCOPY ["a.txt", "b.txt", "/docs/"]\nCOPY --chown=1:1 x /x\n';
     const a = 'FROM a AS build\nFROM d\nCOPY --from=build2 /out/app /usr/bin/app\nCOPY a.txt c.txt /docs/\nCOPY --chown=2:2 x /x\n';
     const findings = diffDockerfiles(b, a);
     expect(kinds(findings)).toEqual(['copy-source-changed', 'copy-source-changed', 'copy-source-changed']);
@@ -139,13 +157,17 @@ describe('COPY and ADD', () => {
 
 describe('directories', () => {
   it('resolves relative mkdir paths against WORKDIR and cd', () => {
-    const f = only('FROM d\nWORKDIR /srv\nRUN mkdir cache && cd /opt && mkdir -p x/{a,b}\n', 'FROM d\nWORKDIR /srv\nRUN cd /opt && mkdir -p x/{a,b}\n');
+    const f = only(
+      'FROM d\nWORKDIR /srv\nRUN mkdir cache && cd /opt && mkdir -p x/{a,b}\n',
+      'FROM d\nWORKDIR /srv\nRUN cd /opt && mkdir -p x/{a,b}\n',
+    );
     expect(f).toMatchObject({ kind: 'directory-no-longer-created', path: '/srv/cache' });
   });
 
   it('does not report a directory still made by WORKDIR, COPY, VOLUME or a deeper mkdir', () => {
     const b = 'FROM d\nRUN mkdir -p /app /data /etc/app /var/log/app && install -d /run/app\n';
-    const a = 'FROM d\nWORKDIR /app\nVOLUME /data\nCOPY app.conf /etc/app/app.conf\nRUN mkdir -p /var/log/app/nginx\nRUN install -d -m 0755 /run/app\n';
+    const a =
+      'FROM d\nWORKDIR /app\nVOLUME /data\nCOPY app.conf /etc/app/app.conf\nRUN mkdir -p /var/log/app/nginx\nRUN install -d -m 0755 /run/app\n';
     const findings = diffDockerfiles(b, a);
     expect(findings.map((f) => f.kind)).toEqual(['workdir', 'volume', 'copy-added', 'directory-created']);
     expect(findings[3]).toMatchObject({ path: '/var/log/app/nginx' });
@@ -213,9 +235,14 @@ describe('other RUN commands', () => {
   });
 
   it('treats exec form RUN and RUN flags', () => {
-    const f = only('FROM d\nRUN ["/bin/sh", "-c", "apk add curl"]\n', 'FROM d\nRUN --mount=type=cache,target=/root/.cache ["/bin/sh", "-c", "apk add curl"]\n');
+    const f = only(
+      'FROM d\nRUN ["/bin/sh", "-c", "apk add curl"]\n',
+      'FROM d\nRUN --mount=type=cache,target=/root/.cache ["/bin/sh", "-c", "apk add curl"]\n',
+    );
     expect(f).toMatchObject({ kind: 'run-added', lineBefore: 2, lineAfter: 2 });
-    expect(f.summary).toBe('RUN flags changed: (none) → --mount=type=cache,target=/root/.cache for ["/bin/sh","-c","apk add curl"] (stage 0, line 2)');
+    expect(f.summary).toBe(
+      'RUN flags changed: (none) → --mount=type=cache,target=/root/.cache for ["/bin/sh","-c","apk add curl"] (stage 0, line 2)',
+    );
   });
 });
 

@@ -33,11 +33,24 @@ describe('diffDockerfiles: the supervisor → bash story', () => {
   const findings = diffDockerfiles(before, after);
 
   it('finds exactly what changed, in Dockerfile order', () => {
-    expect(kinds(findings)).toEqual(['package-removed', 'package-added', 'directory-no-longer-created', 'copy-removed', 'copy-added', 'cmd']);
+    expect(kinds(findings)).toEqual([
+      'package-removed',
+      'package-added',
+      'directory-no-longer-created',
+      'copy-removed',
+      'copy-added',
+      'cmd',
+    ]);
   });
 
   it('names the packages', () => {
-    expect(findings[0]).toMatchObject({ kind: 'package-removed', stage: '0', instruction: 'RUN', lineBefore: 2, package: { manager: 'apt', name: 'supervisor' } });
+    expect(findings[0]).toMatchObject({
+      kind: 'package-removed',
+      stage: '0',
+      instruction: 'RUN',
+      lineBefore: 2,
+      package: { manager: 'apt', name: 'supervisor' },
+    });
     expect(findings[0]!.summary).toBe('apt package supervisor is no longer installed (stage 0, line 2)');
     expect(findings[1]).toMatchObject({ kind: 'package-added', lineAfter: 2, package: { manager: 'apt', name: 'bash' } });
   });
@@ -48,11 +61,18 @@ describe('diffDockerfiles: the supervisor → bash story', () => {
   });
 
   it('reports the copies and the CMD', () => {
-    expect(findings[3]).toMatchObject({ kind: 'copy-removed', before: 'supervisord.conf', path: '/etc/supervisor/conf.d/app.conf', lineBefore: 9 });
+    expect(findings[3]).toMatchObject({
+      kind: 'copy-removed',
+      before: 'supervisord.conf',
+      path: '/etc/supervisor/conf.d/app.conf',
+      lineBefore: 9,
+    });
     expect(findings[4]).toMatchObject({ kind: 'copy-added', after: 'start.sh', path: '/start.sh', lineAfter: 9 });
     expect(findings[5]).toMatchObject({
-      kind: 'cmd', instruction: 'CMD',
-      before: '["supervisord", "-c", "/etc/supervisor/conf.d/app.conf"]', after: '["bash", "/start.sh"]',
+      kind: 'cmd',
+      instruction: 'CMD',
+      before: '["supervisord", "-c", "/etc/supervisor/conf.d/app.conf"]',
+      after: '["bash", "/start.sh"]',
     });
     expect(findings[5]!.summary).toContain('CMD changed: ["supervisord", "-c", "/etc/supervisor/conf.d/app.conf"] → ["bash", "/start.sh"]');
   });

@@ -14,7 +14,9 @@ function fakeDocker(): { docker: Docker; calls: Call[] } {
     dial(options: Call['options'], callback: Call['callback']) {
       calls.push({ options, callback });
       // As docker-modem does: an abort of the request's signal fails it.
-      options.abortSignal?.addEventListener('abort', () => callback(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })));
+      options.abortSignal?.addEventListener('abort', () =>
+        callback(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })),
+      );
     },
   };
   return { docker: { modem } as unknown as Docker, calls };
@@ -22,7 +24,9 @@ function fakeDocker(): { docker: Docker; calls: Call[] } {
 
 function dial(docker: Docker, options: Call['options']): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    (docker.modem as unknown as { dial(o: Call['options'], cb: Call['callback']): void }).dial(options, (error, data) => (error ? reject(error) : resolve(data))),
+    (docker.modem as unknown as { dial(o: Call['options'], cb: Call['callback']): void }).dial(options, (error, data) =>
+      error ? reject(error) : resolve(data),
+    ),
   );
 }
 

@@ -19,7 +19,10 @@ function configWithContext(name: string, host: string, options: { current?: bool
   dirs.push(dir);
   const id = createHash('sha256').update(name).digest('hex');
   mkdirSync(join(dir, 'contexts', 'meta', id), { recursive: true });
-  writeFileSync(join(dir, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+  writeFileSync(
+    join(dir, 'contexts', 'meta', id, 'meta.json'),
+    JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+  );
   if (options.tls) {
     mkdirSync(join(dir, 'contexts', 'tls', id, 'docker'), { recursive: true });
     for (const file of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, 'contexts', 'tls', id, 'docker', file), `${file}\n`);
@@ -58,11 +61,14 @@ describe('the current docker context', () => {
 });
 
 describe('engineFor', () => {
-  const modem = (engine: Engine) => (engine.docker as unknown as { modem: { socketPath?: string; host?: string; port?: number; protocol?: string } }).modem;
+  const modem = (engine: Engine) =>
+    (engine.docker as unknown as { modem: { socketPath?: string; host?: string; port?: number; protocol?: string } }).modem;
 
   it('--docker-host wins over DOCKER_HOST, which wins over the context', () => {
     const dir = configWithContext('ctx', 'unix:///from/context.sock');
-    expect(modem(engineFor('unix:///from/flag.sock', { DOCKER_HOST: 'unix:///from/env.sock', DOCKER_CONFIG: dir })).socketPath).toBe('/from/flag.sock');
+    expect(modem(engineFor('unix:///from/flag.sock', { DOCKER_HOST: 'unix:///from/env.sock', DOCKER_CONFIG: dir })).socketPath).toBe(
+      '/from/flag.sock',
+    );
     expect(modem(engineFor(undefined, { DOCKER_HOST: 'unix:///from/env.sock', DOCKER_CONFIG: dir })).socketPath).toBe('/from/env.sock');
     const fromContext = engineFor(undefined, { DOCKER_CONFIG: dir });
     expect(modem(fromContext).socketPath).toBe('/from/context.sock');
@@ -78,10 +84,12 @@ describe('engineFor', () => {
     expect([plain.protocol, plain.port]).toEqual(['http', 2375]);
     const tls = modem(engineFor('tcp://127.0.0.1', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }));
     expect([tls.protocol, tls.port]).toEqual(['https', 2376]);
-    expect(() => engineFor('tcp://127.0.0.1', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(certs, 'missing') })).toThrow(/cannot read the TLS files in DOCKER_CERT_PATH=.*missing \(ENOENT\)/);
+    expect(() => engineFor('tcp://127.0.0.1', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(certs, 'missing') })).toThrow(
+      /cannot read the TLS files in DOCKER_CERT_PATH=.*missing \(ENOENT\)/,
+    );
   });
 
-  it('knows which engines share this machine\'s network', () => {
+  it("knows which engines share this machine's network", () => {
     expect(engineFor('unix:///a.sock').machine).toBe('local');
     expect(engineFor('tcp://localhost:2375').machine).toBe('local');
     expect(engineFor('tcp://build-1.example:2375').machine).toBe('build-1.example');

@@ -93,7 +93,10 @@ const run = (ok: boolean, phase: Outcome['phase'] = 'probe'): Outcome => ({
 
 describe('combineRuns', () => {
   it('takes the majority; a tie is bad; the outcome shown agrees with the verdict', () => {
-    expect(combineRuns([run(true), run(false), run(true)], 'runtime')).toMatchObject({ verdict: 'good', verdicts: ['good', 'bad', 'good'] });
+    expect(combineRuns([run(true), run(false), run(true)], 'runtime')).toMatchObject({
+      verdict: 'good',
+      verdicts: ['good', 'bad', 'good'],
+    });
     const bad = combineRuns([run(true), run(false)], 'runtime');
     expect(bad.verdict).toBe('bad');
     expect(bad.outcome.ok).toBe(false);

@@ -40,7 +40,12 @@ describe('the git environment', () => {
   });
 
   it('strips what would point git elsewhere and adds no locks, no prompts, a stable locale', () => {
-    Object.assign(process.env, { GIT_DIR: '/elsewhere', GIT_WORK_TREE: '/elsewhere', GIT_INDEX_FILE: '/elsewhere/index', GIT_CEILING_DIRECTORIES: '/x' });
+    Object.assign(process.env, {
+      GIT_DIR: '/elsewhere',
+      GIT_WORK_TREE: '/elsewhere',
+      GIT_INDEX_FILE: '/elsewhere/index',
+      GIT_CEILING_DIRECTORIES: '/x',
+    });
     const env = gitEnv();
     expect(env.GIT_DIR).toBeUndefined();
     expect(env.GIT_WORK_TREE).toBeUndefined();
@@ -94,7 +99,11 @@ describe('the git environment', () => {
     const before = other.git('rev-parse', 'HEAD');
     Object.assign(process.env, { GIT_DIR: join(other.dir, '.git'), GIT_WORK_TREE: other.dir, GIT_AUTHOR_NAME: 'Someone Else' });
     expect(writerEnv().GIT_DIR).toBeUndefined();
-    expect(writerEnv({ name: 'n', email: 'e', date: '1 +0000' })).toMatchObject({ GIT_AUTHOR_DATE: '1 +0000', GIT_COMMITTER_NAME: 'n', GIT_CONFIG_NOSYSTEM: '1' });
+    expect(writerEnv({ name: 'n', email: 'e', date: '1 +0000' })).toMatchObject({
+      GIT_AUTHOR_DATE: '1 +0000',
+      GIT_COMMITTER_NAME: 'n',
+      GIT_CONFIG_NOSYSTEM: '1',
+    });
     const dir = mkdtempSync(join(tmpdir(), 'deploybisect-env-writer-'));
     try {
       const repo = RepoWriter.init(dir, 'main');
@@ -103,7 +112,9 @@ describe('the git environment', () => {
       for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_AUTHOR_NAME']) delete process.env[name];
       const look = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
       expect(look('rev-parse', 'HEAD')).toBe(sha);
-      expect(look('log', '-1', '--format=%an %ae %at %cn %ce %ct %s')).toBe('Dana Dev dana@example.com 1760000000 Dana Dev dana@example.com 1760000000 one');
+      expect(look('log', '-1', '--format=%an %ae %at %cn %ce %ct %s')).toBe(
+        'Dana Dev dana@example.com 1760000000 Dana Dev dana@example.com 1760000000 one',
+      );
       expect(other.git('rev-parse', 'HEAD')).toBe(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });

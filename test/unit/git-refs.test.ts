@@ -76,12 +76,8 @@ describe('resolveRange / resolveCommit', () => {
   });
 
   it('names unknown revisions', async () => {
-    expect(await usageMessage(resolveRange(repo, 'foo', 'main'))).toBe(
-      `unknown revision 'foo' (not a commit in ${repo})`,
-    );
-    expect(await usageMessage(resolveRange(repo, 'v1', 'nosuch~2'))).toBe(
-      `unknown revision 'nosuch~2' (not a commit in ${repo})`,
-    );
+    expect(await usageMessage(resolveRange(repo, 'foo', 'main'))).toBe(`unknown revision 'foo' (not a commit in ${repo})`);
+    expect(await usageMessage(resolveRange(repo, 'v1', 'nosuch~2'))).toBe(`unknown revision 'nosuch~2' (not a commit in ${repo})`);
     expect(await usageMessage(resolveCommit(repo, 'deadbeefdeadbeef'))).toMatch(/unknown revision 'deadbeefdeadbeef'/);
   });
 

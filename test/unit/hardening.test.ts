@@ -21,7 +21,11 @@ describe('checkProbes', () => {
   it('turns a probe that throws into a failed result that stops the others, and masks what it kept', async () => {
     const never = new Promise<ExitInfo>(() => {});
     const running = { container: {}, id: 'c1', exited: never, ports: new Map() } as unknown as RunningContainer;
-    const throwing: Probe = { kind: 'exec', spec: 'exec:curl -H "token: s3cret"', check: () => Promise.reject(new Error('engine said no to s3cret')) };
+    const throwing: Probe = {
+      kind: 'exec',
+      spec: 'exec:curl -H "token: s3cret"',
+      check: () => Promise.reject(new Error('engine said no to s3cret')),
+    };
     const waiting: Probe = {
       kind: 'running',
       spec: 'running:30s',
@@ -38,7 +42,12 @@ describe('checkProbes', () => {
       clock: systemClock,
       redact: (text) => text.replaceAll('s3cret', '***'),
     });
-    expect(results[0]).toMatchObject({ kind: 'exec', ok: false, spec: 'exec:curl -H "token: ***"', reason: 'exec probe error: engine said no to ***' });
+    expect(results[0]).toMatchObject({
+      kind: 'exec',
+      ok: false,
+      spec: 'exec:curl -H "token: ***"',
+      reason: 'exec probe error: engine said no to ***',
+    });
     expect(results[1]!.reason).toBe('stopped: another check failed (exec probe error: engine said no to ***)');
   });
 });
@@ -46,7 +55,10 @@ describe('checkProbes', () => {
 describe('planProbes', () => {
   it('shortens the default running probe so it can pass within a short --timeout', () => {
     const plan = (timeoutMs?: number) =>
-      planProbes({ exposedPorts: [] }, { userProbes: [], network: 'none', defaultHttp: true, ...(timeoutMs ? { timeoutMs } : {}) }).probes.map((p) => p.spec);
+      planProbes(
+        { exposedPorts: [] },
+        { userProbes: [], network: 'none', defaultHttp: true, ...(timeoutMs ? { timeoutMs } : {}) },
+      ).probes.map((p) => p.spec);
     expect(plan()).toEqual(['running:10s']);
     expect(plan(60_000)).toEqual(['running:10s']);
     expect(plan(5000)).toEqual(['running:4.0s']);

@@ -116,8 +116,15 @@ describe('RevListParser', () => {
     for (const line of lines) {
       for (const text of [line, `${line}\n`, `1 ${C}\n${line}\n2 ${D}\n`]) {
         const expected = outcome(() => referenceParse(text));
-        expect(outcome(() => parseRevList(text)), JSON.stringify(text)).toEqual(expected);
-        for (const chunks of chunkings(text)) expect(outcome(() => parseChunks(chunks)), JSON.stringify(text)).toEqual(expected);
+        expect(
+          outcome(() => parseRevList(text)),
+          JSON.stringify(text),
+        ).toEqual(expected);
+        for (const chunks of chunkings(text))
+          expect(
+            outcome(() => parseChunks(chunks)),
+            JSON.stringify(text),
+          ).toEqual(expected);
       }
     }
   });
@@ -132,7 +139,9 @@ describe('loadCommitGraph through the streaming path', () => {
   it('loads the range as rev-list prints it', async () => {
     const out = repo.git('rev-list', '--parents', '--timestamp', second);
     expect((await loadCommitGraph(repo.dir, second, [])).commits).toEqual(referenceParse(out));
-    expect((await loadCommitGraph(repo.dir, second, [first])).commits).toEqual([{ sha: second, parents: [first], date: expect.any(Number) }]);
+    expect((await loadCommitGraph(repo.dir, second, [first])).commits).toEqual([
+      { sha: second, parents: [first], date: expect.any(Number) },
+    ]);
   });
 
   it("reports git's failure as 'git rev-list failed in …'", async () => {
@@ -210,7 +219,13 @@ describe('DiffTreeParser', () => {
           },
         ],
         [1, { commit: B, changes: [] }],
-        [2, { commit: C, changes: [{ oldMode: '160000', newMode: '000000', newOid: ZERO, status: 'D', path: ':looks like a record\nor a header' }] }],
+        [
+          2,
+          {
+            commit: C,
+            changes: [{ oldMode: '160000', newMode: '000000', newOid: ZERO, status: 'D', path: ':looks like a record\nor a header' }],
+          },
+        ],
       ],
     });
   });
@@ -224,8 +239,12 @@ describe('DiffTreeParser', () => {
     expect(parseDiffChunks(pairs, [Buffer.from(rawOutput([{ commit: B, records: [] }]))])).toMatchObject({
       error: `git diff-tree answered for ${B}, expected ${A}`,
     });
-    expect(parseDiffChunks(pairs, [Buffer.from('fatal: nope\0')])).toMatchObject({ error: 'unexpected output from git diff-tree: "fatal: nope"' });
-    expect(parseDiffChunks(pairs, [Buffer.from(`${A}\0:100644 100644 ${B}\0x\0`)])).toMatchObject({ error: expect.stringMatching(/^unexpected record/) });
+    expect(parseDiffChunks(pairs, [Buffer.from('fatal: nope\0')])).toMatchObject({
+      error: 'unexpected output from git diff-tree: "fatal: nope"',
+    });
+    expect(parseDiffChunks(pairs, [Buffer.from(`${A}\0:100644 100644 ${B}\0x\0`)])).toMatchObject({
+      error: expect.stringMatching(/^unexpected record/),
+    });
   });
 });
 
@@ -233,7 +252,10 @@ describe('diffTreeEach and diffTreeStream on a repository', () => {
   const repo = new TestRepo('deploybisect-diff-stream-');
   cleanups.push(() => repo.remove());
   const shas = [repo.commit('base', { 'a/b.txt': '1\n', 'c.txt': 'c\n' })];
-  for (let i = 0; i < 30; i++) shas.push(repo.commit(`c${i}`, i % 3 === 0 ? { [`d${i}/x.txt`]: `${i}\n`, 'c.txt': null } : { 'a/b.txt': `${i}\n`, 'c.txt': `${i}\n` }));
+  for (let i = 0; i < 30; i++)
+    shas.push(
+      repo.commit(`c${i}`, i % 3 === 0 ? { [`d${i}/x.txt`]: `${i}\n`, 'c.txt': null } : { 'a/b.txt': `${i}\n`, 'c.txt': `${i}\n` }),
+    );
   const pairs = shas.slice(1).map((sha, i) => [sha, shas[i] as string] as [string, string]);
 
   it('both give every pair’s diff, in order', async () => {

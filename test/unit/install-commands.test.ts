@@ -3,7 +3,8 @@ import { extractPackages } from '../../src/explain/dockerfile/install-commands.j
 import { shellCommands } from '../../src/explain/dockerfile/shell-commands.js';
 import { splitShellWords } from '../../src/explain/dockerfile/shell-words.js';
 
-const names = (command: string): string[] => extractPackages(command).map((p) => `${p.manager}:${p.name}${p.version === undefined ? '' : `@${p.version}`}`);
+const names = (command: string): string[] =>
+  extractPackages(command).map((p) => `${p.manager}:${p.name}${p.version === undefined ? '' : `@${p.version}`}`);
 
 describe('splitShellWords', () => {
   it('splits chains on && || ; | & and newlines', () => {
@@ -25,15 +26,23 @@ describe('splitShellWords', () => {
 
 describe('shellCommands', () => {
   it('unwraps sudo, env, assignments, reserved words and sh -c', () => {
-    expect(shellCommands(`sudo -E env FOO=1 DEBIAN_FRONTEND=noninteractive apt-get install -y x`)).toEqual([['apt-get', 'install', '-y', 'x']]);
+    expect(shellCommands(`sudo -E env FOO=1 DEBIAN_FRONTEND=noninteractive apt-get install -y x`)).toEqual([
+      ['apt-get', 'install', '-y', 'x'],
+    ]);
     expect(shellCommands(`if true; then apk add y; fi`)).toEqual([['true'], ['apk', 'add', 'y']]);
-    expect(shellCommands(`sh -ec "apt-get update && apt-get install -y z"`)).toEqual([['apt-get', 'update'], ['apt-get', 'install', '-y', 'z']]);
+    expect(shellCommands(`sh -ec "apt-get update && apt-get install -y z"`)).toEqual([
+      ['apt-get', 'update'],
+      ['apt-get', 'install', '-y', 'z'],
+    ]);
   });
 });
 
 describe('extractPackages', () => {
   it.each<[string, string[]]>([
-    ['apt-get update && apt-get install -y --no-install-recommends \\\n      nginx \\\n      supervisor \\\n    && rm -rf /var/lib/apt/lists/*', ['apt:nginx', 'apt:supervisor']],
+    [
+      'apt-get update && apt-get install -y --no-install-recommends \\\n      nginx \\\n      supervisor \\\n    && rm -rf /var/lib/apt/lists/*',
+      ['apt:nginx', 'apt:supervisor'],
+    ],
     ['DEBIAN_FRONTEND=noninteractive apt-get install -yq curl ca-certificates', ['apt:curl', 'apt:ca-certificates']],
     ['apt-get -o Dpkg::Options::="--force-confold" -y install tzdata', ['apt:tzdata']],
     ['apt-get install -y -t bookworm-backports linux-image-amd64', ['apt:linux-image-amd64']],
@@ -48,7 +57,10 @@ describe('extractPackages', () => {
     ['yum -y install httpd && yum clean all', ['yum:httpd']],
     ['dnf install -y --setopt=install_weak_deps=False --enablerepo crb python3-devel', ['dnf:python3-devel']],
     ['microdnf install -y --nodocs shadow-utils && microdnf clean all', ['microdnf:shadow-utils']],
-    ['pip install --no-cache-dir flask==2.0 "gunicorn>=20,<22" Flask_Login', ['pip:flask@==2.0', 'pip:gunicorn@>=20,<22', 'pip:flask-login']],
+    [
+      'pip install --no-cache-dir flask==2.0 "gunicorn>=20,<22" Flask_Login',
+      ['pip:flask@==2.0', 'pip:gunicorn@>=20,<22', 'pip:flask-login'],
+    ],
     ['pip3 install --index-url https://example.org/simple requests[socks]', ['pip:requests']],
     ['python -m pip install --upgrade pip setuptools', ['pip:pip', 'pip:setuptools']],
     ['python3.11 -m pip install -e . uvicorn', ['pip:.', 'pip:uvicorn']],

@@ -10,11 +10,20 @@ function linear(n: number): CommitGraph {
 
 /** A CommitGraph (rev-list order is not needed by the search beyond dates) from generated DAG nodes, without the root. */
 function graphOf(nodes: DagNode[]): CommitGraph {
-  return { commits: nodes.slice(1).reverse().map((n, i) => ({ sha: n.name, parents: n.parents, date: 100_000 - i })) };
+  return {
+    commits: nodes
+      .slice(1)
+      .reverse()
+      .map((n, i) => ({ sha: n.name, parents: n.parents, date: 100_000 - i })),
+  };
 }
 
 /** Runs rounds of `sections(k)` until the search ends; verdicts: bad iff the culprit is an ancestor (or itself). */
-function driveRounds(search: BisectSearch, isBad: (sha: string) => boolean, k: number): { rounds: number; evaluations: number; culprit?: string } {
+function driveRounds(
+  search: BisectSearch,
+  isBad: (sha: string) => boolean,
+  k: number,
+): { rounds: number; evaluations: number; culprit?: string } {
   let rounds = 0;
   let evaluations = 0;
   for (let st = search.status(); !st.done; st = search.status()) {
@@ -90,7 +99,10 @@ describe('BisectSearch.sections', () => {
 
 describe('BisectSearch.nextPreferring (order for the layer cache)', () => {
   const search = () => new BisectSearch(linear(31), { bad: 'c30', goods: ['c0'] });
-  const only = (...shas: string[]) => (sha: string) => shas.includes(sha);
+  const only =
+    (...shas: string[]) =>
+    (sha: string) =>
+      shas.includes(sha);
 
   it("keeps git's choice when it is preferred or nothing preferred splits nearly as well", () => {
     expect(search().status()).toMatchObject({ next: 'c15' });

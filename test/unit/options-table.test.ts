@@ -71,17 +71,22 @@ describe('the option table and --help', () => {
       expect(help).toContain(`${option.flags} ${squash(option.description)}`);
       if (option.choices) expect(help).toContain(`choices: ${option.choices.map((c) => `"${c}"`).join(', ')}`);
       if (typeof option.default === 'string') {
-        expect(help).toContain(`${squash(option.description)} (${option.choices ? `choices: ${option.choices.map((c) => `"${c}"`).join(', ')}, ` : ''}default: "${option.default}")`);
+        expect(help).toContain(
+          `${squash(option.description)} (${option.choices ? `choices: ${option.choices.map((c) => `"${c}"`).join(', ')}, ` : ''}default: "${option.default}")`,
+        );
       }
     }
   });
 
-  it.each(COMMANDS)('%s --help does not show options the table gives only to other commands (nightly takes those of run too)', (command) => {
-    const listed = helpFlags(helpOf(command));
-    for (const option of ROWS.filter((o) => !optionsFor(command).includes(o))) {
-      expect(listed, `${option.flags} on ${command}`).not.toContain(option.flags);
-    }
-  });
+  it.each(COMMANDS)(
+    '%s --help does not show options the table gives only to other commands (nightly takes those of run too)',
+    (command) => {
+      const listed = helpFlags(helpOf(command));
+      for (const option of ROWS.filter((o) => !optionsFor(command).includes(o))) {
+        expect(listed, `${option.flags} on ${command}`).not.toContain(option.flags);
+      }
+    },
+  );
 
   it('gives every option to at least one command, and no option to an unknown one', () => {
     for (const option of ROWS) {

@@ -37,7 +37,11 @@ describe('PatchSplitter', () => {
   it('cuts streamed patch output at its headers, whatever the chunk boundaries, and drops patches over the limit', () => {
     const whole = Buffer.from(output);
     const expected = split([whole], 1000);
-    expect(expected.map(([header]) => header)).toEqual(['diff --git a/a.txt b/a.txt', 'diff --git a/gone.txt b/gone.txt', 'diff --git a/big.txt b/big.txt']);
+    expect(expected.map(([header]) => header)).toEqual([
+      'diff --git a/a.txt b/a.txt',
+      'diff --git a/gone.txt b/gone.txt',
+      'diff --git a/big.txt b/big.txt',
+    ]);
     expect(expected[0]?.[1]).toBe(output.slice(0, output.indexOf('diff --git a/gone.txt')));
     expect(expected[1]?.[1]).toContain('-diff --git a/fake b/fake\n');
     expect(expected[2]?.[1]).toBeNull(); // 5,000 bytes of one line, over 1,000
@@ -51,7 +55,13 @@ describe('PatchSplitter', () => {
   });
 
   it('keeps a name that is not UTF-8 in the header as its bytes', () => {
-    const raw = Buffer.concat([Buffer.from('diff --git a/caf'), Buffer.from([0xe9]), Buffer.from('.txt b/caf'), Buffer.from([0xe9]), Buffer.from('.txt\n+x\n')]);
+    const raw = Buffer.concat([
+      Buffer.from('diff --git a/caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('.txt b/caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('.txt\n+x\n'),
+    ]);
     const [[header] = ['']] = split([raw], 1000);
     expect(header).toBe('diff --git a/caf\udce9.txt b/caf\udce9.txt');
   });

@@ -73,11 +73,14 @@ describe('path bytes', () => {
     expect(displayText('plain\n💀\n')).toBe('plain\n💀\n');
   });
 
-  it("sorts as git does, by bytes", () => {
+  it('sorts as git does, by bytes', () => {
     const names = ['b', decodeGitPath(latin1Cafe), 'caf.txt', 'cafe.txt', 'ü'];
     const sorted = [...names].sort(comparePathBytes);
     expect(sorted.map((n) => encodeGitPath(n).toString('hex'))).toEqual(
-      names.map((n) => encodeGitPath(n)).sort(Buffer.compare).map((b) => b.toString('hex')),
+      names
+        .map((n) => encodeGitPath(n))
+        .sort(Buffer.compare)
+        .map((b) => b.toString('hex')),
     );
   });
 });

@@ -289,7 +289,11 @@ describe('LogProbe', () => {
 });
 
 describe('ExitProbe', () => {
-  const exitInfo = (code: number | undefined): ExitInfo => ({ code, oomKilled: false, reason: `container exited with code ${code ?? 'unknown'}` });
+  const exitInfo = (code: number | undefined): ExitInfo => ({
+    code,
+    oomKilled: false,
+    reason: `container exited with code ${code ?? 'unknown'}`,
+  });
 
   it('waits for the exit', () => {
     expect(new ExitProbe('exit:0', 0).waitsForExit).toBe(true);
@@ -298,7 +302,14 @@ describe('ExitProbe', () => {
   it('passes on the expected exit code', async () => {
     const clock = new ManualClock();
     const result = await new ExitProbe('exit:0', 0).check(target({ clock, exited: Promise.resolve(exitInfo(0)) }), clock.now() + 5000);
-    expect(result).toEqual({ kind: 'exit', spec: 'exit:0', ok: true, elapsedMs: 0, reason: 'container exited with code 0', evidence: { exitCode: 0 } });
+    expect(result).toEqual({
+      kind: 'exit',
+      spec: 'exit:0',
+      ok: true,
+      elapsedMs: 0,
+      reason: 'container exited with code 0',
+      evidence: { exitCode: 0 },
+    });
   });
 
   it('passes on a non-zero expected code', async () => {
@@ -325,8 +336,15 @@ describe('ExitProbe', () => {
 
   it('fails on an unknown code', async () => {
     const clock = new FakeClock();
-    const result = await new ExitProbe('exit:0', 0).check(target({ clock, exited: Promise.resolve(exitInfo(undefined)) }), clock.now() + 5000);
-    expect(result).toMatchObject({ ok: false, reason: 'container exited with code unknown, expected 0', evidence: { exitCode: undefined } });
+    const result = await new ExitProbe('exit:0', 0).check(
+      target({ clock, exited: Promise.resolve(exitInfo(undefined)) }),
+      clock.now() + 5000,
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'container exited with code unknown, expected 0',
+      evidence: { exitCode: undefined },
+    });
   });
 
   it('fails with the OOM reason, even when the code is the expected one', async () => {
@@ -339,7 +357,13 @@ describe('ExitProbe', () => {
   it('fails at the deadline when the container is still running', async () => {
     const clock = new FakeClock();
     const result = await new ExitProbe('exit:0', 0).check(target({ clock }), clock.now() + 5000);
-    expect(result).toEqual({ kind: 'exit', spec: 'exit:0', ok: false, elapsedMs: 5000, reason: 'container still running after 5.0s, expected exit code 0' });
+    expect(result).toEqual({
+      kind: 'exit',
+      spec: 'exit:0',
+      ok: false,
+      elapsedMs: 5000,
+      reason: 'container still running after 5.0s, expected exit code 0',
+    });
     const long = await new ExitProbe('exit:2', 2).check(target({ clock }), clock.now() + 90_000);
     expect(long.reason).toBe('container still running after 1m30s, expected exit code 2');
   });
@@ -523,7 +547,10 @@ describe('ExecProbe (fake container speaking the engine exec protocol)', () => {
   it('passes when the command exits 0, with its output as evidence', async () => {
     const clock = new FakeClock();
     const { container, commands } = execContainer([{ code: 0, frames: [frame(1, 'accepting connections\n')] }]);
-    const result = await new ExecProbe('exec:pg_isready -h 127.0.0.1', 'pg_isready -h 127.0.0.1').check(target({ clock, container }), clock.now() + 5000);
+    const result = await new ExecProbe('exec:pg_isready -h 127.0.0.1', 'pg_isready -h 127.0.0.1').check(
+      target({ clock, container }),
+      clock.now() + 5000,
+    );
     expect(result).toEqual({
       kind: 'exec',
       spec: 'exec:pg_isready -h 127.0.0.1',

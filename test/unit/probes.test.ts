@@ -267,7 +267,9 @@ describe('parseProbe', () => {
     expect(usageMessage(() => parseProbe('running:soon'))).toBe(
       "invalid running duration 'soon': use a number with a unit, e.g. 500ms, 10s, 2m, 1h",
     );
-    expect(usageMessage(() => parseProbe('running:'))).toBe("invalid running duration '': use a number with a unit, e.g. 500ms, 10s, 2m, 1h");
+    expect(usageMessage(() => parseProbe('running:'))).toBe(
+      "invalid running duration '': use a number with a unit, e.g. 500ms, 10s, 2m, 1h",
+    );
   });
 
   it.each([
@@ -297,14 +299,22 @@ describe('parseProbe', () => {
     expect(usageMessage(() => parseProbe(spec))).toBe(`invalid probe URL '${spec}'`);
   });
 
-  it.each(['', 'Healthcheck', 'health', 'running5s', 'running 5s', 'ftp://host:21/', '127.0.0.1:8080/health', 'tcp:8080', 'exit', 'Exec:ls'])(
-    'rejects the unknown probe %j',
-    (spec) => {
-      expect(usageMessage(() => parseProbe(spec))).toBe(
-        `unknown probe '${spec}': use healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>`,
-      );
-    },
-  );
+  it.each([
+    '',
+    'Healthcheck',
+    'health',
+    'running5s',
+    'running 5s',
+    'ftp://host:21/',
+    '127.0.0.1:8080/health',
+    'tcp:8080',
+    'exit',
+    'Exec:ls',
+  ])('rejects the unknown probe %j', (spec) => {
+    expect(usageMessage(() => parseProbe(spec))).toBe(
+      `unknown probe '${spec}': use healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>`,
+    );
+  });
 });
 
 describe('HttpProbe.targetUrl', () => {

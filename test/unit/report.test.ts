@@ -10,7 +10,17 @@ import type { BisectResult, Step } from '../../src/session/result.js';
 const sha = (n: number): string => n.toString(16).padStart(2, '0').repeat(20);
 
 function outcome(overrides: Partial<Outcome> = {}): Outcome {
-  return { sha: sha(0), ok: true, phase: 'probe', signature: 'healthy', probes: [], logTail: [], built: true, durationMs: 1500, ...overrides };
+  return {
+    sha: sha(0),
+    ok: true,
+    phase: 'probe',
+    signature: 'healthy',
+    probes: [],
+    logTail: [],
+    built: true,
+    durationMs: 1500,
+    ...overrides,
+  };
 }
 
 const findings: Finding[] = [
@@ -30,7 +40,13 @@ const explanation: Explanation = {
   before: sha(4),
   after: sha(5),
   findings,
-  likelyCauses: [{ summary: "'supervisord: not found' <- apt package supervisor is no longer installed", evidence: 'supervisord: not found', finding: findings[0]! }],
+  likelyCauses: [
+    {
+      summary: "'supervisord: not found' <- apt package supervisor is no longer installed",
+      evidence: 'supervisord: not found',
+      finding: findings[0]!,
+    },
+  ],
   notes: ['Dockerfile is missing at 0404040404'],
   files: {
     inContext: [
@@ -45,12 +61,22 @@ const explanation: Explanation = {
       { path: 'logo.png', status: 'A', added: 0, deleted: 0, binary: true },
       { path: 'conf/new.conf', oldPath: 'conf/old.conf', status: 'R', added: 0, deleted: 0, binary: false },
     ],
-    ignored: [{ path: 'node_modules/x.js', status: 'M', added: 1, deleted: 1, binary: false, diff: 'diff --git a/x b/x\n@@ -1 +1 @@\n-a\n+b\n' }],
+    ignored: [
+      { path: 'node_modules/x.js', status: 'M', added: 1, deleted: 1, binary: false, diff: 'diff --git a/x b/x\n@@ -1 +1 @@\n-a\n+b\n' },
+    ],
     outsideContext: [{ path: 'docs/guide.md', status: 'D', added: 0, deleted: 10, binary: false }],
   },
 };
 
-const SUPERVISOR_DIFF_BODY = ['--- a/start.sh', '+++ b/start.sh', '@@ -1,2 +1,3 @@', ' #!/bin/sh', '-exec supervisord', '+exec supervisord -n', '+echo index of files'];
+const SUPERVISOR_DIFF_BODY = [
+  '--- a/start.sh',
+  '+++ b/start.sh',
+  '@@ -1,2 +1,3 @@',
+  ' #!/bin/sh',
+  '-exec supervisord',
+  '+exec supervisord -n',
+  '+echo index of files',
+];
 
 /** A GFM table row's cells: a `|` is a delimiter unless a backslash is right before it (as cmark-gfm splits rows). */
 function cells(row: string): string[] {
@@ -105,7 +131,14 @@ function codeBlocks(markdown: string): CodeBlock[] {
 }
 
 const stepsOf = (...list: [number, Step['verdict'], Step['role']?][]): Step[] =>
-  list.map(([n, verdict, role]) => ({ sha: sha(n), subject: `commit ${n}`, role: role ?? 'search', verdict, outcome: outcome({ ok: verdict === 'good' }), durationMs: 1000 }));
+  list.map(([n, verdict, role]) => ({
+    sha: sha(n),
+    subject: `commit ${n}`,
+    role: role ?? 'search',
+    verdict,
+    outcome: outcome({ ok: verdict === 'good' }),
+    durationMs: 1000,
+  }));
 
 function result(overrides: Partial<BisectResult>): BisectResult {
   return {
@@ -138,9 +171,23 @@ const culpritOutcome = outcome({
 
 const foundSteps: Step[] = [
   { sha: sha(0), subject: 'the good one', role: 'verify', verdict: 'good', outcome: outcome(), durationMs: 2000 },
-  { sha: sha(9), subject: 'the bad one', role: 'verify', verdict: 'bad', outcome: outcome({ ok: false, signature: 'probe http://:80/ failed | 502' }), durationMs: 2500 },
+  {
+    sha: sha(9),
+    subject: 'the bad one',
+    role: 'verify',
+    verdict: 'bad',
+    outcome: outcome({ ok: false, signature: 'probe http://:80/ failed | 502' }),
+    durationMs: 2500,
+  },
   { sha: sha(4), subject: 'fix: a|b <tag> || c', role: 'search', verdict: 'good', outcome: outcome(), durationMs: 1200 },
-  { sha: sha(6), subject: 'flaky', role: 'search', verdict: 'skip', outcome: outcome({ ok: false, phase: 'build', signature: 'build: `RUN make` | exit 2' }), durationMs: 61_000 },
+  {
+    sha: sha(6),
+    subject: 'flaky',
+    role: 'search',
+    verdict: 'skip',
+    outcome: outcome({ ok: false, phase: 'build', signature: 'build: `RUN make` | exit 2' }),
+    durationMs: 61_000,
+  },
   { sha: sha(5), subject: 'drop supervisor', role: 'search', verdict: 'bad', outcome: culpritOutcome, durationMs: 4200 },
 ];
 
@@ -224,7 +271,14 @@ describe('renderReport', () => {
     expect(lines).toContain("> **Likely cause:** 'supervisord: not found' \\<- apt package supervisor is no longer installed");
     const findingsRows = tableRows(lines, '| change | stage | instruction | before | after | line |');
     expect(findingsRows).toEqual([
-      ['apt package supervisor is no longer installed (stage 0, line 2)', '0', 'RUN', '`apt-get install -y supervisor \\| tee /log`', '–', '2 → –'],
+      [
+        'apt package supervisor is no longer installed (stage 0, line 2)',
+        '0',
+        'RUN',
+        '`apt-get install -y supervisor \\| tee /log`',
+        '–',
+        '2 → –',
+      ],
       ['port 8080 is now exposed', 'app\\|web', 'EXPOSE', '–', '`8080`', '– → 7'],
     ]);
     expect(lines).toContain('**Files sent to the builder** (3)');
@@ -256,9 +310,18 @@ describe('renderReport', () => {
     ]);
 
     // Section order.
-    const order = ['## The culprit', '**How it failed:**', '**Its parent', '## What changed', '> **Likely cause:**', '| change |', '**Files sent', '## The search', '| # |', '## Reproduce'].map((head) =>
-      lines.findIndex((l) => l.startsWith(head)),
-    );
+    const order = [
+      '## The culprit',
+      '**How it failed:**',
+      '**Its parent',
+      '## What changed',
+      '> **Likely cause:**',
+      '| change |',
+      '**Files sent',
+      '## The search',
+      '| # |',
+      '## Reproduce',
+    ].map((head) => lines.findIndex((l) => l.startsWith(head)));
     expect(order.every((n) => n >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(md).toContain('✔ good · ✖ bad · ↷ skipped · · untested · ◆ first bad commit');
@@ -296,12 +359,25 @@ describe('renderReport', () => {
     expect(candidates).toEqual([`- \`${sha(2)}\` wip \\| tmp (skip)`, `- \`${sha(3)}\` more (skip)`, `- \`${sha(4)}\` the bad one (bad)`]);
     expect(md).not.toContain('## The culprit');
     expect(codeBlocks(md).find((b) => b.info === 'text')!.body).toEqual(['good ✔ ↷ ↷ ✖ bad']);
-    expect(tableRows(lines, '| # | commit | subject | verdict | signature | duration |').map((row) => row[3])).toEqual(['good', 'skip', 'skip', 'bad (check)']);
+    expect(tableRows(lines, '| # | commit | subject | verdict | signature | duration |').map((row) => row[3])).toEqual([
+      'good',
+      'skip',
+      'skip',
+      'bad (check)',
+    ]);
   });
 
   it('bad-is-healthy: the bad commit’s passing outcome', () => {
-    const bad = outcome({ sha: sha(9), signature: 'all probes passed', probes: [{ kind: 'healthcheck', spec: 'healthcheck', ok: true, elapsedMs: 1200, reason: 'healthy' }] });
-    const r = result({ status: 'bad-is-healthy', steps: [{ sha: sha(9), subject: 'bad', role: 'verify', verdict: 'good', outcome: bad, durationMs: 3000 }], verification: { bad } });
+    const bad = outcome({
+      sha: sha(9),
+      signature: 'all probes passed',
+      probes: [{ kind: 'healthcheck', spec: 'healthcheck', ok: true, elapsedMs: 1200, reason: 'healthy' }],
+    });
+    const r = result({
+      status: 'bad-is-healthy',
+      steps: [{ sha: sha(9), subject: 'bad', role: 'verify', verdict: 'good', outcome: bad, durationMs: 3000 }],
+      verification: { bad },
+    });
     const md = renderReport(r, { generatedAt: GENERATED });
     const lines = md.split('\n');
     expect(lines[0]).toBe('# deploybisect: The bad commit is healthy');
@@ -309,13 +385,26 @@ describe('renderReport', () => {
     expect(lines).toContain('- ✔ `healthcheck`: healthy (1.2s)');
     expect(md).not.toContain('The good commit');
     expect(md).not.toContain('## The culprit');
-    expect(tableRows(lines, '| # | commit | subject | verdict | signature | duration |')).toEqual([['1', '`0909090909`', 'bad', 'good (check)', 'all probes passed', '3.0s']]);
+    expect(tableRows(lines, '| # | commit | subject | verdict | signature | duration |')).toEqual([
+      ['1', '`0909090909`', 'bad', 'good (check)', 'all probes passed', '3.0s'],
+    ]);
     expect(lines).toContain('- Cost: 0 builds, 0 probes, 0 bisection steps, 0ms');
   });
 
   it('good-is-unhealthy: the good commit’s failure, with its build output', () => {
-    const good = outcome({ sha: sha(0), ok: false, phase: 'build', signature: 'build failed: `npm ci` exit 1', logTail: ['npm ERR! missing lockfile'], durationMs: 12_000 });
-    const r = result({ status: 'good-is-unhealthy', steps: [{ sha: sha(0), subject: 'good', role: 'verify', verdict: 'bad', outcome: good, durationMs: 12_000 }], verification: { good } });
+    const good = outcome({
+      sha: sha(0),
+      ok: false,
+      phase: 'build',
+      signature: 'build failed: `npm ci` exit 1',
+      logTail: ['npm ERR! missing lockfile'],
+      durationMs: 12_000,
+    });
+    const r = result({
+      status: 'good-is-unhealthy',
+      steps: [{ sha: sha(0), subject: 'good', role: 'verify', verdict: 'bad', outcome: good, durationMs: 12_000 }],
+      verification: { good },
+    });
     const md = renderReport(r, { generatedAt: GENERATED });
     const lines = md.split('\n');
     expect(lines[0]).toBe('# deploybisect: The good commit is unhealthy');
@@ -339,7 +428,14 @@ describe('renderReport', () => {
       ' ````',
     ].join('\n');
     const r = foundResult();
-    r.culprit!.explanation = { ...explanation, files: { inContext: [{ path: 'README.md', status: 'M', added: 1, deleted: 1, binary: false, diff: `${readmeDiff}\n` }], ignored: [], outsideContext: [] } };
+    r.culprit!.explanation = {
+      ...explanation,
+      files: {
+        inContext: [{ path: 'README.md', status: 'M', added: 1, deleted: 1, binary: false, diff: `${readmeDiff}\n` }],
+        ignored: [],
+        outsideContext: [],
+      },
+    };
     r.culprit!.outcome = { ...culpritOutcome, logTail: ['```', 'after a fence'] };
     const reproduce = `${REPRODUCE} --expect-body '\n\`\`\`\n'`;
     const md = renderReport(r, { reproduce, generatedAt: GENERATED });
@@ -398,9 +494,19 @@ describe('explanationLines', () => {
   });
 
   it('says when the Dockerfile and the files did not change', () => {
-    const empty: Explanation = { before: sha(1), after: sha(2), findings: [], likelyCauses: [], notes: [], files: { inContext: [], ignored: [], outsideContext: [] } };
+    const empty: Explanation = {
+      before: sha(1),
+      after: sha(2),
+      findings: [],
+      likelyCauses: [],
+      notes: [],
+      files: { inContext: [], ignored: [], outsideContext: [] },
+    };
     expect(explanationLines(empty, painter(false))).toEqual(['  The Dockerfile did not change.', '  No files changed.']);
-    const onlyOutside: Explanation = { ...empty, files: { inContext: [], ignored: [], outsideContext: [{ path: 'README.md', status: 'A', added: 3, deleted: 0, binary: false }] } };
+    const onlyOutside: Explanation = {
+      ...empty,
+      files: { inContext: [], ignored: [], outsideContext: [{ path: 'README.md', status: 'A', added: 3, deleted: 0, binary: false }] },
+    };
     expect(explanationLines(onlyOutside, painter(false), { indent: '' })).toEqual([
       'The Dockerfile did not change.',
       'Changed outside the build context (cannot affect the image) (1):',
@@ -413,16 +519,29 @@ describe('explanationMarkdown', () => {
   it('renders causes, findings, notes and files in that order', () => {
     const md = explanationMarkdown(explanation);
     expect(md[0]).toBe("> **Likely cause:** 'supervisord: not found' \\<- apt package supervisor is no longer installed");
-    const order = ['> **Likely cause:**', '| change |', '_Note: Dockerfile is missing at 0404040404_', '**Files sent to the builder** (3)', '```diff', '**Changed but ignored by .dockerignore** (1)', '**Changed outside'].map((head) =>
-      md.findIndex((l) => l.startsWith(head)),
-    );
+    const order = [
+      '> **Likely cause:**',
+      '| change |',
+      '_Note: Dockerfile is missing at 0404040404_',
+      '**Files sent to the builder** (3)',
+      '```diff',
+      '**Changed but ignored by .dockerignore** (1)',
+      '**Changed outside',
+    ].map((head) => md.findIndex((l) => l.startsWith(head)));
     expect(order.every((n) => n >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(codeBlocks(md.join('\n'))).toEqual([{ info: 'diff', body: SUPERVISOR_DIFF_BODY }]);
   });
 
   it('says when the Dockerfile did not change, and shows no file sections without files', () => {
-    const md = explanationMarkdown({ before: sha(1), after: sha(2), findings: [], likelyCauses: [], notes: [], files: { inContext: [], ignored: [], outsideContext: [] } });
+    const md = explanationMarkdown({
+      before: sha(1),
+      after: sha(2),
+      findings: [],
+      likelyCauses: [],
+      notes: [],
+      files: { inContext: [], ignored: [], outsideContext: [] },
+    });
     expect(md).toEqual(['The Dockerfile did not change.', '']);
   });
 
@@ -431,7 +550,18 @@ describe('explanationMarkdown', () => {
     const md = explanationMarkdown({
       ...explanation,
       likelyCauses: [],
-      findings: [{ kind: 'cmd', stage: '0', instruction: 'CMD', before: 'echo `date`\nline two', after: long, lineBefore: 3, lineAfter: 3, summary: 'CMD changed' }],
+      findings: [
+        {
+          kind: 'cmd',
+          stage: '0',
+          instruction: 'CMD',
+          before: 'echo `date`\nline two',
+          after: long,
+          lineBefore: 3,
+          lineAfter: 3,
+          summary: 'CMD changed',
+        },
+      ],
     });
     const [row] = tableRows(md, '| change | stage | instruction | before | after | line |');
     expect(row).toEqual(['CMD changed', '0', 'CMD', "`echo 'date' line two`", `\`${'x'.repeat(77)}...\``, '3 → 3']);

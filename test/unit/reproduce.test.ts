@@ -17,7 +17,10 @@ function shellWords(commandLine: string): string[] {
 
 /** `sh -c 'printf "%s\n" <quoted>'`: the one word the shell sees. */
 function throughShell(quoted: string): string {
-  return execFileSync('sh', ['-c', `printf '%s\\n' ${quoted}`], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent', X: 'expanded' } });
+  return execFileSync('sh', ['-c', `printf '%s\\n' ${quoted}`], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: '/nonexistent', X: 'expanded' },
+  });
 }
 
 function fakeStream(): NodeJS.WriteStream {
@@ -39,7 +42,20 @@ function parsedOptions(command: 'run' | 'test', args: string[]): Record<string, 
 
 describe('shellQuote', () => {
   it('leaves safe words alone', () => {
-    for (const word of ['abc', 'linux/amd64', 'KEY=VALUE', 'http://localhost:8080/health', '2xx', '1.5', 'a,b', '@x', '50%', '-x', 'a+b', SHA]) {
+    for (const word of [
+      'abc',
+      'linux/amd64',
+      'KEY=VALUE',
+      'http://localhost:8080/health',
+      '2xx',
+      '1.5',
+      'a,b',
+      '@x',
+      '50%',
+      '-x',
+      'a+b',
+      SHA,
+    ]) {
       expect(shellQuote(word), word).toBe(word);
     }
   });
@@ -75,7 +91,7 @@ describe('shellQuote', () => {
       '-n',
       '%s\\n',
       ';exit 3;',
-      "mixed 'single' \"double\" $X *",
+      'mixed \'single\' "double" $X *',
       'ünïcödé ✔',
     ];
     for (const word of tricky) {
@@ -106,7 +122,17 @@ describe('reproduceCommand', () => {
   });
 
   it('leaves defaults out, including defaultHttp: true', () => {
-    const raw = { repo: '.', file: 'Dockerfile', context: '.', network: 'bridge', memory: '1g', pidsLimit: '512', expectStatus: '2xx', timeout: '60s', defaultHttp: true };
+    const raw = {
+      repo: '.',
+      file: 'Dockerfile',
+      context: '.',
+      network: 'bridge',
+      memory: '1g',
+      pidsLimit: '512',
+      expectStatus: '2xx',
+      timeout: '60s',
+      defaultHttp: true,
+    };
     expect(reproduceCommand(raw, SHA)).toBe(`deploybisect test ${SHA}`);
     expect(reproduceCommand({ ...raw, memory: '2g', timeout: '90s', pidsLimit: '0' }, SHA)).toBe(
       `deploybisect test ${SHA} --memory 2g --pids-limit 0 --timeout 90s`,
@@ -132,7 +158,12 @@ describe('reproduceCommand', () => {
   });
 
   it('quotes values for the shell', () => {
-    const raw = { env: ['GREETING=hello world', 'PLAIN=1'], failOnLog: ['Traceback|FATAL'], expectBody: "it's $up", header: ['X-Token: a b'] };
+    const raw = {
+      env: ['GREETING=hello world', 'PLAIN=1'],
+      failOnLog: ['Traceback|FATAL'],
+      expectBody: "it's $up",
+      header: ['X-Token: a b'],
+    };
     const command = reproduceCommand(raw, SHA);
     expect(command).toBe(
       `deploybisect test ${SHA}` +
@@ -222,7 +253,13 @@ describe('reproduceCommand', () => {
       '--verbose',
     ];
     const runRaw = parsedOptions('run', runArgs);
-    expect(runRaw).toMatchObject({ repo: '../my repo', buildArg: ['VERSION=1.2.3', 'NOTE=two words'], defaultHttp: false, keepImages: true, memory: '2g' });
+    expect(runRaw).toMatchObject({
+      repo: '../my repo',
+      buildArg: ['VERSION=1.2.3', 'NOTE=two words'],
+      defaultHttp: false,
+      keepImages: true,
+      memory: '2g',
+    });
     const command = reproduceCommand(runRaw, SHA);
     const words = shellWords(command);
     expect(words.slice(0, 3)).toEqual(['deploybisect', 'test', SHA]);
@@ -234,11 +271,19 @@ describe('reproduceCommand', () => {
     expect(words).toContain('--no-default-http');
 
     const testRaw = parsedOptions('test', words.slice(2));
-    const shared = (OPTIONS as readonly OptionRow[]).filter((o) => o.commands.includes('test') && !['--json', '-q, --quiet', '-v, --verbose'].includes(o.flags));
+    const shared = (OPTIONS as readonly OptionRow[]).filter(
+      (o) => o.commands.includes('test') && !['--json', '-q, --quiet', '-v, --verbose'].includes(o.flags),
+    );
     expect(shared.length).toBeGreaterThan(20);
     const pick = (raw: Record<string, unknown>) => {
       const picked: Record<string, unknown> = {};
-      for (const key of Object.keys(raw)) if (!['json', 'quiet', 'verbose', 'report', 'regression', 'firstParent', 'verify', 'jobs', 'runs', 'confidence', 'maxRuns'].includes(key)) picked[key] = raw[key];
+      for (const key of Object.keys(raw))
+        if (
+          !['json', 'quiet', 'verbose', 'report', 'regression', 'firstParent', 'verify', 'jobs', 'runs', 'confidence', 'maxRuns'].includes(
+            key,
+          )
+        )
+          picked[key] = raw[key];
       return picked;
     };
     expect(pick(testRaw)).toEqual(pick(runRaw));

@@ -118,9 +118,11 @@ describe('RunState', () => {
 
 describe('log and replay', () => {
   it('renders one replayable line per run and reads it back as marks (majority per commit)', () => {
-    const text = renderLog({ good: G, bad: B, regression: 'auto', runs: [outcome(B, false), outcome(A, true), outcome(A, false), outcome(A, true)] }, (sha) => (sha === A ? 'Release 2' : ''), [
-      'a header',
-    ]);
+    const text = renderLog(
+      { good: G, bad: B, regression: 'auto', runs: [outcome(B, false), outcome(A, true), outcome(A, false), outcome(A, true)] },
+      (sha) => (sha === A ? 'Release 2' : ''),
+      ['a header'],
+    );
     expect(text.split('\n')).toEqual([
       '# a header',
       `range ${G} ${B}`,
@@ -130,11 +132,20 @@ describe('log and replay', () => {
       `good ${A} # Release 2: running after 1.0s`,
       '',
     ]);
-    expect(parseLog(text, 'x.log')).toEqual({ good: G, bad: B, marks: [{ ref: B, verdict: 'bad' }, { ref: A, verdict: 'good' }] });
+    expect(parseLog(text, 'x.log')).toEqual({
+      good: G,
+      bad: B,
+      marks: [
+        { ref: B, verdict: 'bad' },
+        { ref: A, verdict: 'good' },
+      ],
+    });
   });
 
   it('says which line of a log is wrong', () => {
-    expect(() => parseLog(`range ${G} ${B}\nmaybe ${A}\n`, 'x.log')).toThrow("x.log:2: expected 'good <commit>', 'bad <commit>' or 'skip <commit>', got 'maybe");
+    expect(() => parseLog(`range ${G} ${B}\nmaybe ${A}\n`, 'x.log')).toThrow(
+      "x.log:2: expected 'good <commit>', 'bad <commit>' or 'skip <commit>', got 'maybe",
+    );
     expect(() => parseLog(`good ${A}\n`, 'x.log')).toThrow("x.log: no 'range <good> <bad>' line: is this a deploybisect log?");
   });
 });

@@ -105,16 +105,16 @@ describe('resolveSettings', () => {
   it('passes the optional settings through', () => {
     vi.stubEnv('DEPLOYBISECT_TEST_FROM_ENV', 'yes');
     const options = settings({
-        buildArg: ['VERSION=1.2'],
-        target: 'runtime',
-        buildNetwork: 'host',
-        env: ['PORT=8080', 'DEPLOYBISECT_TEST_FROM_ENV'],
-        probe: ['http://127.0.0.1:8080/health', 'running:5s'],
-        healthInterval: '2s',
-        expectStatus: '200-399',
-        expectBody: '^ok$',
-        timeout: '1m30s',
-      });
+      buildArg: ['VERSION=1.2'],
+      target: 'runtime',
+      buildNetwork: 'host',
+      env: ['PORT=8080', 'DEPLOYBISECT_TEST_FROM_ENV'],
+      probe: ['http://127.0.0.1:8080/health', 'running:5s'],
+      healthInterval: '2s',
+      expectStatus: '200-399',
+      expectBody: '^ok$',
+      timeout: '1m30s',
+    });
     expect(options).toMatchObject({
       buildArg: { VERSION: '1.2' },
       target: 'runtime',
@@ -144,17 +144,20 @@ describe('resolveSettings', () => {
     expect(settings({ context: './' }).context).toBe('.');
   });
 
-  it.each(['..', '../other', 'app/../..', 'app/..', '/abs/dir', '/', '//', join(tmpdir(), 'repo', 'app')])('rejects the context %j', (context) => {
-    expect(usageMessage(() => settings({ context }))).toBe(
-      `--context must be a directory inside the repository, relative to its root: '${context}'`,
-    );
-  });
+  it.each(['..', '../other', 'app/../..', 'app/..', '/abs/dir', '/', '//', join(tmpdir(), 'repo', 'app')])(
+    'rejects the context %j',
+    (context) => {
+      expect(usageMessage(() => settings({ context }))).toBe(
+        `--context must be a directory inside the repository, relative to its root: '${context}'`,
+      );
+    },
+  );
 
   it('accepts a context whose name merely starts with two dots', () => {
     expect(settings({ context: '..docker' }).context).toBe('..docker');
   });
 
-  it('keeps a relative Dockerfile as written (relative to each commit\'s context)', () => {
+  it("keeps a relative Dockerfile as written (relative to each commit's context)", () => {
     expect(settings({ file: 'docker/Dockerfile.prod', context: 'app' }).file).toBe('docker/Dockerfile.prod');
     expect(settings({ file: 'does-not-exist-yet' }).file).toBe('does-not-exist-yet');
   });
@@ -166,9 +169,7 @@ describe('resolveSettings', () => {
   });
 
   it('makes an absolute Dockerfile inside the repository relative to the context', () => {
-    expect(settings({ file: join(repo, 'app', 'docker', 'Dockerfile.prod'), context: 'app' }).file).toBe(
-      'docker/Dockerfile.prod',
-    );
+    expect(settings({ file: join(repo, 'app', 'docker', 'Dockerfile.prod'), context: 'app' }).file).toBe('docker/Dockerfile.prod');
     expect(settings({ file: join(repo, 'Dockerfile') }).file).toBe('Dockerfile');
     expect(settings({ file: join(repo, 'app', 'docker', 'Dockerfile.prod') }).file).toBe('app/docker/Dockerfile.prod');
   });

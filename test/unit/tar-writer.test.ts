@@ -13,7 +13,15 @@ async function tarStreamBytes(entries: { spec: TarHeaderSpec; content?: Buffer }
     for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
   })();
   for (const { spec, content } of entries) {
-    const header = { name: String(spec.name), mode: spec.mode, uid: 0, gid: 0, mtime, type: spec.type, ...(spec.linkname ? { linkname: String(spec.linkname) } : {}) };
+    const header = {
+      name: String(spec.name),
+      mode: spec.mode,
+      uid: 0,
+      gid: 0,
+      mtime,
+      type: spec.type,
+      ...(spec.linkname ? { linkname: String(spec.linkname) } : {}),
+    };
     await new Promise<void>((resolve, reject) => {
       const cb = (error?: Error | null) => (error ? reject(error) : resolve());
       if (content) pack.entry({ ...header, size: content.length }, content, cb);
@@ -80,6 +88,10 @@ describe('tar headers', () => {
     let decoded = 0;
     for (let i = 1; i < 12; i++) decoded = decoded * 256 + (header[124 + i] as number);
     expect(decoded).toBe(size);
-    expect(tarHeader({ name: 'big', type: 'file', mode: 0o644, size: 8 ** 11 - 1, mtime }).subarray(124, 136).toString('latin1')).toBe('77777777777 ');
+    expect(
+      tarHeader({ name: 'big', type: 'file', mode: 0o644, size: 8 ** 11 - 1, mtime })
+        .subarray(124, 136)
+        .toString('latin1'),
+    ).toBe('77777777777 ');
   });
 });

@@ -18,7 +18,9 @@ export const demoCommand: CommandSpec = {
         signal: io.ctx.signal,
         events: progress,
         onStory: (written, base) =>
-          progress.notice?.(`the story's repository is ${written.dir} (${written.shas.length} commits, built from ${base}; nothing is pulled)`),
+          progress.notice?.(
+            `the story's repository is ${written.dir} (${written.shas.length} commits, built from ${base}; nothing is pulled)`,
+          ),
       });
       progress.stop();
       const reportPath = join(story.dir, 'deploybisect-report.md');

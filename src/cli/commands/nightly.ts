@@ -44,9 +44,24 @@ function renderNightly(result: NightlyResult, settings: Settings, io: CliIo): vo
   let report = '';
   if (result.status === 'healthy') {
     const summary = `${sha.slice(0, 12)} ${subject}: healthy (${signature}); last known good is now ${sha.slice(0, 12)} (${result.recordedIn})`;
-    if (settings.json) io.write(JSON.stringify({ status: 'healthy', commit: result.checked.commit, outcome: result.checked.outcome, lastGood: sha, recordedIn: result.recordedIn }, null, 2));
+    if (settings.json)
+      io.write(
+        JSON.stringify(
+          {
+            status: 'healthy',
+            commit: result.checked.commit,
+            outcome: result.checked.outcome,
+            lastGood: sha,
+            recordedIn: result.recordedIn,
+          },
+          null,
+          2,
+        ),
+      );
     else io.write(settings.quiet ? 'healthy' : summary);
-    appendStepSummary(`## deploybisect nightly: healthy\n\n\`${sha.slice(0, 12)}\` ${subject} deploys (${signature}); it is the last known good now.\n`);
+    appendStepSummary(
+      `## deploybisect nightly: healthy\n\n\`${sha.slice(0, 12)}\` ${subject} deploys (${signature}); it is the last known good now.\n`,
+    );
     io.ctx.exitCode = 0;
   } else if (result.status === 'good-is-unhealthy') {
     io.ctx.stderr.write(

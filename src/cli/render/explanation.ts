@@ -4,7 +4,8 @@ import type { painter } from './color.js';
 
 type Paint = ReturnType<typeof painter>;
 
-const stat = (f: FileChange) => (f.binary ? 'binary' : [f.added ? `+${f.added}` : '', f.deleted ? `-${f.deleted}` : ''].filter(Boolean).join(' ') || 'no line changes');
+const stat = (f: FileChange) =>
+  f.binary ? 'binary' : [f.added ? `+${f.added}` : '', f.deleted ? `-${f.deleted}` : ''].filter(Boolean).join(' ') || 'no line changes';
 /** Files listed per section in text and Markdown; the JSON output lists them all. */
 export const MAX_FILES_LISTED = 200;
 const more = (list: readonly FileChange[]) => `… and ${list.length - MAX_FILES_LISTED} more (the JSON output lists them all)`;
@@ -62,7 +63,8 @@ export function explanationMarkdown(explanation: Explanation): string[] {
   const section = (title: string, list: FileChange[], withDiffs: boolean) => {
     if (list.length === 0) return;
     out.push(`**${title}** (${list.length})`, '');
-    for (const f of list.slice(0, MAX_FILES_LISTED)) out.push(`- \`${f.path}\`${f.oldPath ? ` (from \`${f.oldPath}\`)` : ''}: ${f.status}, ${stat(f)}`);
+    for (const f of list.slice(0, MAX_FILES_LISTED))
+      out.push(`- \`${f.path}\`${f.oldPath ? ` (from \`${f.oldPath}\`)` : ''}: ${f.status}, ${stat(f)}`);
     if (list.length > MAX_FILES_LISTED) out.push(`- ${more(list)}`);
     out.push('');
     if (withDiffs) {

@@ -34,7 +34,12 @@ class ProgressOutput {
   /** What is happening now: the spinner's text, or a plain line. */
   status(text: string): void {
     if (!this.interactive) return this.line(`deploybisect: ${text}`);
-    this.spinner ??= ora({ stream: this.stream, isEnabled: true, color: colorEnabled(this.stream) ? 'cyan' : (false as never), discardStdin: false });
+    this.spinner ??= ora({
+      stream: this.stream,
+      isEnabled: true,
+      color: colorEnabled(this.stream) ? 'cyan' : (false as never),
+      discardStdin: false,
+    });
     this.spinner.text = text;
     if (!this.spinner.isSpinning) this.spinner.start();
   }
@@ -103,7 +108,8 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
     },
     ...(options.verbose ? { buildOutput: verbose('build'), containerLine: verbose('container') } : {}),
     verdict(e) {
-      const [style, symbol]: ['green' | 'red' | 'yellow', string] = e.verdict === 'good' ? ['green', '✔'] : e.verdict === 'bad' ? ['red', '✖'] : ['yellow', '↷'];
+      const [style, symbol]: ['green' | 'red' | 'yellow', string] =
+        e.verdict === 'good' ? ['green', '✔'] : e.verdict === 'bad' ? ['red', '✖'] : ['yellow', '↷'];
       const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, e.verdict)}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${reusedText(e.outcome.reused)})`;
       out.persist(paint(style, symbol), text);
     },

@@ -19,7 +19,7 @@ export function searchVisual(result: BisectResult): string {
     return verdict ? MARK[verdict] : MARK.untested;
   });
   const folded: string[] = [];
-  for (let i = 0; i < marks.length; ) {
+  for (let i = 0; i < marks.length;) {
     let j = i;
     while (j < marks.length && marks[j] === marks[i]) j++;
     const run = j - i;
@@ -30,14 +30,28 @@ export function searchVisual(result: BisectResult): string {
 }
 
 function outcomeMarkdown(outcome: Outcome, title: string): string[] {
-  const out = [`**${title}:** ${outcome.ok ? 'passed' : 'failed'} — \`${outcome.signature.replaceAll('`', "'")}\` (${outcome.phase} phase, ${formatDuration(outcome.durationMs)})`, ''];
+  const out = [
+    `**${title}:** ${outcome.ok ? 'passed' : 'failed'} — \`${outcome.signature.replaceAll('`', "'")}\` (${outcome.phase} phase, ${formatDuration(outcome.durationMs)})`,
+    '',
+  ];
   for (const probe of outcome.probes) {
-    const evidence = probe.evidence ? Object.entries(probe.evidence).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') : '';
-    out.push(`- ${probe.ok ? '✔' : '✖'} \`${probe.spec}\`: ${cell(probe.reason)} (${formatDuration(probe.elapsedMs)})${evidence ? ` — ${cell(evidence.slice(0, 300))}` : ''}`);
+    const evidence = probe.evidence
+      ? Object.entries(probe.evidence)
+          .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+          .join(', ')
+      : '';
+    out.push(
+      `- ${probe.ok ? '✔' : '✖'} \`${probe.spec}\`: ${cell(probe.reason)} (${formatDuration(probe.elapsedMs)})${evidence ? ` — ${cell(evidence.slice(0, 300))}` : ''}`,
+    );
   }
   if (outcome.probes.length > 0) out.push('');
   if (outcome.logTail.length > 0) {
-    out.push(`${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`, '', ...fenced('text', outcome.logTail), '');
+    out.push(
+      `${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`,
+      '',
+      ...fenced('text', outcome.logTail),
+      '',
+    );
   }
   return out;
 }
@@ -48,7 +62,10 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
   const searched = result.steps.filter((s) => s.role === 'search').length;
   const title = {
     found: `First bad commit: ${short(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
-    inconclusive: result.confidence.mode === 'flaky' ? 'Inconclusive: no commit reached the confidence asked for' : 'Inconclusive: only skipped commits are left',
+    inconclusive:
+      result.confidence.mode === 'flaky'
+        ? 'Inconclusive: no commit reached the confidence asked for'
+        : 'Inconclusive: only skipped commits are left',
     'bad-is-healthy': 'The bad commit is healthy',
     'good-is-unhealthy': 'The good commit is unhealthy',
   }[result.status];
@@ -65,7 +82,14 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
 
   if (result.status === 'found' && result.culprit) {
     const c = result.culprit;
-    out.push('## The culprit', '', `**\`${c.sha}\`** — ${cell(c.subject)}`, '', `Author: ${cell(c.author)} <${c.authorEmail}>, ${c.date}`, '');
+    out.push(
+      '## The culprit',
+      '',
+      `**\`${c.sha}\`** — ${cell(c.subject)}`,
+      '',
+      `Author: ${cell(c.author)} <${c.authorEmail}>, ${c.date}`,
+      '',
+    );
     out.push(...outcomeMarkdown(c.outcome, 'How it failed'));
     if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${short(c.parent.sha)}\`, for contrast`));
     if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));
@@ -75,26 +99,48 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
     const probability = new Map(result.confidence.commits.map((c) => [c.sha, c.probability ?? 0]));
     out.push(flaky ? '## The likeliest first bad commits' : '## The first bad commit could be any of', '');
     for (const c of result.candidates ?? []) {
-      out.push(`- \`${c.sha}\` ${cell(c.subject)} (${flaky ? `probability ${formatProbability(probability.get(c.sha) ?? 0)}` : c.verdict})`);
+      out.push(
+        `- \`${c.sha}\` ${cell(c.subject)} (${flaky ? `probability ${formatProbability(probability.get(c.sha) ?? 0)}` : c.verdict})`,
+      );
     }
     out.push('');
   }
   if (result.confidence.mode !== 'plain') {
-    out.push('## Runs per commit', '', '| commit | runs | failed |' + (result.confidence.mode === 'flaky' ? ' probability of being the first bad commit |' : ''));
+    out.push(
+      '## Runs per commit',
+      '',
+      '| commit | runs | failed |' + (result.confidence.mode === 'flaky' ? ' probability of being the first bad commit |' : ''),
+    );
     out.push('| --- | --- | --- |' + (result.confidence.mode === 'flaky' ? ' --- |' : ''));
     for (const c of result.confidence.commits) {
-      out.push(`| \`${short(c.sha)}\` | ${c.runs} | ${c.failures} |` + (result.confidence.mode === 'flaky' ? ` ${c.probability === undefined ? 'known good' : formatProbability(c.probability)} |` : ''));
+      out.push(
+        `| \`${short(c.sha)}\` | ${c.runs} | ${c.failures} |` +
+          (result.confidence.mode === 'flaky' ? ` ${c.probability === undefined ? 'known good' : formatProbability(c.probability)} |` : ''),
+      );
     }
     out.push('');
   }
-  if (result.verification?.bad && result.status === 'bad-is-healthy') out.push(...outcomeMarkdown(result.verification.bad, 'The bad commit'));
-  if (result.verification?.good && result.status === 'good-is-unhealthy') out.push(...outcomeMarkdown(result.verification.good, 'The good commit'));
+  if (result.verification?.bad && result.status === 'bad-is-healthy')
+    out.push(...outcomeMarkdown(result.verification.bad, 'The bad commit'));
+  if (result.verification?.good && result.status === 'good-is-unhealthy')
+    out.push(...outcomeMarkdown(result.verification.good, 'The good commit'));
 
-  out.push('## The search', '', '```text', searchVisual(result), '```', '', `${MARK.good} good · ${MARK.bad} bad · ${MARK.skip} skipped · ${MARK.untested} untested · ${MARK.culprit} first bad commit`, '');
+  out.push(
+    '## The search',
+    '',
+    '```text',
+    searchVisual(result),
+    '```',
+    '',
+    `${MARK.good} good · ${MARK.bad} bad · ${MARK.skip} skipped · ${MARK.untested} untested · ${MARK.culprit} first bad commit`,
+    '',
+  );
   out.push('| # | commit | subject | verdict | signature | duration |', '| --- | --- | --- | --- | --- | --- |');
   result.steps.forEach((s, i) => {
     const role = s.role === 'verify' ? ' (check)' : '';
-    out.push(`| ${i + 1} | \`${short(s.sha)}\` | ${cell(s.subject)} | ${s.verdict}${role} | ${cell(s.outcome.signature)} | ${formatDuration(s.durationMs)} |`);
+    out.push(
+      `| ${i + 1} | \`${short(s.sha)}\` | ${cell(s.subject)} | ${s.verdict}${role} | ${cell(s.outcome.signature)} | ${formatDuration(s.durationMs)} |`,
+    );
   });
   out.push('');
   if (options.reproduce) out.push('## Reproduce', '', ...fenced('sh', [options.reproduce]), '');

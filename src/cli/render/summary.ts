@@ -13,10 +13,13 @@ function outcomeLines(outcome: Outcome, paint: Paint, indent = '  '): string[] {
   for (const probe of outcome.probes) {
     lines.push(`${indent}  ${probe.ok ? '✔' : '✖'} ${probe.spec}: ${probe.reason} (${formatDuration(probe.elapsedMs)})`);
     const lastOutput = probe.evidence?.lastOutput;
-    if (typeof lastOutput === 'string' && !probe.ok) lines.push(`${indent}    last check said: ${lastOutput.split('\n').slice(-3).join(' / ')}`);
+    if (typeof lastOutput === 'string' && !probe.ok)
+      lines.push(`${indent}    last check said: ${lastOutput.split('\n').slice(-3).join(' / ')}`);
   }
   if (outcome.logTail.length > 0) {
-    lines.push(`${indent}${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`);
+    lines.push(
+      `${indent}${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`,
+    );
     for (const l of outcome.logTail) lines.push(paint('dim', `${indent}  | ${l}`));
   }
   return lines;
@@ -39,7 +42,8 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
       out.push(`  Date:   ${c.date}`);
       out.push(`  Regression: ${result.regression}`);
       out.push(...outcomeLines(c.outcome, paint));
-      if (c.parent) out.push(`  Its parent ${c.parent.sha.slice(0, 12)}: ${c.parent.outcome.ok ? 'passed' : 'failed'}: ${c.parent.outcome.signature}`);
+      if (c.parent)
+        out.push(`  Its parent ${c.parent.sha.slice(0, 12)}: ${c.parent.outcome.ok ? 'passed' : 'failed'}: ${c.parent.outcome.signature}`);
       if (c.explanation) {
         out.push(...explanationLines(c.explanation, paint));
       } else if (c.files.length > 0) {
@@ -53,7 +57,8 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
         const probability = new Map(result.confidence.commits.map((c) => [c.sha, c.probability]));
         out.push(paint('yellow', 'Inconclusive: no commit reached the confidence asked for.'));
         if ((result.candidates ?? []).length > 0) out.push('The likeliest first bad commits:');
-        for (const c of result.candidates ?? []) out.push(`  ${c.sha}  ${c.subject}  (probability ${formatProbability(probability.get(c.sha) ?? 0)})`);
+        for (const c of result.candidates ?? [])
+          out.push(`  ${c.sha}  ${c.subject}  (probability ${formatProbability(probability.get(c.sha) ?? 0)})`);
         break;
       }
       out.push(paint('yellow', "Inconclusive: there are only 'skip'ped commits left to test."));

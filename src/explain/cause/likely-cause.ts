@@ -47,7 +47,11 @@ function within(path: string, dir: string): boolean {
 }
 
 const where = (f: Finding) =>
-  f.lineAfter !== undefined ? `, line ${f.lineAfter}` : f.lineBefore !== undefined ? `, line ${f.lineBefore} of the previous Dockerfile` : '';
+  f.lineAfter !== undefined
+    ? `, line ${f.lineAfter}`
+    : f.lineBefore !== undefined
+      ? `, line ${f.lineBefore} of the previous Dockerfile`
+      : '';
 
 function explains(clue: Clue, f: Finding): string | undefined {
   switch (clue.kind) {

@@ -27,7 +27,10 @@ export function extractCreatedDirectories(script: string, workdir: string): Crea
       const how = switches.some((s) => s === '--parents' || /^-[a-zA-Z]*p/.test(s)) ? 'mkdir -p' : 'mkdir';
       for (const path of operands.flatMap(expandBraces)) created.push({ path: resolvePath(cwd, path), how });
     } else if (program === 'install') {
-      const { operands, switches } = splitOptions(args, new Set(['-m', '--mode', '-o', '--owner', '-g', '--group', '-S', '--suffix', '-t', '--target-directory']));
+      const { operands, switches } = splitOptions(
+        args,
+        new Set(['-m', '--mode', '-o', '--owner', '-g', '--group', '-S', '--suffix', '-t', '--target-directory']),
+      );
       if (!switches.some((s) => s === '--directory' || /^-[a-zA-Z]*d/.test(s))) continue;
       for (const path of operands.flatMap(expandBraces)) created.push({ path: resolvePath(cwd, path), how: 'install -d' });
     }

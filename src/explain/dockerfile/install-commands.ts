@@ -99,7 +99,20 @@ function apt(args: readonly string[]): InstalledPackage[] {
   });
 }
 
-const APK_VALUED = new Set(['-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file', '--progress-fd', '--cache-max-age']);
+const APK_VALUED = new Set([
+  '-t',
+  '--virtual',
+  '-X',
+  '--repository',
+  '-p',
+  '--root',
+  '--arch',
+  '--cache-dir',
+  '--keys-dir',
+  '--repositories-file',
+  '--progress-fd',
+  '--cache-max-age',
+]);
 
 function apk(args: readonly string[]): InstalledPackage[] {
   const parsed = parseArgs(args, APK_VALUED);
@@ -113,7 +126,26 @@ function apk(args: readonly string[]): InstalledPackage[] {
   });
 }
 
-const RPM_VALUED = new Set(['-c', '--config', '--installroot', '--releasever', '--enablerepo', '--disablerepo', '--setopt', '-x', '--exclude', '--repo', '--repoid', '--forcearch', '-R', '--randomwait', '-d', '--debuglevel', '-e', '--errorlevel']);
+const RPM_VALUED = new Set([
+  '-c',
+  '--config',
+  '--installroot',
+  '--releasever',
+  '--enablerepo',
+  '--disablerepo',
+  '--setopt',
+  '-x',
+  '--exclude',
+  '--repo',
+  '--repoid',
+  '--forcearch',
+  '-R',
+  '--randomwait',
+  '-d',
+  '--debuglevel',
+  '-e',
+  '--errorlevel',
+]);
 
 function rpm(program: 'yum' | 'dnf' | 'microdnf', args: readonly string[]): InstalledPackage[] {
   const parsed = parseArgs(args, RPM_VALUED);
@@ -123,11 +155,44 @@ function rpm(program: 'yum' | 'dnf' | 'microdnf', args: readonly string[]): Inst
 }
 
 const PIP_VALUED = new Set([
-  '-r', '--requirement', '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links',
-  '-t', '--target', '--prefix', '--root', '--trusted-host', '--platform', '--python-version', '--implementation',
-  '--abi', '--src', '--cache-dir', '--progress-bar', '--log', '--proxy', '--timeout', '--retries',
-  '--global-option', '--install-option', '-C', '--config-settings', '--only-binary', '--no-binary',
-  '--upgrade-strategy', '-e', '--editable', '--python', '--report', '--root-user-action', '--exists-action',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '--trusted-host',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--src',
+  '--cache-dir',
+  '--progress-bar',
+  '--log',
+  '--proxy',
+  '--timeout',
+  '--retries',
+  '--global-option',
+  '--install-option',
+  '-C',
+  '--config-settings',
+  '--only-binary',
+  '--no-binary',
+  '--upgrade-strategy',
+  '-e',
+  '--editable',
+  '--python',
+  '--report',
+  '--root-user-action',
+  '--exists-action',
 ]);
 
 function pip(args: readonly string[]): InstalledPackage[] {
@@ -155,7 +220,19 @@ function pipRequirement(word: string): InstalledPackage {
   return spec === '' ? { manager: 'pip', name } : withVersion('pip', name, spec.startsWith('@') ? spec.slice(1).trim() : spec);
 }
 
-const NPM_VALUED = new Set(['--prefix', '--registry', '--omit', '--include', '-w', '--workspace', '--cache', '--loglevel', '--tag', '--userconfig', '--only']);
+const NPM_VALUED = new Set([
+  '--prefix',
+  '--registry',
+  '--omit',
+  '--include',
+  '-w',
+  '--workspace',
+  '--cache',
+  '--loglevel',
+  '--tag',
+  '--userconfig',
+  '--only',
+]);
 
 function npm(args: readonly string[]): InstalledPackage[] {
   const parsed = parseArgs(args, NPM_VALUED);
@@ -176,7 +253,17 @@ function yarn(args: readonly string[]): InstalledPackage[] {
 }
 
 function pnpm(args: readonly string[]): InstalledPackage[] {
-  const valued = new Set(['--filter', '-F', '--dir', '-C', '--store-dir', '--registry', '--reporter', '--global-dir', '--virtual-store-dir']);
+  const valued = new Set([
+    '--filter',
+    '-F',
+    '--dir',
+    '-C',
+    '--store-dir',
+    '--registry',
+    '--reporter',
+    '--global-dir',
+    '--virtual-store-dir',
+  ]);
   const parsed = parseArgs(args, valued);
   if (parsed.subcommand !== 'add' && parsed.subcommand !== 'install' && parsed.subcommand !== 'i') return [];
   return parsed.operands.map((word) => nodePackage('pnpm', word));
@@ -189,7 +276,21 @@ function nodePackage(manager: 'npm' | 'yarn' | 'pnpm', word: string): InstalledP
   return withVersion(manager, word.slice(0, at), word.slice(at + 1));
 }
 
-const GEM_VALUED = new Set(['-v', '--version', '-i', '--install-dir', '-n', '--bindir', '-s', '--source', '--platform', '-P', '--trust-policy', '-g', '--file']);
+const GEM_VALUED = new Set([
+  '-v',
+  '--version',
+  '-i',
+  '--install-dir',
+  '-n',
+  '--bindir',
+  '-s',
+  '--source',
+  '--platform',
+  '-P',
+  '--trust-policy',
+  '-g',
+  '--file',
+]);
 
 function gem(args: readonly string[]): InstalledPackage[] {
   const parsed = parseArgs(args, GEM_VALUED);

@@ -86,7 +86,10 @@ function buildModel(content: string): DockerfileModel {
 }
 
 function newStage(from: Instruction, index: number, preamble: readonly DockerInstruction[]): DockerStage {
-  const words = (from.getArgumentsContent() ?? '').trim().split(/\s+/).filter((w) => w !== '');
+  const words = (from.getArgumentsContent() ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const image = substituteArgs(words[0] ?? '', preamble);
   const as = words[1]?.toUpperCase() === 'AS' ? words[2]?.toLowerCase() : undefined;
   const platform = flagsOf(from).find((f) => f.name === 'platform')?.value ?? undefined;
@@ -104,11 +107,14 @@ function substituteArgs(text: string, preamble: readonly DockerInstruction[]): s
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(ins.text);
     if (m) defaults.set(m[1]!, unquote(m[2]!));
   }
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, fallback?: string, bare?: string) => {
-    const value = defaults.get((braced ?? bare)!);
-    if (value !== undefined && value !== '') return value;
-    return fallback ?? whole;
-  });
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced?: string, fallback?: string, bare?: string) => {
+      const value = defaults.get((braced ?? bare)!);
+      if (value !== undefined && value !== '') return value;
+      return fallback ?? whole;
+    },
+  );
 }
 
 function unquote(value: string): string {

@@ -7,7 +7,25 @@
 import { splitShellWords } from './shell-words.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'time', 'nohup', 'exec', 'command', 'builtin']);
+const RESERVED = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'do',
+  'done',
+  'while',
+  'until',
+  '!',
+  '{',
+  '}',
+  'time',
+  'nohup',
+  'exec',
+  'command',
+  'builtin',
+]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** The simple commands of a script, unwrapped (see the file comment): what actually runs. */

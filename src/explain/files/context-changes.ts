@@ -40,7 +40,8 @@ export async function contextChanges(spec: ContextChangesSpec): Promise<ContextC
   for (const entry of entries) {
     const change = toFileChange(entry);
     const oldPath = entry.oldPath ?? entry.path;
-    const wasSent = !isSubmodule(entry) && ((entry.status !== 'D' && sent.after(entry.path)) || (entry.status !== 'A' && sent.before(oldPath)));
+    const wasSent =
+      !isSubmodule(entry) && ((entry.status !== 'D' && sent.after(entry.path)) || (entry.status !== 'A' && sent.before(oldPath)));
     if (wasSent) result.inContext.push(change);
     // Submodules inside the context are never sent (contexts come from git objects): not in context.
     else if (isInside(contextDir, entry.path) || isInside(contextDir, oldPath)) result.ignored.push(change);

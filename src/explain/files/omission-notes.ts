@@ -7,13 +7,18 @@ export function omissionNotes(changes: ContextChanges): string[] {
   const notes: string[] = [];
   const large = changes.inContext.filter((change) => change.size !== undefined);
   for (const change of large.slice(0, 5)) {
-    notes.push(`${change.path} is ${formatBytes(change.size ?? 0)}: too large to count its lines or show its diff (files over ${formatBytes(BIG_FILE_BYTES)} are not read)`);
+    notes.push(
+      `${change.path} is ${formatBytes(change.size ?? 0)}: too large to count its lines or show its diff (files over ${formatBytes(BIG_FILE_BYTES)} are not read)`,
+    );
   }
-  if (large.length > 5) notes.push(`${large.length - 5} more files sent to the builder are over ${formatBytes(BIG_FILE_BYTES)} (--json lists their sizes)`);
+  if (large.length > 5)
+    notes.push(`${large.length - 5} more files sent to the builder are over ${formatBytes(BIG_FILE_BYTES)} (--json lists their sizes)`);
   const shown = changes.inContext.filter((change) => change.diff !== undefined).length;
   const skipped = changes.inContext.filter((change) => change.diffOmitted === 'too-many-files').length;
   if (skipped > 0) {
-    notes.push(`diffs are shown for ${shown} of ${shown + skipped} small text files sent to the builder (at most ${MAX_DIFF_FILES} files, ${formatBytes(MAX_DIFFS_TOTAL_BYTES)})`);
+    notes.push(
+      `diffs are shown for ${shown} of ${shown + skipped} small text files sent to the builder (at most ${MAX_DIFF_FILES} files, ${formatBytes(MAX_DIFFS_TOTAL_BYTES)})`,
+    );
   }
   return notes;
 }

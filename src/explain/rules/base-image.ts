@@ -13,9 +13,16 @@ export const diffBaseImage: DiffRule = (pair) => {
   if (parts.length === 0) return [];
   const platform = (s: DockerStage): string => (s.platform === undefined ? '' : ` (--platform=${s.platform})`);
   const what = parts.length === 1 && parts[0] === 'name' ? 'base image changed' : `base image ${parts.join(' and ')} changed`;
-  return [{
-    kind: 'base-image', stage: pair.label, instruction: 'FROM', before: before.image, after: after.image,
-    lineBefore: before.line, lineAfter: after.line,
-    summary: `${what}: ${before.image}${platform(before)} → ${after.image}${platform(after)} ${where(pair.label, before.line, after.line)}`,
-  }];
+  return [
+    {
+      kind: 'base-image',
+      stage: pair.label,
+      instruction: 'FROM',
+      before: before.image,
+      after: after.image,
+      lineBefore: before.line,
+      lineAfter: after.line,
+      summary: `${what}: ${before.image}${platform(before)} → ${after.image}${platform(after)} ${where(pair.label, before.line, after.line)}`,
+    },
+  ];
 };

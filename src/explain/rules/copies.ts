@@ -18,21 +18,37 @@ export const diffCopies: DiffRule = (pair) => {
     const index = unpairedAdded.findIndex((now) => now.dest === old.dest);
     if (index === -1) {
       findings.push({
-        kind: 'copy-removed', stage: pair.label, instruction: old.keyword, before: describeSources(old), path: old.dest, lineBefore: old.line,
+        kind: 'copy-removed',
+        stage: pair.label,
+        instruction: old.keyword,
+        before: describeSources(old),
+        path: old.dest,
+        lineBefore: old.line,
         summary: `${describeSources(old)} is no longer copied to ${old.dest} ${where(pair.label, old.line, undefined, old.keyword)}`,
       });
       continue;
     }
     const now = unpairedAdded.splice(index, 1)[0]!;
     findings.push({
-      kind: 'copy-source-changed', stage: pair.label, instruction: now.keyword,
-      before: describeSources(old), after: describeSources(now), path: now.dest, lineBefore: old.line, lineAfter: now.line,
+      kind: 'copy-source-changed',
+      stage: pair.label,
+      instruction: now.keyword,
+      before: describeSources(old),
+      after: describeSources(now),
+      path: now.dest,
+      lineBefore: old.line,
+      lineAfter: now.line,
       summary: `${describeChange(old, now)} ${where(pair.label, old.line, now.line, now.keyword)}`,
     });
   }
   for (const now of unpairedAdded) {
     findings.push({
-      kind: 'copy-added', stage: pair.label, instruction: now.keyword, after: describeSources(now), path: now.dest, lineAfter: now.line,
+      kind: 'copy-added',
+      stage: pair.label,
+      instruction: now.keyword,
+      after: describeSources(now),
+      path: now.dest,
+      lineAfter: now.line,
       summary: `${describeSources(now)} is now copied to ${now.dest} ${where(pair.label, undefined, now.line, now.keyword)}`,
     });
   }

@@ -71,14 +71,24 @@ export const diffDirectories: DiffRule = (pair) => {
   for (const [path, old] of before) {
     if (existsAfter.has(path)) continue;
     findings.push({
-      kind: 'directory-no-longer-created', stage: pair.label, instruction: 'RUN', path, before: path, lineBefore: old.line,
+      kind: 'directory-no-longer-created',
+      stage: pair.label,
+      instruction: 'RUN',
+      path,
+      before: path,
+      lineBefore: old.line,
       summary: `directory ${path} is no longer created ${where(pair.label, old.line, undefined, old.how)}`,
     });
   }
   for (const [path, now] of after) {
     if (existedBefore.has(path)) continue;
     findings.push({
-      kind: 'directory-created', stage: pair.label, instruction: 'RUN', path, after: path, lineAfter: now.line,
+      kind: 'directory-created',
+      stage: pair.label,
+      instruction: 'RUN',
+      path,
+      after: path,
+      lineAfter: now.line,
       summary: `directory ${path} is now created ${where(pair.label, undefined, now.line, now.how)}`,
     });
   }

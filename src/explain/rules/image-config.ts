@@ -11,7 +11,9 @@ import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 
 function finalWorkdir(stage: DockerStage): { path: string; line: number } | undefined {
-  const last = instructionsOf(stage, 'WORKDIR').filter((w) => w.text !== '').at(-1);
+  const last = instructionsOf(stage, 'WORKDIR')
+    .filter((w) => w.text !== '')
+    .at(-1);
   return last && { path: posix.resolve(last.workdir, last.text), line: last.line };
 }
 
@@ -48,7 +50,11 @@ function diffItems(pair: StagePair, keyword: 'EXPOSE' | 'VOLUME', normalise: (wo
   for (const [item, line] of before) {
     if (after.has(item)) continue;
     const finding: Finding = {
-      kind, stage: pair.label, instruction: keyword, before: item, lineBefore: line,
+      kind,
+      stage: pair.label,
+      instruction: keyword,
+      before: item,
+      lineBefore: line,
       summary: `${noun} ${item} is no longer ${keyword === 'EXPOSE' ? 'exposed' : 'declared'} ${where(pair.label, line, undefined)}`,
     };
     if (keyword === 'VOLUME') finding.path = item;
@@ -57,7 +63,11 @@ function diffItems(pair: StagePair, keyword: 'EXPOSE' | 'VOLUME', normalise: (wo
   for (const [item, line] of after) {
     if (before.has(item)) continue;
     const finding: Finding = {
-      kind, stage: pair.label, instruction: keyword, after: item, lineAfter: line,
+      kind,
+      stage: pair.label,
+      instruction: keyword,
+      after: item,
+      lineAfter: line,
       summary: `${noun} ${item} is now ${keyword === 'EXPOSE' ? 'exposed' : 'declared'} ${where(pair.label, undefined, line)}`,
     };
     if (keyword === 'VOLUME') finding.path = item;

@@ -37,7 +37,9 @@ function pinned(pkg: InstalledPackage): string {
 }
 
 function packageRef(pkg: InstalledPackage): Finding['package'] {
-  return pkg.requirementsFile === true ? { manager: pkg.manager, name: pkg.name, requirementsFile: true } : { manager: pkg.manager, name: pkg.name };
+  return pkg.requirementsFile === true
+    ? { manager: pkg.manager, name: pkg.name, requirementsFile: true }
+    : { manager: pkg.manager, name: pkg.name };
 }
 
 export const diffPackages: DiffRule = (pair) => {
@@ -49,14 +51,24 @@ export const diffPackages: DiffRule = (pair) => {
     const now = after.get(key);
     if (now === undefined) {
       findings.push({
-        kind: 'package-removed', stage: pair.label, instruction: 'RUN',
-        before: pinned(old.pkg), lineBefore: old.line, package: packageRef(old.pkg),
+        kind: 'package-removed',
+        stage: pair.label,
+        instruction: 'RUN',
+        before: pinned(old.pkg),
+        lineBefore: old.line,
+        package: packageRef(old.pkg),
         summary: `${describe(old.pkg)} is no longer installed ${where(pair.label, old.line, undefined)}${note(old.pkg)}`,
       });
     } else if (old.pkg.version !== now.pkg.version) {
       findings.push({
-        kind: 'package-added', stage: pair.label, instruction: 'RUN',
-        before: pinned(old.pkg), after: pinned(now.pkg), lineBefore: old.line, lineAfter: now.line, package: packageRef(now.pkg),
+        kind: 'package-added',
+        stage: pair.label,
+        instruction: 'RUN',
+        before: pinned(old.pkg),
+        after: pinned(now.pkg),
+        lineBefore: old.line,
+        lineAfter: now.line,
+        package: packageRef(now.pkg),
         summary: `${describe(now.pkg)} version changed: ${old.pkg.version ?? 'unpinned'} → ${now.pkg.version ?? 'unpinned'} ${where(pair.label, old.line, now.line)}`,
       });
     }
@@ -64,8 +76,12 @@ export const diffPackages: DiffRule = (pair) => {
   for (const [key, now] of after) {
     if (before.has(key)) continue;
     findings.push({
-      kind: 'package-added', stage: pair.label, instruction: 'RUN',
-      after: pinned(now.pkg), lineAfter: now.line, package: packageRef(now.pkg),
+      kind: 'package-added',
+      stage: pair.label,
+      instruction: 'RUN',
+      after: pinned(now.pkg),
+      lineAfter: now.line,
+      package: packageRef(now.pkg),
       summary: `${describe(now.pkg)} is now installed ${where(pair.label, undefined, now.line)}${note(now.pkg)}`,
     });
   }

@@ -17,7 +17,8 @@ import { where } from './where.js';
 
 type Role = 'effect' | 'housekeeping' | 'other';
 
-const CACHE_PATHS = /^(\/var\/lib\/apt\/lists|\/var\/cache|\/tmp|\/root\/\.cache|\/root\/\.npm|~\/\.cache|\$HOME\/\.cache|\/var\/tmp)(\/|$)/;
+const CACHE_PATHS =
+  /^(\/var\/lib\/apt\/lists|\/var\/cache|\/tmp|\/root\/\.cache|\/root\/\.npm|~\/\.cache|\$HOME\/\.cache|\/var\/tmp)(\/|$)/;
 
 function roleOf(command: readonly string[]): Role {
   const program = programName(command[0] ?? '');
@@ -26,7 +27,11 @@ function roleOf(command: readonly string[]): Role {
   if (packagesOfCommand(command).length > 0) return 'effect';
   if (program === 'mkdir' || program === 'useradd' || program === 'adduser') return 'effect';
   if (program === 'install' && args.some((a) => a === '--directory' || /^-[a-zA-Z]*d/.test(a))) return 'effect';
-  if (['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf'].includes(program) && ['update', 'clean', 'autoclean', 'autoremove', 'makecache', 'cache'].includes(sub ?? '')) return 'housekeeping';
+  if (
+    ['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf'].includes(program) &&
+    ['update', 'clean', 'autoclean', 'autoremove', 'makecache', 'cache'].includes(sub ?? '')
+  )
+    return 'housekeeping';
   if ((program === 'npm' || /^pip/.test(program)) && sub === 'cache') return 'housekeeping';
   if (program === 'rm' && args.filter((a) => !a.startsWith('-')).every((a) => CACHE_PATHS.test(a))) return 'housekeeping';
   if (program === 'set' || program === 'true' || program === ':') return 'housekeeping';
@@ -57,7 +62,8 @@ function shapeOf(ins: DockerInstruction): RunShape {
   commands.forEach((c, i) => {
     const program = programName(c[0] ?? '');
     if (roles[i] !== 'effect') others.push(c.join(' '));
-    else if (!['mkdir', 'install', 'useradd', 'adduser'].includes(program)) installs.add(c.filter((w, j) => j === 0 || w.startsWith('-')).join(' '));
+    else if (!['mkdir', 'install', 'useradd', 'adduser'].includes(program))
+      installs.add(c.filter((w, j) => j === 0 || w.startsWith('-')).join(' '));
   });
   const residual = [...[...installs].sort(), ...others].join(' && ');
   const command = ins.exec !== undefined ? JSON.stringify(ins.exec) : script.replace(/\s+/g, ' ').trim();
@@ -73,14 +79,23 @@ function shapeOf(ins: DockerInstruction): RunShape {
 }
 
 export const diffRuns: DiffRule = (pair) => {
-  const changed = multisetDiff(instructionsOf(pair.before, 'RUN').map(shapeOf), instructionsOf(pair.after, 'RUN').map(shapeOf), (s) => s.identity);
+  const changed = multisetDiff(
+    instructionsOf(pair.before, 'RUN').map(shapeOf),
+    instructionsOf(pair.after, 'RUN').map(shapeOf),
+    (s) => s.identity,
+  );
   const findings: Finding[] = [];
   // The same command with other flags (--mount, --network…): one finding, like a version change.
   const sameCommand = multisetDiff(changed.removed, changed.added, (s) => s.command);
   for (const [old, now] of sameCommand.kept) {
     findings.push({
-      kind: 'run-added', stage: pair.label, instruction: 'RUN', before: clipLine(old.identity), after: clipLine(now.identity),
-      lineBefore: old.ins.line, lineAfter: now.ins.line,
+      kind: 'run-added',
+      stage: pair.label,
+      instruction: 'RUN',
+      before: clipLine(old.identity),
+      after: clipLine(now.identity),
+      lineBefore: old.ins.line,
+      lineAfter: now.ins.line,
       summary: `RUN flags changed: ${old.flags || '(none)'} → ${now.flags || '(none)'} for ${clipLine(now.command, 80)} ${where(pair.label, old.ins.line, now.ins.line)}`,
     });
   }
@@ -90,7 +105,11 @@ export const diffRuns: DiffRule = (pair) => {
     if (old.explained) continue;
     const command = clipLine(old.identity);
     findings.push({
-      kind: 'run-removed', stage: pair.label, instruction: 'RUN', before: command, lineBefore: old.ins.line,
+      kind: 'run-removed',
+      stage: pair.label,
+      instruction: 'RUN',
+      before: command,
+      lineBefore: old.ins.line,
       summary: `RUN removed: ${command} ${where(pair.label, old.ins.line, undefined)}`,
     });
   }
@@ -98,7 +117,11 @@ export const diffRuns: DiffRule = (pair) => {
     if (now.explained) continue;
     const command = clipLine(now.identity);
     findings.push({
-      kind: 'run-added', stage: pair.label, instruction: 'RUN', after: command, lineAfter: now.ins.line,
+      kind: 'run-added',
+      stage: pair.label,
+      instruction: 'RUN',
+      after: command,
+      lineAfter: now.ins.line,
       summary: `RUN added: ${command} ${where(pair.label, undefined, now.ins.line)}`,
     });
   }

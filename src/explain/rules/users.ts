@@ -47,12 +47,22 @@ function diffUseradd(pair: StagePair): Finding[] {
     const now = after.get(name);
     if (now === undefined) {
       findings.push({
-        kind: 'useradd', stage: pair.label, instruction: 'RUN', before: name, lineBefore: old.line,
+        kind: 'useradd',
+        stage: pair.label,
+        instruction: 'RUN',
+        before: name,
+        lineBefore: old.line,
         summary: `user ${name} is no longer created ${where(pair.label, old.line, undefined, old.how)}`,
       });
     } else if (old.options.join(' ') !== now.options.join(' ')) {
       findings.push({
-        kind: 'useradd', stage: pair.label, instruction: 'RUN', before: name, after: name, lineBefore: old.line, lineAfter: now.line,
+        kind: 'useradd',
+        stage: pair.label,
+        instruction: 'RUN',
+        before: name,
+        after: name,
+        lineBefore: old.line,
+        lineAfter: now.line,
         summary: `user ${name} is created differently: ${old.options.join(' ')} → ${now.options.join(' ')} ${where(pair.label, old.line, now.line)}`,
       });
     }
@@ -60,7 +70,11 @@ function diffUseradd(pair: StagePair): Finding[] {
   for (const [name, now] of after) {
     if (before.has(name)) continue;
     findings.push({
-      kind: 'useradd', stage: pair.label, instruction: 'RUN', after: name, lineAfter: now.line,
+      kind: 'useradd',
+      stage: pair.label,
+      instruction: 'RUN',
+      after: name,
+      lineAfter: now.line,
       summary: `user ${name} is now created ${where(pair.label, undefined, now.line, now.how)}`,
     });
   }

@@ -52,13 +52,22 @@ function diffSettings(pair: StagePair, keyword: 'ENV' | 'ARG', before: Map<strin
     const now = after.get(name);
     if (now === undefined) {
       findings.push({
-        kind, stage: pair.label, instruction: keyword, before: `${name}=${old.value ?? ''}`, lineBefore: old.line,
+        kind,
+        stage: pair.label,
+        instruction: keyword,
+        before: `${name}=${old.value ?? ''}`,
+        lineBefore: old.line,
         summary: `${keyword} ${name} is no longer ${keyword === 'ENV' ? 'set' : 'declared'} (was ${show(old)}) ${where(pair.label, old.line, undefined)}`,
       });
     } else if (now.value !== old.value) {
       findings.push({
-        kind, stage: pair.label, instruction: keyword, before: `${name}=${old.value ?? ''}`, after: `${name}=${now.value ?? ''}`,
-        lineBefore: old.line, lineAfter: now.line,
+        kind,
+        stage: pair.label,
+        instruction: keyword,
+        before: `${name}=${old.value ?? ''}`,
+        after: `${name}=${now.value ?? ''}`,
+        lineBefore: old.line,
+        lineAfter: now.line,
         summary: `${keyword} ${name}${keyword === 'ARG' ? ' default' : ''} changed: ${show(old)} → ${show(now)} ${where(pair.label, old.line, now.line)}`,
       });
     }
@@ -66,7 +75,11 @@ function diffSettings(pair: StagePair, keyword: 'ENV' | 'ARG', before: Map<strin
   for (const [name, now] of after) {
     if (before.has(name)) continue;
     findings.push({
-      kind, stage: pair.label, instruction: keyword, after: `${name}=${now.value ?? ''}`, lineAfter: now.line,
+      kind,
+      stage: pair.label,
+      instruction: keyword,
+      after: `${name}=${now.value ?? ''}`,
+      lineAfter: now.line,
       summary: `${keyword} ${name} is now ${keyword === 'ENV' ? 'set' : 'declared'}: ${show(now)} ${where(pair.label, undefined, now.line)}`,
     });
   }

@@ -62,7 +62,14 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
   const tripped: ProbeResult[] = [];
   const trip = (wire: FailOnLog, line: string): void => {
     if (tripped.some((t) => t.spec === wire.spec)) return;
-    tripped.push({ kind: 'fail-on-log', spec: wire.spec, ok: false, elapsedMs: clock.now() - start, reason: wire.reason(), evidence: { line } });
+    tripped.push({
+      kind: 'fail-on-log',
+      spec: wire.spec,
+      ok: false,
+      elapsedMs: clock.now() - start,
+      reason: wire.reason(),
+      evidence: { line },
+    });
     failFirst(wire.reason());
   };
   const wires = input.failOnLog.map((wire) => {
@@ -82,7 +89,13 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
           failFirst('the engine was lost');
           throw error;
         }
-        return { kind: probe.kind, spec: probe.spec, ok: false, elapsedMs: clock.now() - start, reason: `${probe.kind} probe error: ${error.message}` };
+        return {
+          kind: probe.kind,
+          spec: probe.spec,
+          ok: false,
+          elapsedMs: clock.now() - start,
+          reason: `${probe.kind} probe error: ${error.message}`,
+        };
       });
       if (!result.ok) failFirst(result.reason);
       return result;

@@ -21,7 +21,19 @@ import { planProbes, type ProbePlan } from './probe-plan.js';
 
 export type RunSettings = Pick<
   Settings,
-  'network' | 'probe' | 'failOnLog' | 'defaultHttp' | 'timeout' | 'healthInterval' | 'env' | 'envFile' | 'secretEnv' | 'memory' | 'cpus' | 'pidsLimit' | 'platform'
+  | 'network'
+  | 'probe'
+  | 'failOnLog'
+  | 'defaultHttp'
+  | 'timeout'
+  | 'healthInterval'
+  | 'env'
+  | 'envFile'
+  | 'secretEnv'
+  | 'memory'
+  | 'cpus'
+  | 'pidsLimit'
+  | 'platform'
 >;
 
 export type RunOutcome = Omit<Outcome, 'sha' | 'durationMs' | 'built'>;
@@ -54,7 +66,10 @@ export class ContainerRunner {
     // One lock per machine: engines on other machines have host networks of their own.
     const machine = lane.engine.machine;
     const turn = (this.probeLocks.get(machine) ?? Promise.resolve()).then(() => this.startAndProbe(lane, sha, imageId, signal));
-    this.probeLocks.set(machine, turn.catch(() => undefined));
+    this.probeLocks.set(
+      machine,
+      turn.catch(() => undefined),
+    );
     return turn;
   }
 
@@ -136,11 +151,26 @@ export class ContainerRunner {
           `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${clipLine(this.redact(message), 160, '...')}; free the port and re-run to resume`,
         );
       }
-      return { failed: { ok: false, phase: 'start', signature: `container failed to start: ${clipLine(this.redact(message), 160, '...')}`, probes: [], logTail: [] } };
+      return {
+        failed: {
+          ok: false,
+          phase: 'start',
+          signature: `container failed to start: ${clipLine(this.redact(message), 160, '...')}`,
+          probes: [],
+          logTail: [],
+        },
+      };
     }
   }
 
-  private async probe(lane: Lane, sha: string, running: RunningContainer, image: ImageFacts, plan: ProbePlan, signal?: AbortSignal): Promise<RunOutcome> {
+  private async probe(
+    lane: Lane,
+    sha: string,
+    running: RunningContainer,
+    image: ImageFacts,
+    plan: ProbePlan,
+    signal?: AbortSignal,
+  ): Promise<RunOutcome> {
     let logs: LogWatcher | undefined;
     try {
       this.events.phase?.(sha, 'probe');
@@ -165,7 +195,13 @@ export class ContainerRunner {
       const failed = results.find((r) => !r.ok);
       if (failed) await this.engineStillAnswers(lane, sha);
       const logTail = (await containerLogs(running.container, this.logLines).catch(() => [])).map(this.redact);
-      return { ok: !failed, phase: 'probe', signature: failed ? failed.reason : results.map((r) => r.reason).join('; '), probes: results, logTail };
+      return {
+        ok: !failed,
+        phase: 'probe',
+        signature: failed ? failed.reason : results.map((r) => r.reason).join('; '),
+        probes: results,
+        logTail,
+      };
     } finally {
       logs?.stop();
     }

@@ -3,7 +3,13 @@
  * Commits whose build contexts are identical share one outcome (the image would be the same).
  */
 import type { EnginePool, Lane } from '../../docker/engine-pool.js';
-import { createBuildContext, MissingContextError, MissingDockerfileError, planBuildContext, type BuildContext } from '../../git/build-context.js';
+import {
+  createBuildContext,
+  MissingContextError,
+  MissingDockerfileError,
+  planBuildContext,
+  type BuildContext,
+} from '../../git/build-context.js';
 import { secretValues } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { systemClock, type Clock } from '../../probes/clock.js';
@@ -61,7 +67,13 @@ export class Evaluator {
 
   async evaluate(sha: string, signal?: AbortSignal): Promise<Outcome> {
     const started = this.clock.now();
-    const reuse = (outcome: Outcome, reused: Outcome['reused']): Outcome => ({ ...outcome, sha, built: false, reused, durationMs: this.clock.now() - started });
+    const reuse = (outcome: Outcome, reused: Outcome['reused']): Outcome => ({
+      ...outcome,
+      sha,
+      built: false,
+      reused,
+      durationMs: this.clock.now() - started,
+    });
     // 1. The build context, from git objects.
     const context = await this.buildContext(sha);
     if ('failed' in context) return { sha, built: false, ...context.failed, durationMs: this.clock.now() - started };
@@ -76,15 +88,24 @@ export class Evaluator {
       context.tar.destroy();
       return reuse(await pending, 'same-context');
     }
-    return this.memo.track(context.fingerprint, this.pool.use((lane) => this.buildAndRun(lane, sha, context, started, signal)));
+    return this.memo.track(
+      context.fingerprint,
+      this.pool.use((lane) => this.buildAndRun(lane, sha, context, started, signal)),
+    );
   }
 
   private async buildContext(sha: string): Promise<BuildContext | { failed: PartialOutcome }> {
     try {
-      return await createBuildContext({ repoDir: this.settings.repo, commit: sha, contextDir: this.settings.context, dockerfile: this.settings.file });
+      return await createBuildContext({
+        repoDir: this.settings.repo,
+        commit: sha,
+        contextDir: this.settings.context,
+        dockerfile: this.settings.file,
+      });
     } catch (error) {
       if (!(error instanceof MissingDockerfileError || error instanceof MissingContextError)) throw error;
-      const what = error instanceof MissingDockerfileError ? `no Dockerfile at '${error.path}'` : `no build context directory '${error.path}'`;
+      const what =
+        error instanceof MissingDockerfileError ? `no Dockerfile at '${error.path}'` : `no build context directory '${error.path}'`;
       return { failed: { ok: false, phase: 'build', signature: `build failed: ${what}`, probes: [], logTail: [] } };
     }
   }

@@ -32,7 +32,13 @@ export class ImageBuilder {
   /** What decides the image besides the context: a kept image is reused only for the same key. */
   buildKey(fingerprint: string): string {
     const s = this.settings;
-    const inputs = JSON.stringify([fingerprint, Object.entries(s.buildArg).sort(), s.target ?? null, s.platform ?? null, s.buildNetwork ?? null]);
+    const inputs = JSON.stringify([
+      fingerprint,
+      Object.entries(s.buildArg).sort(),
+      s.target ?? null,
+      s.platform ?? null,
+      s.buildNetwork ?? null,
+    ]);
     return createHash('sha256').update(inputs).digest('hex').slice(0, 32);
   }
 

@@ -15,7 +15,8 @@ const TRANSIENT_BUILD_FAILURE =
  */
 export function cacheable(outcome: Outcome): boolean {
   if (outcome.phase === 'start' && !outcome.ok) return false;
-  if (outcome.phase === 'build' && !outcome.ok && TRANSIENT_BUILD_FAILURE.test([outcome.signature, ...outcome.logTail].join('\n'))) return false;
+  if (outcome.phase === 'build' && !outcome.ok && TRANSIENT_BUILD_FAILURE.test([outcome.signature, ...outcome.logTail].join('\n')))
+    return false;
   return true;
 }
 

@@ -57,9 +57,7 @@ export function planProbes(image: ImageFacts, options: ProbePlanOptions): ProbeP
       }
     }
   }
-  const publish = [
-    ...new Set(probes.flatMap((p) => (p instanceof HttpProbe ? [p.port] : p instanceof TcpProbe ? [p.port] : []))),
-  ];
+  const publish = [...new Set(probes.flatMap((p) => (p instanceof HttpProbe ? [p.port] : p instanceof TcpProbe ? [p.port] : [])))];
   const plan: ProbePlan = { probes, publish };
   const healthcheck = hasHealthcheck ? healthTiming(check!, options.healthIntervalMs) : undefined;
   if (healthcheck) plan.healthcheck = healthcheck;

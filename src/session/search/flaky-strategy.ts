@@ -35,7 +35,11 @@ export class FlakyStrategy implements SearchStrategy {
     if (st.done || st.observations >= this.settings.maxRuns) return this.giveUp(st);
     const commits = this.model.next(this.jobs);
     if (commits.length === 0) return { kind: 'inconclusive', candidates: [], warnings: ['every candidate is untestable'] };
-    return { kind: 'next', commits, progress: { remaining: this.model.size, stepsLeft: Math.max(0, this.settings.maxRuns - st.observations) } };
+    return {
+      kind: 'next',
+      commits,
+      progress: { remaining: this.model.size, stepsLeft: Math.max(0, this.settings.maxRuns - st.observations) },
+    };
   }
 
   record(sha: string, _verdict: Verdict, runVerdicts: readonly Verdict[]): void {
@@ -64,7 +68,10 @@ export class FlakyStrategy implements SearchStrategy {
 
   /** Noise is the likeliest explanation, or no commit reached the confidence within --max-runs. */
   private giveUp(st: FlakyStatus): StrategyStep {
-    const ranked = [...this.model.probabilities()].sort((a, b) => b[1] - a[1]).slice(0, 5).filter(([, p]) => p >= 0.01);
+    const ranked = [...this.model.probabilities()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .filter(([, p]) => p >= 0.01);
     const why =
       st.culprit === null
         ? `no culprit: the failures look like noise (probability ${st.noise.toFixed(3)}, estimated flake rate ${st.flakeRate.toFixed(2)})`

@@ -20,7 +20,11 @@ export class GitBisectStrategy implements SearchStrategy {
     private readonly plan: SearchPlan,
     private readonly options: { firstParent: boolean; builtAlready: (sha: string) => boolean },
   ) {
-    this.search = new BisectSearch(plan.contracted.graph, { bad: plan.range.bad, goods: [plan.range.good], firstParent: options.firstParent });
+    this.search = new BisectSearch(plan.contracted.graph, {
+      bad: plan.range.bad,
+      goods: [plan.range.good],
+      firstParent: options.firstParent,
+    });
   }
 
   /** Verdicts a person knows (--mark, replay) count as if this run had found them. */
@@ -29,7 +33,9 @@ export class GitBisectStrategy implements SearchStrategy {
     for (const mark of this.plan.marks) {
       const sha = contracted.representative.get(mark.sha) ?? mark.sha;
       if (!contracted.graph.commits.some((c) => c.sha === sha) && mark.verdict !== 'good') {
-        throw new UsageError(`--mark ${mark.ref}=${mark.verdict}: ${mark.sha.slice(0, 12)} is not in the range ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)}`);
+        throw new UsageError(
+          `--mark ${mark.ref}=${mark.verdict}: ${mark.sha.slice(0, 12)} is not in the range ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)}`,
+        );
       }
       try {
         this.search.record(sha, mark.verdict);
@@ -42,7 +48,9 @@ export class GitBisectStrategy implements SearchStrategy {
   /** The search as it stands before any commit is evaluated (for the verification's progress). */
   get initial(): { done: boolean; remaining: number; stepsLeft: number } {
     const status = this.search.status();
-    return status.done ? { done: true, remaining: 1, stepsLeft: 1 } : { done: false, remaining: status.remaining, stepsLeft: status.stepsLeft };
+    return status.done
+      ? { done: true, remaining: 1, stepsLeft: 1 }
+      : { done: false, remaining: status.remaining, stepsLeft: status.stepsLeft };
   }
 
   next(): StrategyStep {

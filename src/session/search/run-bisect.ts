@@ -45,7 +45,11 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
     state.claim(session.sessionId);
   }
   const jobs = Math.max(1, settings.jobs ?? session.pool.lanes.length);
-  const ledger = new RunLedger(plan, session.evaluator, state, events, { runsPer: settings.runs, flaky: settings.flaky, ...(call.signal ? { signal: call.signal } : {}) });
+  const ledger = new RunLedger(plan, session.evaluator, state, events, {
+    runsPer: settings.runs,
+    flaky: settings.flaky,
+    ...(call.signal ? { signal: call.signal } : {}),
+  });
   events.start?.({
     sessionId: session.sessionId,
     endpoint: session.pool.endpoint,
@@ -78,21 +82,34 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
   let regression: SearchRegression = settings.regression === 'auto' ? 'runtime' : settings.regression;
   let badOutcome: Outcome | undefined;
   if (settings.verify) {
-    const verified = await verifyEnds(ledger, plan.range, { regression: settings.regression, flaky: settings.flaky, jobs: ctx.jobs, initial: plain.initial });
+    const verified = await verifyEnds(ledger, plan.range, {
+      regression: settings.regression,
+      flaky: settings.flaky,
+      jobs: ctx.jobs,
+      initial: plain.initial,
+    });
     regression = verified.regression;
     if (verified.kind !== 'verified') return { partial: { status: verified.kind, regression, verification: verified.verification } };
     badOutcome = verified.badOutcome;
   }
   // The flake-aware search starts from every run so far (the verification's included).
-  const strategy = settings.flaky ? new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha)) : plain;
+  const strategy = settings.flaky
+    ? new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha))
+    : plain;
   if (strategy instanceof GitBisectStrategy) strategy.applyMarks();
   const describe = { settings, plan, ledger, evaluator: session.evaluator, events: ctx.events, badOutcome };
-  return runSearchLoop(strategy, ledger, regression, { repoDir: plan.repoDir, describe: (sha, warnings) => describeCulprit(describe, sha, warnings) });
+  return runSearchLoop(strategy, ledger, regression, {
+    repoDir: plan.repoDir,
+    describe: (sha, warnings) => describeCulprit(describe, sha, warnings),
+  });
 }
 
 /** Git's bisection, or k-sections with --jobs k (the flake-aware search takes over after the verification). */
 function chooseStrategy(settings: Settings, ctx: SearchContext): GitBisectStrategy {
-  const options = { firstParent: settings.firstParent, builtAlready: (sha: string) => ctx.ledger.builtBlobs.has(ctx.plan.blobs.get(sha) ?? '') };
+  const options = {
+    firstParent: settings.firstParent,
+    builtAlready: (sha: string) => ctx.ledger.builtBlobs.has(ctx.plan.blobs.get(sha) ?? ''),
+  };
   return ctx.jobs > 1 ? new KSectionStrategy(ctx.plan, ctx.jobs, options) : new GitBisectStrategy(ctx.plan, options);
 }
 
@@ -107,7 +124,12 @@ function result(end: SearchEnd, ctx: { plan: SearchPlan; ledger: RunLedger; sess
     bad: plan.range.bad,
     steps: ledger.steps,
     range: plan.graph.commits.map((c) => c.sha).reverse(),
-    planning: { commits: plan.graph.commits.length, changingContext: plan.changing, searched: plan.contracted.graph.commits.length, durationMs: plan.planningMs },
+    planning: {
+      commits: plan.graph.commits.length,
+      changingContext: plan.changing,
+      searched: plan.contracted.graph.commits.length,
+      durationMs: plan.planningMs,
+    },
     builds: session.evaluator.builds,
     probes: session.evaluator.probeRuns,
     durationMs: Date.now() - ctx.started,

@@ -69,7 +69,9 @@ export class RunLedger {
         continue;
       }
       const again = run > 0 || (this.options.flaky && this.tallies.has(sha));
-      const outcome = await (again ? this.evaluator.evaluateAgain(sha, this.options.signal) : this.evaluator.evaluate(sha, this.options.signal));
+      const outcome = await (again
+        ? this.evaluator.evaluateAgain(sha, this.options.signal)
+        : this.evaluator.evaluate(sha, this.options.signal));
       this.state?.append([outcome]);
       outcomes.push(outcome);
     }
@@ -106,7 +108,10 @@ export class RunLedger {
 
   /** The last outcome recorded for a commit (a failing one first, when asked). */
   lastOutcome(sha: string, { failing = false } = {}): Outcome | undefined {
-    return (failing ? this.steps.findLast((s) => s.sha === sha && !s.outcome.ok)?.outcome : undefined) ?? this.steps.findLast((s) => s.sha === sha)?.outcome;
+    return (
+      (failing ? this.steps.findLast((s) => s.sha === sha && !s.outcome.ok)?.outcome : undefined) ??
+      this.steps.findLast((s) => s.sha === sha)?.outcome
+    );
   }
 
   /** The verdict last recorded for a commit, or 'untested'. */
@@ -120,7 +125,11 @@ export class RunLedger {
       mode: this.options.flaky ? 'flaky' : this.options.runsPer > 1 ? 'runs' : 'plain',
       runsPerEvaluation: this.options.runsPer,
       ...extra,
-      commits: [...this.tallies].map(([sha, t]) => ({ sha, ...t, ...(probabilities?.has(sha) ? { probability: probabilities.get(sha) as number } : {}) })),
+      commits: [...this.tallies].map(([sha, t]) => ({
+        sha,
+        ...t,
+        ...(probabilities?.has(sha) ? { probability: probabilities.get(sha) as number } : {}),
+      })),
     };
   }
 }

@@ -36,7 +36,10 @@ export async function runSearchLoop(
     }
     if (step.kind === 'inconclusive') {
       const verdicts = new Map(step.candidates.map((c) => [c.sha, c.verdict]));
-      const infos = await getCommitInfos(context.repoDir, step.candidates.map((c) => c.sha));
+      const infos = await getCommitInfos(
+        context.repoDir,
+        step.candidates.map((c) => c.sha),
+      );
       const candidates = infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? 'untested' }));
       return { partial: { status: 'inconclusive', regression, candidates }, confidence: sure(), warnings: step.warnings };
     }

@@ -13,10 +13,17 @@ import { defaultStatePath, processAlive, RunState } from '../run-state.js';
 import { defaultCacheDir } from '../verdict-cache.js';
 
 export type StateSettings = OutcomeSettings &
-  Pick<Settings, 'state' | 'restart' | 'cache' | 'cacheDir' | 'regression' | 'firstParent' | 'runs' | 'flaky' | 'confidence' | 'flakeRate' | 'maxRuns'>;
+  Pick<
+    Settings,
+    'state' | 'restart' | 'cache' | 'cacheDir' | 'regression' | 'firstParent' | 'runs' | 'flaky' | 'confidence' | 'flakeRate' | 'maxRuns'
+  >;
 
 /** The saved state of this repository and range (resumes an interrupted run), unless turned off. */
-export async function openState(s: StateSettings, range: { good: string; bad: string }, events: SessionEvents): Promise<RunState | undefined> {
+export async function openState(
+  s: StateSettings,
+  range: { good: string; bad: string },
+  events: SessionEvents,
+): Promise<RunState | undefined> {
   if (s.state === false) return undefined;
   const identity = {
     repo: await absoluteGitDir(s.repo),
@@ -27,7 +34,9 @@ export async function openState(s: StateSettings, range: { good: string; bad: st
       regression: s.regression,
       firstParent: s.firstParent,
       runs: s.runs,
-      flaky: s.flaky ? { confidence: s.confidence, ...(s.flakeRate !== undefined ? { flakeRate: s.flakeRate } : {}), maxRuns: s.maxRuns } : null,
+      flaky: s.flaky
+        ? { confidence: s.confidence, ...(s.flakeRate !== undefined ? { flakeRate: s.flakeRate } : {}), maxRuns: s.maxRuns }
+        : null,
     }),
   };
   // The state lives in the cache directory, or in the default one when the verdict cache is off.
@@ -47,7 +56,9 @@ export async function reapEarlierRuns(state: RunState, pool: EnginePool, events:
     if (removed.some((r) => r === undefined)) continue; // an engine did not answer: try again next time
     const total = sumRemoved(removed as Removed[]);
     if (total.containers + total.images > 0) {
-      events.notice?.(`removed ${total.containers} container(s) and ${total.images} image(s) left by an earlier run of this search (session ${earlier.id})`);
+      events.notice?.(
+        `removed ${total.containers} container(s) and ${total.images} image(s) left by an earlier run of this search (session ${earlier.id})`,
+      );
     }
     state.forget(earlier.id);
   }

@@ -28,7 +28,9 @@ export interface VerifyOptions {
 
 export async function verifyEnds(ledger: RunLedger, range: ResolvedRange, options: VerifyOptions): Promise<Verification> {
   const { initial } = options;
-  const progress: Progress = initial.done ? { remaining: 1, stepsLeft: 1 } : { remaining: initial.remaining, stepsLeft: initial.stepsLeft + 2 };
+  const progress: Progress = initial.done
+    ? { remaining: 1, stepsLeft: 1 }
+    : { remaining: initial.remaining, stepsLeft: initial.stepsLeft + 2 };
   const goodProgress = { ...progress, stepsLeft: Math.max(0, progress.stepsLeft - 1) };
   // With --jobs ≥ 2 both ends are checked at once; the good one's verdict waits for the bad one's (it decides `auto`).
   const goodEarly = options.jobs >= 2 ? ledger.evaluate(range.good, 'verify', goodProgress) : undefined;
