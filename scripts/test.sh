@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): builds the CLI, brings up the private Docker engines and the Podman
-# service the integration and end-to-end tests need (scripts/docker-engine.sh, scripts/podman-engine.sh;
-# the engine-loss test starts and kills one of its own), runs every test with vitest,
-# and closes with one plain "N passed, N failed" line.
+# The test command (`npm test`): builds the CLI, runs the code checks (types, layers, code shape,
+# format, lint: `npm run check`), brings up the private Docker engines and the Podman service the
+# integration and end-to-end tests need (scripts/docker-engine.sh, scripts/podman-engine.sh; the
+# engine-loss test starts and kills one of its own), runs every test with vitest, and closes with
+# one plain "N passed, N failed" line. A failed check fails the run, after the tests have run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,10 @@ if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 npm run --silent build
+checks=0
+npm run --silent typecheck || checks=1
+npm run --silent check || checks=1
+if [ "$checks" != 0 ]; then echo "test: the code checks failed (see above); the tests run anyway" >&2; fi
 
 if [ -n "${DEPLOYBISECT_TEST_DOCKER_HOST:-}" ]; then
   export DOCKER_HOST="$DEPLOYBISECT_TEST_DOCKER_HOST"
@@ -42,4 +47,5 @@ node -e '
   const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$report" || echo "0 passed, 1 failed"
+if [ "$checks" != 0 ]; then echo "code checks failed"; [ "$status" != 0 ] || status=1; fi
 exit "$status"

@@ -27,6 +27,12 @@ export interface HealthcheckDriver {
 }
 
 export class EngineAdapter {
+  /**
+   * Builds stopped by an abort that the engine may still finish: Podman goes on building after the
+   * request is gone and commits the image later, so cleanup waits a little for it (see ResourceTracker).
+   */
+  interruptedBuilds = 0;
+
   constructor(readonly engine: Engine) {}
 
   get docker(): Docker {
@@ -34,7 +40,10 @@ export class EngineAdapter {
   }
 
   build(options: BuildImageOptions): Promise<{ imageId: string; output: string[] }> {
-    return buildImage(this.docker, options);
+    return buildImage(this.docker, options).catch((error: unknown) => {
+      if (options.signal?.aborted && this.engine.podman) this.interruptedBuilds++;
+      throw error;
+    });
   }
 
   /** The image's HEALTHCHECK and EXPOSEd ports. */

@@ -65,7 +65,7 @@ export class EnginePool {
           () => true,
           () => false,
         );
-        if (answers) return l.tracker.cleanup({ keepImages });
+        if (answers) return l.tracker.cleanup({ keepImages, lateImages: l.adapter.interruptedBuilds });
         unreachable.push(l.engine.endpoint);
         return { containers: 0, images: 0 };
       }),

@@ -1,6 +1,9 @@
 import type Docker from 'dockerode';
 import { LABEL_SESSION } from './labels.js';
 
+/** How long cleanup waits for an interrupted build's image to appear (Podman finishes builds whose client left). */
+const LATE_IMAGE_WAIT_MS = 15_000;
+
 /**
  * Remembers every container and image one session created, so that all of them can be removed
  * on any exit path (success, failure, Ctrl-C). `deploybisect clean` reaps what a killed run left.
@@ -31,8 +34,12 @@ export class ResourceTracker {
     this.containers.delete(id);
   }
 
-  /** Removes every container still tracked, and the images unless kept. Never throws. */
-  async cleanup({ keepImages }: { keepImages: boolean }): Promise<{ containers: number; images: number }> {
+  /**
+   * Removes every container still tracked, and the images unless kept. Never throws. `lateImages`:
+   * builds that were interrupted but may still commit an image (Podman): their images are waited for,
+   * a while, and removed too.
+   */
+  async cleanup({ keepImages, lateImages = 0 }: { keepImages: boolean; lateImages?: number }): Promise<{ containers: number; images: number }> {
     let containers = 0;
     let images = 0;
     for (const id of [...this.containers]) {
@@ -53,10 +60,28 @@ export class ResourceTracker {
         this.images.delete(id);
       }
       // Images a build finished after an interruption are found by label.
-      const left = await listImages(this.docker, sessionFilter(this.sessionId)).catch(() => []);
-      for (const info of left) if (await removeImage(this.docker, info.Id)) images++;
+      images += await this.removeLabelledImages();
+      images += await this.removeLateImages(lateImages);
     }
     return { containers, images };
+  }
+
+  private async removeLabelledImages(): Promise<number> {
+    let removed = 0;
+    const left = await listImages(this.docker, sessionFilter(this.sessionId)).catch(() => []);
+    for (const info of left) if (await removeImage(this.docker, info.Id)) removed++;
+    return removed;
+  }
+
+  /** Waits (up to LATE_IMAGE_WAIT_MS) for the images of `count` interrupted builds, removing each as it appears. */
+  private async removeLateImages(count: number): Promise<number> {
+    let removed = 0;
+    const until = Date.now() + LATE_IMAGE_WAIT_MS;
+    while (removed < count && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      removed += await this.removeLabelledImages();
+    }
+    return removed;
   }
 }
 

@@ -82,20 +82,31 @@ describe('deploybisect on Podman', () => {
     expect(story.repo.snapshot()).toBe(before);
   });
 
-  it('Ctrl-C mid-run removes what it made on Podman; clean reaps what SIGKILL left', async () => {
-    for (const signal of ['SIGINT', 'SIGKILL'] as const) {
-      const child = spawn(BIN, [story.good, story.bad, '--docker-host', podmanHost(), '--network', 'none', '--no-cache', '--restart'], {
-        cwd: story.repo.dir,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+  it('Ctrl-C mid-build and mid-run removes what it made on Podman; clean reaps what SIGKILL left', async () => {
+    // Podman goes on building after the request is gone: an interrupted build's image appears later.
+    for (const [signal, when] of [
+      ['SIGINT', 'build'],
+      ['SIGINT', 'probe'],
+      ['SIGKILL', 'probe'],
+    ] as const) {
+      const verbose = when === 'build' ? ['--verbose'] : [];
+      const child = spawn(
+        BIN,
+        [story.good, story.bad, '--docker-host', podmanHost(), '--network', 'none', '--no-cache', '--restart', ...verbose],
+        {
+          cwd: story.repo.dir,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      // Interrupt while the first container is being probed (its HEALTHCHECK takes seconds to fail).
+      // Interrupt at the first line of build output, or while the first container is being probed (its HEALTHCHECK takes seconds to fail).
       await new Promise<void>((resolve) =>
         child.stderr.on('data', (d: Buffer) => {
           stderr += d.toString();
-          if (/checking [0-9a-f]{10}/.test(stderr)) setTimeout(resolve, 2500);
+          if (when === 'build' && / build \| STEP \d+\/\d+: LABEL "deploybisect\.session"/.test(stderr)) resolve();
+          if (when === 'probe' && /checking [0-9a-f]{10}/.test(stderr)) setTimeout(resolve, 2500);
         }),
       );
       child.kill(signal);
@@ -114,5 +125,5 @@ describe('deploybisect on Podman', () => {
       }
     }
     expect(story.repo.snapshot()).toBe(before);
-  }, 120_000);
+  }, 180_000);
 });

@@ -58,7 +58,20 @@ function outcomeMarkdown(outcome: Outcome, title: string): string[] {
 
 /** The Markdown incident report written by `--report <file.md>`. */
 export function renderReport(result: BisectResult, options: { reproduce?: string; generatedAt?: Date } = {}): string {
-  const out: string[] = [];
+  const out = [...headerSection(result, options.generatedAt ?? new Date())];
+  if (result.status === 'found' && result.culprit) out.push(...culpritSection(result.culprit));
+  if (result.status === 'inconclusive') out.push(...candidatesSection(result));
+  if (result.confidence.mode !== 'plain') out.push(...runsSection(result));
+  if (result.verification?.bad && result.status === 'bad-is-healthy')
+    out.push(...outcomeMarkdown(result.verification.bad, 'The bad commit'));
+  if (result.verification?.good && result.status === 'good-is-unhealthy')
+    out.push(...outcomeMarkdown(result.verification.good, 'The good commit'));
+  out.push(...searchSection(result));
+  if (options.reproduce) out.push('## Reproduce', '', ...fenced('sh', [options.reproduce]), '');
+  return out.join('\n');
+}
+
+function headerSection(result: BisectResult, generatedAt: Date): string[] {
   const searched = result.steps.filter((s) => s.role === 'search').length;
   const title = {
     found: `First bad commit: ${short(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
@@ -69,63 +82,59 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
     'bad-is-healthy': 'The bad commit is healthy',
     'good-is-unhealthy': 'The good commit is unhealthy',
   }[result.status];
-  out.push(`# deploybisect: ${cell(title)}`, '');
-  out.push(
+  return [
+    `# deploybisect: ${cell(title)}`,
+    '',
     `- Range: \`${short(result.good)}\` (good) .. \`${short(result.bad)}\` (bad), ${result.range.length} commits`,
     `- Regression searched for: ${result.regression}`,
     `- Cost: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}`,
-    `- Report written ${(options.generatedAt ?? new Date()).toISOString()}`,
+    `- Report written ${generatedAt.toISOString()}`,
     ...(result.status === 'found' || result.status === 'inconclusive' ? [`- ${cell(confidenceLine(result))}`] : []),
     ...result.warnings.map((w) => `- **Warning:** ${cell(w)}`),
     '',
-  );
+  ];
+}
 
-  if (result.status === 'found' && result.culprit) {
-    const c = result.culprit;
-    out.push(
-      '## The culprit',
-      '',
-      `**\`${c.sha}\`** — ${cell(c.subject)}`,
-      '',
-      `Author: ${cell(c.author)} <${c.authorEmail}>, ${c.date}`,
-      '',
-    );
-    out.push(...outcomeMarkdown(c.outcome, 'How it failed'));
-    if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${short(c.parent.sha)}\`, for contrast`));
-    if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));
-  }
-  if (result.status === 'inconclusive') {
-    const flaky = result.confidence.mode === 'flaky';
-    const probability = new Map(result.confidence.commits.map((c) => [c.sha, c.probability ?? 0]));
-    out.push(flaky ? '## The likeliest first bad commits' : '## The first bad commit could be any of', '');
-    for (const c of result.candidates ?? []) {
-      out.push(
-        `- \`${c.sha}\` ${cell(c.subject)} (${flaky ? `probability ${formatProbability(probability.get(c.sha) ?? 0)}` : c.verdict})`,
-      );
-    }
-    out.push('');
-  }
-  if (result.confidence.mode !== 'plain') {
-    out.push(
-      '## Runs per commit',
-      '',
-      '| commit | runs | failed |' + (result.confidence.mode === 'flaky' ? ' probability of being the first bad commit |' : ''),
-    );
-    out.push('| --- | --- | --- |' + (result.confidence.mode === 'flaky' ? ' --- |' : ''));
-    for (const c of result.confidence.commits) {
-      out.push(
-        `| \`${short(c.sha)}\` | ${c.runs} | ${c.failures} |` +
-          (result.confidence.mode === 'flaky' ? ` ${c.probability === undefined ? 'known good' : formatProbability(c.probability)} |` : ''),
-      );
-    }
-    out.push('');
-  }
-  if (result.verification?.bad && result.status === 'bad-is-healthy')
-    out.push(...outcomeMarkdown(result.verification.bad, 'The bad commit'));
-  if (result.verification?.good && result.status === 'good-is-unhealthy')
-    out.push(...outcomeMarkdown(result.verification.good, 'The good commit'));
+function culpritSection(c: NonNullable<BisectResult['culprit']>): string[] {
+  const out = [
+    '## The culprit',
+    '',
+    `**\`${c.sha}\`** — ${cell(c.subject)}`,
+    '',
+    `Author: ${cell(c.author)} <${c.authorEmail}>, ${c.date}`,
+    '',
+  ];
+  out.push(...outcomeMarkdown(c.outcome, 'How it failed'));
+  if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${short(c.parent.sha)}\`, for contrast`));
+  if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));
+  return out;
+}
 
-  out.push(
+function candidatesSection(result: BisectResult): string[] {
+  const flaky = result.confidence.mode === 'flaky';
+  const probability = new Map(result.confidence.commits.map((c) => [c.sha, c.probability ?? 0]));
+  const out = [flaky ? '## The likeliest first bad commits' : '## The first bad commit could be any of', ''];
+  for (const c of result.candidates ?? []) {
+    out.push(`- \`${c.sha}\` ${cell(c.subject)} (${flaky ? `probability ${formatProbability(probability.get(c.sha) ?? 0)}` : c.verdict})`);
+  }
+  out.push('');
+  return out;
+}
+
+function runsSection(result: BisectResult): string[] {
+  const flaky = result.confidence.mode === 'flaky';
+  const out = ['## Runs per commit', '', '| commit | runs | failed |' + (flaky ? ' probability of being the first bad commit |' : '')];
+  out.push('| --- | --- | --- |' + (flaky ? ' --- |' : ''));
+  for (const c of result.confidence.commits) {
+    const probability = c.probability === undefined ? 'known good' : formatProbability(c.probability);
+    out.push(`| \`${short(c.sha)}\` | ${c.runs} | ${c.failures} |` + (flaky ? ` ${probability} |` : ''));
+  }
+  out.push('');
+  return out;
+}
+
+function searchSection(result: BisectResult): string[] {
+  const out = [
     '## The search',
     '',
     '```text',
@@ -134,8 +143,9 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
     '',
     `${MARK.good} good · ${MARK.bad} bad · ${MARK.skip} skipped · ${MARK.untested} untested · ${MARK.culprit} first bad commit`,
     '',
-  );
-  out.push('| # | commit | subject | verdict | signature | duration |', '| --- | --- | --- | --- | --- | --- |');
+    '| # | commit | subject | verdict | signature | duration |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   result.steps.forEach((s, i) => {
     const role = s.role === 'verify' ? ' (check)' : '';
     out.push(
@@ -143,6 +153,5 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
     );
   });
   out.push('');
-  if (options.reproduce) out.push('## Reproduce', '', ...fenced('sh', [options.reproduce]), '');
-  return out.join('\n');
+  return out;
 }
