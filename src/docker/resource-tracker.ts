@@ -39,7 +39,13 @@ export class ResourceTracker {
    * builds that were interrupted but may still commit an image (Podman): their images are waited for,
    * a while, and removed too.
    */
-  async cleanup({ keepImages, lateImages = 0 }: { keepImages: boolean; lateImages?: number }): Promise<{ containers: number; images: number }> {
+  async cleanup({
+    keepImages,
+    lateImages = 0,
+  }: {
+    keepImages: boolean;
+    lateImages?: number;
+  }): Promise<{ containers: number; images: number }> {
     let containers = 0;
     let images = 0;
     for (const id of [...this.containers]) {
