@@ -89,7 +89,8 @@ describe('deploybisect on Podman', () => {
       ['SIGINT', 'probe'],
       ['SIGKILL', 'probe'],
     ] as const) {
-      const verbose = when === 'build' ? ['--verbose'] : [];
+      // --verbose: the build's and the container's lines say exactly where the run is.
+      const verbose = ['--verbose'];
       const child = spawn(
         BIN,
         [story.good, story.bad, '--docker-host', podmanHost(), '--network', 'none', '--no-cache', '--restart', ...verbose],
@@ -101,12 +102,12 @@ describe('deploybisect on Podman', () => {
       );
       let stderr = '';
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      // Interrupt at the first line of build output, or while the first container is being probed (its HEALTHCHECK takes seconds to fail).
+      // Interrupt in the build (once its image is labelled), or while the first container is being probed (its HEALTHCHECK takes seconds to fail).
       await new Promise<void>((resolve) =>
         child.stderr.on('data', (d: Buffer) => {
           stderr += d.toString();
           if (when === 'build' && / build \| STEP \d+\/\d+: LABEL "deploybisect\.session"/.test(stderr)) resolve();
-          if (when === 'probe' && /checking [0-9a-f]{10}/.test(stderr)) setTimeout(resolve, 2500);
+          if (when === 'probe' && / container \| /.test(stderr)) setTimeout(resolve, 500);
         }),
       );
       child.kill(signal);

@@ -1,0 +1,56 @@
+/**
+ * Notices an engine that restarts or goes away while a session uses it. The session keeps the
+ * engine's event stream open: an engine that stops (to restart, upgrade, or because it crashed)
+ * closes it. A container the engine stopped on its way down exits like one that crashed, and a
+ * build it dropped ends like one that failed: outcomes that overlap such a loss are no verdict.
+ *
+ * Podman's compatible event stream answers only when an event comes: it is not watched there.
+ */
+import type { Engine } from './engine.js';
+
+export class EngineWatch {
+  /** When the stream ended (ms since the epoch); undefined while it is open or not watched. */
+  private lostAt: number | undefined;
+  private stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+  private stopped = false;
+
+  constructor(private readonly engine: Engine) {}
+
+  /** Opens the event stream (resolves once it is open, or after `ms` if the engine does not answer). */
+  async start(ms = 5000): Promise<void> {
+    if (this.engine.podman) return;
+    const open = this.engine.docker
+      .getEvents({ filters: { type: ['container'] } })
+      .then((stream) => {
+        const events = stream as NodeJS.ReadableStream & { destroy?: () => void };
+        if (this.stopped) return events.destroy?.();
+        this.stream = events;
+        events.on('data', () => undefined);
+        const lost = (): void => {
+          if (!this.stopped) this.lostAt ??= Date.now();
+        };
+        events.on('end', lost);
+        events.on('close', lost);
+        events.on('error', lost);
+      })
+      .catch(() => {
+        if (!this.stopped) this.lostAt ??= Date.now();
+      });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([open, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  }
+
+  /** Whether the engine was lost (or restarted) at or after `since` (ms since the epoch), or at all. */
+  lostSince(since = 0): boolean {
+    return this.lostAt !== undefined && this.lostAt >= since;
+  }
+
+  get lost(): boolean {
+    return this.lostAt !== undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stream?.destroy?.();
+  }
+}
