@@ -30,6 +30,26 @@ export class BuildFailedError extends Error {
   }
 }
 
+/**
+ * The images the classic builder (and Podman's) committed for the steps of a build, as its output
+ * names them (` ---> 3f1c0a2b9d4e`, `--> 2240b8a2655`). A failed build leaves the last of them
+ * behind, untagged and without our labels (they go on the final image only).
+ */
+export function stepImages(output: readonly string[]): string[] {
+  return output.flatMap((line) => {
+    const match = /^\s*-{2,3}> ([0-9a-f]{7,64})\s*$/.exec(line);
+    return match ? [match[1]!] : [];
+  });
+}
+
+/** The build's stream ended with neither an image nor an error: the engine dropped it (a restart, a crash). */
+export class BuildIncompleteError extends Error {
+  constructor() {
+    super('the build ended without a result');
+    this.name = 'BuildIncompleteError';
+  }
+}
+
 interface BuildEvent {
   stream?: string;
   status?: string;
@@ -88,7 +108,13 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   if (failure !== undefined) throw new BuildFailedError(failure, output);
   if (!imageId) {
     // Older engines only print "Successfully built"; as a last resort ask for the tag.
-    const info = await docker.getImage(options.tag).inspect();
+    const info = await docker
+      .getImage(options.tag)
+      .inspect()
+      .catch((error: unknown) => {
+        if ((error as { statusCode?: number }).statusCode === 404) throw new BuildIncompleteError();
+        throw error;
+      });
     imageId = info.Id;
   }
   return { imageId, output };

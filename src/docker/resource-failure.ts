@@ -6,27 +6,37 @@
  * (exit 1, the state kept), never a verdict. A container whose own process is OOM-killed under
  * `--memory` is not one of them: that stays a verdict about the commit.
  */
+import { InfrastructureError } from '../errors.js';
+import { clipLine } from '../text/clip-line.js';
+import { describeSpace, type DiskSpace } from './disk-space.js';
+
 export type ResourceKind = 'disk' | 'memory' | 'engine';
 
 interface Pattern {
   kind: ResourceKind;
-  /** What ran out or failed, for the message. */
+  /** What happened to the engine, for the message: `ran out of disk space`. */
   what: string;
   test: RegExp;
 }
 
 const PATTERNS: readonly Pattern[] = [
-  { kind: 'disk', what: 'disk space', test: /no space left on device|\bENOSPC\b/i },
-  { kind: 'disk', what: 'disk quota', test: /disk quota exceeded|\bEDQUOT\b|quota exceeded/i },
+  { kind: 'disk', what: 'ran out of disk space', test: /no space left on device|\bENOSPC\b/i },
+  { kind: 'disk', what: 'ran out of its disk quota', test: /disk quota exceeded|\bEDQUOT\b|quota exceeded/i },
   {
     kind: 'memory',
-    what: "the engine's memory",
+    what: 'ran out of memory',
     test: /cannot allocate memory|\bENOMEM\b|fork\/exec [^:]+: resource temporarily unavailable|OCI runtime (create|start) failed[^\n]*(cgroup|memory)/i,
   },
   {
     kind: 'engine',
-    what: 'containerd (the engine could not reach it)',
+    what: 'lost its containerd',
     test: /containerd[^\n]*(connection refused|transport is closing|no such file or directory)|failed to create shim[^\n]*(connection|EOF)|ttrpc: closed/i,
+  },
+  {
+    // What a stopping (or broken) engine says about a build or container it drops: its own plumbing, never the commit's.
+    kind: 'engine',
+    what: 'failed inside (it is stopping or broken)',
+    test: /grpc: the client connection is closing|error creating temporary lease|failed to update the store state of sandbox|daemon is shutting down/i,
   },
 ];
 
@@ -44,4 +54,32 @@ export function resourceFailure(text: string): ResourceFailure | undefined {
     if (line !== undefined) return { kind: pattern.kind, what: pattern.what, line: line.trim() };
   }
   return undefined;
+}
+
+/** The engine ran out of something (or lost containerd): no verdict; the run stops, the state kept. */
+export class EngineResourceError extends InfrastructureError {
+  constructor(
+    readonly failure: ResourceFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ADVICE: Record<ResourceKind, string> = {
+  disk: 'free space (deploybisect clean, docker system prune) or give the engine a larger disk',
+  memory: "free memory on the engine's machine (or lower --memory, --jobs)",
+  engine: 'wait until the engine works again (restart it, or its containerd, if it does not come back)',
+};
+
+/**
+ * One line: the engine, what ran out and where, how much is free where that is known, and what to do.
+ * `during` says what was going on, e.g. `building 3d517677a2`.
+ */
+export function resourceError(failure: ResourceFailure, endpoint: string, during: string, space?: DiskSpace): EngineResourceError {
+  const free = failure.kind === 'disk' && space ? `; ${describeSpace(space)}` : '';
+  return new EngineResourceError(
+    failure,
+    `the Docker engine at ${endpoint} ${failure.what} while ${during} (${clipLine(failure.line, 200, '...')})${free}: this says nothing about the commit; the state is kept: ${ADVICE[failure.kind]}, then re-run the same command to resume`,
+  );
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Outcome } from './outcome.js';
@@ -20,10 +20,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * already judged. Entries are small JSON files written atomically; a damaged one is ignored.
  */
 export class VerdictCache {
+  private writeFailed = false;
+
   constructor(
     readonly dir: string,
     /** Everything besides the context that decides an outcome, as stable JSON. */
     private readonly configuration: string,
+    /** Told once when an entry cannot be written (a full disk, a read-only cache directory). */
+    private readonly onWriteError?: (message: string) => void,
   ) {}
 
   key(fingerprint: string): string {
@@ -38,13 +42,16 @@ export class VerdictCache {
   get(fingerprint: string): Outcome | undefined {
     try {
       const entry = JSON.parse(readFileSync(this.path(fingerprint), 'utf8')) as { fingerprint?: string; outcome?: Outcome };
-      return entry.fingerprint === fingerprint && entry.outcome ? entry.outcome : undefined;
+      const outcome = entry.outcome;
+      // Anything but a whole entry for this context (a damaged or foreign file) is no entry.
+      const whole = outcome && typeof outcome.ok === 'boolean' && typeof outcome.signature === 'string' && Array.isArray(outcome.logTail);
+      return entry.fingerprint === fingerprint && whole ? outcome : undefined;
     } catch {
       return undefined;
     }
   }
 
-  /** Never throws: a cache that cannot be written only costs a rebuild next time. */
+  /** Never throws: a cache that cannot be written only costs a rebuild next time (said once). */
   set(fingerprint: string, outcome: Outcome): void {
     const path = this.path(fingerprint);
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -52,8 +59,15 @@ export class VerdictCache {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(temporary, JSON.stringify({ fingerprint, savedAt: new Date().toISOString(), outcome }));
       renameSync(temporary, path);
-    } catch {
-      /* ignore */
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      if (!this.writeFailed) {
+        this.writeFailed = true;
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        this.onWriteError?.(
+          `cannot write to the verdict cache in ${this.dir} (${reason}): the search goes on, but its verdicts will not be remembered`,
+        );
+      }
     }
   }
 }

@@ -3,7 +3,10 @@
  * settings, the probes checked against it, the evidence collected (results and the last lines of
  * output), and the container removed. With --network host, runs on one machine take turns.
  */
+import { dataRootSpace } from '../../docker/disk-space.js';
 import { EngineLostError } from '../../docker/engine-calls.js';
+import { engineRestarted } from '../../docker/engine-watch.js';
+import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import type { ImageFacts } from '../../docker/engine-adapter.js';
 import type { Lane } from '../../docker/engine-pool.js';
 import { resourceLabels } from '../../docker/labels.js';
@@ -17,6 +20,7 @@ import { tryConnect } from '../../probes/tcp-probe.js';
 import { clipLine } from '../../text/clip-line.js';
 import type { Outcome } from '../outcome.js';
 import { checkProbes } from './check-probes.js';
+import { ENGINE_SETTLE_MS } from './image-builder.js';
 import { planProbes, type ProbePlan } from './probe-plan.js';
 
 export type RunSettings = Pick<
@@ -45,6 +49,8 @@ export interface RunEvents {
 
 /** How long the engine gets to answer a ping after a probe failed, before the failure is blamed on it. */
 const ENGINE_RECHECK_MS = 10_000;
+/** Free space on the engine's disk above which a container's "no space left" is its own business (a full tmpfs, a quota of its own). */
+const ROOMY_BYTES = 256 * 1024 ** 2;
 
 export class ContainerRunner {
   probeRuns = 0;
@@ -74,6 +80,7 @@ export class ContainerRunner {
   }
 
   private async startAndProbe(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<RunOutcome> {
+    if (lane.watch.lost) throw engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} waited for its turn`);
     const image = await lane.adapter.imageFacts(imageId);
     const plan = this.plan(lane, image);
     this.events.phase?.(sha, 'start');
@@ -145,6 +152,15 @@ export class ContainerRunner {
     } catch (error) {
       if (error instanceof InfrastructureError) throw error;
       const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
+      // The engine's own disk, memory or containerd failing says nothing about the commit.
+      const resource = resourceFailure(message);
+      if (resource)
+        throw resourceError(
+          resource,
+          lane.engine.endpoint,
+          `starting the container of ${sha.slice(0, 12)}`,
+          await dataRootSpace(lane.engine),
+        );
       // A port another process holds fails every commit alike: no verdict, stop and say so.
       if (/port is already allocated|address already in use/i.test(message)) {
         throw new InfrastructureError(
@@ -195,6 +211,7 @@ export class ContainerRunner {
       const failed = results.find((r) => !r.ok);
       if (failed) await this.engineStillAnswers(lane, sha);
       const logTail = (await containerLogs(running.container, this.logLines).catch(() => [])).map(this.redact);
+      if (failed) await this.notTheEnginesFault(lane, sha, [...results.map((r) => r.reason), ...logTail]);
       return {
         ok: !failed,
         phase: 'probe',
@@ -218,5 +235,22 @@ export class ContainerRunner {
         { cause: error },
       );
     });
+  }
+
+  /**
+   * A failed probe is the commit's failure only if the engine is not to blame: a container the
+   * engine stopped as it restarted, or one that could not write for the engine's full disk, says
+   * nothing about the commit. Throws when the engine is to blame.
+   */
+  private async notTheEnginesFault(lane: Lane, sha: string, evidence: string[]): Promise<void> {
+    // A stopping engine stops its containers before it closes its API: look twice.
+    if (await lane.watch.lostWithin(ENGINE_SETTLE_MS)) throw engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} was probed`);
+    const resource = resourceFailure(evidence.join('\n'));
+    if (resource?.kind !== 'disk') return;
+    // The container's own writes failed for lack of space: the engine's disk, unless it has room to spare.
+    const space = await dataRootSpace(lane.engine);
+    if (!space || space.freeBytes < Math.max(ROOMY_BYTES, space.totalBytes * 0.05)) {
+      throw resourceError(resource, lane.engine.endpoint, `running ${sha.slice(0, 12)}`, space);
+    }
   }
 }

@@ -3,7 +3,10 @@
  * the context made of git objects, stopped at `--build-timeout`.
  */
 import { createHash } from 'node:crypto';
-import { buildFailureSignature, BuildFailedError } from '../../docker/build-image.js';
+import { buildFailureSignature, BuildFailedError, BuildIncompleteError, stepImages } from '../../docker/build-image.js';
+import { dataRootSpace } from '../../docker/disk-space.js';
+import { engineRestarted } from '../../docker/engine-watch.js';
+import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import type { Lane } from '../../docker/engine-pool.js';
 import { LABEL_BUILD, resourceLabels } from '../../docker/labels.js';
 import { formatDuration } from '../../duration.js';
@@ -11,6 +14,9 @@ import { InfrastructureError } from '../../errors.js';
 import type { BuildContext } from '../../git/build-context.js';
 import type { Settings } from '../../options/settings.js';
 import type { Outcome } from '../outcome.js';
+
+/** How long a failure waits for a stopping engine to show itself before it is believed. */
+export const ENGINE_SETTLE_MS = 1500;
 
 export type BuildSettings = Pick<Settings, 'buildArg' | 'target' | 'buildNetwork' | 'platform' | 'buildTimeout' | 'keepImages'>;
 
@@ -20,6 +26,8 @@ export class ImageBuilder {
   builds = 0;
   /** Evaluations that probed a kept image instead of building one. */
   imagesReused = 0;
+  /** How much of its engine's disk the run's first build took (where the engine's free space can be read). */
+  firstBuildBytes: number | undefined;
 
   constructor(
     private readonly settings: BuildSettings,
@@ -51,26 +59,53 @@ export class ImageBuilder {
         this.imagesReused++;
         return { imageId: kept, reused: true };
       }
+      const first = this.builds === 0 ? await dataRootSpace(lane.engine) : undefined;
       const imageId = await this.build(lane, sha, context, buildKey, signal);
       lane.tracker.addImage(imageId);
+      if (first) this.firstBuildBytes = Math.max(0, first.freeBytes - ((await dataRootSpace(lane.engine))?.freeBytes ?? first.freeBytes));
       return { imageId, reused: false };
     } catch (error) {
       signal?.throwIfAborted();
-      if (!(error instanceof BuildFailedError)) throw error;
-      return {
-        failed: {
-          ok: false,
-          phase: 'build',
-          signature: this.redact(buildFailureSignature(error.reason)),
-          probes: [],
-          logTail: error.output.slice(-this.logLines).map(this.redact),
-          fingerprint: context.fingerprint,
-        },
-      };
+      return { failed: await this.failure(lane, sha, context, error) };
     } finally {
       // The engine may stop reading early (an error, Ctrl-C): the git processes behind the tar must end too.
       context.tar.destroy();
     }
+  }
+
+  /**
+   * A build that failed: the commit's outcome, unless the engine is to blame (it restarted, dropped
+   * the build, or ran out of disk, quota or memory): then the run stops, and no verdict is made.
+   */
+  private async failure(
+    lane: Lane,
+    sha: string,
+    context: BuildContext,
+    error: unknown,
+  ): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
+    const during = `building ${sha.slice(0, 12)}`;
+    const restarted = () => engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} was being built`);
+    if (lane.watch.lost || error instanceof BuildIncompleteError) throw restarted();
+    const text =
+      error instanceof BuildFailedError
+        ? [error.reason, ...error.output.slice(-20)].join('\n')
+        : ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? '');
+    const resource = resourceFailure(text);
+    if (resource) throw resourceError(resource, lane.engine.endpoint, during, await dataRootSpace(lane.engine));
+    // A stopping engine fails the builds it drops before it closes its API: look twice.
+    if (await lane.watch.lostWithin(ENGINE_SETTLE_MS)) throw restarted();
+    if (!(error instanceof BuildFailedError)) throw error;
+    // The failed build's last step image is left untagged and unlabelled (`clean` could not find it): it goes now.
+    const leftover = stepImages(error.output).at(-1);
+    if (leftover) await lane.tracker.removeImage(leftover);
+    return {
+      ok: false,
+      phase: 'build',
+      signature: this.redact(buildFailureSignature(error.reason)),
+      probes: [],
+      logTail: error.output.slice(-this.logLines).map(this.redact),
+      fingerprint: context.fingerprint,
+    };
   }
 
   private async build(lane: Lane, sha: string, context: BuildContext, buildKey: string, signal?: AbortSignal): Promise<string> {
