@@ -7,6 +7,10 @@
 # - waits until the engine answers, reuses one that already does
 #
 # Prints the DOCKER_HOST to use on its last line: unix:///.../docker.sock
+#
+# DEPLOYBISECT_ENGINE_DATA_SIZE=400M gives the engine a data root of its own on a small ext4 file
+# system (a loop-mounted image file in the engine's directory), for tests of a full disk.
+# `docker-engine.sh --stop` stops the engine (and unmounts and removes such a file system).
 set -euo pipefail
 
 ENGINE_DIR="${DEPLOYBISECT_ENGINE_DIR:-/var/tmp/deploybisect-engine}"
@@ -16,6 +20,21 @@ HOST="unix://$SOCK"
 LOG_PREFIX=docker-engine
 # shellcheck source=scripts/engine-common.sh
 . "$(dirname "$0")/engine-common.sh"
+
+if [ "${1:-}" = "--stop" ]; then
+  if [ -f "$ENGINE_DIR/dockerd.pid" ]; then
+    pid="$(cat "$ENGINE_DIR/dockerd.pid")"
+    kill -CONT "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do alive "$pid" || break; sleep 0.5; done
+    if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; sleep 1; fi
+    rm -f "$ENGINE_DIR/dockerd.pid"
+  fi
+  if mountpoint -q "$ENGINE_DIR/data" 2>/dev/null; then umount "$ENGINE_DIR/data" || umount -l "$ENGINE_DIR/data"; fi
+  rm -f "$ENGINE_DIR/data.img" "$SOCK"
+  log "stopped the engine at $HOST"
+  exit 0
+fi
 
 need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
@@ -31,6 +50,13 @@ if [ -S "$SOCK" ] && answers; then
 fi
 
 mkdir -p "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
+if [ -n "${DEPLOYBISECT_ENGINE_DATA_SIZE:-}" ] && ! mountpoint -q "$ENGINE_DIR/data"; then
+  log "making a ${DEPLOYBISECT_ENGINE_DATA_SIZE} ext4 file system for the data root ($ENGINE_DIR/data.img)"
+  rm -rf "$ENGINE_DIR/data" && mkdir -p "$ENGINE_DIR/data"
+  truncate -s "$DEPLOYBISECT_ENGINE_DATA_SIZE" "$ENGINE_DIR/data.img"
+  mkfs.ext4 -q -F -m 0 "$ENGINE_DIR/data.img"
+  mount -o loop "$ENGINE_DIR/data.img" "$ENGINE_DIR/data"
+fi
 # Stale pid files from a killed engine (and its managed containerd) would stop a new one from starting.
 if [ -f "$ENGINE_DIR/dockerd.pid" ] && ! alive "$(cat "$ENGINE_DIR/dockerd.pid")"; then
   rm -f "$ENGINE_DIR/dockerd.pid" "$SOCK"

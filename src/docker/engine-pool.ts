@@ -1,4 +1,5 @@
 import { EngineAdapter } from './engine-adapter.js';
+import { EngineWatch } from './engine-watch.js';
 import { withTimeout, type Engine } from './engine.js';
 import { ResourceTracker, sumRemoved } from './resource-tracker.js';
 
@@ -7,6 +8,8 @@ export interface Lane {
   engine: Engine;
   /** What the session asks of the engine (builds, images, containers), Docker and Podman alike. */
   adapter: EngineAdapter;
+  /** Notices the engine restarting or going away while the session uses it. */
+  watch: EngineWatch;
   tracker: ResourceTracker;
   /** Evaluations running on it now. */
   active: number;
@@ -30,6 +33,7 @@ export class EnginePool {
     this.lanes = engines.map((engine) => ({
       engine,
       adapter: new EngineAdapter(engine),
+      watch: new EngineWatch(engine),
       tracker: new ResourceTracker(engine.docker, sessionId),
       active: 0,
       builds: 0,
@@ -39,6 +43,11 @@ export class EnginePool {
   /** All endpoints, for messages. */
   get endpoint(): string {
     return this.lanes.map((l) => l.engine.endpoint).join(', ');
+  }
+
+  /** Starts watching every engine for restarts (see EngineWatch); stopped by cleanup. */
+  async watch(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.watch.start()));
   }
 
   /** Runs `work` on the least busy engine, or on `lane` when given (where an image already is). */
@@ -58,6 +67,7 @@ export class EnginePool {
    * engine timeout): it is named in `unreachable`, and the next run of the same search reaps it.
    */
   async cleanup({ keepImages, pingMs = 5000 }: { keepImages: boolean; pingMs?: number }): Promise<CleanupReport> {
+    for (const l of this.lanes) l.watch.stop();
     const unreachable: string[] = [];
     const removed = await Promise.all(
       this.lanes.map(async (l) => {

@@ -34,6 +34,13 @@ export class ResourceTracker {
     this.containers.delete(id);
   }
 
+  /** Removes an image of the session now (no longer needed); true when it is gone. */
+  async removeImage(id: string): Promise<boolean> {
+    const removed = await removeImage(this.docker, id);
+    if (removed) this.images.delete(id);
+    return removed;
+  }
+
   /**
    * Removes every container still tracked, and the images unless kept. Never throws. `lateImages`:
    * builds that were interrupted but may still commit an image (Podman): their images are waited for,

@@ -80,7 +80,8 @@ export async function openSession(
   }
   const sessionId = randomBytes(4).toString('hex');
   const pool = new EnginePool(engines, sessionId);
+  await pool.watch();
   const cacheDir = useCache ? verdictCacheDir(settings) : false;
-  const cache = cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings));
+  const cache = cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings), (m) => events.notice?.(m));
   return { sessionId, pool, evaluator: new Evaluator(pool, settings, events, cache) };
 }

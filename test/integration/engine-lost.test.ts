@@ -8,8 +8,8 @@
  * - once the engine is back, the same command removes what the lost run left, resumes from the
  *   state, and names the right culprit.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -18,23 +18,12 @@ import { LABEL_COMMIT, LABEL_SESSION } from '../../src/docker/labels.js';
 import { createRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { dockerClient, ensureBaseImage } from '../helpers/docker-engine.js';
+import { PrivateEngine } from '../helpers/private-engine.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 
-const ENGINE_DIR = '/var/tmp/deploybisect-engine-lost';
-const SCRIPT = join(import.meta.dirname, '..', '..', 'scripts', 'docker-engine.sh');
-
-function startEngine(): string {
-  const out = execFileSync('bash', [SCRIPT], {
-    env: { ...process.env, DEPLOYBISECT_ENGINE_DIR: ENGINE_DIR },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return out.trim().split('\n').at(-1)!;
-}
-
-function dockerdPid(): number {
-  return Number(readFileSync(join(ENGINE_DIR, 'dockerd.pid'), 'utf8').trim());
-}
+const engine = new PrivateEngine('/var/tmp/deploybisect-engine-lost');
+const startEngine = (): string => engine.start();
+const dockerdPid = (): number => engine.pid();
 
 describe('a run whose engine is lost', () => {
   let host: string;

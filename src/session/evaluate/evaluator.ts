@@ -37,8 +37,10 @@ export class Evaluator {
   private readonly memo: OutcomeMemo;
   private readonly images: ImageBuilder;
   private readonly runner: ContainerRunner;
-  /** The engine each image of this run is on (to run it again there). */
+  /** The engine each image of this run is on (to run it again there), while it is kept. */
   private readonly imageLanes = new Map<string, Lane>();
+  /** What each image built in this run holds and how it runs (layers and configuration), to compare images after they are gone. */
+  private readonly essences = new Map<string, string>();
 
   constructor(
     private readonly pool: EnginePool,
@@ -59,6 +61,11 @@ export class Evaluator {
 
   get imagesReused(): number {
     return this.images.imagesReused;
+  }
+
+  /** How much disk the run's first build took on its engine, where that can be read. */
+  get firstBuildBytes(): number | undefined {
+    return this.images.firstBuildBytes;
   }
 
   get probeRuns(): number {
@@ -126,6 +133,8 @@ export class Evaluator {
     const image = await this.images.image(lane, sha, context, signal);
     if ('failed' in image) return done({ ...image.failed, built: true });
     this.imageLanes.set(image.imageId, lane);
+    const essence = await lane.adapter.imageEssence(image.imageId).catch(() => undefined);
+    if (essence) this.essences.set(image.imageId, essence);
     const run = await this.runner.run(lane, sha, image.imageId, signal);
     return done({ ...run, imageId: image.imageId, built: !image.reused, ...(image.reused ? { imageReused: true } : {}) });
   }
@@ -160,16 +169,25 @@ export class Evaluator {
    * Whether two images of this run hold the same file system and run the same way (layers and
    * runtime configuration; labels, which name the commit, left out). Undefined when unknown.
    */
-  async sameImage(a: string, b: string): Promise<boolean | undefined> {
-    const laneA = this.imageLanes.get(a);
-    const laneB = this.imageLanes.get(b);
-    if (!laneA || !laneB) return undefined;
-    try {
-      const [x, y] = await Promise.all([laneA.adapter.imageEssence(a), laneB.adapter.imageEssence(b)]);
-      return x === y;
-    } catch {
-      return undefined;
-    }
+  sameImage(a: string, b: string): boolean | undefined {
+    const x = this.essences.get(a);
+    const y = this.essences.get(b);
+    return x === undefined || y === undefined ? undefined : x === y;
+  }
+
+  /**
+   * The commit's image is no longer needed (its runs are done): removed now, so a long search on a
+   * small disk holds only the images in flight (its layers stay where another image shares them).
+   * Kept with --keep-images.
+   */
+  async release(sha: string): Promise<void> {
+    if (this.settings.keepImages) return;
+    const fingerprint = await this.fingerprintOf(sha);
+    const imageId = fingerprint ? this.memo.get(fingerprint)?.imageId : undefined;
+    const lane = imageId ? this.imageLanes.get(imageId) : undefined;
+    if (!imageId || !lane) return;
+    this.imageLanes.delete(imageId);
+    await lane.tracker.removeImage(imageId);
   }
 
   /** The outcome of an earlier evaluation with the same build context as `sha`, if any (no build). */

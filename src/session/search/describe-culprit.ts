@@ -46,7 +46,7 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
   const parentOutcome = ledger.lastOutcome(parent) ?? (await ctx.evaluator.knownOutcome(parent));
   if (parentOutcome) culprit.parent = { sha: parent, outcome: parentOutcome };
   // An image identical to its parent's cannot be the cause of anything.
-  if (outcome.imageId && parentOutcome?.imageId && (await ctx.evaluator.sameImage(outcome.imageId, parentOutcome.imageId))) {
+  if (outcome.imageId && parentOutcome?.imageId && ctx.evaluator.sameImage(outcome.imageId, parentOutcome.imageId)) {
     warnings.push(
       `unreliable: the image of ${sha.slice(0, 12)} is identical to its parent's (same layers and configuration), so the change cannot have caused the failure; the deployment is probably flaky or depends on something outside the image: try --flaky or --runs`,
     );

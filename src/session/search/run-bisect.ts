@@ -11,6 +11,7 @@ import type { Outcome } from '../outcome.js';
 import type { BisectResult } from '../result.js';
 import type { RunState } from '../run-state.js';
 import { describeCulprit } from './describe-culprit.js';
+import { warnIfShortOfSpace } from './disk-check.js';
 import { FlakyStrategy } from './flaky-strategy.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
 import { KSectionStrategy } from './k-section-strategy.js';
@@ -40,26 +41,26 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
   // Several runs per commit, or a search that weighs runs, must see every run: no verdict cache then.
   const weighsRuns = settings.flaky || settings.runs > 1;
   const session = await openSession(settings, events, { useCache: !weighsRuns });
-  if (state) {
-    await reapEarlierRuns(state, session.pool, events);
-    state.claim(session.sessionId);
-  }
-  const jobs = Math.max(1, settings.jobs ?? session.pool.lanes.length);
-  const ledger = new RunLedger(plan, session.evaluator, state, events, {
-    runsPer: settings.runs,
-    flaky: settings.flaky,
-    ...(call.signal ? { signal: call.signal } : {}),
-  });
-  events.start?.({
-    sessionId: session.sessionId,
-    endpoint: session.pool.endpoint,
-    good: plan.range.good,
-    bad: plan.range.bad,
-    commits: plan.graph.commits.length,
-    changing: plan.changing,
-    planningMs: plan.planningMs,
-  });
   try {
+    if (state) {
+      await reapEarlierRuns(state, session.pool, events);
+      state.claim(session.sessionId);
+    }
+    const jobs = Math.max(1, settings.jobs ?? session.pool.lanes.length);
+    const ledger = new RunLedger(plan, session.evaluator, state, events, {
+      runsPer: settings.runs,
+      flaky: settings.flaky,
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
+    events.start?.({
+      sessionId: session.sessionId,
+      endpoint: session.pool.endpoint,
+      good: plan.range.good,
+      bad: plan.range.bad,
+      commits: plan.graph.commits.length,
+      changing: plan.changing,
+      planningMs: plan.planningMs,
+    });
     const end = await searchAndDescribe(settings, { plan, ledger, session, jobs, events });
     return result(end, { plan, ledger, session, started });
   } finally {
@@ -92,6 +93,7 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
     if (verified.kind !== 'verified') return { partial: { status: verified.kind, regression, verification: verified.verification } };
     badOutcome = verified.badOutcome;
   }
+  await warnIfShortOfSpace(session.pool, session.evaluator.firstBuildBytes, plain.initial.stepsLeft, ctx.events, settings.keepImages);
   // The flake-aware search starts from every run so far (the verification's included).
   const strategy = settings.flaky
     ? new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha))

@@ -75,6 +75,8 @@ export class RunLedger {
       this.state?.append([outcome]);
       outcomes.push(outcome);
     }
+    // Its runs are done: the image goes (the flake-aware search may run the commit again later).
+    if (!this.options.flaky) await this.evaluator.release(sha);
     return outcomes;
   }
 
