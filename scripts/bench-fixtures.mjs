@@ -265,3 +265,37 @@ export function linearScenario({ label, seed = 1, total = 1000, contextShare = 0
   }
   return { commits, culprit, buildBreak: undefined, contextCommits: contextCommits.size };
 }
+
+/**
+ * A dependency step that is slow on a cold cache: each of `deps` packages takes a second to
+ * "download" unless the package cache already has it. Every commit adds one package, so the step's
+ * layer is never reused; with `cacheMount`, the package cache is a `RUN --mount=type=cache`
+ * directory (BuildKit keeps it on the engine between builds), without it the cache starts empty in
+ * every build. The culprit's start script exits.
+ */
+export function cacheMountScenario({ label, cacheMount, total = 16, deps = 8, culprit = 11 }) {
+  const mount = cacheMount ? '--mount=type=cache,target=/var/cache/pkgs ' : '';
+  const dockerfile = [
+    `FROM ${BASE_IMAGE}`,
+    `LABEL ${BENCH_LABEL}=${label}`,
+    'COPY deps.txt /deps.txt',
+    `RUN ${mount}sh -c 'mkdir -p /var/cache/pkgs /pkgs; for p in $(cat /deps.txt); do [ -f /var/cache/pkgs/$p ] || { sleep 1; echo "$p" > /var/cache/pkgs/$p; }; cp /var/cache/pkgs/$p /pkgs/; done'`,
+    'COPY --chmod=755 start.sh /start.sh',
+    'CMD ["/start.sh"]',
+    '',
+  ].join('\n');
+  const start = (broken) => `#!/bin/sh\n${broken ? 'echo "no config" >&2; exit 3' : 'echo up; exec sleep 3600'}\n`;
+  const commits = [];
+  for (let i = 0; i < total; i++) {
+    const pkgs = [...Array.from({ length: deps }, (_, d) => `pkg-${d}`), ...Array.from({ length: i }, (_, n) => `extra-${n + 1}`)];
+    commits.push({
+      subject: i === culprit ? 'Start script: read the config' : i === 0 ? 'Initial service' : `Add extra-${i}`,
+      changes: {
+        ...(i === 0 ? { Dockerfile: dockerfile } : {}),
+        'deps.txt': `${pkgs.join('\n')}\n`,
+        ...(i === 0 || i === culprit ? { 'start.sh': start(i >= culprit) } : {}),
+      },
+    });
+  }
+  return { commits, culprit, buildBreak: undefined, contextCommits: total };
+}

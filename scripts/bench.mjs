@@ -15,13 +15,16 @@
 // bisection, --runs 3 and --flaky (test/simulation/flaky-simulation.test.ts), as a table.
 //
 // Environment: DOCKER_HOST (default: the test engine's socket), BENCH_SEED (default 7),
-// BENCH_SCENARIOS (default "story,linear,planning,flaky"), BENCH_KEEP=1 keeps the temp dir.
+// BENCH_SCENARIOS (default "story,linear,cache,planning,flaky"), BENCH_KEEP=1 keeps the temp dir.
+//
+// (e) cache: the same search with and without a RUN --mount=type=cache package cache
+// (scripts/bench-fixtures.mjs cacheMountScenario), each from an empty build cache.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_IMAGE, BENCH_LABEL, linearScenario, storyScenario, writeRepo } from './bench-fixtures.mjs';
+import { BASE_IMAGE, BENCH_LABEL, cacheMountScenario, linearScenario, storyScenario, writeRepo } from './bench-fixtures.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -151,6 +154,7 @@ async function deploybisect(cacheHome, fixture, good, bad, extra = []) {
     probes: json.probes,
     steps: json.steps.length,
     seconds: result.seconds,
+    json,
   };
 }
 
@@ -209,6 +213,56 @@ async function scenario(work, name, title, fixtureOf) {
   return wrong.length === 0;
 }
 
+// ------------------------------------------------------------------ cache mounts
+
+/** Seconds each built step spent before its probe (the build and the container's start), in search order. */
+function buildSeconds(json) {
+  return json.steps
+    .filter((s) => s.outcome.built)
+    .map((s) => (s.outcome.durationMs - s.outcome.probes.reduce((sum, p) => sum + p.elapsedMs, 0)) / 1000);
+}
+
+/** The same search with and without a RUN --mount=type=cache package cache, each from an empty build cache. */
+async function cacheMounts(work) {
+  const rows = [];
+  for (const cacheMount of [false, true]) {
+    const name = cacheMount ? 'with-cache-mount' : 'without-cache-mount';
+    const fixture = join(work, name, 'fixture');
+    const made = cacheMountScenario({ label: RUN_ID, cacheMount });
+    const shas = writeRepo(fixture, made.commits);
+    await removeLabelled();
+    await docker('builder', 'prune', '--all', '--force');
+    log(`cache mounts: ${name}, ${shas.length} commits`);
+    const r = await deploybisect(join(work, name, 'cache'), fixture, shas[0], shas.at(-1), [
+      '--builder',
+      'buildkit',
+      '--probe',
+      'running:2s',
+    ]);
+    const seconds = buildSeconds(r.json);
+    const warm = seconds.slice(1);
+    rows.push({
+      tool: cacheMount ? 'RUN --mount=type=cache' : 'no cache mount',
+      agrees: r.culprit === shas[made.culprit] ? 'yes' : 'NO',
+      builds: r.builds,
+      first: seconds[0].toFixed(1),
+      later: (warm.reduce((a, b) => a + b, 0) / Math.max(1, warm.length)).toFixed(1),
+      wall: r.seconds.toFixed(1),
+    });
+  }
+  await removeLabelled();
+  await docker('builder', 'prune', '--all', '--force');
+  const header = ['build', 'culprit right', 'builds', 'first build s', 'later builds s (mean)', 'wall s'];
+  const body = rows.map((r) => [r.tool, r.agrees, r.builds, r.first, r.later, r.wall].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
+  console.log(
+    '\n(e) cache mounts: 16 commits, each adds a package; a package takes 1 s to fetch unless the package cache has it (BuildKit)',
+  );
+  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
+  console.log('  build s: from the start of an evaluation to its first probe (the build and the container start)');
+}
+
 // ------------------------------------------------------------------ main
 
 let work;
@@ -243,7 +297,7 @@ async function main() {
   );
 
   work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
-  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear,planning,flaky').split(',');
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear,cache,planning,flaky').split(',');
   let allRight = true;
   if (wanted.includes('story')) {
     allRight =
@@ -261,6 +315,7 @@ async function main() {
   console.log('  probes/steps: containers probed / bisect script runs (git bisect run) or steps incl. verification (deploybisect)');
   console.log('  ratio: wall time / git bisect run wall time');
   if (!allRight) console.log('\n  note: some tool did not name the planted culprit (see above)');
+  if (wanted.includes('cache')) await cacheMounts(work);
   if (wanted.includes('planning')) {
     log('planning: generating 10,000- and 100,000-commit repositories');
     const planning = await run(process.execPath, [join(ROOT, 'scripts/bench-planning.mjs'), '10000', '100000']);

@@ -25,7 +25,7 @@ export interface CallOptions extends ConfigOptions {
   signal?: AbortSignal;
   /**
    * Progress: an EventEmitter that gets `start`, `step` (a commit about to be evaluated), `phase`,
-   * `build-output`, `output` (container lines; only when it has listeners), `probe` (each probe's
+   * `build-step` (a Dockerfile step starting to build), `build-output`, `output` (container lines; only when it has listeners), `probe` (each probe's
    * result), `verdict`, `notice`, `cleanup` and `done` (the result) — or the callbacks of SessionEvents.
    */
   events?: EventEmitter | SessionEvents;
@@ -96,6 +96,7 @@ export function sessionEvents(target: EventEmitter | SessionEvents | undefined):
     evaluate: (e) => emitter.emit('step', e),
     phase: (sha, phase) => emitter.emit('phase', { sha, phase }),
     buildOutput: (sha, line) => emitter.emit('build-output', { sha, line }),
+    buildStep: (sha, step) => emitter.emit('build-step', { sha, step }),
     verdict: (e) => {
       for (const probe of e.outcome.probes) emitter.emit('probe', { sha: e.sha, ...probe });
       emitter.emit('verdict', e);

@@ -16,6 +16,8 @@ export interface BuildImageOptions {
   platform?: string;
   /** Each line of build output, as the engine sends it. */
   onOutput?: (line: string) => void;
+  /** Each step of the Dockerfile as it starts (`[2/6] RUN npm ci`, `Step 2/6 : RUN npm ci`). */
+  onStep?: (step: string) => void;
   signal?: AbortSignal;
 }
 
@@ -24,6 +26,10 @@ export class BuildFailedError extends Error {
   constructor(
     readonly reason: string,
     readonly output: string[],
+    /** The step that failed, as the builder names it, when it says. */
+    readonly step?: string,
+    /** The lines that show the failure: the failing step's own output where the builder keeps it apart, else the build's last lines. */
+    readonly evidence: string[] = output.slice(-20),
   ) {
     super(`build failed: ${reason}`);
     this.name = 'BuildFailedError';
@@ -59,7 +65,8 @@ interface BuildEvent {
 }
 
 /**
- * Builds an image through the Engine API (classic builder). Errors arrive as `errorDetail`
+ * Builds an image through the Engine API's classic builder (also what Podman's compatible API
+ * builds with, through buildah). Errors arrive as `errorDetail`
  * events inside an HTTP 200 stream: they reject with BuildFailedError. Returns the image ID.
  */
 export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<{ imageId: string; output: string[] }> {
@@ -80,6 +87,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   const output: string[] = [];
   let imageId: string | undefined;
   let failure: string | undefined;
+  let step: string | undefined;
 
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
@@ -93,6 +101,12 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
             if (line.trim() === '') continue;
             output.push(line);
             options.onOutput?.(line);
+            // `Step 2/6 : RUN npm ci` (Docker), `STEP 2/6: RUN npm ci` (Podman).
+            const started = /^Step \d+\/\d+ : |^STEP \d+\/\d+: /i.exec(line);
+            if (started) {
+              step = line.trim();
+              options.onStep?.(step);
+            }
             const built = /^Successfully built ([0-9a-f]+)/.exec(line);
             if (built && !imageId) imageId = built[1];
           }
@@ -105,7 +119,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
     );
   });
 
-  if (failure !== undefined) throw new BuildFailedError(failure, output);
+  if (failure !== undefined) throw new BuildFailedError(failure, output, step);
   if (!imageId) {
     // Older engines only print "Successfully built"; as a last resort ask for the tag.
     const info = await docker

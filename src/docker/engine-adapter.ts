@@ -8,6 +8,8 @@
  */
 import type Docker from 'dockerode';
 import { buildImage, type BuildImageOptions } from './build-image.js';
+import { buildWithBuildkit } from './buildkit/build.js';
+import { openBuildkitSession, type SessionSecret } from './buildkit/session.js';
 import { withTimeout, type Engine } from './engine.js';
 import { LABEL_BUILD } from './labels.js';
 import { podmanImageHealthcheck, runPodmanHealthcheck, type HealthConfig } from './podman.js';
@@ -39,8 +41,28 @@ export class EngineAdapter {
     return this.engine.docker;
   }
 
-  build(options: BuildImageOptions): Promise<{ imageId: string; output: string[] }> {
-    return buildImage(this.docker, options).catch((error: unknown) => {
+  /** What the engine can do for builds: BuildKit (its `/session` endpoint answers), and which networks exist. */
+  async buildCapabilities(): Promise<{ buildkit: boolean; networks: string[] }> {
+    this.capabilities ??= (async () => {
+      const networks = (await this.docker.listNetworks().catch(() => [])).map((n) => n.Name);
+      // Podman's compatible API builds with buildah and has no /session.
+      if (this.engine.podman) return { buildkit: false, networks };
+      const session = await openBuildkitSession(this.docker, []).catch(() => undefined);
+      session?.close();
+      return { buildkit: session !== undefined, networks };
+    })();
+    return this.capabilities;
+  }
+
+  private capabilities: Promise<{ buildkit: boolean; networks: string[] }> | undefined;
+
+  /** Builds with BuildKit (serving `secrets`) or the classic builder. */
+  build(
+    options: BuildImageOptions & { builder: 'buildkit' | 'classic'; secrets?: readonly SessionSecret[] },
+  ): Promise<{ imageId: string; output: string[] }> {
+    const { builder, secrets = [], ...rest } = options;
+    const built = builder === 'buildkit' ? buildWithBuildkit(this.docker, { ...rest, secrets }) : buildImage(this.docker, rest);
+    return built.catch((error: unknown) => {
       if (options.signal?.aborted && this.engine.podman) this.interruptedBuilds++;
       throw error;
     });

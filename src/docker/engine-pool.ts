@@ -10,6 +10,9 @@ export interface Lane {
   adapter: EngineAdapter;
   /** Notices the engine restarting or going away while the session uses it. */
   watch: EngineWatch;
+  /** How images are built on it (decided once per session), and the network RUN steps use when none is asked for. */
+  builder: 'buildkit' | 'classic';
+  buildNetwork?: string;
   tracker: ResourceTracker;
   /** Evaluations running on it now. */
   active: number;
@@ -34,6 +37,7 @@ export class EnginePool {
       engine,
       adapter: new EngineAdapter(engine),
       watch: new EngineWatch(engine),
+      builder: 'classic' as const,
       tracker: new ResourceTracker(engine.docker, sessionId),
       active: 0,
       builds: 0,

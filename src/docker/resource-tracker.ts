@@ -42,6 +42,20 @@ export class ResourceTracker {
   }
 
   /**
+   * Removes an image no one named: one with tags (a base image) stays, and so does one that other
+   * images build on (the engine refuses without force). Never throws.
+   */
+  async removeUntaggedImage(id: string): Promise<void> {
+    try {
+      const image = await this.docker.getImage(id).inspect();
+      if ((image.RepoTags ?? []).some((tag) => tag !== '<none>:<none>')) return;
+      await this.docker.getImage(id).remove({ noprune: false });
+    } catch {
+      // gone already, or still needed: either way it stays the engine's business
+    }
+  }
+
+  /**
    * Removes every container still tracked, and the images unless kept. Never throws. `lateImages`:
    * builds that were interrupted but may still commit an image (Podman): their images are waited for,
    * a while, and removed too.

@@ -1,5 +1,6 @@
 /** Values made from several settings, each in one place. */
 import type { ResourceLimits } from '../docker/run-container.js';
+import { secretTexts } from './build-secrets.js';
 import type { Settings } from './settings.js';
 
 /** The container's environment as docker run takes it (KEY=VALUE): env files, then --env, then --secret-env (later wins, as docker run). */
@@ -7,9 +8,9 @@ export function containerEnvironment(s: Pick<Settings, 'envFile' | 'env' | 'secr
   return Object.entries({ ...s.envFile, ...s.env, ...s.secretEnv }).map(([k, v]) => `${k}=${v}`);
 }
 
-/** Values never to show: masked as *** in output, outcomes, reports and JSON. */
-export function secretValues(s: Pick<Settings, 'secretEnv'>): string[] {
-  return Object.values(s.secretEnv);
+/** Values never to show: masked as *** in output, outcomes, reports and JSON (`--secret-env`, and `--secret` build secrets). */
+export function secretValues(s: Pick<Settings, 'secretEnv' | 'secret'>): string[] {
+  return [...Object.values(s.secretEnv), ...secretTexts(s.secret)];
 }
 
 /** Memory (swap not beyond it), CPUs and processes per container (`--pids-limit 0` = none). */

@@ -1,7 +1,12 @@
-/** Where the repository, its build context and its Dockerfile are. */
-import { SOURCE } from './commands.js';
-import { contextDir, dockerfilePath, parseKeyValues, repositoryDir } from './parse-values.js';
+/** Where the repository, its build context and its Dockerfile are, and how images are built from them. */
+import { EVALUATING, SOURCE } from './commands.js';
+import { UsageError } from '../errors.js';
+import { parseBuildSecret, type BuildSecret } from './build-secrets.js';
+import { choice, contextDir, dockerfilePath, parseKeyValues, repositoryDir } from './parse-values.js';
 import { optional, repeatable, valued } from './row.js';
+
+export const BUILDERS = ['auto', 'buildkit', 'classic'] as const;
+export type Builder = (typeof BUILDERS)[number];
 
 export const SOURCE_ROWS = [
   valued(
@@ -44,12 +49,41 @@ export const SOURCE_ROWS = [
     { key: 'target', flags: '--target <stage>', description: 'build this stage of a multi-stage Dockerfile', commands: SOURCE },
     (text) => text,
   ),
+  valued(
+    {
+      key: 'builder',
+      flags: '--builder <kind>',
+      description:
+        "how images are built: auto (BuildKit where the engine has it, else the classic builder), buildkit (the engine's own: RUN --mount, COPY --chmod, secrets), classic",
+      default: 'auto',
+      kind: 'choice',
+      choices: BUILDERS,
+      commands: EVALUATING,
+    },
+    (text): Builder => choice(text, BUILDERS, '--builder'),
+  ),
+  repeatable(
+    {
+      key: 'secret',
+      flags: '--secret <id=ID,env=VAR|src=FILE>',
+      description:
+        'a build secret for RUN --mount=type=secret, as docker build --secret takes it: from an environment variable (env=) or a file (src=); its value is never shown or stored (repeatable; needs BuildKit)',
+      commands: EVALUATING,
+    },
+    (specs): BuildSecret[] => {
+      const secrets = specs.map(parseBuildSecret);
+      const ids = secrets.map((s) => s.id);
+      const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+      if (twice) throw new UsageError(`--secret ${twice} is given twice`);
+      return secrets;
+    },
+  ),
   optional(
     {
       key: 'buildNetwork',
       flags: '--build-network <mode>',
       description: 'network mode for RUN steps during the build, e.g. host',
-      commands: ['run', 'test'],
+      commands: EVALUATING,
     },
     (text) => text,
   ),

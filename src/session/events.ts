@@ -17,6 +17,8 @@ export interface SessionEvents {
   evaluate?(e: { sha: string; subject: string; role: Step['role']; remaining: number; stepsLeft: number }): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
   buildOutput?(sha: string, line: string): void;
+  /** A step of the Dockerfile started building (`[2/6] RUN npm ci`). */
+  buildStep?(sha: string, step: string): void;
   /** Each line the container prints, live (only requested by verbose renderers: it costs a log stream). */
   containerLine?(sha: string, line: string): void;
   verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] }): void;

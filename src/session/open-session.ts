@@ -2,14 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { EnginePool } from '../docker/engine-pool.js';
 import { connectEngines } from '../docker/engine.js';
 import { UsageError } from '../errors.js';
+import { secretFingerprints } from '../options/build-secrets.js';
 import { containerEnvironment, resourceLimits } from '../options/derived.js';
 import type { Settings } from '../options/settings.js';
+import { chooseBuilders, type EngineBuilder } from './evaluate/choose-builders.js';
 import { Evaluator, type EvaluationSettings } from './evaluate/evaluator.js';
 import type { SessionEvents } from './events.js';
 import { defaultCacheDir, VerdictCache } from './verdict-cache.js';
 
 export interface OpenSession {
   sessionId: string;
+  /** How each engine builds (said once at the start, and in the JSON). */
+  builders: EngineBuilder[];
   /** The engines (one unless --docker-host is repeated) and what the session created on each. */
   pool: EnginePool;
   evaluator: Evaluator;
@@ -18,19 +22,22 @@ export interface OpenSession {
 /** What decides an outcome besides the build context: the evaluation's settings and the http probes' own. */
 export type OutcomeSettings = EvaluationSettings & Pick<Settings, 'expectStatus' | 'expectBody' | 'header' | 'insecure'>;
 
-export type SessionSettings = OutcomeSettings & Pick<Settings, 'dockerHost' | 'engineTimeout' | 'cache' | 'cacheDir'>;
+export type SessionSettings = OutcomeSettings & Pick<Settings, 'dockerHost' | 'engineTimeout' | 'cache' | 'cacheDir' | 'builder'>;
 
 /**
  * Everything besides the build context that decides an outcome, as stable JSON: the cache key's
  * other half. Not the repository's location: another clone with the same content shares verdicts.
  */
-export function cacheConfiguration(s: OutcomeSettings): string {
+export function cacheConfiguration(s: OutcomeSettings, builders?: readonly EngineBuilder[]): string {
   return JSON.stringify({
     contextDir: s.context,
     dockerfile: s.file,
     buildArgs: Object.fromEntries(Object.entries(s.buildArg).sort()),
     target: s.target ?? null,
     buildNetwork: s.buildNetwork ?? null,
+    // What built the images: the kinds the engines use, once known (auto is decided per engine).
+    builder: builders ? [...new Set(builders.map((b) => b.builder))].sort().join('+') : s.builder,
+    secrets: secretFingerprints(s.secret),
     platform: s.platform ?? null,
     network: s.network,
     env: containerEnvironment(s).sort(),
@@ -80,8 +87,10 @@ export async function openSession(
   }
   const sessionId = randomBytes(4).toString('hex');
   const pool = new EnginePool(engines, sessionId);
+  const builders = await chooseBuilders(pool, settings, events);
   await pool.watch();
   const cacheDir = useCache ? verdictCacheDir(settings) : false;
-  const cache = cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings), (m) => events.notice?.(m));
-  return { sessionId, pool, evaluator: new Evaluator(pool, settings, events, cache) };
+  const cache =
+    cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings, builders), (m) => events.notice?.(m));
+  return { sessionId, builders, pool, evaluator: new Evaluator(pool, settings, events, cache) };
 }

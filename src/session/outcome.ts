@@ -11,6 +11,8 @@ export interface Outcome {
   phase: Phase;
   /** One short line naming what decided, stable across commits that fail the same way. */
   signature: string;
+  /** On a failed build: the step that failed, as the builder names it (`[3/6] RUN npm ci`, `Step 3/6 : RUN npm ci`). */
+  buildStep?: string;
   /** Each probe's result (empty when the build or start failed). */
   probes: ProbeResult[];
   /** The last lines of the container's output (stdout and stderr), or of the build output on a build failure. */

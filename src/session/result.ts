@@ -78,9 +78,19 @@ export interface BisectResult {
   confidence: Confidence;
   /** Verdicts that were inconsistent across runs, an unreliable culprit, why a flake-aware search stopped. */
   warnings: string[];
+  /** How each engine built the images: BuildKit or the classic builder (and the network RUN steps used, when chosen). */
+  builders: EngineBuilder[];
   /** Images actually built. */
   builds: number;
   /** Containers started and probed. */
   probes: number;
   durationMs: number;
+}
+
+/** How one engine builds (said once at the start, recorded in the JSON). */
+export interface EngineBuilder {
+  endpoint: string;
+  builder: 'buildkit' | 'classic';
+  /** The network RUN steps build on when --build-network does not say. */
+  buildNetwork?: string;
 }

@@ -5,6 +5,7 @@ import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
 import type { SessionEvents } from './events.js';
 import { openSession } from './open-session.js';
+import type { EngineBuilder } from './evaluate/choose-builders.js';
 import type { Outcome } from './outcome.js';
 import type { CallControl } from './search/run-bisect.js';
 
@@ -13,6 +14,8 @@ export interface TestCommitResult {
   sessionId: string;
   commit: CommitInfo;
   outcome: Outcome;
+  /** How the engine built the image: BuildKit or the classic builder. */
+  builders: EngineBuilder[];
   builds: number;
   durationMs: number;
 }
@@ -23,13 +26,13 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
   const events: SessionEvents = call.events ?? {};
   const sha = await resolveCommit(settings.repo, commit);
   const info = await getCommitInfo(settings.repo, sha);
-  const { sessionId, pool, evaluator } = await openSession(settings, events);
+  const { sessionId, pool, evaluator, builders } = await openSession(settings, events);
   events.start?.({ sessionId, endpoint: pool.endpoint, good: sha, bad: sha, commits: 1 });
   try {
     events.evaluate?.({ sha, subject: info.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
     const outcome = await evaluator.evaluate(sha, call.signal);
     events.verdict?.({ sha, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
-    return { sessionId, commit: info, outcome, builds: evaluator.builds, durationMs: Date.now() - started };
+    return { sessionId, commit: info, outcome, builders, builds: evaluator.builds, durationMs: Date.now() - started };
   } finally {
     // Cleaned up whether or not anyone listens (an optional call would skip its argument).
     const removed = await pool.cleanup({ keepImages: settings.keepImages });

@@ -44,6 +44,11 @@ describe('deploybisect on the supervisord → start script story', () => {
     expect(result.culprit.date).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it("built with the engine's BuildKit (--builder auto), said once and recorded", () => {
+    expect(result.builders).toEqual([{ endpoint: expect.any(String), builder: 'buildkit', buildNetwork: 'host' }]);
+    expect(run.stderr.match(/building with BuildKit on /g)).toHaveLength(1);
+  });
+
   it('explains how the culprit failed, with its own output', () => {
     const outcome = result.culprit.outcome;
     expect(outcome.ok).toBe(false);
@@ -116,5 +121,31 @@ describe('deploybisect on the supervisord → start script story', () => {
     expect(ours).toEqual([]);
     const images = await docker.listImages({ filters: { label: [LABEL_SESSION] } });
     expect(images.filter((i) => result.steps.some((s: { outcome: { imageId?: string } }) => s.outcome.imageId === i.Id))).toEqual([]);
+  });
+});
+
+describe('the story with --builder classic', () => {
+  let story: StoryRepo;
+  let run: CliRun;
+  let result: any;
+
+  beforeAll(async () => {
+    await requireEngine();
+    story = createStoryRepo();
+    run = await runCli([story.good, story.bad, '--network', 'none', '--json', '--builder', 'classic'], { cwd: story.repo.dir });
+    result = JSON.parse(run.stdout);
+  }, 300_000);
+
+  afterAll(() => story?.repo.remove());
+
+  it('names the same culprit, skips the same build break with the same signature, and finds the same cause', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.builders).toEqual([{ endpoint: expect.any(String), builder: 'classic' }]);
+    expect(run.stderr).toMatch(/building with the classic builder on .* \(--builder classic\)/);
+    expect(result.culprit.sha).toBe(story.culprit);
+    const broken = result.steps.find((s: { sha: string }) => s.sha === story.buildBreak);
+    expect(broken.verdict).toBe('skip');
+    expect(broken.outcome.signature).toMatch(/^build failed: .*config\/app\.ini/);
+    expect(result.culprit.explanation.likelyCauses[0].finding.kind).toBe('directory-no-longer-created');
   });
 });

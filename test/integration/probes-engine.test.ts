@@ -204,14 +204,19 @@ describe('probes on a real engine', () => {
     }
   });
 
-  it('--verbose streams the build output and the container output as it comes', async () => {
-    const { dir, sha } = oneCommit({ Dockerfile: shellApp('echo "listening on :9000"; echo "warming up" >&2; sleep 60') });
-    const run = await runCli(['test', sha, '--network', 'none', '--probe', 'running:2s', '-v'], { cwd: dir });
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^ {2}build \| Step 1\/\d+ : FROM /m);
-    expect(run.stderr).toContain('  container | listening on :9000');
-    expect(run.stderr).toContain('  container | warming up');
-    // streamed before the verdict line, not replayed after it
-    expect(run.stderr.indexOf('container | warming up')).toBeLessThan(run.stderr.indexOf(' good: '));
-  });
+  for (const [builder, firstStep] of [
+    ['classic', /^ {2}build \| Step 1\/\d+ : FROM /m],
+    ['buildkit', /^ {2}build \| #\d+ \[1\/\d+\] FROM /m],
+  ] as const) {
+    it(`--verbose streams the build output and the container output as it comes (--builder ${builder})`, async () => {
+      const { dir, sha } = oneCommit({ Dockerfile: shellApp('echo "listening on :9000"; echo "warming up" >&2; sleep 60') });
+      const run = await runCli(['test', sha, '--network', 'none', '--probe', 'running:2s', '-v', '--builder', builder], { cwd: dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(firstStep);
+      expect(run.stderr).toContain('  container | listening on :9000');
+      expect(run.stderr).toContain('  container | warming up');
+      // streamed before the verdict line, not replayed after it
+      expect(run.stderr.indexOf('container | warming up')).toBeLessThan(run.stderr.indexOf(' good: '));
+    });
+  }
 });

@@ -57,10 +57,10 @@ describe("the library takes the config file's options", () => {
 });
 
 describe('progress as events', () => {
-  it('emits start, step, phase, build-output, probe (each result), verdict, notice, cleanup and done on an EventEmitter', () => {
+  it('emits start, step, phase, build-step, build-output, probe (each result), verdict, notice, cleanup and done on an EventEmitter', () => {
     const emitter = new EventEmitter();
     const seen: Array<[string, unknown]> = [];
-    for (const name of ['start', 'step', 'phase', 'build-output', 'probe', 'verdict', 'notice', 'cleanup', 'done'])
+    for (const name of ['start', 'step', 'phase', 'build-step', 'build-output', 'probe', 'verdict', 'notice', 'cleanup', 'done'])
       emitter.on(name, (e) => seen.push([name, e]));
     const events = sessionEvents(emitter) as ReturnType<typeof sessionEvents> & { done(r: unknown): void };
     expect(events.containerLine).toBeUndefined(); // no 'output' listener: no log stream is asked for
@@ -71,13 +71,26 @@ describe('progress as events', () => {
     events.start!({ sessionId: 's', endpoint: 'e', good: 'g', bad: 'b', commits: 3 });
     events.evaluate!({ sha: 'a', subject: 'x', role: 'search', remaining: 2, stepsLeft: 1 });
     events.phase!('a', 'build');
+    events.buildStep!('a', '[2/3] RUN make');
     events.buildOutput!('a', 'Step 1/2');
     events.verdict!({ sha: 'a', verdict: 'bad', outcome, role: 'search' });
     events.notice!('resuming');
     events.cleanup!({ containers: 1, images: 2 }, 's');
     events.done({ status: 'found' });
-    expect(seen.map(([name]) => name)).toEqual(['start', 'step', 'phase', 'build-output', 'probe', 'verdict', 'notice', 'cleanup', 'done']);
-    expect(seen[4]![1]).toEqual({ sha: 'a', kind: 'http', spec: 'http://x/', ok: false, elapsedMs: 1, reason: 'http 500 from /' });
+    expect(seen.map(([name]) => name)).toEqual([
+      'start',
+      'step',
+      'phase',
+      'build-step',
+      'build-output',
+      'probe',
+      'verdict',
+      'notice',
+      'cleanup',
+      'done',
+    ]);
+    expect(seen[3]![1]).toEqual({ sha: 'a', step: '[2/3] RUN make' });
+    expect(seen[5]![1]).toEqual({ sha: 'a', kind: 'http', spec: 'http://x/', ok: false, elapsedMs: 1, reason: 'http 500 from /' });
     emitter.on('output', () => undefined);
     expect(sessionEvents(emitter).containerLine).toBeTypeOf('function');
     const callbacks = { notice: () => undefined };

@@ -152,6 +152,7 @@ function result(overrides: Partial<BisectResult>): BisectResult {
     planning: { commits: 9, changingContext: 9, searched: 9, durationMs: 1 },
     confidence: { mode: 'plain', runsPerEvaluation: 1, commits: [] },
     warnings: [],
+    builders: [{ endpoint: 'unix:///var/run/docker.sock', builder: 'buildkit' }],
     builds: 0,
     probes: 0,
     durationMs: 0,

@@ -106,6 +106,9 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       const doing = { build: 'building', start: 'starting', probe: 'probing', explain: 'explaining the culprit' }[phase];
       if (out.interactive) out.status(`${current} — ${doing}`);
     },
+    buildStep(_sha, step) {
+      if (out.interactive) out.status(`${current} — building ${step}`);
+    },
     ...(options.verbose ? { buildOutput: verbose('build'), containerLine: verbose('container') } : {}),
     verdict(e) {
       const [style, symbol]: ['green' | 'red' | 'yellow', string] =

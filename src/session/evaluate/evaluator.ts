@@ -24,6 +24,7 @@ export type EvaluationSettings = RunSettings & BuildSettings & Pick<Settings, 'r
 
 export interface EvaluatorEvents {
   buildOutput?(sha: string, line: string): void;
+  buildStep?(sha: string, step: string): void;
   containerLine?(sha: string, line: string): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
 }
@@ -51,7 +52,7 @@ export class Evaluator {
   ) {
     const redact = redactor(secretValues(settings));
     this.memo = new OutcomeMemo(cache);
-    this.images = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, events.buildOutput?.bind(events));
+    this.images = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, events);
     this.runner = new ContainerRunner(settings, pool.sessionId, events, clock, redact, LOG_TAIL_LINES);
   }
 

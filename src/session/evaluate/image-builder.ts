@@ -10,7 +10,9 @@ import { resourceError, resourceFailure } from '../../docker/resource-failure.js
 import type { Lane } from '../../docker/engine-pool.js';
 import { LABEL_BUILD, resourceLabels } from '../../docker/labels.js';
 import { formatDuration } from '../../duration.js';
-import { InfrastructureError } from '../../errors.js';
+import { InfrastructureError, UsageError } from '../../errors.js';
+import { sameWording } from '../../docker/build-failure.js';
+import { secretFingerprints } from '../../options/build-secrets.js';
 import type { BuildContext } from '../../git/build-context.js';
 import type { Settings } from '../../options/settings.js';
 import type { Outcome } from '../outcome.js';
@@ -18,7 +20,16 @@ import type { Outcome } from '../outcome.js';
 /** How long a failure waits for a stopping engine to show itself before it is believed. */
 export const ENGINE_SETTLE_MS = 1500;
 
-export type BuildSettings = Pick<Settings, 'buildArg' | 'target' | 'buildNetwork' | 'platform' | 'buildTimeout' | 'keepImages'>;
+export type BuildSettings = Pick<
+  Settings,
+  'buildArg' | 'target' | 'buildNetwork' | 'platform' | 'buildTimeout' | 'keepImages' | 'secret' | 'builder'
+>;
+
+export interface BuildEvents {
+  buildOutput?(sha: string, line: string): void;
+  /** A step of the Dockerfile started building (`[2/6] RUN npm ci`). */
+  buildStep?(sha: string, step: string): void;
+}
 
 export type BuiltImage = { imageId: string; reused: boolean } | { failed: Omit<Outcome, 'sha' | 'durationMs' | 'built'> };
 
@@ -34,11 +45,11 @@ export class ImageBuilder {
     private readonly sessionId: string,
     private readonly redact: (text: string) => string,
     private readonly logLines: number,
-    private readonly onOutput?: (sha: string, line: string) => void,
+    private readonly events: BuildEvents = {},
   ) {}
 
   /** What decides the image besides the context: a kept image is reused only for the same key. */
-  buildKey(fingerprint: string): string {
+  buildKey(fingerprint: string, builder: 'buildkit' | 'classic'): string {
     const s = this.settings;
     const inputs = JSON.stringify([
       fingerprint,
@@ -46,20 +57,22 @@ export class ImageBuilder {
       s.target ?? null,
       s.platform ?? null,
       s.buildNetwork ?? null,
+      builder,
+      secretFingerprints(s.secret),
     ]);
     return createHash('sha256').update(inputs).digest('hex').slice(0, 32);
   }
 
   /** The commit's image on the lane's engine, or the build failure's outcome. The context's tar is always released. */
   async image(lane: Lane, sha: string, context: BuildContext, signal?: AbortSignal): Promise<BuiltImage> {
-    const buildKey = this.buildKey(context.fingerprint);
+    const buildKey = this.buildKey(context.fingerprint, lane.builder);
     try {
       const kept = this.settings.keepImages ? await lane.adapter.keptImage(buildKey) : undefined;
       if (kept) {
         this.imagesReused++;
         return { imageId: kept, reused: true };
       }
-      const first = this.builds === 0 ? await dataRootSpace(lane.engine) : undefined;
+      const first = this.firstBuildBytes === undefined ? await dataRootSpace(lane.engine) : undefined;
       const imageId = await this.build(lane, sha, context, buildKey, signal);
       lane.tracker.addImage(imageId);
       if (first) this.firstBuildBytes = Math.max(0, first.freeBytes - ((await dataRootSpace(lane.engine))?.freeBytes ?? first.freeBytes));
@@ -95,17 +108,36 @@ export class ImageBuilder {
     // A stopping engine fails the builds it drops before it closes its API: look twice.
     if (await lane.watch.lostWithin(ENGINE_SETTLE_MS)) throw restarted();
     if (!(error instanceof BuildFailedError)) throw error;
-    // The failed build's last step image is left untagged and unlabelled (`clean` could not find it): it goes now.
+    this.missingSecret(sha, context.dockerfileText, [error.reason, ...error.evidence]);
+    // The failed build's last step image is left untagged and unlabelled (`clean` could not find it): it goes now,
+    // unless it is a tagged image (the FROM image, when the first step after it failed) or the parent of others.
     const leftover = stepImages(error.output).at(-1);
-    if (leftover) await lane.tracker.removeImage(leftover);
+    if (leftover) await lane.tracker.removeUntaggedImage(leftover);
     return {
       ok: false,
       phase: 'build',
-      signature: this.redact(buildFailureSignature(error.reason)),
+      signature: this.redact(buildFailureSignature(sameWording(error.reason, context.dockerfileText))),
+      ...(error.step ? { buildStep: this.redact(error.step) } : {}),
       probes: [],
-      logTail: error.output.slice(-this.logLines).map(this.redact),
+      logTail: error.evidence.slice(-this.logLines).map(this.redact),
       fingerprint: context.fingerprint,
     };
+  }
+
+  /**
+   * A build that failed for a secret it mounts and was not given (`secret token not found`, or a
+   * RUN that could not read /run/secrets/token) says nothing about the commit: the run stops and
+   * says which secret to give, and how.
+   */
+  private missingSecret(sha: string, dockerfile: string, evidence: string[]): void {
+    const given = new Set(this.settings.secret.map((s) => s.id));
+    for (const id of mountedSecrets(dockerfile).filter((i) => !given.has(i))) {
+      const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (!evidence.some((line) => new RegExp(`secret ${escaped} not found|/run/secrets/${escaped}\\b`).test(line))) continue;
+      throw new UsageError(
+        `the build of ${sha.slice(0, 12)} needs the secret ${id} (RUN --mount=type=secret,id=${id}), which was not given: pass --secret id=${id},env=<VARIABLE> or --secret id=${id},src=<file>`,
+      );
+    }
   }
 
   private async build(lane: Lane, sha: string, context: BuildContext, buildKey: string, signal?: AbortSignal): Promise<string> {
@@ -122,9 +154,12 @@ export class ImageBuilder {
         labels: { ...resourceLabels(this.sessionId, sha), [LABEL_BUILD]: buildKey },
         buildArgs: s.buildArg,
         ...(s.target ? { target: s.target } : {}),
-        ...(s.buildNetwork ? { networkMode: s.buildNetwork } : {}),
+        ...((s.buildNetwork ?? lane.buildNetwork) ? { networkMode: s.buildNetwork ?? lane.buildNetwork } : {}),
         ...(s.platform ? { platform: s.platform } : {}),
-        onOutput: (line) => this.onOutput?.(sha, this.redact(line)),
+        builder: lane.builder,
+        secrets: s.secret,
+        onOutput: (line) => this.events.buildOutput?.(sha, this.redact(line)),
+        onStep: (step) => this.events.buildStep?.(sha, this.redact(step)),
         signal: signal ? AbortSignal.any([signal, limit]) : limit,
       })
       .catch((error: unknown) => {
@@ -137,4 +172,14 @@ export class ImageBuilder {
       });
     return built.imageId;
   }
+}
+
+/** The ids of the secrets a Dockerfile mounts (`RUN --mount=type=secret,id=token`). */
+export function mountedSecrets(dockerfile: string): string[] {
+  const ids = new Set<string>();
+  for (const mount of dockerfile.matchAll(/--mount=(\S+)/g)) {
+    const fields = new Map(mount[1]!.split(',').map((f) => f.split('=') as [string, string]));
+    if (fields.get('type') === 'secret') ids.add(fields.get('id') ?? fields.get('target')?.split('/').pop() ?? '');
+  }
+  return [...ids].filter((id) => id !== '');
 }

@@ -132,6 +132,7 @@ function result(end: SearchEnd, ctx: { plan: SearchPlan; ledger: RunLedger; sess
       searched: plan.contracted.graph.commits.length,
       durationMs: plan.planningMs,
     },
+    builders: session.builders,
     builds: session.evaluator.builds,
     probes: session.evaluator.probeRuns,
     durationMs: Date.now() - ctx.started,
