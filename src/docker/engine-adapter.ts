@@ -56,6 +56,12 @@ export class EngineAdapter {
 
   private capabilities: Promise<{ buildkit: boolean; networks: string[] }> | undefined;
 
+  /** Removes BuildKit's build cache that nothing uses (layers of removed images, old cache mounts); the bytes freed. */
+  async pruneBuildCache(): Promise<number> {
+    const pruned = await this.docker.pruneBuilder();
+    return pruned.SpaceReclaimed ?? 0;
+  }
+
   /** Builds with BuildKit (serving `secrets`) or the classic builder. */
   build(
     options: BuildImageOptions & { builder: 'buildkit' | 'classic'; secrets?: readonly SessionSecret[] },

@@ -19,9 +19,14 @@ interface Pattern {
   test: RegExp;
 }
 
+const IO_ERROR = 'had an I/O error writing to its disk';
+
 const PATTERNS: readonly Pattern[] = [
   { kind: 'disk', what: 'ran out of disk space', test: /no space left on device|\bENOSPC\b/i },
   { kind: 'disk', what: 'ran out of its disk quota', test: /disk quota exceeded|\bEDQUOT\b|quota exceeded/i },
+  // Under BuildKit a RUN writes straight into a snapshot on the data root, and a full ext4 under overlayfs
+  // may fail those writes with EIO rather than ENOSPC (busybox: `head: standard output: I/O error`).
+  { kind: 'disk', what: IO_ERROR, test: /\bI\/O error\b|input\/output error|\bEIO\b/i },
   {
     kind: 'memory',
     what: 'ran out of memory',
@@ -78,8 +83,11 @@ const ADVICE: Record<ResourceKind, string> = {
  */
 export function resourceError(failure: ResourceFailure, endpoint: string, during: string, space?: DiskSpace): EngineResourceError {
   const free = failure.kind === 'disk' && space ? `; ${describeSpace(space)}` : '';
+  // An I/O error on a disk that is (nearly) full is the full disk.
+  const full = space !== undefined && space.freeBytes < Math.max(256 * 1024 ** 2, space.totalBytes * 0.05);
+  const what = failure.what === IO_ERROR && full ? 'ran out of disk space' : failure.what;
   return new EngineResourceError(
     failure,
-    `the Docker engine at ${endpoint} ${failure.what} while ${during} (${clipLine(failure.line, 200, '...')})${free}: this says nothing about the commit; the state is kept: ${ADVICE[failure.kind]}, then re-run the same command to resume`,
+    `the Docker engine at ${endpoint} ${what} while ${during} (${clipLine(failure.line, 200, '...')})${free}: this says nothing about the commit; the state is kept: ${ADVICE[failure.kind]}, then re-run the same command to resume`,
   );
 }

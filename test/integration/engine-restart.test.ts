@@ -50,7 +50,12 @@ describe('a run whose engine restarts', () => {
   });
 
   /** Runs the search; once `verdicts` verdicts are out and `now` matches the output, restarts the engine. */
-  async function restartWhen(cache: string, verdicts: number, now: RegExp): Promise<{ code: number | null; stderr: string }> {
+  async function restartWhen(
+    cache: string,
+    verdicts: number,
+    now: RegExp,
+    builder: string,
+  ): Promise<{ code: number | null; stderr: string }> {
     const args = [
       shas[0]!,
       shas[9]!,
@@ -63,6 +68,8 @@ describe('a run whose engine restarts', () => {
       '--cache-dir',
       cache,
       '--verbose',
+      '--builder',
+      builder,
     ];
     const child = spawn(BIN, args, { cwd: repo.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -78,13 +85,14 @@ describe('a run whose engine restarts', () => {
     return { code, stderr };
   }
 
-  for (const [when, now] of [
-    ['a build', / build \| Step 2\/\d+ : RUN sleep 3/],
-    ['a probe', / container \| release \d+ up/],
+  for (const [when, now, builder] of [
+    ['a build', / build \| Step 2\/\d+ : RUN sleep 3/, 'classic'],
+    ['a build', / build \| #\d+ \[2\/\d+\] RUN sleep 3/, 'buildkit'],
+    ['a probe', / container \| release \d+ up/, 'auto'],
   ] as const) {
-    it(`in the middle of ${when}: exit 1 naming the engine, no verdict from it; the same command then resumes to the culprit`, async () => {
+    it(`in the middle of ${when} (--builder ${builder}): exit 1 naming the engine, no verdict from it; the same command then resumes to the culprit`, async () => {
       const cache = mkdtempSync(join(scratch, 'cache-'));
-      const lost = await restartWhen(cache, 2, now);
+      const lost = await restartWhen(cache, 2, now, builder);
       expect(lost.code, lost.stderr).toBe(1);
       const last = lost.stderr.trim().split('\n').at(-1)!;
       expect(last).toMatch(new RegExp(`^deploybisect: (the Docker engine at|lost the Docker engine at) ${host.replace(/[/.]/g, '\\$&')}`));
@@ -94,7 +102,21 @@ describe('a run whose engine restarts', () => {
       expect((lost.stderr.match(/ — (good|bad|skip): /g) ?? []).length, lost.stderr).toBe(2);
 
       const resumed = await runCli(
-        [shas[0]!, shas[9]!, '--docker-host', host, '--network', 'none', '--probe', 'running:4s', '--cache-dir', cache, '--json'],
+        [
+          shas[0]!,
+          shas[9]!,
+          '--docker-host',
+          host,
+          '--network',
+          'none',
+          '--probe',
+          'running:4s',
+          '--cache-dir',
+          cache,
+          '--json',
+          '--builder',
+          builder,
+        ],
         {
           cwd: repo.dir,
         },

@@ -12,6 +12,8 @@ describe('resource failures: the engine ran out of something, the commit is not 
     ['the context upload', 'Error response from daemon: write /var/lib/docker/tmp/docker-builder123/blob: no space left on device', 'disk'],
     ['BuildKit', 'failed to copy files: copy file range failed: no space left on device', 'disk'],
     ['a Node error code', 'Error: ENOSPC: no space left on device, write', 'disk'],
+    ['a BuildKit RUN on a full ext4 under overlayfs (busybox)', '#5 head: standard output: I/O error', 'disk'],
+    ['a BuildKit RUN on a full disk (coreutils)', "#7 cp: error writing '/app/blob': Input/output error", 'disk'],
     ['a quota', 'write /var/lib/docker/overlay2/x/diff/blob: disk quota exceeded', 'disk'],
     [
       'the engine starting a container without memory',
@@ -38,6 +40,20 @@ describe('resource failures: the engine ran out of something, the commit is not 
     'healthcheck unhealthy',
   ])('is not a resource failure: %s', (text) => {
     expect(resourceFailure(text)).toBeUndefined();
+  });
+
+  it('an I/O error on a nearly full disk is the full disk; on a roomy one, an I/O error', () => {
+    const failure = resourceFailure('#5 head: standard output: I/O error')!;
+    const at = (freeMiB: number) =>
+      resourceError(failure, 'unix:///d.sock', 'building 3d517677a2ee', {
+        path: '/var/lib/docker',
+        freeBytes: freeMiB * 1024 ** 2,
+        totalBytes: 365 * 1024 ** 2,
+      }).message;
+    expect(at(38)).toMatch(
+      /^the Docker engine at unix:\/\/\/d\.sock ran out of disk space while building 3d517677a2ee \(#5 head: standard output: I\/O error\); 38 MiB free of 365 MiB/,
+    );
+    expect(at(300)).toMatch(/^the Docker engine at unix:\/\/\/d\.sock had an I\/O error writing to its disk while building/);
   });
 
   it('says the engine, what ran out, while doing what, the free space and what to do, in one line', () => {

@@ -27,6 +27,7 @@ export interface EvaluatorEvents {
   buildStep?(sha: string, step: string): void;
   containerLine?(sha: string, line: string): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
+  notice?(text: string): void;
 }
 
 /** Lines of container (or build) output kept with each outcome. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { buildFailureSignature, BuildFailedError, BuildIncompleteError, stepImages } from '../../docker/build-image.js';
-import { dataRootSpace } from '../../docker/disk-space.js';
+import { dataRootSpace, describeSpace, mebibytes } from '../../docker/disk-space.js';
 import { engineRestarted } from '../../docker/engine-watch.js';
 import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import type { Lane } from '../../docker/engine-pool.js';
@@ -29,6 +29,7 @@ export interface BuildEvents {
   buildOutput?(sha: string, line: string): void;
   /** A step of the Dockerfile started building (`[2/6] RUN npm ci`). */
   buildStep?(sha: string, step: string): void;
+  notice?(text: string): void;
 }
 
 export type BuiltImage = { imageId: string; reused: boolean } | { failed: Omit<Outcome, 'sha' | 'durationMs' | 'built'> };
@@ -72,6 +73,7 @@ export class ImageBuilder {
         this.imagesReused++;
         return { imageId: kept, reused: true };
       }
+      if (lane.builder === 'buildkit') await this.makeRoom(lane);
       const first = this.firstBuildBytes === undefined ? await dataRootSpace(lane.engine) : undefined;
       const imageId = await this.build(lane, sha, context, buildKey, signal);
       lane.tracker.addImage(imageId);
@@ -85,6 +87,27 @@ export class ImageBuilder {
       context.tar.destroy();
     }
   }
+
+  /**
+   * BuildKit keeps the layers of every build in its cache after the image is removed: on an engine
+   * short of disk (less free than two builds like the first, or before any, than 256 MiB or 5% of
+   * it), its unused cache is pruned before the next build (kept images keep their layers), and that
+   * is said once per engine.
+   */
+  private async makeRoom(lane: Lane): Promise<void> {
+    const space = await dataRootSpace(lane.engine);
+    if (!space) return;
+    const need = this.firstBuildBytes !== undefined ? 2 * this.firstBuildBytes : Math.max(256 * 1024 ** 2, space.totalBytes * 0.05);
+    if (space.freeBytes >= need) return;
+    const freed = await lane.adapter.pruneBuildCache().catch(() => 0);
+    if (this.pruneSaid.has(lane.engine.endpoint)) return;
+    this.pruneSaid.add(lane.engine.endpoint);
+    this.events.notice?.(
+      `the engine at ${lane.engine.endpoint} is short of disk space (${describeSpace(space)}): BuildKit's unused build cache (layers of the images already judged) is pruned before builds while it is; ${mebibytes(freed)} freed the first time`,
+    );
+  }
+
+  private readonly pruneSaid = new Set<string>();
 
   /**
    * A build that failed: the commit's outcome, unless the engine is to blame (it restarted, dropped
