@@ -64,13 +64,9 @@ interface BuildEvent {
   aux?: { ID?: string };
 }
 
-/**
- * Builds an image through the Engine API's classic builder (also what Podman's compatible API
- * builds with, through buildah). Errors arrive as `errorDetail`
- * events inside an HTTP 200 stream: they reject with BuildFailedError. Returns the image ID.
- */
-export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<{ imageId: string; output: string[] }> {
-  const query: Docker.ImageBuildOptions & Record<string, unknown> = {
+/** The `/build` query both builders share: tag, Dockerfile, labels, build args, target, network, platform. */
+export function buildQuery(options: BuildImageOptions): Record<string, unknown> {
+  const query: Record<string, unknown> = {
     t: options.tag,
     dockerfile: options.dockerfile,
     labels: options.labels,
@@ -81,6 +77,16 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   if (options.target) query.target = options.target;
   if (options.networkMode) query.networkmode = options.networkMode;
   if (options.platform) query.platform = options.platform;
+  return query;
+}
+
+/**
+ * Builds an image through the Engine API's classic builder (also what Podman's compatible API
+ * builds with, through buildah). Errors arrive as `errorDetail`
+ * events inside an HTTP 200 stream: they reject with BuildFailedError. Returns the image ID.
+ */
+export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<{ imageId: string; output: string[] }> {
+  const query: Docker.ImageBuildOptions & Record<string, unknown> = buildQuery(options);
   if (options.signal) query.abortSignal = options.signal;
 
   const stream = await docker.buildImage(options.context as NodeJS.ReadableStream, query);

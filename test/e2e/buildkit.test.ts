@@ -108,4 +108,22 @@ describe('a BuildKit Dockerfile: cache and bind mounts, a secret, COPY --chmod, 
     expect(classic.stderr).toMatch(/building with the classic builder on .* \(--builder classic\)/);
     expect(classic.stderr).toContain('this Dockerfile needs BuildKit (the classic builder has no --mount): use --builder auto or buildkit');
   }, 300_000);
+
+  it("says when this engine's embedded Dockerfile frontend cannot build a line (COPY --link, heredocs), not that the commit is broken", async () => {
+    for (const [line, says] of [
+      ['COPY --link start.sh /start.sh', "this engine's Dockerfile frontend (Docker before 23) has no COPY --link"],
+      ['RUN <<EOF\necho hello\nEOF', "this engine's Dockerfile frontend (Docker before 23) has no heredocs"],
+    ] as const) {
+      const one = createRepo([
+        { subject: 'one', changes: { Dockerfile: `FROM ${BASE_IMAGE}\n${line}\nCMD ["sleep", "60"]\n`, 'start.sh': 'x\n' } },
+      ]);
+      try {
+        const run = await runCli(['test', one.shas[0]!, '--network', 'none', '--probe', 'running:1s'], { cwd: one.repo.dir });
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toContain(says);
+      } finally {
+        one.repo.remove();
+      }
+    }
+  }, 120_000);
 });

@@ -5,7 +5,7 @@
  * `moby.image.id`, a failure as an `errorDetail` event.
  */
 import type Docker from 'dockerode';
-import { BuildFailedError, BuildIncompleteError, type BuildImageOptions } from '../build-image.js';
+import { BuildFailedError, BuildIncompleteError, buildQuery, type BuildImageOptions } from '../build-image.js';
 import { BuildkitProgress } from './progress.js';
 import { decodeStatus } from './protos.js';
 import { openBuildkitSession, type SessionSecret } from './session.js';
@@ -52,19 +52,7 @@ export async function buildWithBuildkit(docker: Docker, options: BuildkitOptions
 }
 
 function startBuild(docker: Docker, options: BuildkitOptions, session: string): Promise<NodeJS.ReadableStream> {
-  const query: Record<string, unknown> = {
-    version: '2',
-    session,
-    t: options.tag,
-    dockerfile: options.dockerfile,
-    labels: options.labels,
-    rm: true,
-    forcerm: true,
-  };
-  if (options.buildArgs && Object.keys(options.buildArgs).length > 0) query.buildargs = options.buildArgs;
-  if (options.target) query.target = options.target;
-  if (options.networkMode) query.networkmode = options.networkMode;
-  if (options.platform) query.platform = options.platform;
+  const query = { ...buildQuery(options), version: '2', session };
   return new Promise((resolve, reject) => {
     docker.modem.dial(
       {
