@@ -20,7 +20,12 @@ export async function runSearchLoop(
   strategy: SearchStrategy,
   ledger: RunLedger,
   regression: SearchRegression,
-  context: { repoDir: string; describe(sha: string, warnings: string[]): Promise<Culprit> },
+  context: {
+    repoDir: string;
+    describe(sha: string, warnings: string[]): Promise<Culprit>;
+    /** Before the search ends (found or inconclusive): what is still owed (the good end's verification), and the end it makes, if any. */
+    settle?(step: { kind: 'found'; culprit: string } | { kind: 'inconclusive' }): Promise<SearchEnd | undefined>;
+  },
 ): Promise<SearchEnd> {
   const sure = (): Confidence => {
     const extra = strategy.confidence?.();
@@ -28,6 +33,10 @@ export async function runSearchLoop(
   };
   for (;;) {
     const step = await strategy.next();
+    if (step.kind !== 'next') {
+      const settled = await context.settle?.(step.kind === 'found' ? step : { kind: 'inconclusive' });
+      if (settled) return { ...settled, confidence: settled.confidence ?? sure() };
+    }
     if (step.kind === 'found') {
       const confidence = sure();
       const warnings: string[] = [];
