@@ -73,7 +73,8 @@ export class ImageBuilder {
         this.imagesReused++;
         return { imageId: kept, reused: true };
       }
-      if (lane.builder === 'buildkit') await this.makeRoom(lane);
+      // BuildKit's cache holds disk whichever builder this run uses (the engine's other builds, earlier runs).
+      if ((await lane.adapter.buildCapabilities()).buildkit) await this.makeRoom(lane);
       const first = this.firstBuildBytes === undefined ? await dataRootSpace(lane.engine) : undefined;
       const imageId = await this.build(lane, sha, context, buildKey, signal);
       lane.tracker.addImage(imageId);
