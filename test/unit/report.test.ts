@@ -447,6 +447,28 @@ describe('renderReport', () => {
     expect(blocks[3]!.body).toEqual(reproduce.split('\n'));
   });
 
+  it('shows where container output was left out, and how much', () => {
+    const r = foundResult();
+    r.culprit!.outcome = {
+      ...culpritOutcome,
+      logTail: ['Error: listen EACCES: permission denied 0.0.0.0:80', '  port: 80', '}'],
+      logGaps: [
+        { before: 0, count: 4 },
+        { before: 1, count: 12 },
+      ],
+    };
+    const lines = renderReport(r, { generatedAt: GENERATED }).split('\n');
+    expect(lines).toContain('Container output (3 of 19 lines, 16 left out):');
+    const block = codeBlocks(lines.join('\n'))[0]!;
+    expect(block.body).toEqual([
+      '… 4 lines left out …',
+      'Error: listen EACCES: permission denied 0.0.0.0:80',
+      '… 12 lines left out …',
+      '  port: 80',
+      '}',
+    ]);
+  });
+
   it('uses the current time without generatedAt', () => {
     const before = Date.now();
     const md = renderReport(result({ status: 'bad-is-healthy' }));

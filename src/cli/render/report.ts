@@ -3,6 +3,7 @@ import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
 import { cell, explanationMarkdown, fenced } from './explanation.js';
 import { confidenceLine, formatProbability } from './summary.js';
+import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
 const short = (sha: string) => sha.slice(0, 10);
@@ -47,9 +48,9 @@ function outcomeMarkdown(outcome: Outcome, title: string): string[] {
   if (outcome.probes.length > 0) out.push('');
   if (outcome.logTail.length > 0) {
     out.push(
-      `${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`,
+      `${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (${describeChosen(outcome.logTail.length, outcome.logGaps)}):`,
       '',
-      ...fenced('text', outcome.logTail),
+      ...fenced('text', withGapMarkers(outcome.logTail, outcome.logGaps)),
       '',
     );
   }
