@@ -14,6 +14,10 @@ export interface ConfigOptions {
   buildArg?: string[] | string;
   /** `--target <stage>`: build this stage of a multi-stage Dockerfile */
   target?: string;
+  /** `--builder <kind>`: how images are built: auto (BuildKit where the engine has it, else the classic builder), buildkit (the engine's own: RUN --mount, COPY --chmod, secrets), classic */
+  builder?: 'auto' | 'buildkit' | 'classic';
+  /** `--secret <id=ID,env=VAR|src=FILE>`: a build secret for RUN --mount=type=secret, as docker build --secret takes it: from an environment variable (env=) or a file (src=); its value is never shown or stored (repeatable; needs BuildKit) */
+  secret?: string[] | string;
   /** `--build-network <mode>`: network mode for RUN steps during the build, e.g. host */
   buildNetwork?: string;
   /** `--network <mode>`: container network: bridge publishes the probed ports on 127.0.0.1 at ephemeral ports and rewrites probe URLs to them; host; none */
