@@ -14,6 +14,7 @@ export type FindingKind =
   | 'entrypoint'
   | 'copy-added'
   | 'copy-removed'
+  | 'copy-moved'
   | 'copy-source-changed'
   | 'directory-created'
   | 'directory-no-longer-created'
