@@ -4,6 +4,7 @@ import type { BisectResult } from '../../session/result.js';
 import { cell, explanationMarkdown, fenced } from './explanation.js';
 import { confidenceLine, formatProbability } from './summary.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
+import { costText } from './cost.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
 const short = (sha: string) => sha.slice(0, 10);
@@ -73,7 +74,6 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
 }
 
 function headerSection(result: BisectResult, generatedAt: Date): string[] {
-  const searched = result.steps.filter((s) => s.role === 'search').length;
   const title = {
     found: `First bad commit: ${short(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
     inconclusive:
@@ -88,7 +88,7 @@ function headerSection(result: BisectResult, generatedAt: Date): string[] {
     '',
     `- Range: \`${short(result.good)}\` (good) .. \`${short(result.bad)}\` (bad), ${result.range.length} commits`,
     `- Regression searched for: ${result.regression}`,
-    `- Cost: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}`,
+    `- Cost: ${costText(result)}`,
     `- Report written ${generatedAt.toISOString()}`,
     ...(result.status === 'found' || result.status === 'inconclusive' ? [`- ${cell(confidenceLine(result))}`] : []),
     ...result.warnings.map((w) => `- **Warning:** ${cell(w)}`),

@@ -6,6 +6,7 @@ import { painter } from './color.js';
 import { explanationLines } from './explanation.js';
 import type { ExplainRangeResult } from '../../session/explain-range.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
+import { costText } from './cost.js';
 
 type Paint = ReturnType<typeof painter>;
 
@@ -27,8 +28,7 @@ function outcomeLines(outcome: Outcome, paint: Paint, indent = '  '): string[] {
 }
 
 function runLine(result: BisectResult): string {
-  const searched = result.steps.filter((s) => s.role === 'search').length;
-  return `Run: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}.`;
+  return `Run: ${costText(result)}.`;
 }
 
 /** The human summary printed on stdout at the end of `deploybisect run`. */
