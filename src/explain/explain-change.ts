@@ -4,7 +4,7 @@ import type { ContextChanges } from './files/file-change.js';
 import { omissionNotes } from './files/omission-notes.js';
 import { diffDockerfiles } from './dockerfile-diff.js';
 import type { Finding } from './finding.js';
-import { findLikelyCauses, type LikelyCause } from './cause/likely-cause.js';
+import { findLikelyCauses, unexplainedEvidence, type LikelyCause } from './cause/likely-cause.js';
 
 export interface ExplainSpec {
   repoDir: string;
@@ -63,5 +63,9 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
     afterText,
     spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined,
   );
-  return { before: spec.before, after: spec.after, findings, files, likelyCauses: findLikelyCauses(findings, evidence), notes };
+  const likelyCauses = findLikelyCauses(findings, evidence);
+  // When the output says what happened and no change is known to cause it, say so rather than guess.
+  const unexplained = unexplainedEvidence(findings, evidence);
+  if (unexplained) notes.push(`No change in this commit is known to cause "${unexplained.line}"; the findings below are what changed.`);
+  return { before: spec.before, after: spec.after, findings, files, likelyCauses, notes };
 }
