@@ -7,10 +7,11 @@
  * `--no-verify` keeps it to two or three evaluations. Containers run with `--network none`, or
  * `--network host` where the pattern needs it (probes go to 127.0.0.1 only).
  *
- * Not here, with why: a module not found (no pip or npm without a registry), a server bound to
- * 127.0.0.1 (with host networking the probe reaches it: the failure needs a bridge, which this engine
- * lacks), a runtime error after a base image change (one base image only). Unit tests cover them
- * (test/unit/failure-patterns.test.ts).
+ * Where this engine lacks what a pattern needs, the history makes a stand-in and says so: pip and
+ * python3 as scripts (no registry), two stages as the runtimes of a base image change (one base
+ * image, nothing can be pulled), the apt-get stand-in of the base image for a dependency, and a probe
+ * run inside the container for a server bound to 127.0.0.1 (no bridge network: from outside, only
+ * loopback is probed).
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,8 @@ interface PatternCase {
   pattern: string;
   /** The finding kind the first likely cause must link. */
   kind: string;
+  /** Other patterns that must be among the likely causes. */
+  also?: string[];
   good: Changes;
   culprit: Changes;
   args: string[];
@@ -32,6 +35,27 @@ interface PatternCase {
 const sh = (script: string) => `CMD ["sh", "-c", ${JSON.stringify(script)}]\n`;
 const from = `FROM ${BASE_IMAGE}\n`;
 const RUNNING = ['--network', 'none', '--probe', 'running:2s'];
+const runtimes = (base: string) =>
+  `${from.trim()} AS python311\nCOPY python311 /usr/local/bin/python3\n${from.trim()} AS python27\nCOPY python27 /usr/local/bin/python3\n` +
+  `FROM ${base}\nCOPY app.py /app/app.py\nCMD ["python3", "/app/app.py"]\n`;
+const listener = (host: string) =>
+  `${from}ENV HOST=${host}\nRUN mkdir -p /www && echo ok > /www/index.html\n${sh('echo "Listening at: http://$HOST:8000"; exec httpd -f -p $HOST:8000 -h /www')}`;
+const PIP = '#!/bin/sh\n[ "$1" = install ] && shift\nfor m in "$@"; do mkdir -p "/usr/lib/python3/site-packages/$m"; done\n';
+const PYTHON3 = `#!/bin/sh
+[ -d /usr/lib/python3/site-packages/flask ] && exec sleep 60
+cat >&2 <<'END'
+Traceback (most recent call last):
+  File "/app/app.py", line 1, in <module>
+    from flask import Flask
+ModuleNotFoundError: No module named 'flask'
+END
+exit 1
+`;
+const PLUGINS =
+  'n=$(ls /bin/bash /usr/sbin/nginx 2>/dev/null | wc -l); dd if=/dev/zero of=/dev/null bs=$((n * 32))M count=1 && exec sleep 60';
+/** What Python 2.7 says of an f-string. */
+const PY27_ERROR =
+  '  File "/app/app.py", line 3\n    print(f"listening on {port}")\n                               ^\nSyntaxError: invalid syntax\n';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -51,6 +75,7 @@ function cases(port: number): PatternCase[] {
     {
       pattern: 'port-moved',
       kind: 'env',
+      also: ['port-no-longer-exposed'],
       good: { Dockerfile: web(port) },
       culprit: { Dockerfile: web(port + 1) },
       args: ['--network', 'host', '--probe', `http://127.0.0.1:${port}/`, '--timeout', '4s'],
@@ -135,6 +160,60 @@ function cases(port: number): PatternCase[] {
       args: ['--network', 'none', '--probe', 'healthcheck', '--timeout', '10s'],
     },
     {
+      pattern: 'loopback-only',
+      kind: 'env',
+      // The probe runs inside the container (its own network): 127.0.0.2 reaches a server on 0.0.0.0, not one on 127.0.0.1.
+      good: { Dockerfile: listener('0.0.0.0') },
+      culprit: { Dockerfile: listener('127.0.0.1') },
+      args: ['--network', 'none', '--probe', 'exec:wget -q -O /dev/null http://127.0.0.2:8000/', '--timeout', '5s'],
+    },
+    {
+      pattern: 'command-path-or-base',
+      kind: 'env',
+      good: {
+        Dockerfile: `${from}COPY mytool /opt/tools/bin/mytool\nENV PATH=/opt/tools/bin:$PATH\n${sh('mytool && exec sleep 60')}`,
+        mytool: { content: `#!/bin/sh\n${tool}`, executable: true },
+      },
+      culprit: { Dockerfile: `${from}COPY mytool /opt/tools/bin/mytool\n${sh('mytool && exec sleep 60')}` },
+      args: RUNNING,
+    },
+    {
+      pattern: 'module-package-removed',
+      kind: 'package-removed',
+      // Stand-ins for pip and python3 (no registry here): pip "installs" a module, python3 imports flask.
+      good: {
+        Dockerfile: `${from}COPY pip python3 /usr/local/bin/\nRUN pip install flask gunicorn\nCOPY app.py /app/app.py\nCMD ["python3", "/app/app.py"]\n`,
+        pip: { content: PIP, executable: true },
+        python3: { content: PYTHON3, executable: true },
+        'app.py': 'from flask import Flask\n',
+      },
+      culprit: {
+        Dockerfile: `${from}COPY pip python3 /usr/local/bin/\nRUN pip install gunicorn\nCOPY app.py /app/app.py\nCMD ["python3", "/app/app.py"]\n`,
+      },
+      args: RUNNING,
+    },
+    {
+      pattern: 'out-of-memory-dependency',
+      kind: 'package-added',
+      // Each installed package's plugin takes 32 MiB at start (the apt-get stand-in has nginx and bash).
+      good: { Dockerfile: `${from}RUN apt-get install -y bash\n${sh(PLUGINS)}` },
+      culprit: { Dockerfile: `${from}RUN apt-get install -y bash nginx\n${sh(PLUGINS)}` },
+      args: [...RUNNING, '--memory', '48m'],
+    },
+    {
+      pattern: 'runtime-version',
+      kind: 'base-image',
+      // Two runtimes as stages: the culprit bases the app on the old one, which cannot parse it.
+      good: {
+        Dockerfile: runtimes('python311'),
+        python311: { content: '#!/bin/sh\necho "listening on 8000"\nexec sleep 60\n', executable: true },
+        python27: { content: `#!/bin/sh\ncat >&2 <<'EOF'\n${PY27_ERROR}EOF\nexit 1\n`, executable: true },
+        'app.py': 'port = 8000\n\nprint(f"listening on {port}")\n',
+      },
+      culprit: { Dockerfile: runtimes('python27') },
+      args: RUNNING,
+    },
+    {
       pattern: 'out-of-memory',
       kind: 'env',
       good: { Dockerfile: `${from}ENV WORKERS=1\n${sh('dd if=/dev/zero of=/dev/null bs=$((WORKERS * 8))M count=1 && exec sleep 60')}` },
@@ -180,6 +259,7 @@ describe('failure patterns, end to end', () => {
       }[];
       expect(causes.length, `${c.pattern}: ${JSON.stringify(result.culprit.outcome)}`).toBeGreaterThan(0);
       expect([causes[0]!.pattern, causes[0]!.finding.kind], causes[0]!.summary).toEqual([c.pattern, c.kind]);
+      for (const other of c.also ?? []) expect(causes.map((cause) => cause.pattern)).toContain(other);
       hits.push(`${c.pattern} (${causes[0]!.certainty}): ${causes[0]!.summary}`);
     },
     120_000,

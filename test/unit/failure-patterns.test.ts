@@ -181,6 +181,9 @@ describe('runtime, health and memory', () => {
     expect(causes(node(`ENV ${before}\n`), node(`ENV ${after}\n`), output(name))).toEqual([
       ['out-of-memory', 'likely', expect.stringMatching(/^ENV (NODE_OPTIONS|JAVA_OPTS) changed: /)],
     ]);
+    const [key, old] = before.split(/=(.*)/);
+    const summary = findLikelyCauses(diffDockerfiles(node(`ENV ${before}\n`), node(`ENV ${after}\n`)), output(name))[0]!.summary;
+    expect(summary).toContain(`this commit changed ENV ${key}: ${old} → ${after.split(/=(.*)/)[1]} (ENV, line 4).`);
   });
 
   it('an OOM kill after a dependency was added, less sure', () => {

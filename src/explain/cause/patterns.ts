@@ -297,8 +297,11 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
     links: ['env', 'cmd', 'entrypoint'],
     certainty: 'likely',
     explain: (_clue, f) => {
-      if (f.kind === 'env' && MEMORY_SETTING.test(setting(f.before ?? f.after)?.key ?? ''))
-        return `this commit changed ${f.summary.replace(/ \(.*$/, '')} ${ref(f)}`;
+      const named = setting(f.before ?? f.after);
+      if (f.kind === 'env' && named && MEMORY_SETTING.test(named.key)) {
+        const value = (text: string | undefined) => (text === undefined ? '(not set)' : setting(text)!.value || '(empty)');
+        return `this commit changed ENV ${named.key}: ${value(f.before)} → ${value(f.after)} ${ref(f)}`;
+      }
       if ((f.kind === 'cmd' || f.kind === 'entrypoint') && (MEMORY_FLAG.test(f.before ?? '') || MEMORY_FLAG.test(f.after ?? '')))
         return `this commit changed the memory or worker flags of ${f.instruction} ${ref(f)}`;
       return undefined;
