@@ -38,6 +38,7 @@ const RUNNING = ['--network', 'none', '--probe', 'running:2s'];
 const runtimes = (base: string) =>
   `${from.trim()} AS python311\nCOPY python311 /usr/local/bin/python3\n${from.trim()} AS python27\nCOPY python27 /usr/local/bin/python3\n` +
   `FROM ${base}\nCOPY app.py /app/app.py\nCMD ["python3", "/app/app.py"]\n`;
+const configured = `${from}COPY app.conf /etc/app.conf\nRUN mkdir -p /www && echo ok > /www/index.html\n${sh('. /etc/app.conf; exec httpd -f -p 127.0.0.1:$port -h /www')}`;
 const listener = (host: string) =>
   `${from}ENV HOST=${host}\nRUN mkdir -p /www && echo ok > /www/index.html\n${sh('echo "Listening at: http://$HOST:8000"; exec httpd -f -p $HOST:8000 -h /www')}`;
 const PIP = '#!/bin/sh\n[ "$1" = install ] && shift\nfor m in "$@"; do mkdir -p "/usr/lib/python3/site-packages/$m"; done\n';
@@ -65,7 +66,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function cases(port: number): PatternCase[] {
+function cases(port: number, configPort: number): PatternCase[] {
   const web = (p: number) =>
     `${from}ENV PORT=${p}\nEXPOSE ${p}\nRUN mkdir -p /www && echo ok > /www/index.html\n${sh('exec httpd -f -p 127.0.0.1:$PORT -h /www')}`;
   const lowPort = (user: string) => `${from}RUN mkdir -p /www\n${user}CMD ["httpd", "-f", "-p", "127.0.0.1:981", "-h", "/www"]\n`;
@@ -79,6 +80,13 @@ function cases(port: number): PatternCase[] {
       good: { Dockerfile: web(port) },
       culprit: { Dockerfile: web(port + 1) },
       args: ['--network', 'host', '--probe', `http://127.0.0.1:${port}/`, '--timeout', '4s'],
+    },
+    {
+      pattern: 'port-moved-config',
+      kind: 'config-file',
+      good: { Dockerfile: configured, 'app.conf': `port=${configPort}\n` },
+      culprit: { 'app.conf': `port=${configPort + 1}\n` },
+      args: ['--network', 'host', '--probe', `http://127.0.0.1:${configPort}/`, '--timeout', '4s'],
     },
     {
       pattern: 'privileged-port-non-root',
@@ -223,7 +231,7 @@ function cases(port: number): PatternCase[] {
   ];
 }
 
-const all = cases(await freePort());
+const all = cases(await freePort(), await freePort());
 
 describe('failure patterns, end to end', () => {
   const repos: TestRepo[] = [];

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configPortFindings } from '../../src/explain/cause/config-ports.js';
 import { findLikelyCauses, unexplainedEvidence } from '../../src/explain/cause/likely-cause.js';
 import { FAILURE_PATTERNS } from '../../src/explain/cause/patterns.js';
 import { diffDockerfiles } from '../../src/explain/dockerfile-diff.js';
@@ -64,6 +65,40 @@ describe('ports', () => {
     ]);
     // The probe's port did not change: nothing to link.
     expect(causes(gunicorn(8000), gunicorn(9000), ['tcp connection refused on port 5432'])).toEqual([]);
+  });
+
+  it('a port the probe uses, moved in a configuration file sent to the builder (not the Dockerfile: the findings have it)', () => {
+    const diff = (path: string, lines: string) => `--- a/${path}\n+++ b/${path}\n@@ -1,3 +1,3 @@\n${lines}`;
+    const files = [
+      {
+        path: 'README.md',
+        status: 'M',
+        added: 1,
+        deleted: 1,
+        binary: false,
+        diff: diff('README.md', '-Runs on port 80\n+Runs on port 8080\n'),
+      },
+      {
+        path: 'nginx/app.conf',
+        status: 'M',
+        added: 1,
+        deleted: 1,
+        binary: false,
+        diff: diff('nginx/app.conf', ' server {\n-    listen 80;\n+    listen 8080;\n'),
+      },
+      { path: 'Dockerfile', status: 'M', added: 1, deleted: 1, binary: false, diff: diff('Dockerfile', '-EXPOSE 80\n+EXPOSE 8080\n') },
+    ] as const;
+    const findings = configPortFindings(files, 'Dockerfile');
+    // Not the README (prose), not the Dockerfile (its findings have the EXPOSE).
+    expect(findings.map((f) => [f.kind, f.path, f.before, f.after])).toEqual([
+      ['config-file', 'nginx/app.conf', 'listen 80;', 'listen 8080;'],
+    ]);
+    const found = findLikelyCauses(findings, ['http connection refused on / (http://127.0.0.1:80/)']);
+    expect(found.map((c) => [c.pattern, c.certainty])).toEqual([['port-moved-config', 'likely']]);
+    expect(found[0]!.summary).toBe(
+      'The output says "http connection refused on / (http://127.0.0.1:80/)", and this commit changed port 80 in nginx/app.conf ("listen 80;" → "listen 8080;").',
+    );
+    expect(findLikelyCauses(findings, ['tcp connection refused on port 5432'])).toEqual([]);
   });
 
   it('a server listening on 127.0.0.1 only, by CMD or by a removed ENV', () => {

@@ -77,7 +77,7 @@ function setting(text: string | undefined): { key: string; value: string } | und
 }
 
 /** The port numbers a value or command names: `8080`, `:8080`, `--port=8080`, `-p 8080`, `0.0.0.0:80`. */
-function portsIn(text: string | undefined): Set<number> {
+export function portsIn(text: string | undefined): Set<number> {
   const ports = new Set<number>();
   for (const m of (text ?? '').matchAll(/(?<![\w.-])(?:[\w.-]*:)?(\d{2,5})(?![\w.])/g)) {
     const n = Number(m[1]);
@@ -190,6 +190,18 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
       const moved = now.length > 0 ? `, now ${now.join(', ')}` : '';
       return `this commit changed ${f.kind === 'env' || f.kind === 'arg' ? `${f.instruction} ${setting(f.before)?.key}` : f.instruction} from port ${clue.port}${moved} ${ref(f)}`;
     },
+  }),
+  define({
+    id: 'port-moved-config',
+    family: 'ports',
+    title: 'the port the probe uses, moved in a configuration file sent to the builder',
+    evidence: 'refused-port',
+    links: ['config-file'],
+    certainty: 'likely',
+    explain: (clue, f) =>
+      portsIn(f.before).has(clue.port) && !portsIn(f.after).has(clue.port)
+        ? `this commit changed port ${clue.port} in ${f.path} (${JSON.stringify(f.before)} → ${f.after === undefined ? 'removed' : JSON.stringify(f.after)})`
+        : undefined,
   }),
   define({
     id: 'port-no-longer-exposed',
