@@ -143,6 +143,14 @@ describe('permissions', () => {
     );
     expect(found.map(([p, c]) => [p, c])).toEqual([['permission-chown-removed', 'likely']]);
   });
+
+  it('permission denied after COPY lost its --chown; a --chown added is no such cause', () => {
+    const copy = (flags: string) => python(`COPY ${flags}data/ /app/data/\nUSER app\n`);
+    expect(causes(copy('--chown=app:app '), copy(''), output('python-permissionerror-write')).map(([p]) => p)).toEqual([
+      'permission-chown-removed',
+    ]);
+    expect(causes(copy(''), copy('--chown=app:app '), output('python-permissionerror-write'))).toEqual([]);
+  });
 });
 
 describe('missing things', () => {

@@ -247,7 +247,11 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
     explain: (_clue, f) => {
       if (f.kind === 'run-removed' && /\bch(?:own|mod)\b/.test(f.before ?? ''))
         return `this commit removed a RUN that changed owners or modes ${ref(f)}`;
-      if (f.kind === 'copy-source-changed' && /--ch(?:own|mod)=/.test(f.summary) && / → (?:\(none\)|[^;]*)/.test(f.summary))
+      // "flags --chown=app:app → (none)": the owner or mode the copy had is gone or another.
+      const flags = /flags (.*?) → ([^;]*)/.exec(f.summary);
+      const kept = (flag: string) => (flags?.[2] ?? '').includes(flag);
+      const ownership = flags?.[1]?.split(' ').filter((flag) => /^--ch(?:own|mod)=/.test(flag)) ?? [];
+      if (f.kind === 'copy-source-changed' && ownership.some((flag) => !kept(flag)))
         return `this commit changed the owner or mode of what is copied to ${f.path} ${ref(f)}`;
       return undefined;
     },
