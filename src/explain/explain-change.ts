@@ -4,7 +4,8 @@ import type { ContextChanges } from './files/file-change.js';
 import { omissionNotes } from './files/omission-notes.js';
 import { diffDockerfiles } from './dockerfile-diff.js';
 import type { Finding } from './finding.js';
-import { findLikelyCauses, type LikelyCause } from './cause/likely-cause.js';
+import { configPortFindings } from './cause/config-ports.js';
+import { findLikelyCauses, unexplainedEvidence, type LikelyCause } from './cause/likely-cause.js';
 
 export interface ExplainSpec {
   repoDir: string;
@@ -63,5 +64,11 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
     afterText,
     spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined,
   );
-  return { before: spec.before, after: spec.after, findings, files, likelyCauses: findLikelyCauses(findings, evidence), notes };
+  // Ports in the configuration files sent to the builder can explain a probe's closed port too.
+  const linkable = evidence.length > 0 ? [...findings, ...configPortFindings(files.inContext, spec.dockerfile)] : findings;
+  const likelyCauses = findLikelyCauses(linkable, evidence);
+  // When the output says what happened and no change is known to cause it, say so rather than guess.
+  const unexplained = unexplainedEvidence(linkable, evidence);
+  if (unexplained) notes.push(`No change in this commit is known to cause "${unexplained.line}"; the findings below are what changed.`);
+  return { before: spec.before, after: spec.after, findings, files, likelyCauses, notes };
 }

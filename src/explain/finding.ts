@@ -14,6 +14,7 @@ export type FindingKind =
   | 'entrypoint'
   | 'copy-added'
   | 'copy-removed'
+  | 'copy-moved'
   | 'copy-source-changed'
   | 'directory-created'
   | 'directory-no-longer-created'
@@ -26,7 +27,9 @@ export type FindingKind =
   | 'healthcheck'
   | 'volume'
   | 'run-added'
-  | 'run-removed';
+  | 'run-removed'
+  /** Only in likely causes: a line of a file sent to the builder (a config file), not a Dockerfile instruction. */
+  | 'config-file';
 
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'microdnf' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem';
 

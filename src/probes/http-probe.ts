@@ -35,6 +35,14 @@ export class HttpProbe implements Probe {
     return Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80));
   }
 
+  /**
+   * The target as written, with its port always spelled out (`http://127.0.0.1:80/health`): when a
+   * connection fails, the port is often the whole story (an app that moved to another port).
+   */
+  get target(): string {
+    return `${this.url.protocol}//${this.url.hostname}:${this.port}${this.url.pathname}${this.url.search}`;
+  }
+
   /** The URL to request: in bridge mode a loopback URL naming a container port goes to its published port. */
   targetUrl(target: Pick<ProbeTarget, 'networkMode' | 'publishedPort'>): URL {
     const url = new URL(this.url);
@@ -56,7 +64,7 @@ export class HttpProbe implements Probe {
       async () => {
         const budget = Math.max(100, Math.min(this.options.requestTimeoutMs ?? 5000, deadline - clock.now()));
         const answer = await get(url, budget, this.options);
-        if ('error' in answer) return { done: false, reason: `http ${answer.error} on ${path}` };
+        if ('error' in answer) return { done: false, reason: `http ${answer.error} on ${path} (${this.target})` };
         evidence = { url: url.toString(), status: answer.status, body: target.redact(answer.body).slice(0, 500) };
         if (!this.options.expectStatus.matches(answer.status)) {
           return { done: false, reason: `http ${answer.status} from ${path}` };

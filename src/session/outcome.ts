@@ -1,4 +1,5 @@
 import type { ProbeResult } from '../probes/probe.js';
+import type { LineGap } from '../text/decisive-lines.js';
 
 /** Where an evaluation stopped: the build, the container start, or the probes. */
 export type Phase = 'build' | 'start' | 'probe';
@@ -15,8 +16,10 @@ export interface Outcome {
   buildStep?: string;
   /** Each probe's result (empty when the build or start failed). */
   probes: ProbeResult[];
-  /** The last lines of the container's output (stdout and stderr), or of the build output on a build failure. */
+  /** The container's output (stdout and stderr): its decisive lines and its last lines; or the last lines of the build output on a build failure. */
   logTail: string[];
+  /** Where `logTail` leaves lines of the output out (it holds the decisive lines and the tail within a budget), and how many. */
+  logGaps?: LineGap[];
   /** Fingerprint of the build context (what docker received). */
   fingerprint?: string;
   imageId?: string;

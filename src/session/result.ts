@@ -82,9 +82,20 @@ export interface BisectResult {
   builders: EngineBuilder[];
   /** The prior the search started from (`--prior`), and the commits that carried the most of it, with why. */
   prior?: { kind: 'risk' | 'uniform'; top: Array<{ sha: string; subject: string; probability: number; reasons: string[] }> };
-  /** Images actually built. */
+  /** Images built for the whole search (a resumed run counts those of the runs it replayed). */
   builds: number;
-  /** Containers started and probed. */
+  /** Containers started and probed for the whole search. */
+  probes: number;
+  /** Time spent on the whole search (a resumed run adds the evaluations it replayed). */
+  durationMs: number;
+  /** Set when this run resumed a saved state: the runs it replayed, and what this run itself spent. */
+  resume?: ResumeCost;
+}
+
+export interface ResumeCost {
+  /** Runs replayed from the saved state instead of being built and probed again. */
+  replayedRuns: number;
+  builds: number;
   probes: number;
   durationMs: number;
 }

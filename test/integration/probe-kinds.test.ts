@@ -131,7 +131,7 @@ describe('probe kinds on a real engine', () => {
         const url = `https://127.0.0.1:${port}/`;
         const strict = await probe(shellApp('sleep 300'), ['--network', 'host', '--timeout', '2s', '--probe', url]);
         expect(strict.code).toBe(1);
-        expect(strict.outcome.signature).toBe('http self-signed certificate (use --insecure) on /');
+        expect(strict.outcome.signature).toBe(`http self-signed certificate (use --insecure) on / (${url})`);
         const insecure = await probe(shellApp('sleep 300'), [
           '--network',
           'host',

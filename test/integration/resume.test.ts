@@ -103,8 +103,11 @@ describe('interrupted runs resume', () => {
     expect(result.culprit.sha).toBe(shas[culpritIndex]);
     const replayed = result.steps.filter((s: { outcome: { reused?: string } }) => s.outcome.reused === 'state');
     expect(replayed.length).toBeGreaterThanOrEqual(judgedBeforeKill + 2);
-    // Nothing judged before is built again: every build is of a commit no earlier run judged.
-    expect(result.builds).toBe(result.steps.length - replayed.length);
+    // Nothing judged before is built again: every build of this run is of a commit no earlier run judged.
+    expect(result.resume.builds).toBe(result.steps.length - replayed.length);
+    expect(result.resume.replayedRuns).toBe(replayed.length);
+    // The cost reported is the whole search's: each step's commit was built once, by this run or an earlier one.
+    expect(result.builds).toBe(result.steps.length);
 
     // The same result as an uninterrupted run.
     const fresh = await runCli([...args(), '--restart', '--json'], { cwd: repo.dir, env });

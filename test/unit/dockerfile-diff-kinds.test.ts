@@ -149,6 +149,46 @@ describe('COPY and ADD', () => {
     expect(diffDockerfiles('FROM d\nCOPY a /a\nCOPY b /b\n', 'FROM d\nCOPY b /b\nCOPY a /a\n')).toEqual([]);
   });
 
+  it('resolves destinations as Docker does: the same copy written two ways is no change', () => {
+    const same: [string, string][] = [
+      ['FROM d\nWORKDIR /app\nCOPY . .\n', 'FROM d\nWORKDIR /app\nCOPY . /app\n'],
+      ['FROM d\nCOPY . /usr/local/searx\n', 'FROM d\nCOPY . /usr/local/searx/\n'],
+      ['FROM d\nCOPY src/ /app/src\n', 'FROM d\nCOPY src/ /app/src/\n'],
+      ['FROM d\nCOPY requirements.txt /usr/local/searx/requirements.txt\n', 'FROM d\nCOPY requirements.txt /usr/local/searx/\n'],
+      ['FROM d\nWORKDIR /app\nCOPY package.json ./\n', 'FROM d\nCOPY package.json /app/package.json\nWORKDIR /app\n'],
+      ['FROM d\nCOPY ./start.sh /\n', 'FROM d\nCOPY start.sh /start.sh\n'],
+      ['FROM d\nCOPY a.txt b.txt /docs\n', 'FROM d\nCOPY ./a.txt b.txt /docs/\n'],
+    ];
+    for (const [before, after] of same) expect(diffDockerfiles(before, after), `${before} → ${after}`).toEqual([]);
+    // A single source without a trailing slash could be a file: COPY x /y and COPY x /y/ may differ.
+    expect(kinds(diffDockerfiles('FROM d\nCOPY bin /opt/tool\n', 'FROM d\nCOPY bin /opt/tool/\n'))).toEqual(['copy-moved']);
+  });
+
+  it('reports the same copy put elsewhere as moved, not removed and added', () => {
+    const f = only('FROM d\nWORKDIR /app\nCOPY docker/middleware.js ./\n', 'FROM d\nWORKDIR /app\nCOPY docker/middleware.js ./src/\n');
+    expect(f).toMatchObject({
+      kind: 'copy-moved',
+      before: '/app/middleware.js',
+      after: '/app/src/middleware.js',
+      path: '/app/src/middleware.js',
+      lineBefore: 3,
+      lineAfter: 3,
+    });
+    expect(f.summary).toBe(
+      'docker/middleware.js now lands in /app/src/middleware.js instead of /app/middleware.js (COPY, stage 0, line 3)',
+    );
+    const workdirMoved = diffDockerfiles('FROM d\nWORKDIR /srv\nCOPY . .\n', 'FROM d\nWORKDIR /app\nCOPY . .\n');
+    expect(workdirMoved.map((f) => f.summary)).toContain('. now lands in /app/ instead of /srv/ (COPY, stage 0, line 3)');
+  });
+
+  it('tells different files copied into one directory apart', () => {
+    const findings = diffDockerfiles('FROM d\nCOPY common_start.sh /\n', 'FROM d\nCOPY bash_functions.sh /\n');
+    expect(findings.map((f) => [f.kind, f.path])).toEqual([
+      ['copy-removed', '/common_start.sh'],
+      ['copy-added', '/bash_functions.sh'],
+    ]);
+  });
+
   it('compares inline heredoc content', () => {
     const f = only('FROM d\nCOPY <<EOT /etc/motd\nhello\nEOT\n', 'FROM d\nCOPY <<EOT /etc/motd\nbye\nEOT\n');
     expect(f.summary).toContain('the inline content copied to /etc/motd changed');

@@ -487,8 +487,16 @@ describe('HttpProbe.check against a local server', () => {
     const probe = new HttpProbe(`http://127.0.0.1:${closedPort}/health`, { expectStatus: parseStatusMatcher('2xx'), intervalMs: 50 });
     const result = await probe.check(hostTarget(), deadline(300));
     expect(result.ok).toBe(false);
-    expect(result.reason).toBe('http connection refused on /health');
+    expect(result.reason).toBe(`http connection refused on /health (http://127.0.0.1:${closedPort}/health)`);
     expect(result.evidence).toEqual({ url: `http://127.0.0.1:${closedPort}/health` });
+  });
+
+  it('names the whole target of a failed connection, the default port spelled out', () => {
+    expect(new HttpProbe('http://127.0.0.1/', { expectStatus: parseStatusMatcher('2xx') }).target).toBe('http://127.0.0.1:80/');
+    expect(new HttpProbe('https://localhost/api?x=1', { expectStatus: parseStatusMatcher('2xx') }).target).toBe(
+      'https://localhost:443/api?x=1',
+    );
+    expect(new HttpProbe('http://[::1]:8080/h', { expectStatus: parseStatusMatcher('2xx') }).target).toBe('http://[::1]:8080/h');
   });
 
   it('fails at once with the stop reason when the container exits', async () => {
@@ -540,7 +548,7 @@ describe('HttpProbe.check against a local server', () => {
     const probe = new HttpProbe(`http://127.0.0.1:${closedPort}/health`, { expectStatus: parseStatusMatcher('2xx'), intervalMs: 50 });
     const result = await probe.check(target, deadline(200));
     expect(result.ok).toBe(false);
-    expect(result.reason).toBe('http connection refused on /health');
+    expect(result.reason).toBe(`http connection refused on /health (http://127.0.0.1:${closedPort}/health)`);
     expect(hits.size).toBe(0);
   });
 });

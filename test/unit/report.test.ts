@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { painter } from '../../src/cli/render/color.js';
 import { explanationLines, explanationMarkdown } from '../../src/cli/render/explanation.js';
 import { renderReport, searchVisual } from '../../src/cli/render/report.js';
+import { renderSummary } from '../../src/cli/render/summary.js';
 import type { Explanation } from '../../src/explain/explain-change.js';
 import type { Finding } from '../../src/explain/finding.js';
 import type { Outcome } from '../../src/session/outcome.js';
@@ -447,6 +448,28 @@ describe('renderReport', () => {
     expect(blocks[3]!.body).toEqual(reproduce.split('\n'));
   });
 
+  it('shows where container output was left out, and how much', () => {
+    const r = foundResult();
+    r.culprit!.outcome = {
+      ...culpritOutcome,
+      logTail: ['Error: listen EACCES: permission denied 0.0.0.0:80', '  port: 80', '}'],
+      logGaps: [
+        { before: 0, count: 4 },
+        { before: 1, count: 12 },
+      ],
+    };
+    const lines = renderReport(r, { generatedAt: GENERATED }).split('\n');
+    expect(lines).toContain('Container output (3 of 19 lines, 16 left out):');
+    const block = codeBlocks(lines.join('\n'))[0]!;
+    expect(block.body).toEqual([
+      '… 4 lines left out …',
+      'Error: listen EACCES: permission denied 0.0.0.0:80',
+      '… 12 lines left out …',
+      '  port: 80',
+      '}',
+    ]);
+  });
+
   it('uses the current time without generatedAt', () => {
     const before = Date.now();
     const md = renderReport(result({ status: 'bad-is-healthy' }));
@@ -566,5 +589,34 @@ describe('explanationMarkdown', () => {
     });
     const [row] = tableRows(md, '| change | stage | instruction | before | after | line |');
     expect(row).toEqual(['CMD changed', '0', 'CMD', "`echo 'date' line two`", `\`${'x'.repeat(77)}...\``, '3 → 3']);
+  });
+});
+
+describe('renderSummary and the report on a resumed run with cut output', () => {
+  const plain = painter(false);
+  const resumed = (): BisectResult => {
+    const r = foundResult();
+    r.culprit!.outcome = { ...culpritOutcome, logGaps: [{ before: 0, count: 12 }] };
+    r.resume = { replayedRuns: 4, builds: 1, probes: 1, durationMs: 3000 };
+    return r;
+  };
+
+  it('says how many lines of output were left out, and marks where', () => {
+    const lines = renderSummary(resumed(), plain).split('\n');
+    expect(lines).toContain('  Container output (last 2 of 14 lines, 12 left out):');
+    const at = lines.indexOf('  Container output (last 2 of 14 lines, 12 left out):');
+    expect(lines.slice(at + 1, at + 4)).toEqual(['    | … 12 lines left out …', '    | starting', '    | sh: supervisord: not found']);
+  });
+
+  it('gives the cost of the whole search, and what the resumed run spent beside it', () => {
+    const text = renderSummary(resumed(), plain);
+    expect(text).toContain(
+      'Run: 5 builds, 4 probes, 3 bisection steps, 1m30s (this run resumed the search and replayed 4 runs from its saved state; it spent 1 builds, 1 probes, 3.0s).',
+    );
+    const md = renderReport(resumed(), { generatedAt: GENERATED }).split('\n');
+    expect(md).toContain(
+      '- Cost: 5 builds, 4 probes, 3 bisection steps, 1m30s (this run resumed the search and replayed 4 runs from its saved state; it spent 1 builds, 1 probes, 3.0s)',
+    );
+    expect(renderSummary(foundResult(), plain)).toContain('Run: 5 builds, 4 probes, 3 bisection steps, 1m30s.');
   });
 });

@@ -11,11 +11,15 @@ export const MAX_FILES_LISTED = 200;
 const more = (list: readonly FileChange[]) => `… and ${list.length - MAX_FILES_LISTED} more (the JSON output lists them all)`;
 const fileLine = (f: FileChange) => `${f.status} ${f.oldPath ? `${f.oldPath} -> ` : ''}${f.path} (${stat(f)})`;
 
+/** How sure a likely cause is, and the pattern that linked it: " (strong: port-moved)". */
+const sureness = (cause: Explanation['likelyCauses'][number]): string =>
+  cause.certainty ? ` (${cause.certainty}: ${cause.pattern ?? 'pattern'})` : '';
+
 /** Text lines for a terminal: likely causes first, then the Dockerfile findings, then the files. */
 export function explanationLines(explanation: Explanation, paint: Paint, options: { indent?: string; diffs?: boolean } = {}): string[] {
   const indent = options.indent ?? '  ';
   const out: string[] = [];
-  for (const cause of explanation.likelyCauses) out.push(`${indent}${paint('bold', 'Likely cause:')} ${cause.summary}`);
+  for (const cause of explanation.likelyCauses) out.push(`${indent}${paint('bold', 'Likely cause:')} ${cause.summary}${sureness(cause)}`);
   if (explanation.findings.length > 0) {
     out.push(`${indent}What changed in the Dockerfile:`);
     for (const finding of explanation.findings) out.push(`${indent}  - ${finding.summary}`);
@@ -48,7 +52,8 @@ function fileLines(files: ContextChanges, indent: string, diffs: boolean): strin
 /** Markdown for the report: likely causes, a findings table, the files with small diffs. */
 export function explanationMarkdown(explanation: Explanation): string[] {
   const out: string[] = [];
-  for (const cause of explanation.likelyCauses) out.push(`> **Likely cause:** ${escapeInline(cause.summary)}`, '');
+  for (const cause of explanation.likelyCauses)
+    out.push(`> **Likely cause:** ${escapeInline(cause.summary)}${escapeInline(sureness(cause))}`, '');
   if (explanation.findings.length > 0) {
     out.push('| change | stage | instruction | before | after | line |', '| --- | --- | --- | --- | --- | --- |');
     for (const f of explanation.findings) {

@@ -3,6 +3,8 @@ import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
 import { cell, explanationMarkdown, fenced } from './explanation.js';
 import { confidenceLine, formatProbability } from './summary.js';
+import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
+import { costText } from './cost.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
 const short = (sha: string) => sha.slice(0, 10);
@@ -47,9 +49,9 @@ function outcomeMarkdown(outcome: Outcome, title: string): string[] {
   if (outcome.probes.length > 0) out.push('');
   if (outcome.logTail.length > 0) {
     out.push(
-      `${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`,
+      `${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (${describeChosen(outcome.logTail.length, outcome.logGaps)}):`,
       '',
-      ...fenced('text', outcome.logTail),
+      ...fenced('text', withGapMarkers(outcome.logTail, outcome.logGaps)),
       '',
     );
   }
@@ -72,7 +74,6 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
 }
 
 function headerSection(result: BisectResult, generatedAt: Date): string[] {
-  const searched = result.steps.filter((s) => s.role === 'search').length;
   const title = {
     found: `First bad commit: ${short(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
     inconclusive:
@@ -87,7 +88,7 @@ function headerSection(result: BisectResult, generatedAt: Date): string[] {
     '',
     `- Range: \`${short(result.good)}\` (good) .. \`${short(result.bad)}\` (bad), ${result.range.length} commits`,
     `- Regression searched for: ${result.regression}`,
-    `- Cost: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}`,
+    `- Cost: ${costText(result)}`,
     `- Report written ${generatedAt.toISOString()}`,
     ...(result.status === 'found' || result.status === 'inconclusive' ? [`- ${cell(confidenceLine(result))}`] : []),
     ...result.warnings.map((w) => `- **Warning:** ${cell(w)}`),

@@ -5,6 +5,8 @@ import type { TestCommitResult } from '../../session/test-commit.js';
 import { painter } from './color.js';
 import { explanationLines } from './explanation.js';
 import type { ExplainRangeResult } from '../../session/explain-range.js';
+import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
+import { costText } from './cost.js';
 
 type Paint = ReturnType<typeof painter>;
 
@@ -18,16 +20,15 @@ function outcomeLines(outcome: Outcome, paint: Paint, indent = '  '): string[] {
   }
   if (outcome.logTail.length > 0) {
     lines.push(
-      `${indent}${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (last ${outcome.logTail.length} lines):`,
+      `${indent}${outcome.phase === 'build' && !outcome.ok ? 'Build output' : 'Container output'} (${describeChosen(outcome.logTail.length, outcome.logGaps)}):`,
     );
-    for (const l of outcome.logTail) lines.push(paint('dim', `${indent}  | ${l}`));
+    for (const l of withGapMarkers(outcome.logTail, outcome.logGaps)) lines.push(paint('dim', `${indent}  | ${l}`));
   }
   return lines;
 }
 
 function runLine(result: BisectResult): string {
-  const searched = result.steps.filter((s) => s.role === 'search').length;
-  return `Run: ${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}.`;
+  return `Run: ${costText(result)}.`;
 }
 
 /** The human summary printed on stdout at the end of `deploybisect run`. */

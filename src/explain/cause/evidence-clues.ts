@@ -1,11 +1,15 @@
 /**
  * What a failing container's own words point at: paths that did not exist, commands that were not
- * found, modules that could not be imported. Pure text matching over log lines and probe evidence.
+ * found, modules that could not be imported, and the patterns of `pattern-clues.ts` (ports, permissions,
+ * environment, runtime, health, memory). Pure text matching over log lines and probe evidence.
  */
+import { patternCluesOf, type PatternClue } from './pattern-clues.js';
+
 export type Clue =
   | { kind: 'missing-path'; path: string; line: string }
   | { kind: 'missing-command'; command: string; line: string }
-  | { kind: 'missing-module'; module: string; ecosystem: 'python' | 'node'; line: string };
+  | { kind: 'missing-module'; module: string; ecosystem: 'python' | 'node'; line: string }
+  | PatternClue;
 
 const PATH_PATTERNS: RegExp[] = [
   /No such file or directory: '([^']+)'/, // Python: FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'
@@ -15,6 +19,9 @@ const PATH_PATTERNS: RegExp[] = [
   /cannot access '([^']+)': No such file or directory/, // coreutils
   /(?:open|stat|mkdir|chdir) ([^:\s]+): no such file or directory/, // Go
   /(\/[^\s:'"]+): No such file or directory/, // sh / bash: /app/run.sh: No such file or directory
+  /can't open file '([^']+)': \[Errno 2\]/, // python3: can't open file '/app/main.py': [Errno 2] No such file or directory
+  /Unable to access jarfile (\S+)/, // java -jar
+  /^(?:\/bin\/)?(?:ba|da)?sh: (?:\d+: |line \d+: )?(?:exec: (?:line \d+: )?)?(\.{0,2}\/[^\s:]+): not found/, // sh: ./run.sh: not found; /bin/sh: 1: /start.sh: not found
 ];
 
 const COMMAND_PATTERNS: RegExp[] = [
@@ -67,6 +74,7 @@ function cluesOf(lines: readonly string[]): Clue[] {
       add({ kind: 'missing-command', command, line }, `command:${command}`);
       break;
     }
+    for (const clue of patternCluesOf(line)) add(clue, `${clue.kind}:${line}`);
   }
   return clues;
 }

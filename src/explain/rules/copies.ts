@@ -1,11 +1,11 @@
 /**
- * COPY / ADD, old versus new. Identical entries (even moved) are not changes. What remains is
- * paired by destination: the same destination now filled differently is one
+ * COPY / ADD, old versus new. Identical entries (even moved) are not changes. The same sources
+ * copied to another destination are one `copy-moved` finding. What remains is paired by destination: the same destination now filled differently is one
  * `copy-source-changed` finding (other sources, another `--from` stage, other inline content,
  * other `--chown`/`--chmod`, ADD instead of COPY); the rest are `copy-removed` / `copy-added`.
  */
 import type { Finding } from '../finding.js';
-import { copyEntries, copyIdentity, describeSources, type CopyEntry } from '../dockerfile/copy-entries.js';
+import { copyEntries, copyIdentity, describeSources, sourceIdentity, type CopyEntry } from '../dockerfile/copy-entries.js';
 import { multisetDiff } from '../dockerfile/multiset-diff.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
@@ -15,6 +15,23 @@ export const diffCopies: DiffRule = (pair) => {
   const findings: Finding[] = [];
   const unpairedAdded = [...added];
   for (const old of removed) {
+    // The same copy now put elsewhere: one move, not a removal and an addition.
+    const moved = unpairedAdded.findIndex((now) => sourceIdentity(now) === sourceIdentity(old));
+    if (moved !== -1) {
+      const now = unpairedAdded.splice(moved, 1)[0]!;
+      findings.push({
+        kind: 'copy-moved',
+        stage: pair.label,
+        instruction: now.keyword,
+        before: old.dest,
+        after: now.dest,
+        path: now.dest,
+        lineBefore: old.line,
+        lineAfter: now.line,
+        summary: `${describeSources(now)} now lands in ${now.dest} instead of ${old.dest} ${where(pair.label, old.line, now.line, now.keyword)}`,
+      });
+      continue;
+    }
     const index = unpairedAdded.findIndex((now) => now.dest === old.dest);
     if (index === -1) {
       findings.push({

@@ -18,6 +18,7 @@ import type { Settings } from '../../options/settings.js';
 import type { Clock } from '../../probes/clock.js';
 import { tryConnect } from '../../probes/tcp-probe.js';
 import { clipLine } from '../../text/clip-line.js';
+import { chooseLines } from '../../text/decisive-lines.js';
 import type { Outcome } from '../outcome.js';
 import { checkProbes } from './check-probes.js';
 import { ENGINE_SETTLE_MS } from './image-builder.js';
@@ -51,6 +52,8 @@ export interface RunEvents {
 const ENGINE_RECHECK_MS = 10_000;
 /** Free space on the engine's disk above which a container's "no space left" is its own business (a full tmpfs, a quota of its own). */
 const ROOMY_BYTES = 256 * 1024 ** 2;
+/** How much of a failing container's output is read to find its decisive lines (those shown are fewer). */
+const OUTPUT_SCAN_LINES = 5000;
 
 export class ContainerRunner {
   probeRuns = 0;
@@ -210,14 +213,17 @@ export class ContainerRunner {
       });
       const failed = results.find((r) => !r.ok);
       if (failed) await this.engineStillAnswers(lane, sha);
-      const logTail = (await containerLogs(running.container, this.logLines).catch(() => [])).map(this.redact);
-      if (failed) await this.notTheEnginesFault(lane, sha, [...results.map((r) => r.reason), ...logTail]);
+      // Read well beyond the budget: the line that says what happened is often not among the last ones.
+      const output = (await containerLogs(running.container, OUTPUT_SCAN_LINES).catch(() => [])).map(this.redact);
+      const shown = chooseLines(output, this.logLines);
+      if (failed) await this.notTheEnginesFault(lane, sha, [...results.map((r) => r.reason), ...shown.lines]);
       return {
         ok: !failed,
         phase: 'probe',
         signature: failed ? failed.reason : results.map((r) => r.reason).join('; '),
         probes: results,
-        logTail,
+        logTail: shown.lines,
+        ...(shown.gaps.length > 0 ? { logGaps: shown.gaps } : {}),
       };
     } finally {
       logs?.stop();

@@ -192,10 +192,13 @@ export class Evaluator {
     await lane.tracker.removeImage(imageId);
   }
 
-  /** The outcome of an earlier evaluation with the same build context as `sha`, if any (no build). */
-  async knownOutcome(sha: string): Promise<Outcome | undefined> {
+  /**
+   * The outcome of an earlier evaluation with the same build context as `sha`, if any (no build):
+   * this run's, else `recorded` (outcomes a resumed run replayed from its saved state).
+   */
+  async knownOutcome(sha: string, recorded?: (fingerprint: string) => Outcome | undefined): Promise<Outcome | undefined> {
     const fingerprint = await this.fingerprintOf(sha);
-    const known = fingerprint ? this.memo.get(fingerprint) : undefined;
+    const known = fingerprint ? (this.memo.get(fingerprint) ?? recorded?.(fingerprint)) : undefined;
     return known ? { ...known, sha, built: false } : undefined;
   }
 

@@ -43,7 +43,9 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
     outcomeEvidence(outcome),
   );
   // For contrast: how the parent behaved (tested itself, or a commit with the same build context).
-  const parentOutcome = ledger.lastOutcome(parent) ?? (await ctx.evaluator.knownOutcome(parent));
+  // A resumed run replayed the outcomes of the saved state: the parent's context may be among them.
+  const parentOutcome =
+    ledger.lastOutcome(parent) ?? (await ctx.evaluator.knownOutcome(parent, (fingerprint) => ledger.outcomeOfContext(fingerprint)));
   if (parentOutcome) culprit.parent = { sha: parent, outcome: parentOutcome };
   // An image identical to its parent's cannot be the cause of anything.
   if (outcome.imageId && parentOutcome?.imageId && ctx.evaluator.sameImage(outcome.imageId, parentOutcome.imageId)) {

@@ -163,9 +163,24 @@ function result(
     },
     builders: session.builders,
     ...(ctx.prior ? { prior: describePrior(ctx.prior, plan) } : {}),
-    builds: session.evaluator.builds,
-    probes: session.evaluator.probeRuns,
-    durationMs: Date.now() - ctx.started,
+    ...cost(ledger, session, Date.now() - ctx.started),
+  };
+}
+
+/** The whole search's cost: this run's, plus what the runs it replayed from the saved state cost. */
+function cost(
+  ledger: RunLedger,
+  session: OpenSession,
+  durationMs: number,
+): Pick<BisectResult, 'builds' | 'probes' | 'durationMs' | 'resume'> {
+  const own = { builds: session.evaluator.builds, probes: session.evaluator.probeRuns, durationMs };
+  const { replayed } = ledger;
+  if (replayed.runs === 0) return own;
+  return {
+    builds: own.builds + replayed.builds,
+    probes: own.probes + replayed.probes,
+    durationMs: own.durationMs + replayed.durationMs,
+    resume: { replayedRuns: replayed.runs, ...own },
   };
 }
 

@@ -34,6 +34,8 @@ export class RunLedger {
   readonly observations: Array<{ sha: string; verdict: Verdict }> = [];
   /** Dockerfile blobs an image of this run was built from (their layers are in the engine's cache). */
   readonly builtBlobs = new Set<string>();
+  /** What the runs replayed from the saved state cost when they were made (an earlier run of this search). */
+  readonly replayed = { runs: 0, builds: 0, probes: 0, durationMs: 0 };
 
   constructor(
     private readonly plan: SearchPlan,
@@ -65,6 +67,7 @@ export class RunLedger {
       // An interrupted run of the same range already knows this run's outcome.
       const saved = this.state?.take(sha);
       if (saved) {
+        this.countReplayed(saved);
         outcomes.push({ ...saved, reused: 'state' });
         continue;
       }
@@ -106,6 +109,19 @@ export class RunLedger {
     });
     this.events.verdict?.({ sha: outcome.sha, verdict, outcome, role });
     return combined;
+  }
+
+  private countReplayed(saved: Outcome): void {
+    this.replayed.runs++;
+    if (saved.built) this.replayed.builds++;
+    // A container was probed unless the outcome came from elsewhere, or the build or start failed.
+    if (saved.reused === undefined && saved.phase === 'probe') this.replayed.probes++;
+    this.replayed.durationMs += saved.durationMs;
+  }
+
+  /** The last outcome recorded for a build context (its fingerprint), whichever commit it was of. */
+  outcomeOfContext(fingerprint: string): Outcome | undefined {
+    return this.steps.findLast((s) => s.outcome.fingerprint === fingerprint)?.outcome;
   }
 
   /** The last outcome recorded for a commit (a failing one first, when asked). */

@@ -1,0 +1,14 @@
+import { formatDuration } from '../../duration.js';
+import type { BisectResult } from '../../session/result.js';
+
+/**
+ * What a search cost: "5 builds, 4 probes, 3 bisection steps, 1m30s", for the whole search. A
+ * resumed run adds what it spent itself beside it, with the runs it replayed from its saved state.
+ */
+export function costText(result: BisectResult): string {
+  const searched = result.steps.filter((s) => s.role === 'search').length;
+  const whole = `${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}`;
+  const resume = result.resume;
+  if (!resume) return whole;
+  return `${whole} (this run resumed the search and replayed ${resume.replayedRuns} run${resume.replayedRuns === 1 ? '' : 's'} from its saved state; it spent ${resume.builds} builds, ${resume.probes} probes, ${formatDuration(resume.durationMs)})`;
+}
