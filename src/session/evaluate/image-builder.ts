@@ -101,6 +101,7 @@ export class ImageBuilder {
     const need = this.firstBuildBytes !== undefined ? 2 * this.firstBuildBytes : Math.max(256 * 1024 ** 2, space.totalBytes * 0.05);
     if (space.freeBytes >= need) return;
     const freed = await lane.adapter.pruneBuildCache().catch(() => 0);
+    await spaceSettled(lane, space.freeBytes + freed * 0.9);
     if (this.pruneSaid.has(lane.engine.endpoint)) return;
     this.pruneSaid.add(lane.engine.endpoint);
     this.events.notice?.(
@@ -206,4 +207,15 @@ export function mountedSecrets(dockerfile: string): string[] {
     if (fields.get('type') === 'secret') ids.add(fields.get('id') ?? fields.get('target')?.split('/').pop() ?? '');
   }
   return [...ids].filter((id) => id !== '');
+}
+
+/**
+ * The engine frees a pruned cache's disk a moment after it answers: wait (up to 3 s) until the free
+ * space reaches `expected`, so that what the next build takes is measured against a settled disk.
+ */
+async function spaceSettled(lane: Lane, expected: number): Promise<void> {
+  for (let i = 0; i < 15; i++) {
+    if (((await dataRootSpace(lane.engine))?.freeBytes ?? Infinity) >= expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
