@@ -4,8 +4,8 @@
 // manifests; weighed 5), an application one (60%; weighed 1) or docs (10%; weighed 0.3); the culprit
 // drawn 70% from deployment commits and 30% from application commits; half the deployment culprits
 // match the bad end's output (weight ×3), and so does another deployment commit one time in five.
-// Builds counted as a search spends them: the bad end, each test, and the good end when the
-// culprit's parent is the good end. Prints mean and maximum builds for `--prior risk` and `uniform`,
+// Builds counted as a search spends them: the bad end, each test, and the good end (git's halving
+// verifies it first; the informed search only when the culprit's parent is the good end). Prints mean and maximum builds for `--prior risk` and `uniform`,
 // by culprit kind, and checks the bound ⌈log₂ D⌉ + 2.
 import { BisectSearch, maxSideWithin } from '../dist/bisect/index.js';
 import { buildBudget } from '../dist/session/search/prior-strategy.js';
@@ -74,12 +74,13 @@ function run(graph, bad, culprit, mass) {
     const st = search.status();
     if (st.done) {
       const node = graph.commits.find((c) => c.sha === st.culprit);
-      if (node.parents.some((p) => tested.get(p) !== 'good')) builds++; // the good end, verified lazily
+      // The good end: git's halving verifies it first; the informed search only when the culprit's parent is it.
+      if (!mass || node.parents.some((p) => tested.get(p) !== 'good')) builds++;
       return { builds, found: st.culprit, budget };
     }
     // The good end is owed until a test says good (on a linear history; with merges, until the end).
     const sawGood = [...tested.values()].includes('good');
-    const reserve = { bad: linear && sawGood ? 0 : 1, good: linear ? 0 : 1 };
+    const reserve = mass ? { bad: linear && sawGood ? 0 : 1, good: linear ? 0 : 1 } : { bad: 0, good: 0 };
     const left = budget - builds;
     const sides = { bad: maxSideWithin(left - reserve.bad), good: maxSideWithin(left - reserve.good) };
     const next = (mass && search.nextByPrior(mass, sides)) ?? st.next;

@@ -142,7 +142,10 @@ describe("the story with --builder classic and --prior uniform (git's halving)",
     expect(run.code, run.stderr).toBe(0);
     expect(result.prior).toEqual({ kind: 'uniform', top: [] });
     const steps = result.steps as { sha: string; verdict: string; role: string }[];
-    expect(steps.filter((s) => s.role === 'verify').map((s) => [s.sha, s.verdict])).toEqual([[story.bad, 'bad']]);
+    expect(steps.filter((s) => s.role === 'verify').map((s) => [s.sha, s.verdict])).toEqual([
+      [story.bad, 'bad'],
+      [story.good, 'good'],
+    ]);
     expect(steps.find((s) => s.role === 'search')?.sha, 'the fixture puts the build break where the first bisection step lands').toBe(
       story.buildBreak,
     );

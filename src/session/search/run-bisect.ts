@@ -96,14 +96,22 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
       flaky: settings.flaky,
       jobs: ctx.jobs,
       initial: plain.initial,
-      lazyGood: ctx.jobs === 1 && !settings.flaky,
+      // The informed search's: git's halving (--prior uniform) checks both ends first, as git bisect users expect.
+      lazyGood: ctx.jobs === 1 && !settings.flaky && settings.prior === 'risk',
     });
     regression = verified.regression;
     if (verified.kind !== 'verified') return { partial: { status: verified.kind, regression, verification: verified.verification } };
     badOutcome = verified.badOutcome;
     goodPending = verified.goodPending === true;
   }
-  await warnIfShortOfSpace(session.pool, session.evaluator.firstBuildBytes, plain.initial.stepsLeft, ctx.events, settings.keepImages);
+  // Said once, as soon as a build has shown what one takes (with the good end left to verify, the bad end may not have built).
+  let spaceChecked = false;
+  const checkSpace = async (stepsLeft: number): Promise<void> => {
+    if (spaceChecked || session.evaluator.firstBuildBytes === undefined) return;
+    spaceChecked = true;
+    await warnIfShortOfSpace(session.pool, session.evaluator.firstBuildBytes, stepsLeft, ctx.events, settings.keepImages);
+  };
+  await checkSpace(plain.initial.stepsLeft);
   const lazy = new LazyGood(goodPending, plan, ledger, plan.range);
   ctx.prior = await buildPrior(plan, settings, badOutcome);
   const strategy = searchStrategy(settings, ctx, plain, lazy);
@@ -113,6 +121,7 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
     repoDir: plan.repoDir,
     describe: (sha, warnings) => describeCulprit(describe, sha, warnings),
     settle: (step) => lazy.settle(step, regression, badOutcome),
+    beforeRound: (progress) => checkSpace(progress.stepsLeft),
   });
 }
 

@@ -23,6 +23,8 @@ export async function runSearchLoop(
   context: {
     repoDir: string;
     describe(sha: string, warnings: string[]): Promise<Culprit>;
+    /** Before each round of evaluations, with the progress it is at. */
+    beforeRound?(progress: { remaining: number; stepsLeft: number }): Promise<void>;
     /** Before the search ends (found or inconclusive): what is still owed (the good end's verification), and the end it makes, if any. */
     settle?(step: { kind: 'found'; culprit: string } | { kind: 'inconclusive' }): Promise<SearchEnd | undefined>;
   },
@@ -52,6 +54,7 @@ export async function runSearchLoop(
       const candidates = infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? 'untested' }));
       return { partial: { status: 'inconclusive', regression, candidates }, confidence: sure(), warnings: step.warnings };
     }
+    await context.beforeRound?.(step.progress);
     const evaluations = await settleAll(step.commits.map((sha) => ledger.evaluate(sha, 'search', step.progress)));
     for (const runs of evaluations) {
       const recorded = ledger.record(runs, 'search', regression);
