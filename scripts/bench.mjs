@@ -15,7 +15,9 @@
 // bisection, --runs 3 and --flaky (test/simulation/flaky-simulation.test.ts), as a table.
 //
 // Environment: DOCKER_HOST (default: the test engine's socket), BENCH_SEED (default 7),
-// BENCH_SCENARIOS (default "story,linear,cache,planning,flaky"), BENCH_KEEP=1 keeps the temp dir.
+// BENCH_SCENARIOS (default "story,linear,cache,planning,prior,flaky"), BENCH_KEEP=1 keeps the temp dir.
+//
+// (f) prior: the informed search against git's halving on seeded simulated histories (scripts/bench-prior.mjs).
 //
 // (e) cache: the same search with and without a RUN --mount=type=cache package cache
 // (scripts/bench-fixtures.mjs cacheMountScenario), each from an empty build cache.
@@ -297,7 +299,7 @@ async function main() {
   );
 
   work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
-  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear,cache,planning,flaky').split(',');
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear,cache,planning,prior,flaky').split(',');
   let allRight = true;
   if (wanted.includes('story')) {
     allRight =
@@ -322,6 +324,13 @@ async function main() {
     if (planning.code !== 0) throw new Error(`bench-planning failed: ${planning.stderr.trim().slice(-800)}`);
     console.log('\n(c) planning: linear history, 5% of commits touch the context');
     console.log(planning.stdout.trimEnd().replace(/^/gm, '  '));
+  }
+  if (wanted.includes('prior')) {
+    log('prior: simulating searches with --prior risk and uniform');
+    const sim = await run(process.execPath, [join(ROOT, 'scripts/bench-prior.mjs'), '400', String(SEED)]);
+    if (sim.code !== 0) throw new Error(`the prior simulation failed: ${sim.stdout.trim().slice(-800)} ${sim.stderr.trim().slice(-800)}`);
+    console.log('\n(f) the informed search, simulated (no Docker)');
+    console.log(sim.stdout.trimEnd().replace(/^/gm, '  '));
   }
   if (wanted.includes('flaky')) {
     log('flaky: simulating 1,000 searches per mode');

@@ -6,6 +6,7 @@
 import { type CommitGraph, IndexedGraph, type Verdict } from './commit-graph.js';
 import { kSection, preferWithin } from './k-section.js';
 import { nextCandidate, type NextStep } from './next-candidate.js';
+import { priorSplit } from './prior-split.js';
 
 export type SearchStatus =
   | { done: false; next: string; remaining: number; stepsLeft: number }
@@ -141,6 +142,20 @@ export class BisectSearch {
     const position = { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly };
     const choice = preferWithin(this.graph, position, this.graph.indexOf(st.next), (i) => prefer(this.graph.shas[i] as string), tolerance);
     return this.graph.shas[choice] as string;
+  }
+
+  /**
+   * The commit whose test best halves the prior's mass (`mass` of each commit) over the candidates
+   * left, among those that leave at most `maxSide` candidates for either verdict (or `.bad` and
+   * `.good` for each); undefined when none does (then git's choice is the safe one).
+   */
+  nextByPrior(mass: (sha: string) => number, maxSide: number | { bad: number; good: number }): string | undefined {
+    const st = this.status();
+    if (st.done) return undefined;
+    const position = { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly };
+    const sides = typeof maxSide === 'number' ? { bad: maxSide, good: maxSide } : maxSide;
+    const choice = priorSplit(this.graph, position, (i) => mass(this.graph.shas[i] as string), sides, this.graph.indexOf(st.next));
+    return choice === undefined ? undefined : (this.graph.shas[choice] as string);
   }
 
   private get badSha(): string {

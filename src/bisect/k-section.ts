@@ -15,11 +15,20 @@ export interface SectionPosition {
   firstParentOnly: boolean;
 }
 
-/** The remaining range, with each commit's weight. */
-export function weighedRange(graph: IndexedGraph, pos: SectionPosition): { order: number[]; weights: Map<number, number> } {
+/**
+ * The remaining range, with each commit's weight; with `mass`, also the sum of `mass` over the same
+ * commits (what a prior puts on "the culprit is this commit or one it reaches").
+ */
+export function weighedRange(
+  graph: IndexedGraph,
+  pos: SectionPosition,
+  mass?: (c: number) => number,
+): { order: number[]; weights: Map<number, number>; masses?: Map<number, number> } {
   const excluded = graph.markAncestors(pos.goods);
   const range = walkRange(graph, pos.bad, excluded, pos.firstParentOnly);
-  return { order: range.order, weights: weighRange(graph, range.order, range.inRange, pos.firstParentOnly) };
+  const weights = weighRange(graph, range.order, range.inRange, pos.firstParentOnly, () => 1);
+  if (!mass) return { order: range.order, weights };
+  return { order: range.order, weights, masses: weighRange(graph, range.order, range.inRange, pos.firstParentOnly, mass) };
 }
 
 /** Up to k distinct commits (indices), in the order of their targets (lowest weight first). */
@@ -75,8 +84,17 @@ export function preferWithin(
   return best;
 }
 
-/** Each commit's weight: the commits in range it reaches through the parents the walk follows, itself included. */
-function weighRange(graph: IndexedGraph, order: readonly number[], inRange: Uint8Array, firstParentOnly: boolean): Map<number, number> {
+/**
+ * Each commit's weight: the sum of `unit` over the commits in range it reaches through the parents
+ * the walk follows, itself included (with a unit of 1, how many they are).
+ */
+function weighRange(
+  graph: IndexedGraph,
+  order: readonly number[],
+  inRange: Uint8Array,
+  firstParentOnly: boolean,
+  unit: (c: number) => number,
+): Map<number, number> {
   const parentsInRange = (c: number): number[] => graph.walkParents(c, firstParentOnly).filter((p) => inRange[p] === 1);
   const weights = new Map<number, number>();
   const stamp = new Uint32Array(graph.size);
@@ -88,7 +106,7 @@ function weighRange(graph: IndexedGraph, order: readonly number[], inRange: Uint
     let reached = 0;
     while (stack.length > 0) {
       const c = stack.pop() as number;
-      reached++;
+      reached += unit(c);
       for (const p of parentsInRange(c)) {
         if (stamp[p] !== mark) {
           stamp[p] = mark;
@@ -111,10 +129,14 @@ function weighRange(graph: IndexedGraph, order: readonly number[], inRange: Uint
         for (const p of parents) if (!weights.has(p)) stack.push({ c: p, expanded: false });
         continue;
       }
-      // One parent: one more than it (its ancestors are all this commit reaches). A merge: counted.
+      // One parent: its weight and this commit's unit (its ancestors are all this commit reaches). A merge: counted.
       weights.set(
         top.c,
-        parents.length === 0 ? 1 : parents.length === 1 ? (weights.get(parents[0] as number) as number) + 1 : count(top.c),
+        parents.length === 0
+          ? unit(top.c)
+          : parents.length === 1
+            ? (weights.get(parents[0] as number) as number) + unit(top.c)
+            : count(top.c),
       );
     }
   }

@@ -58,6 +58,8 @@ export interface ConfigOptions {
   buildTimeout?: string | number;
   /** `--regression <kind>`: what counts as bad: auto (follow the bad commit: build failure or runtime failure), build, runtime (build failures are skipped), any */
   regression?: 'auto' | 'build' | 'runtime' | 'any';
+  /** `--prior <kind>`: which commits to test first: risk (weigh commits by what they change for the deployment: the Dockerfile's CMD, USER, packages, start scripts, configs, manifests, and what the bad commit's output names; never more than ⌈log2 D⌉+2 builds) or uniform (git's halving) */
+  prior?: 'risk' | 'uniform';
   /** `--first-parent`: follow only the first parent of merges, as git bisect --first-parent */
   firstParent?: boolean;
   /** `--no-verify`: do not check that good passes and bad fails before the search */

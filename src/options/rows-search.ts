@@ -7,6 +7,8 @@ import { flag, optional, repeatable, valued, type Input, type OptionRow, type Pa
 
 export const REGRESSIONS = ['auto', 'build', 'runtime', 'any'] as const;
 export type Regression = (typeof REGRESSIONS)[number];
+export const PRIORS = ['risk', 'uniform'] as const;
+export type PriorKind = (typeof PRIORS)[number];
 
 /** A verdict a person knows (`--mark <commit>=<verdict>`); the commit is resolved by the search. */
 export interface Mark {
@@ -27,6 +29,19 @@ export const SEARCH_ROWS = [
       commands: ['run'],
     },
     (text): Regression => choice(text, REGRESSIONS, '--regression'),
+  ),
+  valued(
+    {
+      key: 'prior',
+      flags: '--prior <kind>',
+      description:
+        "which commits to test first: risk (weigh commits by what they change for the deployment: the Dockerfile's CMD, USER, packages, start scripts, configs, manifests, and what the bad commit's output names; never more than ⌈log2 D⌉+2 builds) or uniform (git's halving)",
+      default: 'risk',
+      kind: 'choice',
+      choices: PRIORS,
+      commands: ['run'],
+    },
+    (text): PriorKind => choice(text, PRIORS, '--prior'),
   ),
   flag({
     key: 'firstParent',

@@ -80,6 +80,8 @@ export interface BisectResult {
   warnings: string[];
   /** How each engine built the images: BuildKit or the classic builder (and the network RUN steps used, when chosen). */
   builders: EngineBuilder[];
+  /** The prior the search started from (`--prior`), and the commits that carried the most of it, with why. */
+  prior?: { kind: 'risk' | 'uniform'; top: Array<{ sha: string; subject: string; probability: number; reasons: string[] }> };
   /** Images built for the whole search (a resumed run counts those of the runs it replayed). */
   builds: number;
   /** Containers started and probed for the whole search. */

@@ -23,7 +23,10 @@ describe('deploybisect on Podman', () => {
     podman = await requirePodman();
     story = createStoryRepo();
     before = story.repo.snapshot();
-    run = await runCli([story.good, story.bad, '--docker-host', podmanHost(), '--network', 'none', '--json'], { cwd: story.repo.dir });
+    // git's halving (--prior uniform), so the search meets the transient build break on its first step, as on Docker with uniform.
+    run = await runCli([story.good, story.bad, '--docker-host', podmanHost(), '--network', 'none', '--json', '--prior', 'uniform'], {
+      cwd: story.repo.dir,
+    });
     result = JSON.parse(run.stdout);
   }, 300_000);
 

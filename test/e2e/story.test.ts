@@ -62,21 +62,19 @@ describe('deploybisect on the supervisord → start script story', () => {
     ]);
   });
 
-  it('skips the transient build break instead of blaming it, and reports every step', () => {
+  it('reports every step; the risk prior goes straight to the Dockerfile commit, past the transient build break, and verifies only the bad end', () => {
     const steps = result.steps as { sha: string; verdict: string; role: string; outcome: { phase: string; signature: string } }[];
-    expect(steps.filter((s) => s.role === 'verify').map((s) => [s.sha, s.verdict])).toEqual([
-      [story.bad, 'bad'],
-      [story.good, 'good'],
-    ]);
-    const broken = steps.find((s) => s.sha === story.buildBreak);
-    expect(broken, 'the fixture puts the build break where the first bisection step lands').toBeDefined();
-    expect(broken!.verdict).toBe('skip');
-    expect(broken!.outcome.phase).toBe('build');
-    expect(broken!.outcome.signature).toMatch(/^build failed: .*config\/app\.ini/);
+    // The culprit's parent was tested good: the good end's verification was not needed.
+    expect(steps.filter((s) => s.role === 'verify').map((s) => [s.sha, s.verdict])).toEqual([[story.bad, 'bad']]);
+    expect(steps.map((s) => s.sha)).not.toContain(story.buildBreak);
+    expect(steps.map((s) => s.sha)).not.toContain(story.good);
     expect(result.regression).toBe('runtime');
+    expect(result.prior.kind).toBe('risk');
+    expect(result.prior.top[0].sha).toBe(story.culprit);
+    expect(result.prior.top[0].reasons[0]).toBe("matches the bad end's output: /app/logs");
     // Docs-only commits share their parent's build context: fewer builds than steps.
     expect(result.builds).toBeLessThanOrEqual(steps.length);
-    expect(result.builds).toBeGreaterThanOrEqual(3);
+    expect(result.builds).toBeLessThanOrEqual(3);
     expect(typeof result.durationMs).toBe('number');
   });
 
@@ -124,7 +122,7 @@ describe('deploybisect on the supervisord → start script story', () => {
   });
 });
 
-describe('the story with --builder classic', () => {
+describe("the story with --builder classic and --prior uniform (git's halving)", () => {
   let story: StoryRepo;
   let run: CliRun;
   let result: any;
@@ -132,14 +130,26 @@ describe('the story with --builder classic', () => {
   beforeAll(async () => {
     await requireEngine();
     story = createStoryRepo();
-    run = await runCli([story.good, story.bad, '--network', 'none', '--json', '--builder', 'classic'], { cwd: story.repo.dir });
+    run = await runCli([story.good, story.bad, '--network', 'none', '--json', '--builder', 'classic', '--prior', 'uniform'], {
+      cwd: story.repo.dir,
+    });
     result = JSON.parse(run.stdout);
   }, 300_000);
 
   afterAll(() => story?.repo.remove());
 
-  it('names the same culprit, skips the same build break with the same signature, and finds the same cause', () => {
+  it("names the same culprit, skips the transient build break instead of blaming it (the first step of git's halving), and finds the same cause", () => {
     expect(run.code, run.stderr).toBe(0);
+    expect(result.prior).toEqual({ kind: 'uniform', top: [] });
+    const steps = result.steps as { sha: string; verdict: string; role: string }[];
+    expect(steps.filter((s) => s.role === 'verify').map((s) => [s.sha, s.verdict])).toEqual([
+      [story.bad, 'bad'],
+      [story.good, 'good'],
+    ]);
+    expect(steps.find((s) => s.role === 'search')?.sha, 'the fixture puts the build break where the first bisection step lands').toBe(
+      story.buildBreak,
+    );
+    expect(result.regression).toBe('runtime');
     expect(result.builders).toEqual([{ endpoint: expect.any(String), builder: 'classic' }]);
     expect(run.stderr).toMatch(/building with the classic builder on .* \(--builder classic\)/);
     expect(result.culprit.sha).toBe(story.culprit);

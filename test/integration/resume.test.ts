@@ -26,7 +26,8 @@ describe('interrupted runs resume', () => {
   const culpritIndex = 9;
   const cache = mkdtempSync(join(tmpdir(), 'deploybisect-resume-'));
   const env = { XDG_CACHE_HOME: cache };
-  const args = () => [shas[0]!, shas[15]!, '--network', 'none', '--probe', 'running:2s', '--no-cache'];
+  // git's halving (--prior uniform): enough steps to interrupt three times; the informed search would be done sooner.
+  const args = () => [shas[0]!, shas[15]!, '--network', 'none', '--probe', 'running:2s', '--no-cache', '--prior', 'uniform'];
 
   beforeAll(async () => {
     docker = await requireEngine();

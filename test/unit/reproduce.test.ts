@@ -244,6 +244,8 @@ describe('reproduceCommand', () => {
       // Not shared with `test`, or output-only: left out.
       '--regression',
       'runtime',
+      '--prior',
+      'uniform',
       '--first-parent',
       '--no-verify',
       '--report',
@@ -263,7 +265,7 @@ describe('reproduceCommand', () => {
     const command = reproduceCommand(runRaw, SHA);
     const words = shellWords(command);
     expect(words.slice(0, 3)).toEqual(['deploybisect', 'test', SHA]);
-    for (const flag of ['--json', '--quiet', '--verbose', '--report', '--regression', '--first-parent', '--no-verify']) {
+    for (const flag of ['--json', '--quiet', '--verbose', '--report', '--regression', '--prior', '--first-parent', '--no-verify']) {
       expect(words, flag).not.toContain(flag);
     }
     expect(words.filter((w) => w === '--probe')).toHaveLength(2);
@@ -279,9 +281,20 @@ describe('reproduceCommand', () => {
       const picked: Record<string, unknown> = {};
       for (const key of Object.keys(raw))
         if (
-          !['json', 'quiet', 'verbose', 'report', 'regression', 'firstParent', 'verify', 'jobs', 'runs', 'confidence', 'maxRuns'].includes(
-            key,
-          )
+          ![
+            'json',
+            'quiet',
+            'verbose',
+            'report',
+            'regression',
+            'prior',
+            'firstParent',
+            'verify',
+            'jobs',
+            'runs',
+            'confidence',
+            'maxRuns',
+          ].includes(key)
         )
           picked[key] = raw[key];
       return picked;

@@ -153,6 +153,20 @@ function searchSection(result: BisectResult): string[] {
       `| ${i + 1} | \`${short(s.sha)}\` | ${cell(s.subject)} | ${s.verdict}${role} | ${cell(s.outcome.signature)} | ${formatDuration(s.durationMs)} |`,
     );
   });
-  out.push('');
+  out.push('', ...priorLines(result));
   return out;
+}
+
+/** Which commits the risk prior put first, and why: one line each. */
+function priorLines(result: BisectResult): string[] {
+  if (!result.prior || result.prior.top.length === 0) return [];
+  const lines = result.prior.top.map(
+    (t) => `- \`${short(t.sha)}\` ${cell(t.subject)}: ${Math.round(t.probability * 100)}% — ${cell(t.reasons.join('; '))}`,
+  );
+  return [
+    'The search tested first where the deployment is described (`--prior risk`); the commits that carried the most prior:',
+    '',
+    ...lines,
+    '',
+  ];
 }

@@ -78,7 +78,11 @@ export class ImageBuilder {
       const first = this.firstBuildBytes === undefined ? await dataRootSpace(lane.engine) : undefined;
       const imageId = await this.build(lane, sha, context, buildKey, signal);
       lane.tracker.addImage(imageId);
-      if (first) this.firstBuildBytes = Math.max(0, first.freeBytes - ((await dataRootSpace(lane.engine))?.freeBytes ?? first.freeBytes));
+      if (first) {
+        // A build whose layers were all cached took nothing: the next one is measured instead.
+        const took = first.freeBytes - ((await dataRootSpace(lane.engine))?.freeBytes ?? first.freeBytes);
+        if (took > 1024 ** 2) this.firstBuildBytes = took;
+      }
       return { imageId, reused: false };
     } catch (error) {
       signal?.throwIfAborted();

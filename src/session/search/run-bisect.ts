@@ -15,8 +15,12 @@ import { warnIfShortOfSpace } from './disk-check.js';
 import { FlakyStrategy } from './flaky-strategy.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
 import { KSectionStrategy } from './k-section-strategy.js';
+import { LazyGood } from './lazy-good.js';
+import { buildPrior, type Prior } from './prior.js';
+import { buildBudget, PriorStrategy } from './prior-strategy.js';
 import { RunLedger } from './run-ledger.js';
 import { runSearchLoop, type SearchEnd } from './search-loop.js';
+import type { SearchStrategy } from './strategy.js';
 import { planSearch, type SearchPlan } from './search-plan.js';
 import { openState, reapEarlierRuns } from './search-state.js';
 import { verifyEnds } from './verify-ends.js';
@@ -61,8 +65,9 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
       changing: plan.changing,
       planningMs: plan.planningMs,
     });
-    const end = await searchAndDescribe(settings, { plan, ledger, session, jobs, events });
-    return result(end, { plan, ledger, session, started });
+    const ctx: SearchContext = { plan, ledger, session, jobs, events };
+    const end = await searchAndDescribe(settings, ctx);
+    return result(end, { plan, ledger, session, started, ...(ctx.prior ? { prior: ctx.prior } : {}) });
   } finally {
     await cleanUp(session, state, settings.keepImages, events);
   }
@@ -74,6 +79,8 @@ interface SearchContext {
   session: OpenSession;
   jobs: number;
   events: SessionEvents;
+  /** The prior the search started from (set once the bad end is known). */
+  prior?: Prior;
 }
 
 /** verify → search → describe. */
@@ -82,40 +89,71 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
   const plain = chooseStrategy(settings, ctx);
   let regression: SearchRegression = settings.regression === 'auto' ? 'runtime' : settings.regression;
   let badOutcome: Outcome | undefined;
+  let goodPending = false;
   if (settings.verify) {
     const verified = await verifyEnds(ledger, plan.range, {
       regression: settings.regression,
       flaky: settings.flaky,
       jobs: ctx.jobs,
       initial: plain.initial,
+      // The informed search's: git's halving (--prior uniform) checks both ends first, as git bisect users expect.
+      lazyGood: ctx.jobs === 1 && !settings.flaky && settings.prior === 'risk',
     });
     regression = verified.regression;
     if (verified.kind !== 'verified') return { partial: { status: verified.kind, regression, verification: verified.verification } };
     badOutcome = verified.badOutcome;
+    goodPending = verified.goodPending === true;
   }
-  await warnIfShortOfSpace(session.pool, session.evaluator.firstBuildBytes, plain.initial.stepsLeft, ctx.events, settings.keepImages);
-  // The flake-aware search starts from every run so far (the verification's included).
-  const strategy = settings.flaky
-    ? new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha))
-    : plain;
+  // Said once, as soon as a build has shown what one takes (with the good end left to verify, the bad end may not have built).
+  let spaceChecked = false;
+  const checkSpace = async (stepsLeft: number): Promise<void> => {
+    if (spaceChecked || session.evaluator.firstBuildBytes === undefined) return;
+    spaceChecked = true;
+    await warnIfShortOfSpace(session.pool, session.evaluator.firstBuildBytes, stepsLeft, ctx.events, settings.keepImages);
+  };
+  await checkSpace(plain.initial.stepsLeft);
+  const lazy = new LazyGood(goodPending, plan, ledger, plan.range);
+  ctx.prior = await buildPrior(plan, settings, badOutcome);
+  const strategy = searchStrategy(settings, ctx, plain, lazy);
   if (strategy instanceof GitBisectStrategy) strategy.applyMarks();
   const describe = { settings, plan, ledger, evaluator: session.evaluator, events: ctx.events, badOutcome };
   return runSearchLoop(strategy, ledger, regression, {
     repoDir: plan.repoDir,
     describe: (sha, warnings) => describeCulprit(describe, sha, warnings),
+    settle: (step) => lazy.settle(step, regression, badOutcome),
+    beforeRound: (progress) => checkSpace(progress.stepsLeft),
   });
 }
 
-/** Git's bisection, or k-sections with --jobs k (the flake-aware search takes over after the verification). */
+/**
+ * After the verification: the flake-aware search (from every run so far, the verification's
+ * included), the informed search (one job, `--prior risk`), or git's bisection / k-sections.
+ */
+function searchStrategy(settings: Settings, ctx: SearchContext, plain: GitBisectStrategy, lazy: LazyGood): SearchStrategy {
+  const { plan, ledger, prior } = ctx;
+  if (settings.flaky) return new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha));
+  if (ctx.jobs > 1 || !prior || prior.kind === 'uniform') return plain;
+  return new PriorStrategy(plan, strategyOptions(settings, ctx), prior, {
+    total: buildBudget(plan.contracted.graph.commits.length),
+    used: () => ledger.steps.length,
+    reserved: () => lazy.reserved,
+  });
+}
+
+/** Git's bisection, or k-sections with --jobs k (the flake-aware or informed search takes over after the verification). */
 function chooseStrategy(settings: Settings, ctx: SearchContext): GitBisectStrategy {
-  const options = {
-    firstParent: settings.firstParent,
-    builtAlready: (sha: string) => ctx.ledger.builtBlobs.has(ctx.plan.blobs.get(sha) ?? ''),
-  };
+  const options = strategyOptions(settings, ctx);
   return ctx.jobs > 1 ? new KSectionStrategy(ctx.plan, ctx.jobs, options) : new GitBisectStrategy(ctx.plan, options);
 }
 
-function result(end: SearchEnd, ctx: { plan: SearchPlan; ledger: RunLedger; session: OpenSession; started: number }): BisectResult {
+function strategyOptions(settings: Settings, ctx: SearchContext): { firstParent: boolean; builtAlready: (sha: string) => boolean } {
+  return { firstParent: settings.firstParent, builtAlready: (sha: string) => ctx.ledger.builtBlobs.has(ctx.plan.blobs.get(sha) ?? '') };
+}
+
+function result(
+  end: SearchEnd,
+  ctx: { plan: SearchPlan; ledger: RunLedger; session: OpenSession; started: number; prior?: Prior },
+): BisectResult {
   const { plan, ledger, session } = ctx;
   return {
     ...end.partial,
@@ -133,6 +171,7 @@ function result(end: SearchEnd, ctx: { plan: SearchPlan; ledger: RunLedger; sess
       durationMs: plan.planningMs,
     },
     builders: session.builders,
+    ...(ctx.prior ? { prior: describePrior(ctx.prior, plan) } : {}),
     ...cost(ledger, session, Date.now() - ctx.started),
   };
 }
@@ -159,4 +198,17 @@ async function cleanUp(session: OpenSession, state: RunState | undefined, keepIm
   // Everything removed (or kept on purpose, --keep-images): no later run must reap this session.
   if (!removed.unreachable) state?.release(session.sessionId);
   events.cleanup?.(removed, session.sessionId);
+}
+
+/** The prior in the result: its kind and the commits that carried the most of it, with why. */
+function describePrior(prior: Prior, plan: SearchPlan): NonNullable<BisectResult['prior']> {
+  return {
+    kind: prior.kind,
+    top: prior.top.map((t) => ({
+      sha: t.sha,
+      subject: plan.subjects.get(t.sha)?.subject ?? '',
+      probability: Math.round(t.probability * 1000) / 1000,
+      reasons: t.reasons,
+    })),
+  };
 }

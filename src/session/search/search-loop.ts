@@ -20,7 +20,14 @@ export async function runSearchLoop(
   strategy: SearchStrategy,
   ledger: RunLedger,
   regression: SearchRegression,
-  context: { repoDir: string; describe(sha: string, warnings: string[]): Promise<Culprit> },
+  context: {
+    repoDir: string;
+    describe(sha: string, warnings: string[]): Promise<Culprit>;
+    /** Before each round of evaluations, with the progress it is at. */
+    beforeRound?(progress: { remaining: number; stepsLeft: number }): Promise<void>;
+    /** Before the search ends (found or inconclusive): what is still owed (the good end's verification), and the end it makes, if any. */
+    settle?(step: { kind: 'found'; culprit: string } | { kind: 'inconclusive' }): Promise<SearchEnd | undefined>;
+  },
 ): Promise<SearchEnd> {
   const sure = (): Confidence => {
     const extra = strategy.confidence?.();
@@ -28,6 +35,10 @@ export async function runSearchLoop(
   };
   for (;;) {
     const step = await strategy.next();
+    if (step.kind !== 'next') {
+      const settled = await context.settle?.(step.kind === 'found' ? step : { kind: 'inconclusive' });
+      if (settled) return { ...settled, confidence: settled.confidence ?? sure() };
+    }
     if (step.kind === 'found') {
       const confidence = sure();
       const warnings: string[] = [];
@@ -43,6 +54,7 @@ export async function runSearchLoop(
       const candidates = infos.map((i) => ({ ...i, verdict: verdicts.get(i.sha) ?? 'untested' }));
       return { partial: { status: 'inconclusive', regression, candidates }, confidence: sure(), warnings: step.warnings };
     }
+    await context.beforeRound?.(step.progress);
     const evaluations = await settleAll(step.commits.map((sha) => ledger.evaluate(sha, 'search', step.progress)));
     for (const runs of evaluations) {
       const recorded = ledger.record(runs, 'search', regression);

@@ -14,7 +14,8 @@ import type { Progress, Recorded, RunLedger } from './run-ledger.js';
 export const FLAKY_VERIFY_ATTEMPTS = 5;
 
 export type Verification =
-  | { kind: 'verified'; regression: SearchRegression; badOutcome: Outcome }
+  /** `goodPending`: the good end is left to verify once the result depends on it (see VerifyOptions.lazyGood). */
+  | { kind: 'verified'; regression: SearchRegression; badOutcome: Outcome; goodPending?: boolean }
   | { kind: 'bad-is-healthy'; regression: SearchRegression; verification: { bad: Outcome } }
   | { kind: 'good-is-unhealthy'; regression: SearchRegression; verification: { good: Outcome; bad: Outcome } };
 
@@ -24,6 +25,11 @@ export interface VerifyOptions {
   jobs: number;
   /** The search as it stands before any evaluation (for the progress shown). */
   initial: { done: boolean; remaining: number; stepsLeft: number };
+  /**
+   * Leave the good end unverified (one build fewer): the search verifies it when its result depends
+   * on it (the culprit's parent is the good end, or the search is inconclusive). One job, not flaky.
+   */
+  lazyGood?: boolean;
 }
 
 export async function verifyEnds(ledger: RunLedger, range: ResolvedRange, options: VerifyOptions): Promise<Verification> {
@@ -58,6 +64,7 @@ export async function verifyEnds(ledger: RunLedger, range: ResolvedRange, option
     );
   }
   if (bad.verdict === 'good') return { kind: 'bad-is-healthy', regression, verification: { bad: bad.outcome } };
+  if (options.lazyGood && !goodEarly) return { kind: 'verified', regression, badOutcome: bad.outcome, goodPending: true };
   let good: Recorded = ledger.record(await (goodEarly ?? ledger.evaluate(range.good, 'verify', goodProgress)), 'verify', regression);
   for (let attempt = 1; attempt < attempts && good.verdict === 'bad'; attempt++) {
     good = ledger.record(await ledger.evaluate(range.good, 'verify', goodProgress), 'verify', regression);
