@@ -9,19 +9,10 @@
 // by culprit kind, and checks the bound ⌈log₂ D⌉ + 2.
 import { BisectSearch, maxSideWithin } from '../dist/bisect/index.js';
 import { buildBudget } from '../dist/session/search/prior-strategy.js';
+import { rng } from './bench-fixtures.mjs';
 
 const SEARCHES = Number(process.argv[2] ?? 400);
 const SEED = Number(process.argv[3] ?? 7);
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A history of d commits above the good root g, newest first; with side branches merged back when `merges`. */
 function history(d, merges, random) {

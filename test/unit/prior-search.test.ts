@@ -8,6 +8,7 @@ import { BisectSearch, maxSideWithin, type CommitGraph } from '../../src/bisect/
 import type { Finding } from '../../src/explain/finding.js';
 import { evidenceTokens, scoreCommit } from '../../src/session/search/prior-score.js';
 import { buildBudget } from '../../src/session/search/prior-strategy.js';
+import { seededRandom } from '../helpers/dag-repo.js';
 
 /** c1..c(n-1) above the good root c0, newest first. */
 function linear(n: number): CommitGraph {
@@ -28,17 +29,6 @@ function search(n: number, culprit: number, mass?: (sha: string) => number): { t
     tests++;
     s.record(next, Number(next.slice(1)) >= culprit ? 'bad' : 'good');
   }
-}
-
-/** A seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('splitting by the prior, within the budget', () => {
@@ -63,7 +53,7 @@ describe('splitting by the prior, within the budget', () => {
   });
 
   it('never leaves the budget, whatever the prior and the culprit (seeded)', () => {
-    const random = rng(11);
+    const random = seededRandom(11);
     for (let trial = 0; trial < 300; trial++) {
       const n = 3 + Math.floor(random() * 200);
       const culprit = 1 + Math.floor(random() * (n - 1));
