@@ -43,6 +43,9 @@ describe('a run whose engine is lost', () => {
     '--probe',
     'running:4s',
     '--no-cache',
+    // git's halving with both ends checked first: the loss is staged after those two verdicts.
+    '--prior',
+    'uniform',
     ...extra,
   ];
 
