@@ -49,6 +49,23 @@ describe('a run whose engine restarts', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  /** The search's command line: the same for the run that loses its engine and the one that resumes it. */
+  const search = (cache: string, builder: string, ...extra: string[]): string[] => [
+    shas[0]!,
+    shas[9]!,
+    '--docker-host',
+    host,
+    '--network',
+    'none',
+    '--probe',
+    'running:4s',
+    '--cache-dir',
+    cache,
+    '--builder',
+    builder,
+    ...extra,
+  ];
+
   /** Runs the search; once `verdicts` verdicts are out and `now` matches the output, restarts the engine. */
   async function restartWhen(
     cache: string,
@@ -56,22 +73,11 @@ describe('a run whose engine restarts', () => {
     now: RegExp,
     builder: string,
   ): Promise<{ code: number | null; stderr: string; judgedAtRestart: number }> {
-    const args = [
-      shas[0]!,
-      shas[9]!,
-      '--docker-host',
-      host,
-      '--network',
-      'none',
-      '--probe',
-      'running:4s',
-      '--cache-dir',
-      cache,
-      '--verbose',
-      '--builder',
-      builder,
-    ];
-    const child = spawn(BIN, args, { cwd: repo.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(BIN, search(cache, builder, '--verbose'), {
+      cwd: repo.dir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let restarting: Promise<string> | undefined;
     let judgedAtRestart = -1;
@@ -106,26 +112,9 @@ describe('a run whose engine restarts', () => {
       expect(lost.judgedAtRestart, lost.stderr).toBeGreaterThanOrEqual(2);
       expect((lost.stderr.match(/ — (good|bad|skip): /g) ?? []).length, lost.stderr).toBe(lost.judgedAtRestart);
 
-      const resumed = await runCli(
-        [
-          shas[0]!,
-          shas[9]!,
-          '--docker-host',
-          host,
-          '--network',
-          'none',
-          '--probe',
-          'running:4s',
-          '--cache-dir',
-          cache,
-          '--json',
-          '--builder',
-          builder,
-        ],
-        {
-          cwd: repo.dir,
-        },
-      );
+      const resumed = await runCli(search(cache, builder, '--json'), {
+        cwd: repo.dir,
+      });
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stderr).toMatch(new RegExp(`resuming: ${lost.judgedAtRestart} run\\(s\\) already known`));
       expect((JSON.parse(resumed.stdout) as { culprit: { sha: string } }).culprit.sha).toBe(shas[CULPRIT]);
