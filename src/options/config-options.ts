@@ -42,7 +42,7 @@ export interface ConfigOptions {
   failOnLog?: string[] | string;
   /** `--no-default-http`: without --probe and HEALTHCHECK, do not GET / on the first EXPOSEd port */
   defaultHttp?: boolean;
-  /** `--health-interval <duration>`: run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 1s, retries scaled to keep the image's tolerance */
+  /** `--health-interval <duration>`: run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 500ms, the image's tolerance (start period + interval × retries) kept */
   healthInterval?: string | number;
   /** `--expect-status <code|range>`: HTTP status an http probe accepts: 200, 2xx, 200-399 */
   expectStatus?: string;

@@ -40,7 +40,7 @@ export const PROBE_ROWS = [
       key: 'healthInterval',
       flags: '--health-interval <duration>',
       description:
-        "run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 1s, retries scaled to keep the image's tolerance",
+        "run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 500ms, the image's tolerance (start period + interval × retries) kept",
       kind: 'duration',
       commands: EVALUATING,
     },

@@ -18,6 +18,8 @@ export class HealthcheckProbe implements Probe {
     const driver = target.healthcheckDriver;
     // As the engine would: the first check one interval after the start, then one per interval.
     let nextCheck = clock.now() + (driver?.intervalMs ?? 0);
+    const tolerance = target.healthTolerance;
+    const unhealthyFrom = clock.now() + (tolerance?.afterMs ?? 0);
     const outcome = await poll<{ status: string }>(
       async () => {
         if (driver && clock.now() >= nextCheck) {
@@ -26,11 +28,14 @@ export class HealthcheckProbe implements Probe {
           await driver.run().catch(() => undefined);
         }
         const info = await target.container.inspect();
-        const health = (info.State as { Health?: { Status: string; Log?: HealthLogEntry[] } }).Health;
+        const health = (info.State as { Health?: { Status: string; FailingStreak?: number; Log?: HealthLogEntry[] } }).Health;
         if (!health) return { done: true, value: { status: 'none' } };
         const last = health.Log?.at(-1);
         if (last?.Output) lastOutput = target.redact(last.Output.trim());
         if (health.Status === 'healthy' || health.Status === 'unhealthy') return { done: true, value: { status: health.Status } };
+        if (tolerance && (health.FailingStreak ?? 0) >= tolerance.failures && clock.now() >= unhealthyFrom) {
+          return { done: true, value: { status: 'unhealthy' } };
+        }
         return { done: false, reason: `healthcheck still ${health.Status}` };
       },
       { clock, deadline, intervalMs: 250, stop: target.stop },

@@ -27,6 +27,17 @@ export interface ProbeTarget {
    * systemd): the healthcheck probe runs one every `intervalMs` itself.
    */
   healthcheckDriver?: { intervalMs: number; run(): Promise<void> };
+  /**
+   * Set when the HEALTHCHECK runs more often than the image says and the engine is told never to
+   * call it unhealthy: the probe does, once `failures` checks in a row have failed and `afterMs`
+   * (the image's start period plus interval × retries) has passed since the probe began.
+   */
+  healthTolerance?: HealthTolerance;
+}
+
+export interface HealthTolerance {
+  failures: number;
+  afterMs: number;
 }
 
 export interface ProbeResult {

@@ -12,7 +12,13 @@ import type { Probe, ProbeTarget } from '../../src/probes/probe.js';
 import { RunningProbe } from '../../src/probes/running-probe.js';
 import { parseStatusMatcher } from '../../src/probes/status-matcher.js';
 import { TcpProbe } from '../../src/probes/tcp-probe.js';
-import { FAST_HEALTH_INTERVAL_MS, planProbes, type ImageFacts, type ProbePlanOptions } from '../../src/session/evaluate/probe-plan.js';
+import {
+  ENGINE_RETRIES_UNBOUNDED,
+  FAST_HEALTH_INTERVAL_MS,
+  planProbes,
+  type ImageFacts,
+  type ProbePlanOptions,
+} from '../../src/session/evaluate/probe-plan.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const NS = 1_000_000; // nanoseconds per millisecond
@@ -46,7 +52,8 @@ describe('planProbes: user probes', () => {
     const user = [new RunningProbe('running:5s', 5000)];
     const plan = planProbes(image({ healthcheck: { Test: CMD, Interval: 10_000 * NS, Retries: 3 } }), options({ userProbes: user }));
     expect(specs(plan.probes)).toEqual(['running running:5s']);
-    expect(plan.healthcheck).toEqual({ Interval: FAST_HEALTH_INTERVAL_MS * NS, Retries: 30 });
+    expect(plan.healthcheck).toEqual({ Interval: FAST_HEALTH_INTERVAL_MS * NS, Retries: ENGINE_RETRIES_UNBOUNDED });
+    expect(plan.healthTolerance).toEqual({ failures: 3, afterMs: 30_000 });
   });
 
   it('publishes the ports of http and tcp probes, once each, and nothing for other kinds', () => {
@@ -217,15 +224,28 @@ describe('planProbes: HEALTHCHECK timing', () => {
     expect(plan.healthcheck).toEqual({ Interval: 100 * NS });
   });
 
-  it('checks every second with retries scaled to the same tolerance when the image interval is longer', () => {
-    expect(planProbes(withCheck(5000 * NS, 4), options()).healthcheck).toEqual({ Interval: 1000 * NS, Retries: 20 });
-    // 2.5s × 3 = 7.5s of tolerance → 8 one-second retries (rounded up, never less tolerant).
-    expect(planProbes(withCheck(2500 * NS, 3), options()).healthcheck).toEqual({ Interval: 1000 * NS, Retries: 8 });
-    expect(planProbes(withCheck(1001 * NS, 1), options()).healthcheck).toEqual({ Interval: 1000 * NS, Retries: 2 });
+  const fast = { Interval: 500 * NS, Retries: ENGINE_RETRIES_UNBOUNDED };
+
+  it('checks every 500 ms when the image interval is longer, keeping its tolerance (interval × retries, retries in a row) for the probe', () => {
+    const plan = (interval: number, retries: number) => {
+      const p = planProbes(withCheck(interval, retries), options());
+      return { healthcheck: p.healthcheck, tolerance: p.healthTolerance };
+    };
+    expect(plan(5000 * NS, 4)).toEqual({ healthcheck: fast, tolerance: { failures: 4, afterMs: 20_000 } });
+    // 2.5s × 3 = 7.5s of tolerance, never less.
+    expect(plan(2500 * NS, 3)).toEqual({ healthcheck: fast, tolerance: { failures: 3, afterMs: 7500 } });
+    expect(plan(1000 * NS, 2)).toEqual({ healthcheck: fast, tolerance: { failures: 2, afterMs: 2000 } });
+    expect(plan(501 * NS, 1)).toEqual({ healthcheck: fast, tolerance: { failures: 1, afterMs: 501 } });
   });
 
-  it('leaves the timing alone when the image interval is one second or less', () => {
-    for (const interval of [1000 * NS, 500 * NS, 1 * NS]) {
+  it("adds the image's start period to the tolerance", () => {
+    const plan = planProbes(image({ healthcheck: { Test: CMD, Interval: 2000 * NS, Retries: 2, StartPeriod: 5000 * NS } }), options());
+    expect(plan.healthcheck).toEqual(fast);
+    expect(plan.healthTolerance).toEqual({ failures: 2, afterMs: 9000 });
+  });
+
+  it('leaves the timing alone when the image interval is 500 ms or less', () => {
+    for (const interval of [500 * NS, 200 * NS, 1 * NS]) {
       const plan = planProbes(withCheck(interval, 3), options());
       expect(plan).not.toHaveProperty('healthcheck');
       expect(specs(plan.probes)).toEqual(['healthcheck healthcheck']);
@@ -233,13 +253,17 @@ describe('planProbes: HEALTHCHECK timing', () => {
   });
 
   it('takes docker defaults (30s, 3 retries) for a zero or missing interval and retries', () => {
-    const expected = { Interval: 1000 * NS, Retries: 90 };
-    expect(planProbes(withCheck(0, 0), options()).healthcheck).toEqual(expected);
-    expect(planProbes(withCheck(), options()).healthcheck).toEqual(expected);
+    const tolerance = (interval?: number, retries?: number) => {
+      const plan = planProbes(withCheck(interval, retries), options());
+      expect(plan.healthcheck).toEqual(fast);
+      return plan.healthTolerance;
+    };
+    expect(tolerance(0, 0)).toEqual({ failures: 3, afterMs: 90_000 });
+    expect(tolerance()).toEqual({ failures: 3, afterMs: 90_000 });
     // Only the retries defaulted: 10s × 3.
-    expect(planProbes(withCheck(10_000 * NS, 0), options()).healthcheck).toEqual({ Interval: 1000 * NS, Retries: 30 });
+    expect(tolerance(10_000 * NS, 0)).toEqual({ failures: 3, afterMs: 30_000 });
     // Only the interval defaulted: 30s × 2.
-    expect(planProbes(withCheck(0, 2), options()).healthcheck).toEqual({ Interval: 1000 * NS, Retries: 60 });
+    expect(tolerance(0, 2)).toEqual({ failures: 2, afterMs: 60_000 });
   });
 
   it('sets no timing without a healthcheck, even with --health-interval', () => {

@@ -173,6 +173,31 @@ describe('HealthcheckProbe', () => {
     expect(result.elapsedMs).toBe(250);
   });
 
+  it("with the image's tolerance kept by the probe: unhealthy once enough checks failed in a row and the tolerance has passed", async () => {
+    const clock = new FakeClock();
+    const failing = (streak: number) => ({
+      Running: true,
+      Health: { Status: 'starting', FailingStreak: streak, Log: [{ ExitCode: 1, Output: 'no' }] },
+    });
+    const seq = inspectSequence([failing(1), failing(2), failing(3)]);
+    const target = { ...fakeTarget({ clock, inspect: seq.inspect }), healthTolerance: { failures: 2, afterMs: 1000 } };
+    const result = await new HealthcheckProbe().check(target, clock.now() + 60_000);
+    expect(result.ok).toBe(false);
+    expect(result.reason).toBe('healthcheck unhealthy');
+    // Two failures in a row after 250 ms, but the tolerance lasts 1 s.
+    expect(result.elapsedMs).toBe(1000);
+  });
+
+  it("with the image's tolerance kept by the probe: not unhealthy while fewer checks than its retries failed in a row", async () => {
+    const clock = new FakeClock();
+    const failing = { Running: true, Health: { Status: 'starting', FailingStreak: 1, Log: [{ ExitCode: 1, Output: 'no' }] } };
+    const seq = inspectSequence([failing, failing, failing, failing, failing, { Running: true, Health: { Status: 'healthy', Log: [] } }]);
+    const target = { ...fakeTarget({ clock, inspect: seq.inspect }), healthTolerance: { failures: 2, afterMs: 500 } };
+    const result = await new HealthcheckProbe().check(target, clock.now() + 60_000);
+    expect(result.ok).toBe(true);
+    expect(result.elapsedMs).toBe(1250);
+  });
+
   it('keeps only the last 500 characters of the check output', async () => {
     const clock = new FakeClock();
     const output = `${'a'.repeat(600)}${'b'.repeat(500)}`;

@@ -19,6 +19,8 @@ export interface CheckProbesInput {
   signal?: AbortSignal;
   /** Set when the engine does not run HEALTHCHECKs itself (see ProbeTarget.healthcheckDriver). */
   healthcheckDriver?: ProbeTarget['healthcheckDriver'];
+  /** Set when the probe, not the engine, decides that the HEALTHCHECK failed (see ProbeTarget.healthTolerance). */
+  healthTolerance?: ProbeTarget['healthTolerance'];
 }
 
 const STOPPED = 'stopped: ';
@@ -113,6 +115,7 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
     networkMode: input.network,
     clock,
     ...(input.healthcheckDriver ? { healthcheckDriver: input.healthcheckDriver } : {}),
+    ...(input.healthTolerance ? { healthTolerance: input.healthTolerance } : {}),
   };
   const exitTarget: ProbeTarget = { ...target, stop: Promise.race([otherFailed, aborted]) };
   const wires = new Tripwires(input.failOnLog, logs, elapsed, failFirst);

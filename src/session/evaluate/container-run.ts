@@ -210,13 +210,14 @@ export class ContainerRunner {
         redact: this.redact,
         ...(signal ? { signal } : {}),
         ...(driver ? { healthcheckDriver: driver } : {}),
+        ...(plan.healthTolerance ? { healthTolerance: plan.healthTolerance } : {}),
       });
       const failed = results.find((r) => !r.ok);
       if (failed) await this.engineStillAnswers(lane, sha);
       // Read well beyond the budget: the line that says what happened is often not among the last ones.
       const output = (await containerLogs(running.container, OUTPUT_SCAN_LINES).catch(() => [])).map(this.redact);
       const shown = chooseLines(output, this.logLines);
-      if (failed) await this.notTheEnginesFault(lane, sha, [...results.map((r) => r.reason), ...shown.lines]);
+      if (failed) await this.notTheEnginesFault(lane, sha, running, [...results.map((r) => r.reason), ...shown.lines]);
       return {
         ok: !failed,
         phase: 'probe',
@@ -248,9 +249,16 @@ export class ContainerRunner {
    * engine stopped as it restarted, or one that could not write for the engine's full disk, says
    * nothing about the commit. Throws when the engine is to blame.
    */
-  private async notTheEnginesFault(lane: Lane, sha: string, evidence: string[]): Promise<void> {
-    // A stopping engine stops its containers before it closes its API: look twice.
-    if (await lane.watch.lostWithin(ENGINE_SETTLE_MS)) throw engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} was probed`);
+  private async notTheEnginesFault(lane: Lane, sha: string, running: RunningContainer, evidence: string[]): Promise<void> {
+    // A stopping engine stops its containers before it closes its API: look twice, unless the
+    // container still runs (then the engine did not stop it, and the failure is the container's own).
+    const stillRuns = await running.container
+      .inspect()
+      .then((info) => info.State.Running === true)
+      .catch(() => false);
+    if (stillRuns ? lane.watch.lost : await lane.watch.lostWithin(ENGINE_SETTLE_MS)) {
+      throw engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} was probed`);
+    }
     const resource = resourceFailure(evidence.join('\n'));
     if (resource?.kind !== 'disk') return;
     // The container's own writes failed for lack of space: the engine's disk, unless it has room to spare.

@@ -3,7 +3,7 @@ import { formatDuration } from '../../duration.js';
 import { HealthcheckProbe } from '../../probes/healthcheck-probe.js';
 import { HttpProbe } from '../../probes/http-probe.js';
 import { DEFAULT_RUNNING_MS } from '../../probes/parse-probe.js';
-import type { Probe } from '../../probes/probe.js';
+import type { HealthTolerance, Probe } from '../../probes/probe.js';
 import { RunningProbe } from '../../probes/running-probe.js';
 import { parseStatusMatcher } from '../../probes/status-matcher.js';
 import { TcpProbe } from '../../probes/tcp-probe.js';
@@ -25,13 +25,21 @@ export interface ProbePlan {
   probes: Probe[];
   /** HEALTHCHECK timing overrides in nanoseconds (the engine keeps the image's test). */
   healthcheck?: { Interval?: number; Retries?: number };
+  /** When the checks run more often than the image says: when the probe calls them failed (the image's tolerance). */
+  healthTolerance?: HealthTolerance;
   /** Container ports to publish in bridge mode. */
   publish: number[];
 }
 
 const NS_PER_MS = 1_000_000;
-/** When the user does not set --health-interval, checks run at most this far apart (retries scaled to match). */
-export const FAST_HEALTH_INTERVAL_MS = 1000;
+/**
+ * When the user does not set --health-interval, checks run at most this far apart; the image's
+ * tolerance for failures (its start period plus interval × retries, and retries failures in a row)
+ * is kept by the probe, which calls the check failed only then.
+ */
+export const FAST_HEALTH_INTERVAL_MS = 500;
+/** The engine is told to allow this many failures in a row: the probe decides (see FAST_HEALTH_INTERVAL_MS). */
+export const ENGINE_RETRIES_UNBOUNDED = 1_000_000;
 /** The default HTTP probe accepts any answer that is not a server error: the service is up and serving. */
 const DEFAULT_HTTP_STATUS = '100-499';
 
@@ -59,8 +67,9 @@ export function planProbes(image: ImageFacts, options: ProbePlanOptions): ProbeP
   }
   const publish = [...new Set(probes.flatMap((p) => (p instanceof HttpProbe ? [p.port] : p instanceof TcpProbe ? [p.port] : [])))];
   const plan: ProbePlan = { probes, publish };
-  const healthcheck = hasHealthcheck ? healthTiming(check!, options.healthIntervalMs) : undefined;
-  if (healthcheck) plan.healthcheck = healthcheck;
+  const timing = hasHealthcheck ? healthTiming(check!, options.healthIntervalMs) : undefined;
+  if (timing) plan.healthcheck = timing.healthcheck;
+  if (timing?.tolerance) plan.healthTolerance = timing.tolerance;
   return plan;
 }
 
@@ -69,11 +78,19 @@ function firstTcpPort(exposed: string[]): number | undefined {
   return ports.find((p) => Number.isInteger(p) && p > 0);
 }
 
-function healthTiming(check: NonNullable<ImageFacts['healthcheck']>, overrideMs: number | undefined): ProbePlan['healthcheck'] {
-  if (overrideMs !== undefined) return { Interval: overrideMs * NS_PER_MS };
+function healthTiming(
+  check: NonNullable<ImageFacts['healthcheck']>,
+  overrideMs: number | undefined,
+): { healthcheck: NonNullable<ProbePlan['healthcheck']>; tolerance?: HealthTolerance } | undefined {
+  if (overrideMs !== undefined) return { healthcheck: { Interval: overrideMs * NS_PER_MS } };
   const intervalMs = (check.Interval || 30_000 * NS_PER_MS) / NS_PER_MS;
   const retries = check.Retries || 3;
   if (intervalMs <= FAST_HEALTH_INTERVAL_MS) return undefined;
-  // Same tolerance for failures (interval × retries), checked more often: healthy is seen sooner.
-  return { Interval: FAST_HEALTH_INTERVAL_MS * NS_PER_MS, Retries: Math.ceil((intervalMs * retries) / FAST_HEALTH_INTERVAL_MS) };
+  // Checked more often, so healthy is seen sooner; the same tolerance for failures, kept by the probe
+  // in time (the engine's own count would shrink it, and its checks drift by each check's duration).
+  const startPeriodMs = (check.StartPeriod ?? 0) / NS_PER_MS;
+  return {
+    healthcheck: { Interval: FAST_HEALTH_INTERVAL_MS * NS_PER_MS, Retries: ENGINE_RETRIES_UNBOUNDED },
+    tolerance: { failures: retries, afterMs: startPeriodMs + intervalMs * retries },
+  };
 }
