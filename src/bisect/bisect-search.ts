@@ -117,9 +117,10 @@ export class BisectSearch {
 
   /**
    * Up to `k` distinct commits that cut the remaining range into k+1 near-equal parts (see
-   * k-section.ts), for one round of k evaluations at once. With k = 1 it is git's own choice.
+   * k-section.ts), for one round of k evaluations at once; with `mass`, parts of near-equal prior
+   * mass. With k = 1 it is git's own choice.
    */
-  sections(k: number): string[] {
+  sections(k: number, mass?: (sha: string) => number): string[] {
     const st = this.status();
     if (st.done) return [];
     if (k <= 1) return [st.next];
@@ -127,6 +128,7 @@ export class BisectSearch {
       this.graph,
       { bad: this.bad, goods: this.goods, skipped: this.skipped, firstParentOnly: this.firstParentOnly },
       k,
+      mass ? (i) => mass(this.graph.shas[i] as string) : undefined,
     );
     return picked.map((i) => this.graph.shas[i] as string);
   }
@@ -203,7 +205,8 @@ export class BisectSearch {
     }
   }
 
-  private clone(): BisectSearch {
+  /** An independent copy: verdicts recorded on it (a what-if) leave this search as it is. */
+  clone(): BisectSearch {
     const copy = new BisectSearch(this.graph, { bad: this.badSha, goods: [], firstParent: this.firstParentOnly });
     copy.bad = this.bad;
     for (const g of this.goods) copy.goods.add(g);

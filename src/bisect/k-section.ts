@@ -31,10 +31,15 @@ export function weighedRange(
   return { order: range.order, weights, masses: weighRange(graph, range.order, range.inRange, pos.firstParentOnly, mass) };
 }
 
-/** Up to k distinct commits (indices), in the order of their targets (lowest weight first). */
-export function kSection(graph: IndexedGraph, pos: SectionPosition, k: number): number[] {
-  const { order, weights } = weighedRange(graph, pos);
-  const n = order.length;
+/**
+ * Up to k distinct commits (indices), in the order of their targets (lowest weight first). With
+ * `mass` (a prior over the culprit), the targets are the prior's quantiles instead: the commits
+ * whose reach holds nearest to 1/(k+1), 2/(k+1), … of the range's mass.
+ */
+export function kSection(graph: IndexedGraph, pos: SectionPosition, k: number, mass?: (c: number) => number): number[] {
+  const { order, weights: counts, masses } = weighedRange(graph, pos, mass);
+  const weights = masses ?? counts;
+  const n = masses ? (masses.get(pos.bad) ?? 0) : order.length;
   const eligible = order.filter((c) => c !== pos.bad && !pos.skipped.has(c));
   const chosen: number[] = [];
   for (let i = 1; i <= k && chosen.length < eligible.length; i++) {

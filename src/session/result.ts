@@ -84,6 +84,11 @@ export interface BisectResult {
   prior?: { kind: 'risk' | 'uniform'; top: Array<{ sha: string; subject: string; probability: number; reasons: string[] }> };
   /** Images built for the whole search (a resumed run counts those of the runs it replayed). */
   builds: number;
+  /**
+   * Images built ahead while another candidate was probed (this run's): how many, and how many of
+   * them no evaluation needed (cancelled or removed). Those used are counted in `builds` too.
+   */
+  builtAhead?: { built: number; unused: number };
   /** Containers started and probed for the whole search. */
   probes: number;
   /** Time spent on the whole search (a resumed run adds the evaluations it replayed). */

@@ -55,6 +55,16 @@ describe('BisectSearch.sections', () => {
     expect(search.sections(1)).toEqual([search.status().done ? '' : (search.status() as { next: string }).next]);
   });
 
+  it("with a prior (--prior risk --jobs k), cuts the range at the prior's quantiles instead of its count", () => {
+    const search = new BisectSearch(linear(31), { bad: 'c30', goods: ['c0'] });
+    // c1..c30; c20 carries as much mass as the other 29 together. A commit's reach is itself and its
+    // ancestors in range: c19 reaches 19 of 58, c20 reaches 39 of 58; thirds of the mass fall at 19.3 and 38.7.
+    const mass = (sha: string) => (sha === 'c20' ? 29 : 1);
+    expect(search.sections(2, mass)).toEqual(['c19', 'c20']);
+    // A flat prior is the count's k-section.
+    expect(search.sections(2, () => 1)).toEqual(search.sections(2));
+  });
+
   it('never offers the bad commit, a skipped commit or more commits than are left', () => {
     const search = new BisectSearch(linear(5), { bad: 'c4', goods: ['c0'] });
     search.record('c2', 'skip');

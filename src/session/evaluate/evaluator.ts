@@ -17,6 +17,7 @@ import type { Outcome } from '../outcome.js';
 import { redactor } from '../redact.js';
 import type { VerdictCache } from '../verdict-cache.js';
 import { ContainerRunner, type RunSettings } from './container-run.js';
+import { BuildAhead } from './build-ahead.js';
 import { ImageBuilder, type BuildSettings } from './image-builder.js';
 import { OutcomeMemo } from './outcome-memo.js';
 
@@ -43,6 +44,8 @@ export class Evaluator {
   private readonly imageLanes = new Map<string, Lane>();
   /** What each image built in this run holds and how it runs (layers and configuration), to compare images after they are gone. */
   private readonly essences = new Map<string, string>();
+  /** Images built while another candidate is probed (one engine only). */
+  private readonly ahead: BuildAhead | undefined;
 
   constructor(
     private readonly pool: EnginePool,
@@ -55,10 +58,38 @@ export class Evaluator {
     this.memo = new OutcomeMemo(cache);
     this.images = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, events);
     this.runner = new ContainerRunner(settings, pool.sessionId, events, clock, redact, LOG_TAIL_LINES);
+    const [lane, ...more] = pool.lanes;
+    if (lane && more.length === 0) {
+      // Its own builder, with no events: the progress shows the candidate being evaluated, not the ones ahead.
+      const aheadImages = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES);
+      this.ahead = new BuildAhead(lane, aheadImages, {
+        context: (sha) => this.buildContext(sha),
+        known: (fingerprint) => this.memo.has(fingerprint),
+      });
+    }
   }
 
+  /** Images built for evaluations (one built ahead and then evaluated counts once). */
   get builds(): number {
-    return this.images.builds;
+    return this.images.builds + (this.ahead?.used ?? 0);
+  }
+
+  /** Images built ahead of their evaluation, and how many of them no evaluation needed. */
+  get builtAhead(): { built: number; unused: number } | undefined {
+    return this.ahead && this.ahead.built > 0 ? { built: this.ahead.built, unused: this.ahead.built - this.ahead.used } : undefined;
+  }
+
+  /**
+   * While `current` is evaluated, builds the images of `upcoming` (the candidates that may come
+   * next) and drops what is ahead for other commits. Only where one engine serves the run.
+   */
+  buildAhead(upcoming: readonly string[], current: readonly string[], signal?: AbortSignal): Promise<void> {
+    return this.ahead?.start(upcoming, current, this.firstBuildBytes, signal) ?? Promise.resolve();
+  }
+
+  /** Cancels and removes the images built ahead that no evaluation took. */
+  async stopBuildingAhead(): Promise<void> {
+    await this.ahead?.stop();
   }
 
   get imagesReused(): number {
@@ -132,7 +163,9 @@ export class Evaluator {
       });
     this.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
-    const image = await this.images.image(lane, sha, context, signal);
+    const ready = await this.ahead?.take(sha, context.fingerprint);
+    if (ready) context.tar.destroy();
+    const image = ready ?? (await this.images.image(lane, sha, context, signal));
     if ('failed' in image) return done({ ...image.failed, built: true });
     this.imageLanes.set(image.imageId, lane);
     const essence = await lane.adapter.imageEssence(image.imageId).catch(() => undefined);

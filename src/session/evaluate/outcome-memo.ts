@@ -42,6 +42,11 @@ export class OutcomeMemo {
     return { outcome, reused: 'cache' };
   }
 
+  /** Whether an outcome for the context is known or on its way (nothing is recorded: the evaluation still says how it was reused). */
+  has(fingerprint: string): boolean {
+    return this.byFingerprint.has(fingerprint) || this.inFlight.has(fingerprint) || this.cache?.get(fingerprint) !== undefined;
+  }
+
   /** The evaluation of the context already on its way (with --jobs, another commit may share it). */
   pending(fingerprint: string): Promise<Outcome> | undefined {
     return this.inFlight.get(fingerprint);

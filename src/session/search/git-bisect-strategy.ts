@@ -60,9 +60,28 @@ export class GitBisectStrategy implements SearchStrategy {
     return { kind: 'next', commits: this.choose(status.next), progress: { remaining: status.remaining, stepsLeft: status.stepsLeft } };
   }
 
-  /** The commits of the next round: git's choice, or one that splits nearly as well and whose layers are cached. */
-  protected choose(gitsChoice: string): string[] {
-    return [this.search.nextPreferring(this.options.builtAlready, LAYER_TOLERANCE) ?? gitsChoice];
+  /**
+   * The commits of the next round: git's choice, or one that splits nearly as well and whose layers
+   * are cached. `search` is this search, or a branch of it (`ahead`) that is `pending` evaluations further on.
+   */
+  protected choose(gitsChoice: string, search: BisectSearch = this.search, _pending = 0): string[] {
+    return [search.nextPreferring(this.options.builtAlready, LAYER_TOLERANCE) ?? gitsChoice];
+  }
+
+  /** The commits the round after `sha`'s would evaluate, whichever its verdict (to build them while `sha` is probed). */
+  ahead(sha: string): string[] {
+    const upcoming = new Set<string>();
+    for (const verdict of ['bad', 'good'] as const) {
+      const branch = this.search.clone();
+      try {
+        branch.record(sha, verdict);
+      } catch {
+        continue;
+      }
+      const status = branch.status();
+      if (!status.done) for (const next of this.choose(status.next, branch, 1)) upcoming.add(next);
+    }
+    return [...upcoming];
   }
 
   record(sha: string, verdict: Verdict): void {

@@ -1,7 +1,9 @@
 /**
  * `--jobs k`: rounds of k commits whose git-bisect weights cut the remaining range into k+1
- * near-equal parts, evaluated at once (when fewer commits remain, git's one choice).
+ * near-equal parts (with a prior, parts of near-equal prior mass), evaluated at once (when fewer
+ * commits remain, git's one choice).
  */
+import type { BisectSearch } from '../../bisect/index.js';
 import type { SearchPlan } from './search-plan.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
 
@@ -10,12 +12,14 @@ export class KSectionStrategy extends GitBisectStrategy {
     plan: SearchPlan,
     private readonly jobs: number,
     options: { firstParent: boolean; builtAlready: (sha: string) => boolean },
+    /** A prior over the culprit (`--prior risk`): the k commits are its quantiles. */
+    private readonly mass?: (sha: string) => number,
   ) {
     super(plan, options);
   }
 
-  protected override choose(gitsChoice: string): string[] {
-    const sections = this.search.sections(this.jobs);
-    return sections.length > 0 ? sections : super.choose(gitsChoice);
+  protected override choose(gitsChoice: string, search: BisectSearch = this.search, pending = 0): string[] {
+    const sections = search.sections(this.jobs, this.mass);
+    return sections.length > 0 ? sections : super.choose(gitsChoice, search, pending);
   }
 }

@@ -5,7 +5,7 @@
  * is taken only when, whichever its verdict, halving could still finish within what is left of
  * the budget; otherwise git's own choice.
  */
-import { maxSideWithin } from '../../bisect/index.js';
+import { maxSideWithin, type BisectSearch } from '../../bisect/index.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
 import type { Prior } from './prior.js';
 import type { SearchPlan } from './search-plan.js';
@@ -33,12 +33,12 @@ export class PriorStrategy extends GitBisectStrategy {
     super(plan, options);
   }
 
-  protected override choose(gitsChoice: string): string[] {
-    const left = this.budget.total - this.budget.used();
+  protected override choose(gitsChoice: string, search: BisectSearch = this.search, pending = 0): string[] {
+    const left = this.budget.total - this.budget.used() - pending;
     const reserved = this.budget.reserved();
     const floor = 1e-6 / Math.max(1, this.prior.mass.size);
     const sides = { bad: maxSideWithin(left - reserved.bad), good: maxSideWithin(left - reserved.good) };
-    const pick = this.search.nextByPrior((sha) => this.prior.mass.get(sha) ?? floor, sides);
+    const pick = search.nextByPrior((sha) => this.prior.mass.get(sha) ?? floor, sides);
     return [pick ?? gitsChoice];
   }
 }

@@ -65,7 +65,7 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
       changing: plan.changing,
       planningMs: plan.planningMs,
     });
-    const ctx: SearchContext = { plan, ledger, session, jobs, events };
+    const ctx: SearchContext = { plan, ledger, session, jobs, events, ...(call.signal ? { signal: call.signal } : {}) };
     const end = await searchAndDescribe(settings, ctx);
     return result(end, { plan, ledger, session, started, ...(ctx.prior ? { prior: ctx.prior } : {}) });
   } finally {
@@ -79,6 +79,7 @@ interface SearchContext {
   session: OpenSession;
   jobs: number;
   events: SessionEvents;
+  signal?: AbortSignal;
   /** The prior the search started from (set once the bad end is known). */
   prior?: Prior;
 }
@@ -117,22 +118,38 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
   const strategy = searchStrategy(settings, ctx, plain, lazy);
   if (strategy instanceof GitBisectStrategy) strategy.applyMarks();
   const describe = { settings, plan, ledger, evaluator: session.evaluator, events: ctx.events, badOutcome };
-  return runSearchLoop(strategy, ledger, regression, {
-    repoDir: plan.repoDir,
-    describe: (sha, warnings) => describeCulprit(describe, sha, warnings),
-    settle: (step) => lazy.settle(step, regression, badOutcome),
-    beforeRound: (progress) => checkSpace(progress.stepsLeft),
-  });
+  try {
+    return await runSearchLoop(strategy, ledger, regression, {
+      repoDir: plan.repoDir,
+      describe: (sha, warnings) => describeCulprit(describe, sha, warnings),
+      settle: async (step) => {
+        await session.evaluator.stopBuildingAhead();
+        return lazy.settle(step, regression, badOutcome);
+      },
+      beforeRound: (progress) => checkSpace(progress.stepsLeft),
+      // One candidate at a time, one run each: build the next candidates while it is probed.
+      ...(ctx.jobs === 1 && settings.runs === 1 && !settings.flaky
+        ? { buildAhead: (upcoming, current) => session.evaluator.buildAhead(upcoming, current, ctx.signal) }
+        : {}),
+    });
+  } finally {
+    await session.evaluator.stopBuildingAhead();
+  }
 }
 
 /**
  * After the verification: the flake-aware search (from every run so far, the verification's
- * included), the informed search (one job, `--prior risk`), or git's bisection / k-sections.
+ * included), the informed search (`--prior risk`: one job, or k-sections at the prior's quantiles with
+ * --jobs k), or git's bisection / k-sections.
  */
 function searchStrategy(settings: Settings, ctx: SearchContext, plain: GitBisectStrategy, lazy: LazyGood): SearchStrategy {
   const { plan, ledger, prior } = ctx;
   if (settings.flaky) return new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha));
-  if (ctx.jobs > 1 || !prior || prior.kind === 'uniform') return plain;
+  if (!prior || prior.kind === 'uniform') return plain;
+  if (ctx.jobs > 1) {
+    const floor = 1e-6 / Math.max(1, prior.mass.size);
+    return new KSectionStrategy(plan, ctx.jobs, strategyOptions(settings, ctx), (sha) => prior.mass.get(sha) ?? floor);
+  }
   return new PriorStrategy(plan, strategyOptions(settings, ctx), prior, {
     total: buildBudget(plan.contracted.graph.commits.length),
     used: () => ledger.steps.length,
@@ -172,6 +189,7 @@ function result(
     },
     builders: session.builders,
     ...(ctx.prior ? { prior: describePrior(ctx.prior, plan) } : {}),
+    ...(session.evaluator.builtAhead ? { builtAhead: session.evaluator.builtAhead } : {}),
     ...cost(ledger, session, Date.now() - ctx.started),
   };
 }

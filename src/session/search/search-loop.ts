@@ -25,6 +25,8 @@ export async function runSearchLoop(
     describe(sha: string, warnings: string[]): Promise<Culprit>;
     /** Before each round of evaluations, with the progress it is at. */
     beforeRound?(progress: { remaining: number; stepsLeft: number }): Promise<void>;
+    /** While `current` is evaluated: build the images of `upcoming`, the commits that may come next. */
+    buildAhead?(upcoming: readonly string[], current: readonly string[]): Promise<void>;
     /** Before the search ends (found or inconclusive): what is still owed (the good end's verification), and the end it makes, if any. */
     settle?(step: { kind: 'found'; culprit: string } | { kind: 'inconclusive' }): Promise<SearchEnd | undefined>;
   },
@@ -55,7 +57,10 @@ export async function runSearchLoop(
       return { partial: { status: 'inconclusive', regression, candidates }, confidence: sure(), warnings: step.warnings };
     }
     await context.beforeRound?.(step.progress);
-    const evaluations = await settleAll(step.commits.map((sha) => ledger.evaluate(sha, 'search', step.progress)));
+    const evaluating = settleAll(step.commits.map((sha) => ledger.evaluate(sha, 'search', step.progress)));
+    const [only, ...others] = step.commits;
+    if (only && others.length === 0 && strategy.ahead && context.buildAhead) void context.buildAhead(strategy.ahead(only), step.commits);
+    const evaluations = await evaluating;
     for (const runs of evaluations) {
       const recorded = ledger.record(runs, 'search', regression);
       strategy.record(recorded.outcome.sha, recorded.verdict, recorded.verdicts);

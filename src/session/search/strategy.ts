@@ -18,6 +18,8 @@ export interface SearchStrategy {
   next(): Promise<StrategyStep> | StrategyStep;
   /** One evaluation's combined verdict, and the verdict of each of its runs. */
   record(sha: string, verdict: Verdict, runVerdicts: readonly Verdict[]): void;
+  /** The commits the round after `sha`'s would evaluate, whichever its verdict (to build them ahead). */
+  ahead?(sha: string): string[];
   /** What the result says about how sure it is, beyond the runs (flake-aware: the probabilities). */
   confidence?(): { extra: Omit<Partial<Confidence>, 'commits'>; probabilities: ReadonlyMap<string, number> };
 }
