@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepo } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
+import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const COMMITS = 16;
@@ -26,6 +27,8 @@ const RUN_SH = `. /app/app.conf\nif [ "$mode" != serve ] || [ "$1" = --strict ];
 interface Result {
   culprit: { sha: string };
   builds: number;
+  sessionId: string;
+  builtAhead?: { built: number; unused: number };
   steps: Array<{ sha: string; role: string }>;
   prior: { kind: string; top: Array<{ sha: string; reasons: string[] }> };
 }
@@ -72,7 +75,14 @@ describe('the informed search on both kinds of culprit', () => {
     expect(result.prior.kind).toBe('risk');
     const bound = Math.ceil(Math.log2(COMMITS - 1)) + 2;
     expect(result.builds).toBeLessThanOrEqual(bound);
-    console.log(`application culprit: ${result.builds} builds (bound ${bound})`);
+    console.log(`application culprit: ${result.builds} builds (bound ${bound}), built ahead ${JSON.stringify(result.builtAhead)}`);
+    // The next candidates were built while one was probed; those not needed are gone with the rest.
+    expect(result.builtAhead?.built).toBeGreaterThan(0);
+    expect(result.builtAhead!.unused).toBeLessThanOrEqual(result.builtAhead!.built);
+    const docker = await requireEngine();
+    const filters = { label: [`${LABEL_SESSION}=${result.sessionId}`] };
+    expect(await docker.listImages({ all: true, filters })).toEqual([]);
+    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
   }, 300_000);
 
   it("a Dockerfile culprit: found with the prior in fewer builds than git's halving, the culprit first in the prior", async () => {
