@@ -56,9 +56,23 @@ interface Candidate {
   ids: number[];
 }
 
+/** The tests as dd sees them: memoised, bounded, and (for the second stage) on top of fixed changes. */
+interface Tester {
+  /** Whether the configuration's verdict is known (free). */
+  known(ids: readonly number[]): boolean;
+  /** How many new tests may still start. */
+  left(): number;
+  run(ids: readonly number[]): Promise<DdVerdict>;
+}
+
 /**
  * Runs dd over the changes `ids` (the passing end has none applied, the failing end all of them).
  * The caller is expected to have checked both ends (pass them in `known`); they are not tested here.
+ *
+ * When the difference found does not break the parent on its own (it needs changes of the passing
+ * side: an interaction), a second dd over the passing side, each configuration tested with the
+ * difference applied, finds the changes it needs; the answer is then the pair whose difference holds
+ * all of them (removing any one from the failing side, or adding any one to the passing side, passes).
  */
 export async function dd(
   ids: readonly number[],
@@ -66,20 +80,53 @@ export async function dd(
   options: DdOptions = {},
 ): Promise<DdResult> {
   const memo = new Map<string, DdVerdict>(options.known ?? []);
+  let left = options.maxTests ?? Number.POSITIVE_INFINITY;
   const parallel = Math.max(1, options.parallel ?? 1);
-  const maxTests = options.maxTests ?? Number.POSITIVE_INFINITY;
-  let tests = 0;
-  let passing: number[] = [];
-  let failing = [...ids].sort((a, b) => a - b);
+  const tester = (fixed: readonly number[]): Tester => ({
+    known: (c) => memo.has(ddKey(union(c, fixed))),
+    left: () => left,
+    run: async (c) => {
+      const key = ddKey(union(c, fixed));
+      const seen = memo.get(key);
+      if (seen !== undefined) return seen;
+      left--;
+      const verdict = await test(union(c, fixed));
+      memo.set(key, verdict);
+      return verdict;
+    },
+  });
+  const first = await ddCore(
+    [...ids].sort((a, b) => a - b),
+    [],
+    tester([]),
+    parallel,
+  );
+  if (!first.complete || first.passing.length === 0) return first;
+  const alone = tester([]);
+  if (!alone.known(first.difference) && alone.left() <= 0) return first;
+  if ((await alone.run(first.difference)) !== 'pass') return first;
+  // The difference needs some of the passing side's changes: which ones, with the difference applied.
+  const needed = tester(first.difference);
+  const second = await ddCore(first.passing, [], needed, parallel);
+  if (second.passing.length > 0) {
+    if (!alone.known(second.passing) && alone.left() <= 0) return first;
+    if ((await alone.run(second.passing)) !== 'pass') return first;
+  }
+  const failing = union(second.failing, first.difference);
+  return { passing: second.passing, failing, difference: minus(failing, second.passing), complete: second.complete };
+}
+
+/** dd proper, from `passing` (none of `ids` applied but these) and all of `ids`, whose verdicts are known. */
+async function ddCore(ids: number[], start: number[], tester: Tester, parallel: number): Promise<DdResult> {
+  let passing = start;
+  let failing = ids;
   let n = 2;
   const result = (complete: boolean): DdResult => ({ passing, failing, difference: minus(failing, passing), complete });
-
   for (;;) {
     const delta = minus(failing, passing);
     if (delta.length <= 1) return result(true);
     n = Math.min(n, delta.length);
-    const parts = splitInto(delta, n);
-    const candidates: Candidate[] = parts.flatMap((part) => [
+    const candidates: Candidate[] = splitInto(delta, n).flatMap((part) => [
       { kind: 'add' as const, ids: union(passing, part) },
       { kind: 'remove' as const, ids: minus(failing, part) },
     ]);
@@ -89,22 +136,21 @@ export async function dd(
     let index = 0;
     while (index < candidates.length && !step && !exhausted) {
       const batch: Candidate[] = [];
+      const done: Candidate[] = [];
       while (index < candidates.length && batch.length < parallel) {
         const c = candidates[index]!;
-        const key = ddKey(c.ids);
-        if (!memo.has(key) && !batch.some((b) => ddKey(b.ids) === key)) {
-          if (tests >= maxTests) {
+        if (tester.known(c.ids)) done.push(c);
+        else if (!batch.some((b) => ddKey(b.ids) === ddKey(c.ids))) {
+          if (batch.length >= tester.left()) {
             exhausted = true;
             break;
           }
           batch.push(c);
-          tests++;
         }
         index++;
       }
-      const tested = await Promise.all(batch.map((c) => test(c.ids)));
-      batch.forEach((c, i) => memo.set(ddKey(c.ids), tested[i]!));
-      for (const c of candidates.slice(0, index)) verdicts.set(c, memo.get(ddKey(c.ids))!);
+      const tested = await Promise.all([...done, ...batch].map((c) => tester.run(c.ids)));
+      [...done, ...batch].forEach((c, i) => verdicts.set(c, tested[i]!));
       step = reduction(verdicts, passing, failing, n);
     }
     if (step) {

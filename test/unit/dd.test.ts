@@ -44,16 +44,24 @@ describe('dd (general delta debugging, both sides)', () => {
     expect(o.calls.length).toBeLessThanOrEqual(8);
   });
 
-  it('narrows to two changes that fail only together', async () => {
+  it('narrows to two changes that fail only together: both in the difference, neither on the passing side', async () => {
     const o = oracle((ids) => (ids.has(3) && ids.has(11) ? 'fail' : 'pass'));
     const r = await dd(range(20), o.test, { known: ends(20) });
     expect(r.complete).toBe(true);
-    // 1-minimal: the difference holds one of the pair, the passing side the other, or both are in it.
-    expect(r.failing).toEqual(expect.arrayContaining([3, 11]));
-    expect(r.difference.length).toBeLessThanOrEqual(2);
-    const missing = [3, 11].filter((id) => !r.passing.includes(id));
-    expect(missing.length).toBeGreaterThan(0);
-    expect(r.difference).toEqual(expect.arrayContaining(missing));
+    expect(r.difference).toEqual([3, 11]);
+    expect(r.passing).not.toContain(3);
+    expect(r.passing).not.toContain(11);
+    // 1-minimal: without either one the failing side passes.
+    expect(await o.test(r.failing.filter((id) => id !== 3))).toBe('pass');
+    expect(await o.test(r.failing.filter((id) => id !== 11))).toBe('pass');
+    expect(o.calls.length).toBeLessThanOrEqual(20);
+  });
+
+  it('keeps the difference when it breaks the parent on its own (one test to check it)', async () => {
+    const o = oracle((ids) => (ids.has(7) ? 'fail' : 'pass'));
+    const r = await dd(range(8), o.test, { known: ends(8) });
+    expect(r.difference).toEqual([7]);
+    expect(o.calls.map(ddKey)).toContain('7');
   });
 
   it('never blames a change whose tests are all unresolved (unbuildable alone); narrows around it', async () => {
@@ -87,7 +95,8 @@ describe('dd (general delta debugging, both sides)', () => {
     const o = oracle((ids) => (ids.has(2) ? 'fail' : 'pass'));
     await dd(range(2), o.test, { known: ends(2) });
     expect(new Set(o.calls.map(ddKey)).size).toBe(o.calls.length);
-    expect(o.calls).toHaveLength(1);
+    // {1} (add the first half = remove the second: one test), then the difference {2} on its own.
+    expect(o.calls.map(ddKey)).toEqual(['1', '2']);
   });
 
   it('runs candidates in parallel batches and still finds the culprit', async () => {

@@ -11,7 +11,7 @@ describe('a Dockerfile change split into instructions', () => {
     const changes = instructionChanges(parent, culprit);
     expect(changes.map((c) => c.summary)).toEqual([
       'RUN changed (line 4): … supervisor … → … bash …',
-      'RUN changed (line 6): … /app/logs … → … (nothing) …',
+      'RUN changed (line 6): "/app/logs" removed',
       'COPY changed (line 10): supervisord.conf /etc/supervisor/conf.d/app.conf → start.sh /start.sh',
       'CMD changed (line 12): ["supervisord", "-c", "/etc/supervisor/conf.d/app.conf"] → ["bash", "/start.sh"]',
     ]);
@@ -50,5 +50,6 @@ describe('a Dockerfile change split into instructions', () => {
       ['RUN', 1, 3, 'RUN a b'],
     ]);
     expect(wordsThatDiffer('a b c', 'a x c')).toEqual(['… b …', '… x …']);
+    expect(wordsThatDiffer('a b c', 'a c')).toEqual(['"b"', '']);
   });
 });

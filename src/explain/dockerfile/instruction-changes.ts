@@ -137,6 +137,8 @@ function describe(before: InstructionSpan[], after: InstructionSpan[], line: num
     const [b, a] = [before[0]!, after[0]!];
     if (b.keyword !== a.keyword) return `${b.keyword} replaced by ${a.keyword} (line ${line}): ${short(b)} → ${short(a)}`;
     const [was, is] = wordsThatDiffer(afterKeyword(b.text), afterKeyword(a.text));
+    if (is === '') return `${a.keyword} changed (line ${line}): ${was} removed`;
+    if (was === '') return `${a.keyword} changed (line ${line}): ${is} added`;
     return `${a.keyword} changed (line ${line}): ${was} → ${is}`;
   }
   if (before.length === 0 && after.length === 1) return `${after[0]!.keyword} added (before line ${line}): ${short(after[0]!)}`;
@@ -145,7 +147,7 @@ function describe(before: InstructionSpan[], after: InstructionSpan[], line: num
   return `instructions changed (line ${line}): ${keywords(before)} → ${keywords(after)}`;
 }
 
-/** The words of two texts between their common first and last words, elided as "…". */
+/** The words of two texts between their common first and last words, elided as "…" (only words added or removed: those, quoted). */
 export function wordsThatDiffer(before: string, after: string): [string, string] {
   const b = before.split(' ');
   const a = after.split(' ');
@@ -153,8 +155,11 @@ export function wordsThatDiffer(before: string, after: string): [string, string]
   while (head < Math.min(a.length, b.length) - 1 && a[head] === b[head]) head++;
   let tail = 0;
   while (tail < Math.min(a.length, b.length) - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const part = (words: string[]) =>
-    clipLine(`${head > 0 ? '… ' : ''}${words.slice(head, words.length - tail).join(' ') || '(nothing)'}${tail > 0 ? ' …' : ''}`, 70);
+  const middle = (words: string[]) => words.slice(head, words.length - tail).join(' ');
+  // One side adds or removes words only: those words, quoted (the other side is '').
+  if (middle(b) === '' || middle(a) === '')
+    return [middle(b) && `"${clipLine(middle(b), 60)}"`, middle(a) && `"${clipLine(middle(a), 60)}"`];
+  const part = (words: string[]) => clipLine(`${head > 0 ? '… ' : ''}${middle(words)}${tail > 0 ? ' …' : ''}`, 70);
   return [part(b), part(a)];
 }
 

@@ -76,6 +76,17 @@ export class Evaluator {
 
   async evaluate(sha: string, signal?: AbortSignal): Promise<Outcome> {
     const started = this.clock.now();
+    // 1. The build context, from git objects.
+    const context = await this.buildContext(sha);
+    if ('failed' in context) return { sha, built: false, ...context.failed, durationMs: this.clock.now() - started };
+    return this.evaluateContext(sha, context, signal, started);
+  }
+
+  /**
+   * Evaluates a build context made by the caller (`narrow`: the parent's with some changes
+   * applied), labelled `sha` (any name) in place of a commit; identical contexts share one outcome.
+   */
+  async evaluateContext(sha: string, context: BuildContext, signal?: AbortSignal, started = this.clock.now()): Promise<Outcome> {
     const reuse = (outcome: Outcome, reused: Outcome['reused']): Outcome => ({
       ...outcome,
       sha,
@@ -83,9 +94,6 @@ export class Evaluator {
       reused,
       durationMs: this.clock.now() - started,
     });
-    // 1. The build context, from git objects.
-    const context = await this.buildContext(sha);
-    if ('failed' in context) return { sha, built: false, ...context.failed, durationMs: this.clock.now() - started };
     const known = this.memo.known(context.fingerprint);
     if (known) {
       context.tar.destroy();
