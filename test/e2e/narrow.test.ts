@@ -57,22 +57,69 @@ async function nothingLabelledLeft(sessionId: string): Promise<void> {
   expect(await docker.listImages({ filters })).toEqual([]);
 }
 
+/** A service that reads every conf file at start and dies on BROKEN=1 or on A=1 with B=1; it serves while alive. */
+const START = `#!/bin/sh
+for f in /app/conf/*.conf; do . "$f"; done
+if [ "$BROKEN" = 1 ]; then echo "FATAL: broken configuration"; exit 3; fi
+if [ "$A" = 1 ] && [ "$B" = 1 ]; then echo "FATAL: A and B together"; exit 3; fi
+echo ready
+exec sleep 300
+`;
+const conf = (i: number, value: string) => `# setting ${i}\nVALUE_${i}=${value}\n`;
+
+const manyRepo = new TestRepo('deploybisect-narrow-');
+/** The runs on the many-changes repository, started with the story's (the engine builds and probes them side by side). */
+let manyChanges: Promise<[CliRun, CliRun]>;
+
+function startManyChanges(): Promise<[CliRun, CliRun]> {
+  const repo = manyRepo;
+  const files: Record<string, string> = {
+    Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app/ /app/\nCMD ["sh", "/app/start.sh"]\n`,
+    'app/start.sh': START,
+    'app/conf/ab.conf': 'A=0\n# a\n# b\n# c\n# d\n# e\n# f\n# g\nB=0\n',
+  };
+  for (let i = 1; i <= 20; i++) files[`app/conf/${String(i).padStart(2, '0')}.conf`] = conf(i, 'old');
+  const base = repo.commit('base', files);
+  // 22 changes: a RUN that only builds with feature.conf, 20 conf hunks (13 breaks), and feature.conf (added).
+  const changed: Record<string, string> = {
+    Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app/ /app/\nRUN grep -q FEATURE=on /app/conf/feature.conf\nCMD ["sh", "/app/start.sh"]\n`,
+  };
+  for (let i = 1; i <= 20; i++) changed[`app/conf/${String(i).padStart(2, '0')}.conf`] = conf(i, i === 13 ? 'new\nBROKEN=1' : 'new');
+  changed['app/conf/feature.conf'] = 'FEATURE=on\n';
+  const many = repo.commit('Tune twenty settings and turn the feature on', changed);
+  // On a branch from the base (whose deployment works): A and B break it only together.
+  repo.git('checkout', '-q', '-b', 'pair', base);
+  const pair = repo.commit('Set A and B', {
+    'app/conf/ab.conf': 'A=1\n# a\n# b\n# c\n# d\n# e\n# f\n# g\nB=1\n',
+    'app/conf/01.conf': conf(1, 'newer'),
+  });
+  const options = ['--network', 'none', '--probe', 'running:1s', '--json'];
+  return Promise.all([runCli(['narrow', many, ...options], { cwd: repo.dir }), runCli(['narrow', pair, ...options], { cwd: repo.dir })]);
+}
+
 describe("narrow on the story's culprit", () => {
   let story: StoryRepo;
   let before: string;
   let run: CliRun;
   let text: CliRun;
   let result: any;
+  let cache: string;
 
   beforeAll(async () => {
     await requireEngine();
+    manyChanges = startManyChanges();
     story = createStoryRepo();
     before = story.repo.snapshot();
-    run = await runCli(['narrow', story.culprit, '--network', 'none', '--json'], { cwd: story.repo.dir });
+    // The text run below shares this run's verdict cache: it renders the same narrowing without building again.
+    cache = mkdtempSync(join(tmpdir(), 'narrow-cache-'));
+    run = await runCli(['narrow', story.culprit, '--network', 'none', '--json'], { cwd: story.repo.dir, env: { XDG_CACHE_HOME: cache } });
     result = JSON.parse(run.stdout);
   }, 300_000);
 
-  afterAll(() => story?.repo.remove());
+  afterAll(() => {
+    story?.repo.remove();
+    if (cache) rmSync(cache, { recursive: true, force: true });
+  });
 
   it('names a difference of one or two changes: the mkdir that no longer creates /app/logs', () => {
     expect(run.code, run.stderr).toBe(0);
@@ -99,7 +146,7 @@ describe("narrow on the story's culprit", () => {
   }, 120_000);
 
   it('says it in text: the difference as a diff, then the proof, then the explanation', async () => {
-    text = await runCli(['narrow', story.culprit, '--network', 'none'], { cwd: story.repo.dir });
+    text = await runCli(['narrow', story.culprit, '--network', 'none'], { cwd: story.repo.dir, env: { XDG_CACHE_HOME: cache } });
     console.log(text.stdout);
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.split('\n');
@@ -118,57 +165,18 @@ describe("narrow on the story's culprit", () => {
   });
 });
 
-/** A service that reads every conf file at start and dies on BROKEN=1 or on A=1 with B=1; it serves while alive. */
-const START = `#!/bin/sh
-for f in /app/conf/*.conf; do . "$f"; done
-if [ "$BROKEN" = 1 ]; then echo "FATAL: broken configuration"; exit 3; fi
-if [ "$A" = 1 ] && [ "$B" = 1 ]; then echo "FATAL: A and B together"; exit 3; fi
-echo ready
-exec sleep 300
-`;
-const conf = (i: number, value: string) => `# setting ${i}\nVALUE_${i}=${value}\n`;
-
 describe('narrow on commits of many changes', () => {
-  const repo = new TestRepo('deploybisect-narrow-');
-  let many: string;
-  let pair: string;
   let manyRun: CliRun;
   let pairRun: CliRun;
   let manyResult: any;
   let pairResult: any;
-  const options = ['--network', 'none', '--probe', 'running:1s', '--json'];
-
   beforeAll(async () => {
-    await requireEngine();
-    const files: Record<string, string> = {
-      Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app/ /app/\nCMD ["sh", "/app/start.sh"]\n`,
-      'app/start.sh': START,
-      'app/conf/ab.conf': 'A=0\n# a\n# b\n# c\n# d\n# e\n# f\n# g\nB=0\n',
-    };
-    for (let i = 1; i <= 20; i++) files[`app/conf/${String(i).padStart(2, '0')}.conf`] = conf(i, 'old');
-    const base = repo.commit('base', files);
-    // 22 changes: a RUN that only builds with feature.conf, 20 conf hunks (13 breaks), and feature.conf (added).
-    const changed: Record<string, string> = {
-      Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app/ /app/\nRUN grep -q FEATURE=on /app/conf/feature.conf\nCMD ["sh", "/app/start.sh"]\n`,
-    };
-    for (let i = 1; i <= 20; i++) changed[`app/conf/${String(i).padStart(2, '0')}.conf`] = conf(i, i === 13 ? 'new\nBROKEN=1' : 'new');
-    changed['app/conf/feature.conf'] = 'FEATURE=on\n';
-    many = repo.commit('Tune twenty settings and turn the feature on', changed);
-    // On a branch from the base (whose deployment works): A and B break it only together.
-    repo.git('checkout', '-q', '-b', 'pair', base);
-    pair = repo.commit('Set A and B', {
-      'app/conf/ab.conf': 'A=1\n# a\n# b\n# c\n# d\n# e\n# f\n# g\nB=1\n',
-      'app/conf/01.conf': conf(1, 'newer'),
-    });
-    [manyRun, pairRun] = [
-      await runCli(['narrow', many, ...options], { cwd: repo.dir }),
-      await runCli(['narrow', pair, ...options], { cwd: repo.dir }),
-    ];
+    [manyRun, pairRun] = await manyChanges;
     manyResult = JSON.parse(manyRun.stdout);
     pairResult = JSON.parse(pairRun.stdout);
   }, 300_000);
 
-  afterAll(() => repo.remove());
+  afterAll(() => manyRepo.remove());
 
   it('narrows 22 changes to the one that breaks, within --max-builds', () => {
     expect(manyRun.code, manyRun.stderr).toBe(0);
@@ -197,6 +205,7 @@ describe('narrow on commits of many changes', () => {
 
   it('narrows a failure that needs two changes together to both', () => {
     expect(pairRun.code, pairRun.stderr).toBe(0);
+    console.log(`pair: ${pairResult.builds} builds, ${(pairResult.durationMs / 1000).toFixed(1)}s, difference ${pairResult.difference}`);
     expect(pairResult.status).toBe('narrowed');
     const ab = pairResult.changes.filter((c: { path: string }) => c.path === 'app/conf/ab.conf').map((c: { id: number }) => c.id);
     expect(ab).toHaveLength(2);

@@ -50,13 +50,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
     };
     const commitOutcome = await verify(sha, commitInfo.subject);
     const parentOutcome = commitOutcome.ok ? undefined : await verify(parentSha, parentInfo.subject);
-    const base = {
-      sessionId,
-      commit: commitInfo,
-      parent: parentInfo,
-      signature: commitOutcome.signature,
-      builders,
-    };
+    const base = { sessionId, commit: commitInfo, parent: parentInfo, signature: commitOutcome.signature, builders };
     const finish = (result: Omit<NarrowResult, keyof typeof base | 'builds' | 'durationMs'>): NarrowResult => ({
       ...base,
       ...result,
@@ -68,13 +62,8 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       const verification = { parent: parentOutcome ?? commitOutcome, commit: commitOutcome };
       return finish({ status: 'not-reproduced', reason, changes: [], difference: [], tests: [], verification, notes: [] });
     }
-    const split = await splitChanges({
-      repoDir: settings.repo,
-      parent: parentSha,
-      commit: sha,
-      contextDir: settings.context,
-      dockerfile: settings.file,
-    });
+    const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file };
+    const split = await splitChanges({ ...spec, parent: parentSha, commit: sha });
     const search = await narrowChanges(
       settings,
       split,
@@ -82,17 +71,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       call,
       events,
     );
-    const explanation = await explainChange(
-      {
-        repoDir: settings.repo,
-        before: parentSha,
-        after: sha,
-        contextDir: settings.context,
-        dockerfile: settings.file,
-        ...(settings.target ? { target: settings.target } : {}),
-      },
-      outcomeEvidence(commitOutcome),
-    );
+    const explanation = await explainCommit(settings, parentSha, sha, commitOutcome);
     const difference = split.set.changes.filter((c) => search.difference.includes(c.id));
     return finish({
       ...search,
@@ -111,6 +90,12 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
     const removed = await pool.cleanup({ keepImages: settings.keepImages });
     events.cleanup?.(removed, pool.sessionId);
   }
+}
+
+/** The explanation of the whole commit, with the commit's own output as evidence. */
+function explainCommit(settings: Settings, before: string, after: string, outcome: Outcome) {
+  const spec = { repoDir: settings.repo, before, after, contextDir: settings.context, dockerfile: settings.file };
+  return explainChange({ ...spec, ...(settings.target ? { target: settings.target } : {}) }, outcomeEvidence(outcome));
 }
 
 /** The first parent, or `--parent` (which must differ from the commit). */
