@@ -6,7 +6,7 @@
  * that cannot be built alone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,7 @@ describe("narrow on the story's culprit", () => {
   let text: CliRun;
   let result: any;
   let cache: string;
+  let searched: Promise<{ run: CliRun; report: string }>;
 
   beforeAll(async () => {
     await requireEngine();
@@ -140,10 +141,33 @@ describe("narrow on the story's culprit", () => {
   });
 
   it('its patches, rebuilt with git apply and the docker CLI, give a healthy and an unhealthy container', async () => {
+    // Meanwhile, the whole story with run --narrow (the narrowing's outcomes come from the shared verdict cache).
+    const reportPath = join(story.repo.dir, '.git', 'incident.md');
+    const args = [story.good, story.bad, '--narrow', '--network', 'none', '--json', '--report', reportPath];
+    searched = runCli(args, { cwd: story.repo.dir, env: { XDG_CACHE_HOME: cache } }).then((r) => ({
+      run: r,
+      report: readFileSync(reportPath, 'utf8'),
+    }));
     const parent = result.parent.sha;
-    expect(await healthOf(story.repo.dir, parent, result.passing.patch)).toBe('healthy');
-    expect(await healthOf(story.repo.dir, parent, result.failing.patch)).toBe('unhealthy');
+    const [passing, failing] = await Promise.all([
+      healthOf(story.repo.dir, parent, result.passing.patch),
+      healthOf(story.repo.dir, parent, result.failing.patch),
+    ]);
+    expect(passing).toBe('healthy');
+    expect(failing).toBe('unhealthy');
   }, 120_000);
+
+  it('run --narrow narrows the culprit after the search; the report has the section and the explanation links to it', async () => {
+    const { run: r, report } = await searched;
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.culprit.sha).toBe(story.culprit);
+    expect(json.narrow.status).toBe('narrowed');
+    expect(json.narrow.difference).toEqual(result.difference);
+    expect(report).toContain('## Narrowed to the change that breaks it');
+    expect(report).toContain('(#narrowed-to-the-change-that-breaks-it)');
+    expect(report).toMatch(/### passing \(healthy\): changes [^\n]*\n\n```diff\n/);
+  }, 300_000);
 
   it('says it in text: the difference as a diff, then the proof, then the explanation', async () => {
     text = await runCli(['narrow', story.culprit, '--network', 'none'], { cwd: story.repo.dir, env: { XDG_CACHE_HOME: cache } });
