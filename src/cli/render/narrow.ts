@@ -1,6 +1,7 @@
 /** `narrow`'s result as text (the difference first, then the proof, then the explanation) and as a report section. */
 import { formatDuration } from '../../duration.js';
 import type { NarrowResult } from '../../session/narrow/narrow-result.js';
+import { clipLine } from '../../text/clip-line.js';
 import type { painter } from './color.js';
 
 type Paint = ReturnType<typeof painter>;

@@ -146,16 +146,12 @@ async function narrowChanges(
   let label = 0;
   const test = async (applied: readonly number[]): Promise<DdVerdict> => {
     const name = `n${++label}-${sha.slice(0, 9)}`;
-    events.evaluate?.({
-      sha: name,
-      subject: `changes ${applied.join(',') || '(none)'} of ${ids.length} applied`,
-      role: 'search',
-      remaining: ids.length,
-      stepsLeft: 0,
-    });
+    const left = Math.max(0, settings.maxBuilds - evaluator.builds);
+    const subject = applied.length === 0 ? 'no change' : `changes ${applied.map((id) => `#${id}`).join(', ')} of ${ids.length}`;
+    events.evaluate?.({ sha: name, subject, role: 'narrow', remaining: ids.length, stepsLeft: left });
     const outcome = await evaluator.evaluateContext(name, overlayContext(settings.repo, parentPlan, overlayOf(set, applied)), call.signal);
     const verdict = verdictOf(outcome);
-    events.verdict?.({ sha: name, verdict: verdict === 'pass' ? 'good' : verdict === 'fail' ? 'bad' : 'skip', outcome, role: 'search' });
+    events.verdict?.({ sha: name, verdict: verdict === 'pass' ? 'good' : verdict === 'fail' ? 'bad' : 'skip', outcome, role: 'narrow' });
     outcomes.set(ddKey(applied), outcome);
     const reason = verdict === 'unresolved' ? `${outcome.signature} (not the commit's failure: unresolved)` : outcome.signature;
     tests.push({ changes: [...applied], verdict, reason, built: outcome.built, durationMs: outcome.durationMs });
