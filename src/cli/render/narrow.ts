@@ -55,7 +55,7 @@ export function renderNarrowResult(result: NarrowResult, paint: Paint): string {
     for (const cause of result.explanation?.likelyCauses ?? []) out.push(`  Likely cause: ${cause.summary}`);
     out.push(`  Tests (${result.tests.length}):`);
     for (const t of result.tests)
-      out.push(`    ${ids(t.changes)} → ${t.verdict}: ${t.reason}${t.built ? '' : ' (same context as before)'}`);
+      out.push(`    ${ids(t.changes)} → ${t.verdict}: ${clipLine(t.reason, 110)}${t.built ? '' : ' (same context as before)'}`);
   }
   for (const note of result.notes) out.push(`  Note: ${note}`);
   out.push(`Run: ${result.builds} builds, ${formatDuration(result.durationMs)}.`);
