@@ -69,9 +69,9 @@ const conf = (i: number, value: string) => `# setting ${i}\nVALUE_${i}=${value}\
 
 const manyRepo = new TestRepo('deploybisect-narrow-');
 /** The runs on the many-changes repository, started with the story's (the engine builds and probes them side by side). */
-let manyChanges: Promise<[CliRun, CliRun]>;
+let manyChanges: Promise<CliRun[]>;
 
-function startManyChanges(): Promise<[CliRun, CliRun]> {
+function startManyChanges(): Promise<CliRun[]> {
   const repo = manyRepo;
   const files: Record<string, string> = {
     Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app/ /app/\nCMD ["sh", "/app/start.sh"]\n`,
@@ -94,14 +94,21 @@ function startManyChanges(): Promise<[CliRun, CliRun]> {
     'app/conf/01.conf': conf(1, 'newer'),
   });
   const options = ['--network', 'none', '--probe', 'running:1s', '--json'];
-  return Promise.all([runCli(['narrow', many, ...options], { cwd: repo.dir }), runCli(['narrow', pair, ...options], { cwd: repo.dir })]);
+  return Promise.all([
+    runCli(['narrow', many, ...options], { cwd: repo.dir }),
+    runCli(['narrow', pair, ...options], { cwd: repo.dir }),
+    // Too few builds: the best pair so far, exit 5.
+    runCli(['narrow', many, ...options, '--max-builds', '4'], { cwd: repo.dir }),
+    // A parent that fails too: exit 4, nothing narrowed.
+    runCli(['narrow', pair, ...options, '--parent', many], { cwd: repo.dir }),
+  ]);
 }
 
 describe("narrow on the story's culprit", () => {
   let story: StoryRepo;
   let before: string;
   let run: CliRun;
-  let text: CliRun;
+  let texted: Promise<CliRun>;
   let result: any;
   let cache: string;
   let searched: Promise<{ run: CliRun; report: string }>;
@@ -148,6 +155,8 @@ describe("narrow on the story's culprit", () => {
       run: r,
       report: readFileSync(reportPath, 'utf8'),
     }));
+    // And narrow's text, from the same cache.
+    texted = runCli(['narrow', story.culprit, '--network', 'none'], { cwd: story.repo.dir, env: { XDG_CACHE_HOME: cache } });
     const parent = result.parent.sha;
     const [passing, failing] = await Promise.all([
       healthOf(story.repo.dir, parent, result.passing.patch),
@@ -170,7 +179,7 @@ describe("narrow on the story's culprit", () => {
   }, 300_000);
 
   it('says it in text: the difference as a diff, then the proof, then the explanation', async () => {
-    text = await runCli(['narrow', story.culprit, '--network', 'none'], { cwd: story.repo.dir, env: { XDG_CACHE_HOME: cache } });
+    const text = await texted;
     console.log(text.stdout);
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.split('\n');
@@ -194,8 +203,10 @@ describe('narrow on commits of many changes', () => {
   let pairRun: CliRun;
   let manyResult: any;
   let pairResult: any;
+  let shortRun: CliRun;
+  let brokenParentRun: CliRun;
   beforeAll(async () => {
-    [manyRun, pairRun] = await manyChanges;
+    [manyRun, pairRun, shortRun, brokenParentRun] = (await manyChanges) as [CliRun, CliRun, CliRun, CliRun];
     manyResult = JSON.parse(manyRun.stdout);
     pairResult = JSON.parse(pairRun.stdout);
   }, 300_000);
@@ -239,8 +250,21 @@ describe('narrow on commits of many changes', () => {
     expect(ab.filter((id: number) => !pairResult.passing.changes.includes(id)).sort()).toEqual([...pairResult.difference].sort());
   });
 
+  it('reports the best pair so far when --max-builds runs out (exit 5), and exits 4 when the parent fails too', () => {
+    expect(shortRun.code, shortRun.stderr).toBe(5);
+    const short = JSON.parse(shortRun.stdout);
+    expect(short.status).toBe('inconclusive');
+    expect(short.reason).toMatch(/--max-builds 4 reached/);
+    expect(short.builds).toBeLessThanOrEqual(4);
+    expect(short.passing.outcome.ok).toBe(true);
+    expect(short.failing.outcome.signature).toBe(short.signature);
+    expect(short.difference.length).toBeLessThan(short.changes.length);
+    expect(brokenParentRun.code, brokenParentRun.stderr).toBe(4);
+    const broken = JSON.parse(brokenParentRun.stdout);
+    expect([broken.status, broken.reason, broken.difference]).toEqual(['not-reproduced', 'parent-is-unhealthy', []]);
+  });
+
   it('leaves nothing labelled behind', async () => {
-    await nothingLabelledLeft(manyResult.sessionId);
-    await nothingLabelledLeft(pairResult.sessionId);
+    for (const run of [manyRun, pairRun, shortRun, brokenParentRun]) await nothingLabelledLeft(JSON.parse(run.stdout).sessionId);
   });
 });
