@@ -160,7 +160,8 @@ export interface NarrowResult {
   /** The explanation's findings and likely causes about the difference (Dockerfile lines it touches). */
   explanation?: { findings: Finding[]; likelyCauses: LikelyCause[] };
   tests: NarrowTest[];
-  verification: { parent: Outcome; commit: Outcome };
+  /** The commit, and the parent (not evaluated when the commit is healthy and the ends were checked one after the other). */
+  verification: { parent?: Outcome; commit: Outcome };
   notes: string[];
   builders: EngineBuilder[];
   builds: number;

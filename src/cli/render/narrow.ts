@@ -38,7 +38,7 @@ export function renderNarrowResult(result: NarrowResult, paint: Paint): string {
     out.push(
       result.reason === 'commit-is-healthy'
         ? `${paint('yellow', 'Not reproduced')}: ${short(commit.sha)} ${commit.subject} is healthy (${result.verification.commit.signature})`
-        : `${paint('yellow', 'Not reproduced')}: the parent ${short(parent.sha)} ${parent.subject} fails too (${result.verification.parent.signature})`,
+        : `${paint('yellow', 'Not reproduced')}: the parent ${short(parent.sha)} ${parent.subject} fails too (${result.verification.parent?.signature ?? 'unhealthy'})`,
     );
   } else {
     const head = result.status === 'narrowed' ? paint('green', 'Narrowed') : paint('yellow', 'Not fully narrowed');

@@ -48,8 +48,15 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       events.verdict?.({ sha: target, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
       return outcome;
     };
-    const commitOutcome = await verify(sha, commitInfo.subject);
-    const parentOutcome = commitOutcome.ok ? undefined : await verify(parentSha, parentInfo.subject);
+    // With --jobs ≥ 2 (or several engines) both ends at once; else the parent only when the commit fails.
+    const parallel = Math.max(1, settings.jobs ?? pool.lanes.length);
+    const parentEarly = parallel >= 2 ? verify(parentSha, parentInfo.subject) : undefined;
+    parentEarly?.catch(() => undefined); // awaited below
+    const commitOutcome = await verify(sha, commitInfo.subject).catch(async (error: unknown) => {
+      await parentEarly?.catch(() => undefined); // nothing may still be running when the session cleans up
+      throw error;
+    });
+    const parentOutcome = await (parentEarly ?? (commitOutcome.ok ? undefined : verify(parentSha, parentInfo.subject)));
     const base = { sessionId, commit: commitInfo, parent: parentInfo, signature: commitOutcome.signature, builders };
     const finish = (result: Omit<NarrowResult, keyof typeof base | 'builds' | 'durationMs'>): NarrowResult => ({
       ...base,
@@ -57,20 +64,14 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       builds: evaluator.builds,
       durationMs: Date.now() - started,
     });
-    if (!parentOutcome || !parentOutcome.ok) {
-      const reason = parentOutcome ? 'parent-is-unhealthy' : 'commit-is-healthy';
-      const verification = { parent: parentOutcome ?? commitOutcome, commit: commitOutcome };
+    if (commitOutcome.ok || !parentOutcome?.ok) {
+      const reason = commitOutcome.ok ? 'commit-is-healthy' : 'parent-is-unhealthy';
+      const verification = { ...(parentOutcome ? { parent: parentOutcome } : {}), commit: commitOutcome };
       return finish({ status: 'not-reproduced', reason, changes: [], difference: [], tests: [], verification, notes: [] });
     }
     const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file };
     const split = await splitChanges({ ...spec, parent: parentSha, commit: sha });
-    const search = await narrowChanges(
-      settings,
-      split,
-      { evaluator, sha, commitOutcome, parentOutcome, parallel: settings.jobs ?? pool.lanes.length },
-      call,
-      events,
-    );
+    const search = await narrowChanges(settings, split, { evaluator, sha, commitOutcome, parentOutcome, parallel }, call, events);
     const explanation = await explainCommit(settings, parentSha, sha, commitOutcome);
     const difference = split.set.changes.filter((c) => search.difference.includes(c.id));
     return finish({
