@@ -59,6 +59,16 @@ describe("narrow's text", () => {
     );
   });
 
+  it("lists the tests, a long reason by its end (where the engine says what went wrong), without repeating 'unresolved'", () => {
+    const long = `container failed to start: ${'x'.repeat(80)} exec: "bash": executable file not found ... (not the commit's failure: unresolved)`;
+    const tests = [{ changes: [3], verdict: 'unresolved' as const, reason: long, built: true, durationMs: 5 }];
+    const line = renderNarrowResult(result({ tests }), painter(false))
+      .split('\n')
+      .find((l) => l.startsWith('    #3'))!;
+    expect(line).toMatch(/^    #3 → unresolved: …x+ exec: "bash": executable file not found \.\.\.$/);
+    expect(line.length).toBeLessThan(125);
+  });
+
   it('says when it was not reproduced', () => {
     const text = renderNarrowResult(result({ status: 'not-reproduced', reason: 'commit-is-healthy', difference: [] }), painter(false));
     expect(text.split('\n')[0]).toBe('Not reproduced: cccccccccc Set A is healthy (container exited with code 3)');

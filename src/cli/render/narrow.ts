@@ -18,6 +18,12 @@ function patchLines(patch: string, indent: string): string[] {
     .map((line) => `${indent}${line}`);
 }
 
+/** A test's reason on one line: a long one keeps its end, where engines put what went wrong (`exec: "bash": … not found`). */
+function testReason(reason: string): string {
+  const line = clipLine(reason.replace(/ \(not the commit's failure: unresolved\)$/, ''), Number.POSITIVE_INFINITY);
+  return line.length <= 100 ? line : `…${line.slice(-99)}`;
+}
+
 /** "proven: …", or why it is not. */
 export function proofLine(result: NarrowResult): string | undefined {
   const { passing, failing, difference } = result;
@@ -54,8 +60,9 @@ export function renderNarrowResult(result: NarrowResult, paint: Paint): string {
     for (const finding of result.explanation?.findings ?? []) out.push(`  The explanation: ${finding.summary}`);
     for (const cause of result.explanation?.likelyCauses ?? []) out.push(`  Likely cause: ${cause.summary}`);
     out.push(`  Tests (${result.tests.length}):`);
-    for (const t of result.tests)
-      out.push(`    ${ids(t.changes)} → ${t.verdict}: ${clipLine(t.reason, 110)}${t.built ? '' : ' (same context as before)'}`);
+    for (const t of result.tests) {
+      out.push(`    ${ids(t.changes)} → ${t.verdict}: ${testReason(t.reason)}${t.built ? '' : ' (same context as before)'}`);
+    }
   }
   for (const note of result.notes) out.push(`  Note: ${note}`);
   out.push(`Run: ${result.builds} builds, ${formatDuration(result.durationMs)}.`);
