@@ -65,7 +65,7 @@ describe("narrow's text", () => {
     const line = renderNarrowResult(result({ tests }), painter(false))
       .split('\n')
       .find((l) => l.startsWith('    #3'))!;
-    expect(line).toMatch(/^    #3 → unresolved: …x+ exec: "bash": executable file not found \.\.\.$/);
+    expect(line).toMatch(/^ {4}#3 → unresolved: …x+ exec: "bash": executable file not found \.\.\.$/);
     expect(line.length).toBeLessThan(125);
   });
 
