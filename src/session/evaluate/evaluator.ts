@@ -194,8 +194,13 @@ export class Evaluator {
     if (this.settings.keepImages) return;
     const fingerprint = await this.fingerprintOf(sha);
     const imageId = fingerprint ? this.memo.get(fingerprint)?.imageId : undefined;
-    const lane = imageId ? this.imageLanes.get(imageId) : undefined;
-    if (!imageId || !lane) return;
+    if (imageId) await this.releaseImage(imageId);
+  }
+
+  /** An image of this run that is no longer needed (`narrow`'s configurations, once probed): removed now, unless --keep-images. */
+  async releaseImage(imageId: string): Promise<void> {
+    const lane = this.imageLanes.get(imageId);
+    if (this.settings.keepImages || !lane) return;
     this.imageLanes.delete(imageId);
     await lane.tracker.removeImage(imageId);
   }

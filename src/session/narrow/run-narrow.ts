@@ -145,12 +145,17 @@ async function narrowChanges(
   const verdictOf = (outcome: Outcome): DdVerdict =>
     outcome.ok ? 'pass' : outcome.phase === commitOutcome.phase && outcome.signature === commitOutcome.signature ? 'fail' : 'unresolved';
   let label = 0;
+  let inFlight = 0;
   const test = async (applied: readonly number[]): Promise<DdVerdict> => {
     const name = `n${++label}-${sha.slice(0, 9)}`;
     const left = Math.max(0, settings.maxBuilds - evaluator.builds);
     const subject = applied.length === 0 ? 'no change' : `changes ${applied.map((id) => `#${id}`).join(', ')} of ${ids.length}`;
     events.evaluate?.({ sha: name, subject, role: 'narrow', remaining: ids.length, stepsLeft: left });
+    inFlight++;
     const outcome = await evaluator.evaluateContext(name, overlayContext(settings.repo, parentPlan, overlayOf(set, applied)), call.signal);
+    // Its image is not needed again (an identical context reuses the outcome): removed now, unless another test is in
+    // flight (two contexts can make one image); the rest go at the session's cleanup.
+    if (--inFlight === 0 && outcome.imageId && outcome.built) await evaluator.releaseImage(outcome.imageId);
     const verdict = verdictOf(outcome);
     events.verdict?.({ sha: name, verdict: verdict === 'pass' ? 'good' : verdict === 'fail' ? 'bad' : 'skip', outcome, role: 'narrow' });
     outcomes.set(ddKey(applied), outcome);
