@@ -1,5 +1,5 @@
 /**
- * The library: `bisect`, `testCommit` and `explain`, taking the config file's options (the same
+ * The library: `bisect`, `testCommit`, `narrow` and `explain`, taking the config file's options (the same
  * schema, the same defaults as the command line), reporting progress as events, cancelled by an
  * AbortSignal, and returning the objects the CLI prints with --json. Both the CLI and this file turn
  * their input into the one typed Settings object (src/options/settings.ts) and call the session.
@@ -12,7 +12,8 @@ import { resolveSettings, type Settings } from './options/settings.js';
 import type { SessionEvents } from './session/events.js';
 import { explainRange, type ExplainRangeResult } from './session/explain-range.js';
 import type { BisectResult } from './session/result.js';
-import { runBisect } from './session/search/run-bisect.js';
+import { runNarrow, type NarrowResult } from './session/narrow/run-narrow.js';
+import { searchThenNarrow } from './session/narrow/search-then-narrow.js';
 import { testCommit as runTestCommit, type TestCommitResult } from './session/test-commit.js';
 
 export type { ConfigOptions } from './options/config-options.js';
@@ -43,7 +44,7 @@ export interface BisectCallOptions extends CallOptions {
 }
 
 /** Keys the library takes besides the config's: they say something about one call. */
-const PER_CALL = ['repo', 'state', 'restart', 'mark'] as const;
+const PER_CALL = ['repo', 'state', 'restart', 'mark', 'parent'] as const;
 
 /**
  * The Settings of a library call: the table's defaults, then the caller's values (validated as the
@@ -51,7 +52,7 @@ const PER_CALL = ['repo', 'state', 'restart', 'mark'] as const;
  */
 export function settingsOf(
   command: CommandName,
-  options: ConfigOptions & { repo?: string; state?: string | false; restart?: boolean; mark?: string[] },
+  options: ConfigOptions & { repo?: string; state?: string | false; restart?: boolean; mark?: string[]; parent?: string },
 ): Settings {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const config = Object.fromEntries(Object.entries(given).filter(([k]) => !(PER_CALL as readonly string[]).includes(k)));
@@ -63,7 +64,7 @@ export function settingsOf(
 export async function bisect(options: BisectCallOptions): Promise<BisectResult> {
   const { good, bad, signal, events, ...rest } = options;
   const call = { ...(signal ? { signal } : {}), events: sessionEvents(events) };
-  return done(call.events, await runBisect(settingsOf('run', rest), { good, bad }, call));
+  return done(call.events, await searchThenNarrow(settingsOf('run', rest), { good, bad }, call));
 }
 
 /** Builds and probes one commit. */
@@ -71,6 +72,17 @@ export async function testCommit(options: CallOptions & { commit: string }): Pro
   const { commit, signal, events, ...rest } = options;
   const call = { ...(signal ? { signal } : {}), events: sessionEvents(events) };
   return done(call.events, await runTestCommit(settingsOf('test', rest), commit, call));
+}
+
+/**
+ * Narrows a failing commit to the change that breaks it: its parent (or `parent`) with subsets of
+ * its changes applied, built and probed, until a passing and a failing configuration differ by a
+ * 1-minimal set of changes (`NarrowResult`, as `deploybisect narrow --json` prints it).
+ */
+export async function narrow(options: CallOptions & { commit: string; parent?: string }): Promise<NarrowResult> {
+  const { commit, signal, events, ...rest } = options;
+  const call = { ...(signal ? { signal } : {}), events: sessionEvents(events) };
+  return done(call.events, await runNarrow(settingsOf('narrow', rest), commit, call));
 }
 
 /** What changed in the deployment between two commits (git objects only: no engine needed). */

@@ -1,11 +1,12 @@
 /**
  * The programmatic API: the same engine the CLI uses. Errors are thrown as DeployBisectError
- * subclasses carrying the exit code the CLI would use. `bisect`, `testCommit` and `explain` take the
+ * subclasses carrying the exit code the CLI would use. `bisect`, `testCommit`, `narrow` and `explain` take the
  * config file's options; `resolveSettings` with `runBisect` and `explainRange` are the lower-level calls under them.
  */
 export {
   bisect,
   testCommit,
+  narrow,
   explain,
   sessionEvents,
   settingsOf,
@@ -17,6 +18,7 @@ export { resolveSettings, type Settings } from './options/settings.js';
 export { runBisect, type BisectRequest, type CallControl } from './session/search/run-bisect.js';
 export { cleanAll, type TestCommitResult } from './session/test-commit.js';
 export type { BisectResult, RunStatus, Step, CommitSummary } from './session/result.js';
+export type { NarrowResult, NarrowChange, NarrowSide, NarrowTest } from './session/narrow/narrow-result.js';
 export type { Outcome, Phase, Regression } from './session/outcome.js';
 export type { SessionEvents } from './session/events.js';
 export type { ProbeResult } from './probes/probe.js';

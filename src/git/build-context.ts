@@ -298,7 +298,8 @@ function uniqueName(base: string, tree: readonly TreeEntry[]): string {
 
 const compareBytes = comparePathBytes;
 
-function fingerprintOf(entries: readonly ContextEntry[], dockerfilePath: string): string {
+/** sha256 over what docker receives: each entry's type, mode, content id and path, and the Dockerfile's path. */
+export function fingerprintOf(entries: readonly ContextEntry[], dockerfilePath: string): string {
   const hash = createHash('sha256');
   hash.update(`deploybisect-context-v1\0dockerfile\0${dockerfilePath}\n`);
   for (const entry of entries) {

@@ -21,6 +21,8 @@ export interface PatchTarget {
 export interface FilePatchesOptions {
   /** A patch longer than this (bytes, headers included) is not kept: it maps to null. Default: no limit. */
   maxBytes?: number;
+  /** Binary files as `git apply` can apply them (`--binary`), instead of "Binary files differ". */
+  binary?: boolean;
 }
 
 /** How many paths go on one command line. */
@@ -60,6 +62,7 @@ export async function filePatches(
       '-p',
       '-M',
       '-U3',
+      ...(options.binary ? ['--binary'] : []),
       '--src-prefix=a/',
       '--dst-prefix=b/',
       ...STABLE_DIFF_OPTIONS,

@@ -64,7 +64,7 @@ export interface ConfigOptions {
   firstParent?: boolean;
   /** `--no-verify`: do not check that good passes and bad fails before the search */
   verify?: boolean;
-  /** `-j, --jobs <k>`: evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts. Default: one per engine */
+  /** `-j, --jobs <k>`: evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts (narrow: k configurations of a round at once). Default: one per engine */
   jobs?: number;
   /** `--runs <n>`: run each evaluated commit n times (fresh containers from one image); the verdict is the majority, a tie is bad, and disagreeing runs are reported. Bypasses the verdict cache */
   runs?: number;
@@ -76,6 +76,10 @@ export interface ConfigOptions {
   flakeRate?: number;
   /** `--max-runs <n>`: with --flaky: give up (exit 5) after this many runs in all */
   maxRuns?: number;
+  /** `--narrow`: after the search, narrow the culprit to the change that breaks it, as `deploybisect narrow <culprit>` does */
+  narrow?: boolean;
+  /** `--max-builds <n>`: narrow: at most this many builds (the commit and its parent included); when they run out, the best pair found so far is reported (exit 5) */
+  maxBuilds?: number;
   /** `--docker-host <url>`: a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket */
   dockerHost?: string[] | string;
   /** `--engine-timeout <duration>`: an engine call (inspect, create, start, remove, list...) that gets no answer this long ends the run as a lost engine (exit 1; the state is kept, re-run to resume). Builds have --build-timeout; waiting for a container has --timeout */

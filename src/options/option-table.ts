@@ -4,12 +4,13 @@
  */
 import type { CommandName, Input, OptionRow } from './row.js';
 import { CONTAINER_ROWS } from './rows-container.js';
+import { NARROW_ROWS } from './rows-narrow.js';
 import { PROBE_ROWS } from './rows-probes.js';
 import { RUN_ROWS } from './rows-run.js';
 import { SEARCH_ROWS } from './rows-search.js';
 import { SOURCE_ROWS } from './rows-source.js';
 
-export const OPTIONS = [...SOURCE_ROWS, ...CONTAINER_ROWS, ...PROBE_ROWS, ...SEARCH_ROWS, ...RUN_ROWS] as const;
+export const OPTIONS = [...SOURCE_ROWS, ...CONTAINER_ROWS, ...PROBE_ROWS, ...SEARCH_ROWS, ...NARROW_ROWS, ...RUN_ROWS] as const;
 
 type Row = (typeof OPTIONS)[number];
 type SettingRow = Exclude<Row, { aliasOf: string }>;
@@ -23,10 +24,11 @@ export type Settings = RowValues & {
   readonly given: Readonly<Record<string, Input>>;
 };
 
-/** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own. */
+/** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own, `narrow` those of `test` and its own. */
 export function optionsFor(command: CommandName | 'replay'): OptionRow[] {
   const rows: readonly OptionRow[] = OPTIONS;
   if (command === 'nightly') return rows.filter((o) => o.commands.includes('run') || o.commands.includes('nightly'));
+  if (command === 'narrow') return rows.filter((o) => o.commands.includes('test') || o.commands.includes('narrow'));
   const as = command === 'replay' ? 'run' : command;
   return rows.filter((o) => o.commands.includes(as));
 }

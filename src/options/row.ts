@@ -4,7 +4,7 @@
  * receives. commander, `--help`, the README's table, the config file's JSON Schema, the library's
  * option type and the typed Settings are all made from these rows.
  */
-export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log' | 'nightly' | 'init' | 'demo' | 'doctor';
+export type CommandName = 'run' | 'test' | 'explain' | 'clean' | 'log' | 'nightly' | 'init' | 'demo' | 'doctor' | 'narrow';
 
 /** An input as it arrives: a flag's boolean, one value's text, or a repeatable option's values. */
 export type Input = boolean | string | string[];

@@ -46,7 +46,7 @@ export const RUN_ROWS = [
       key: 'report',
       flags: '--report <file.md>',
       description: 'write a Markdown incident report: the range, every step, the culprit, what changed and the evidence, how to reproduce',
-      commands: ['run'],
+      commands: ['run', 'narrow'],
       userPath: true,
     },
     (text) => {

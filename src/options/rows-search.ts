@@ -60,9 +60,9 @@ export const SEARCH_ROWS = [
       key: 'jobs',
       flags: '-j, --jobs <k>',
       description:
-        'evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts. Default: one per engine',
+        'evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts (narrow: k configurations of a round at once). Default: one per engine',
       kind: 'number',
-      commands: ['run'],
+      commands: ['run', 'narrow'],
     },
     wholeNumber('--jobs', 1, 16),
   ),

@@ -13,15 +13,18 @@ export interface SessionEvents {
     commits: number;
     changing?: number;
     planningMs?: number;
+    /** What the run does, when it is not a search (`narrow`). */
+    title?: string;
   }): void;
-  evaluate?(e: { sha: string; subject: string; role: Step['role']; remaining: number; stepsLeft: number }): void;
+  /** role `narrow`: a configuration of `narrow` (sha is its label; remaining: the changes; stepsLeft: the builds left). */
+  evaluate?(e: { sha: string; subject: string; role: Step['role'] | 'narrow'; remaining: number; stepsLeft: number }): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
   buildOutput?(sha: string, line: string): void;
   /** A step of the Dockerfile started building (`[2/6] RUN npm ci`). */
   buildStep?(sha: string, step: string): void;
   /** Each line the container prints, live (only requested by verbose renderers: it costs a log stream). */
   containerLine?(sha: string, line: string): void;
-  verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] }): void;
+  verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] | 'narrow' }): void;
   cleanup?(removed: CleanupReport, sessionId: string): void;
   /** Something the user should know that is not an error: resuming from a saved state, a state that cannot be saved. */
   notice?(message: string): void;

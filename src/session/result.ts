@@ -1,6 +1,10 @@
 import type { ChangedFile, CommitInfo } from '../git/commit-info.js';
 import type { Verdict } from '../bisect/index.js';
 import type { Explanation } from '../explain/explain-change.js';
+import type { DdVerdict } from '../bisect/dd.js';
+import type { LikelyCause } from '../explain/cause/likely-cause.js';
+import type { Finding } from '../explain/finding.js';
+import type { ChangeKind } from '../explain/narrow/change-set.js';
 import type { Outcome, Regression } from './outcome.js';
 
 export type RunStatus = 'found' | 'bad-is-healthy' | 'good-is-unhealthy' | 'inconclusive';
@@ -95,6 +99,8 @@ export interface BisectResult {
   durationMs: number;
   /** Set when this run resumed a saved state: the runs it replayed, and what this run itself spent. */
   resume?: ResumeCost;
+  /** With --narrow: the culprit narrowed to the change that breaks it. */
+  narrow?: NarrowResult;
 }
 
 export interface ResumeCost {
@@ -111,4 +117,58 @@ export interface EngineBuilder {
   builder: 'buildkit' | 'classic';
   /** The network RUN steps build on when --build-network does not say. */
   buildNetwork?: string;
+}
+
+/** What `narrow` answers (its JSON). */
+export interface NarrowChange {
+  id: number;
+  path: string;
+  kind: ChangeKind;
+  summary: string;
+  /** Unified diff of this change alone against the parent's tree. */
+  patch: string;
+}
+
+/** A configuration: the parent with these changes applied. */
+export interface NarrowSide {
+  changes: number[];
+  /** Unified diff against the parent's tree (`git apply` at the repository root); '' for the parent itself. */
+  patch: string;
+  outcome: Outcome;
+}
+
+export interface NarrowTest {
+  /** The ids applied. */
+  changes: number[];
+  verdict: DdVerdict;
+  /** The outcome's signature, and why it is unresolved when it is. */
+  reason: string;
+  /** Whether the image was built for it (false: an identical context's outcome was reused). */
+  built: boolean;
+  durationMs: number;
+}
+
+export interface NarrowResult {
+  /** narrowed: a 1-minimal difference; inconclusive: the builds ran out, or nothing could be narrowed; not-reproduced: the parent fails or the commit passes. */
+  status: 'narrowed' | 'inconclusive' | 'not-reproduced';
+  /** Why not reproduced, or why inconclusive. */
+  reason?: string;
+  sessionId: string;
+  commit: CommitInfo;
+  parent: CommitInfo;
+  /** The commit's failure, which every failing configuration must show. */
+  signature: string;
+  changes: NarrowChange[];
+  passing?: NarrowSide;
+  failing?: NarrowSide;
+  difference: number[];
+  /** The explanation's findings and likely causes about the difference (Dockerfile lines it touches). */
+  explanation?: { findings: Finding[]; likelyCauses: LikelyCause[] };
+  tests: NarrowTest[];
+  /** The commit, and the parent (not evaluated when the commit is healthy and the ends were checked one after the other). */
+  verification: { parent?: Outcome; commit: Outcome };
+  notes: string[];
+  builders: EngineBuilder[];
+  builds: number;
+  durationMs: number;
 }

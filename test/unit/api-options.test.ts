@@ -7,6 +7,14 @@ import { UsageError } from '../../src/errors.js';
 import type { Outcome } from '../../src/session/outcome.js';
 
 describe("the library takes the config file's options", () => {
+  it("narrow takes test's options and its own (parent per call; maxBuilds, jobs from the config's options); run takes narrow and maxBuilds", () => {
+    const s = settingsOf('narrow', { parent: 'HEAD~2', maxBuilds: 5, jobs: 2, network: 'none' });
+    expect(s).toMatchObject({ parent: 'HEAD~2', maxBuilds: 5, jobs: 2, network: 'none', narrow: false });
+    expect(settingsOf('narrow', {})).toMatchObject({ maxBuilds: 24, parent: undefined });
+    expect(settingsOf('run', { narrow: true })).toMatchObject({ narrow: true, maxBuilds: 24 });
+    expect(() => settingsOf('narrow', { maxBuilds: 1 })).toThrow(UsageError);
+  });
+
   it("fills in the command line's defaults, then the caller's values as the command line would hold them", () => {
     const defaults = settingsOf('run', {});
     expect(defaults).toMatchObject({

@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { explainCommand } from './explain.js';
 import { initCommand } from './init.js';
 import { logCommand } from './log.js';
+import { narrowCommand } from './narrow.js';
 import { nightlyCommand } from './nightly.js';
 import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   replayCommand,
   logCommand,
   testCommand,
+  narrowCommand,
   explainCommand,
   demoCommand,
   initCommand,

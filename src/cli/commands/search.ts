@@ -4,9 +4,10 @@ import { secretValues } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { redactor } from '../../session/redact.js';
 import type { BisectResult } from '../../session/result.js';
-import { runBisect } from '../../session/search/run-bisect.js';
+import { searchThenNarrow } from '../../session/narrow/search-then-narrow.js';
 import type { CliIo } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
+import { renderNarrowResult } from '../render/narrow.js';
 import { progressReporter } from '../render/progress.js';
 import { renderReport } from '../render/report.js';
 import { renderQuiet, renderSummary } from '../render/summary.js';
@@ -20,7 +21,7 @@ export async function searchAndRender(
 ): Promise<{ result: BisectResult; markdown: string }> {
   const progress = progressReporter(settings);
   try {
-    const result = await runBisect(settings, range, { signal: io.ctx.signal, events: progress });
+    const result = await searchThenNarrow(settings, range, { signal: io.ctx.signal, events: progress });
     progress.stop();
     const markdown = renderSearch(result, settings, io);
     io.ctx.exitCode = STATUS_EXIT[result.status];
@@ -41,5 +42,6 @@ export function renderSearch(result: BisectResult, settings: Settings, io: CliIo
   }
   if (settings.json) io.write(JSON.stringify(result, null, 2));
   else io.write(settings.quiet ? renderQuiet(result) : renderSummary(result, io.paint));
+  if (result.narrow && !settings.json && !settings.quiet) io.write(renderNarrowResult(result.narrow, io.paint));
   return markdown;
 }

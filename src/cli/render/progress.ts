@@ -65,6 +65,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 /** `[3, 7 candidates left, ~2 steps left] testing b29a06e954 Add app configuration` */
 function stepText(stepNo: number, e: Parameters<NonNullable<SessionEvents['evaluate']>>[0]): string {
+  if (e.role === 'narrow') return `[${stepNo}, ≤${plural(e.stepsLeft, 'build')} left] testing the parent with ${e.subject}`;
   const what = e.role === 'verify' ? 'checking' : 'testing';
   const steps = `~${plural(e.stepsLeft, 'step')} left`;
   const left = e.role === 'search' ? `, ${plural(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
@@ -95,7 +96,8 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
   return {
     start(e) {
       const changing = e.changing === undefined ? '' : ` (${e.changing} change the build context)`;
-      out.status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
+      if (e.title) out.status(`${e.title} on ${e.endpoint}`);
+      else out.status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
     },
     evaluate(e) {
       subjects.set(e.sha, e.subject);
@@ -113,7 +115,9 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
     verdict(e) {
       const [style, symbol]: ['green' | 'red' | 'yellow', string] =
         e.verdict === 'good' ? ['green', '✔'] : e.verdict === 'bad' ? ['red', '✖'] : ['yellow', '↷'];
-      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, e.verdict)}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${reusedText(e.outcome.reused)})`;
+      // narrow's words: a configuration passes, fails as the commit does, or is unresolved.
+      const word = e.role === 'narrow' ? { good: 'pass', bad: 'fail', skip: 'unresolved' }[e.verdict] : e.verdict;
+      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, word)}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${reusedText(e.outcome.reused)})`;
       out.persist(paint(style, symbol), text);
     },
     notice(message) {

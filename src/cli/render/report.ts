@@ -5,6 +5,7 @@ import { cell, explanationMarkdown, fenced } from './explanation.js';
 import { confidenceLine, formatProbability } from './summary.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
 import { costText } from './cost.js';
+import { narrowReportSection } from './narrow.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
 const short = (sha: string) => sha.slice(0, 10);
@@ -61,13 +62,14 @@ function outcomeMarkdown(outcome: Outcome, title: string): string[] {
 /** The Markdown incident report written by `--report <file.md>`. */
 export function renderReport(result: BisectResult, options: { reproduce?: string; generatedAt?: Date } = {}): string {
   const out = [...headerSection(result, options.generatedAt ?? new Date())];
-  if (result.status === 'found' && result.culprit) out.push(...culpritSection(result.culprit));
+  if (result.status === 'found' && result.culprit) out.push(...culpritSection(result.culprit, result.narrow !== undefined));
   if (result.status === 'inconclusive') out.push(...candidatesSection(result));
   if (result.confidence.mode !== 'plain') out.push(...runsSection(result));
   if (result.verification?.bad && result.status === 'bad-is-healthy')
     out.push(...outcomeMarkdown(result.verification.bad, 'The bad commit'));
   if (result.verification?.good && result.status === 'good-is-unhealthy')
     out.push(...outcomeMarkdown(result.verification.good, 'The good commit'));
+  if (result.narrow) out.push(narrowReportSection(result.narrow), '');
   out.push(...searchSection(result));
   if (options.reproduce) out.push('## Reproduce', '', ...fenced('sh', [options.reproduce]), '');
   return out.join('\n');
@@ -96,7 +98,7 @@ function headerSection(result: BisectResult, generatedAt: Date): string[] {
   ];
 }
 
-function culpritSection(c: NonNullable<BisectResult['culprit']>): string[] {
+function culpritSection(c: NonNullable<BisectResult['culprit']>, narrowed = false): string[] {
   const out = [
     '## The culprit',
     '',
@@ -108,6 +110,11 @@ function culpritSection(c: NonNullable<BisectResult['culprit']>): string[] {
   out.push(...outcomeMarkdown(c.outcome, 'How it failed'));
   if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${short(c.parent.sha)}\`, for contrast`));
   if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));
+  if (narrowed)
+    out.push(
+      `Which of these changes breaks it, proven by two builds: [Narrowed to the change that breaks it](#narrowed-to-the-change-that-breaks-it).`,
+      '',
+    );
   return out;
 }
 

@@ -107,6 +107,17 @@ export class Evaluator {
 
   async evaluate(sha: string, signal?: AbortSignal): Promise<Outcome> {
     const started = this.clock.now();
+    // 1. The build context, from git objects.
+    const context = await this.buildContext(sha);
+    if ('failed' in context) return { sha, built: false, ...context.failed, durationMs: this.clock.now() - started };
+    return this.evaluateContext(sha, context, signal, started);
+  }
+
+  /**
+   * Evaluates a build context made by the caller (`narrow`: the parent's with some changes
+   * applied), labelled `sha` (any name) in place of a commit; identical contexts share one outcome.
+   */
+  async evaluateContext(sha: string, context: BuildContext, signal?: AbortSignal, started = this.clock.now()): Promise<Outcome> {
     const reuse = (outcome: Outcome, reused: Outcome['reused']): Outcome => ({
       ...outcome,
       sha,
@@ -114,9 +125,6 @@ export class Evaluator {
       reused,
       durationMs: this.clock.now() - started,
     });
-    // 1. The build context, from git objects.
-    const context = await this.buildContext(sha);
-    if ('failed' in context) return { sha, built: false, ...context.failed, durationMs: this.clock.now() - started };
     const known = this.memo.known(context.fingerprint);
     if (known) {
       context.tar.destroy();
@@ -219,8 +227,13 @@ export class Evaluator {
     if (this.settings.keepImages) return;
     const fingerprint = await this.fingerprintOf(sha);
     const imageId = fingerprint ? this.memo.get(fingerprint)?.imageId : undefined;
-    const lane = imageId ? this.imageLanes.get(imageId) : undefined;
-    if (!imageId || !lane) return;
+    if (imageId) await this.releaseImage(imageId);
+  }
+
+  /** An image of this run that is no longer needed (`narrow`'s configurations, once probed): removed now, unless --keep-images. */
+  async releaseImage(imageId: string): Promise<void> {
+    const lane = this.imageLanes.get(imageId);
+    if (this.settings.keepImages || !lane) return;
     this.imageLanes.delete(imageId);
     await lane.tracker.removeImage(imageId);
   }

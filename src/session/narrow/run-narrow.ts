@@ -1,0 +1,198 @@
+/**
+ * `deploybisect narrow <commit>`: which of a commit's changes breaks the deployment, proven by two
+ * builds. The commit must fail and its parent pass; then general delta debugging (src/bisect/dd.ts)
+ * tests the parent's context with subsets of the commit's changes applied (in memory, from git
+ * objects), each built and probed by the same evaluator as a search (layer cache, engines, --jobs,
+ * labels, cleanup). A configuration that fails to build or fails otherwise than the commit is
+ * unresolved, never a verdict.
+ */
+import { dd, ddKey, type DdVerdict } from '../../bisect/dd.js';
+import { UsageError } from '../../errors.js';
+import { explainChange } from '../../explain/explain-change.js';
+import { overlayOf, patchOf } from '../../explain/narrow/change-set.js';
+import { getCommitInfo } from '../../git/commit-info.js';
+import { overlayContext, overlayPlan } from '../../git/overlay-context.js';
+import { resolveCommit } from '../../git/refs.js';
+import type { Settings } from '../../options/settings.js';
+import type { Evaluator } from '../evaluate/evaluator.js';
+import type { SessionEvents } from '../events.js';
+import { openSession } from '../open-session.js';
+import { outcomeEvidence } from '../outcome-evidence.js';
+import type { Outcome } from '../outcome.js';
+import type { CallControl } from '../search/run-bisect.js';
+import { explanationOf, type NarrowResult, type NarrowTest } from './narrow-result.js';
+import { splitChanges, type SplitChanges } from './split-changes.js';
+
+export type { NarrowResult } from './narrow-result.js';
+
+/** Narrows `commit` (against `settings.parent`, default its first parent). */
+export async function runNarrow(settings: Settings, commit: string, call: CallControl = {}): Promise<NarrowResult> {
+  const started = Date.now();
+  const events: SessionEvents = call.events ?? {};
+  const sha = await resolveCommit(settings.repo, commit);
+  const parentSha = await resolveParent(settings, sha);
+  const [commitInfo, parentInfo] = await Promise.all([getCommitInfo(settings.repo, sha), getCommitInfo(settings.repo, parentSha)]);
+  const { sessionId, pool, evaluator, builders } = await openSession(settings, events);
+  events.start?.({
+    sessionId,
+    endpoint: pool.endpoint,
+    good: parentSha,
+    bad: sha,
+    commits: 1,
+    title: `narrowing ${sha.slice(0, 10)} against its parent ${parentSha.slice(0, 10)}`,
+  });
+  try {
+    const verify = async (target: string, subject: string) => {
+      events.evaluate?.({ sha: target, subject, role: 'verify', remaining: 1, stepsLeft: 1 });
+      const outcome = await evaluator.evaluate(target, call.signal);
+      events.verdict?.({ sha: target, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
+      return outcome;
+    };
+    // With --jobs ≥ 2 (or several engines) both ends at once; else the parent only when the commit fails.
+    const parallel = Math.max(1, settings.jobs ?? pool.lanes.length);
+    const parentEarly = parallel >= 2 ? verify(parentSha, parentInfo.subject) : undefined;
+    parentEarly?.catch(() => undefined); // awaited below
+    const commitOutcome = await verify(sha, commitInfo.subject).catch(async (error: unknown) => {
+      await parentEarly?.catch(() => undefined); // nothing may still be running when the session cleans up
+      throw error;
+    });
+    const parentOutcome = await (parentEarly ?? (commitOutcome.ok ? undefined : verify(parentSha, parentInfo.subject)));
+    const base = { sessionId, commit: commitInfo, parent: parentInfo, signature: commitOutcome.signature, builders };
+    const finish = (result: Omit<NarrowResult, keyof typeof base | 'builds' | 'durationMs'>): NarrowResult => ({
+      ...base,
+      ...result,
+      builds: evaluator.builds,
+      durationMs: Date.now() - started,
+    });
+    if (commitOutcome.ok || !parentOutcome?.ok) {
+      const reason = commitOutcome.ok ? 'commit-is-healthy' : 'parent-is-unhealthy';
+      const verification = { ...(parentOutcome ? { parent: parentOutcome } : {}), commit: commitOutcome };
+      return finish({ status: 'not-reproduced', reason, changes: [], difference: [], tests: [], verification, notes: [] });
+    }
+    const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file };
+    const split = await splitChanges({ ...spec, parent: parentSha, commit: sha });
+    const search = await narrowChanges(settings, split, { evaluator, sha, commitOutcome, parentOutcome, parallel }, call, events);
+    const explanation = await explainCommit(settings, parentSha, sha, commitOutcome);
+    const difference = split.set.changes.filter((c) => search.difference.includes(c.id));
+    return finish({
+      ...search,
+      changes: split.set.changes.map((c) => ({
+        id: c.id,
+        path: c.path,
+        kind: c.kind,
+        summary: c.summary,
+        patch: patchOf(split.set, [c.id]),
+      })),
+      explanation: explanationOf(explanation, difference),
+      verification: { parent: parentOutcome, commit: commitOutcome },
+      notes: split.notes,
+    });
+  } finally {
+    const removed = await pool.cleanup({ keepImages: settings.keepImages });
+    events.cleanup?.(removed, pool.sessionId);
+  }
+}
+
+/** The explanation of the whole commit, with the commit's own output as evidence. */
+function explainCommit(settings: Settings, before: string, after: string, outcome: Outcome) {
+  const spec = { repoDir: settings.repo, before, after, contextDir: settings.context, dockerfile: settings.file };
+  return explainChange({ ...spec, ...(settings.target ? { target: settings.target } : {}) }, outcomeEvidence(outcome));
+}
+
+/** The first parent, or `--parent` (which must differ from the commit). */
+async function resolveParent(settings: Settings, sha: string): Promise<string> {
+  if (settings.parent !== undefined) {
+    const parent = await resolveCommit(settings.repo, settings.parent);
+    if (parent === sha) throw new UsageError(`--parent ${settings.parent} is the commit itself: nothing to narrow`);
+    return parent;
+  }
+  try {
+    return await resolveCommit(settings.repo, `${sha}^`);
+  } catch {
+    throw new UsageError(`${sha.slice(0, 12)} has no parent: give the passing side with --parent <rev>`);
+  }
+}
+
+interface NarrowInputs {
+  evaluator: Evaluator;
+  sha: string;
+  commitOutcome: Outcome;
+  parentOutcome: Outcome;
+  parallel: number;
+}
+
+type Search = Pick<NarrowResult, 'status' | 'reason' | 'passing' | 'failing' | 'difference' | 'tests'>;
+
+/** dd over the changes: every configuration built from the parent's context in memory. */
+async function narrowChanges(
+  settings: Settings,
+  split: SplitChanges,
+  inputs: NarrowInputs,
+  call: CallControl,
+  events: SessionEvents,
+): Promise<Search> {
+  const { set, parentPlan, commitPlan } = split;
+  const { evaluator, sha, commitOutcome, parentOutcome } = inputs;
+  const ids = set.changes.map((c) => c.id);
+  const outcomes = new Map<string, Outcome>([
+    [ddKey([]), parentOutcome],
+    [ddKey(ids), commitOutcome],
+  ]);
+  const tests: NarrowTest[] = [];
+  if (ids.length === 0) {
+    return { status: 'inconclusive', reason: 'the commit changes nothing the builder receives', difference: [], tests };
+  }
+  const verdictOf = (outcome: Outcome): DdVerdict =>
+    outcome.ok ? 'pass' : outcome.phase === commitOutcome.phase && outcome.signature === commitOutcome.signature ? 'fail' : 'unresolved';
+  let label = 0;
+  let inFlight = 0;
+  const test = async (applied: readonly number[]): Promise<DdVerdict> => {
+    const name = `n${++label}-${sha.slice(0, 9)}`;
+    const left = Math.max(0, settings.maxBuilds - evaluator.builds);
+    const subject = applied.length === 0 ? 'no change' : `changes ${applied.map((id) => `#${id}`).join(', ')} of ${ids.length}`;
+    events.evaluate?.({ sha: name, subject, role: 'narrow', remaining: ids.length, stepsLeft: left });
+    inFlight++;
+    const outcome = await evaluator.evaluateContext(name, overlayContext(settings.repo, parentPlan, overlayOf(set, applied)), call.signal);
+    // Its image is not needed again (an identical context reuses the outcome): removed now, unless another test is in
+    // flight (two contexts can make one image); the rest go at the session's cleanup.
+    if (--inFlight === 0 && outcome.imageId && outcome.built) await evaluator.releaseImage(outcome.imageId);
+    const verdict = verdictOf(outcome);
+    events.verdict?.({ sha: name, verdict: verdict === 'pass' ? 'good' : verdict === 'fail' ? 'bad' : 'skip', outcome, role: 'narrow' });
+    outcomes.set(ddKey(applied), outcome);
+    const reason = verdict === 'unresolved' ? `${outcome.signature} (not the commit's failure: unresolved)` : outcome.signature;
+    tests.push({ changes: [...applied], verdict, reason, built: outcome.built, durationMs: outcome.durationMs });
+    return verdict;
+  };
+  const known = new Map<string, DdVerdict>([[ddKey([]), 'pass']]);
+  // All changes applied give the commit's own context, unless something was left out (then it is tested first).
+  if (overlayPlan(parentPlan, overlayOf(set, ids)).fingerprint === commitPlan.fingerprint) known.set(ddKey(ids), 'fail');
+  else if ((await test(ids)) !== 'fail') {
+    return {
+      status: 'inconclusive',
+      reason: "the commit's changes applied to its parent do not fail as the commit does",
+      difference: [],
+      tests,
+    };
+  }
+  const result = await dd(ids, test, {
+    known,
+    parallel: inputs.parallel,
+    maxTests: Math.max(0, settings.maxBuilds - evaluator.builds),
+  });
+  const side = (applied: number[]) => ({ changes: applied, patch: patchOf(set, applied), outcome: outcomes.get(ddKey(applied))! });
+  const nothingNarrowed = result.difference.length === ids.length && ids.length > 1;
+  const status = result.complete && !nothingNarrowed ? 'narrowed' : 'inconclusive';
+  const reason = !result.complete
+    ? `--max-builds ${settings.maxBuilds} reached: the best pair found so far`
+    : nothingNarrowed
+      ? 'no subset of the changes could be resolved (every mixed configuration failed to build or failed otherwise)'
+      : undefined;
+  return {
+    status,
+    ...(reason ? { reason } : {}),
+    passing: side(result.passing),
+    failing: side(result.failing),
+    difference: result.difference,
+    tests,
+  };
+}

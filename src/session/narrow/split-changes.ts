@@ -1,0 +1,204 @@
+/**
+ * The changes of a commit against its parent inside the build context, read from git objects:
+ * files the builder receives on either side (after .dockerignore); the Dockerfile's instructions,
+ * each hunk of an edited text file, and every other file (added, deleted, renamed, binary, mode or
+ * type changed) as a whole. Files outside the context or ignored are not changes: they cannot
+ * change the image.
+ */
+import type { BuildContextPlan } from '../../git/build-context.js';
+import { planBuildContext } from '../../git/build-context.js';
+import { CatFileBatch } from '../../git/cat-file-batch.js';
+import type { ContextEntry } from '../../git/context-tar.js';
+import { filePatches } from '../../git/file-patches.js';
+import { hunksOf, isEditableText, lineEdits, splitLines, type LineEdit } from '../../git/line-edits.js';
+import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
+import { instructionChanges } from '../../explain/dockerfile/instruction-changes.js';
+import { contextChanges } from '../../explain/files/context-changes.js';
+import type { FileChange } from '../../explain/files/file-change.js';
+import type { ChangePart, ChangeSet, EditedFile, FilePart } from '../../explain/narrow/change-set.js';
+import { groupChanges } from '../../explain/narrow/group-changes.js';
+import { clipLine } from '../../text/clip-line.js';
+
+export interface SplitSpec {
+  repoDir: string;
+  parent: string;
+  commit: string;
+  contextDir: string;
+  dockerfile: string;
+}
+
+export interface SplitChanges {
+  set: ChangeSet;
+  parentPlan: BuildContextPlan;
+  commitPlan: BuildContextPlan;
+  /** Changed files left whole or out, and why. */
+  notes: string[];
+}
+
+/** Text files larger than this are changed as a whole. */
+const MAX_EDITED_BYTES = 1024 * 1024;
+
+type SentEntry = Exclude<ContextEntry, { type: 'directory' }>;
+
+export async function splitChanges(spec: SplitSpec): Promise<SplitChanges> {
+  const contextDir = normalizeRepoPath(spec.contextDir, 'context directory');
+  const plan = (commit: string) => planBuildContext({ repoDir: spec.repoDir, commit, contextDir, dockerfile: spec.dockerfile });
+  const [parentPlan, commitPlan, files] = await Promise.all([
+    plan(spec.parent),
+    plan(spec.commit),
+    contextChanges({ repoDir: spec.repoDir, before: spec.parent, after: spec.commit, contextDir, dockerfile: spec.dockerfile }),
+  ]);
+  const inContext = (path: string) =>
+    contextDir === '' ? path : path.startsWith(`${contextDir}/`) ? path.slice(contextDir.length + 1) : undefined;
+  const sent = (p: BuildContextPlan) =>
+    new Map(p.entries.flatMap((e) => (e.type === 'directory' ? [] : [[e.path, e as SentEntry] as const])));
+  const [before, after] = [sent(parentPlan), sent(commitPlan)];
+  const dockerfile = joinRepoPath(contextDir, parentPlan.dockerfilePath);
+  const notes: string[] = [];
+
+  const texts = await readTexts(spec.repoDir, files.inContext, inContext, before, after);
+  const parts: ChangePart[] = [];
+  const edited = new Map<string, EditedFile>();
+  const whole: FileChange[] = [];
+  for (const file of files.inContext) {
+    if (file.pathBase64 !== undefined || file.oldPathBase64 !== undefined) {
+      notes.push(`${file.path}: a name that is not UTF-8 is not narrowed (left as the parent has it)`);
+      continue;
+    }
+    const text = texts.get(file.path);
+    if (!text) {
+      whole.push(file);
+      continue;
+    }
+    const rel = inContext(file.path)!;
+    edited.set(file.path, {
+      contextPath: rel,
+      before: text.before,
+      mode: before.get(rel)!.mode,
+      after: text.after,
+      afterEntry: after.get(rel)!,
+    });
+    parts.push(...(file.path === dockerfile ? instructionParts(file.path, text) : hunkParts(file.path, text)));
+  }
+  parts.push(...(await fileParts(spec, whole, inContext, after)));
+  parts.sort((a, b) => (a.path === b.path ? lineOf(a) - lineOf(b) : a.path < b.path ? -1 : 1));
+  const changes = groupChanges(parts, { before: parentPlan.dockerfileText, after: commitPlan.dockerfileText });
+  return { set: { changes, edited }, parentPlan, commitPlan, notes };
+}
+
+const lineOf = (part: ChangePart) => (part.kind === 'file' ? 0 : part.line);
+
+/** Both sides' texts of the files the commit edits (modified, the same mode, text, not large). */
+async function readTexts(
+  repoDir: string,
+  files: readonly FileChange[],
+  inContext: (path: string) => string | undefined,
+  before: ReadonlyMap<string, SentEntry>,
+  after: ReadonlyMap<string, SentEntry>,
+): Promise<Map<string, { before: string; after: string }>> {
+  const pairs: [string, SentEntry, SentEntry][] = [];
+  for (const file of files) {
+    const rel = inContext(file.path);
+    const [b, a] = rel === undefined ? [] : [before.get(rel), after.get(rel)];
+    if (file.status !== 'M' || file.binary || !b || !a || b.type !== 'file' || a.type !== 'file' || b.mode !== a.mode) continue;
+    pairs.push([file.path, b, a]);
+  }
+  const texts = new Map<string, { before: string; after: string }>();
+  if (pairs.length === 0) return texts;
+  const batch = CatFileBatch.start(repoDir);
+  try {
+    batch.request(pairs.flatMap(([, b, a]) => [(b as { oid: string }).oid, (a as { oid: string }).oid]));
+    for (const [path] of pairs) {
+      const [b, a] = [await readBlob(batch), await readBlob(batch)];
+      if (b && a && isEditableText(b) && isEditableText(a)) texts.set(path, { before: b.toString('utf8'), after: a.toString('utf8') });
+    }
+  } finally {
+    batch.close();
+  }
+  return texts;
+}
+
+async function readBlob(batch: CatFileBatch): Promise<Buffer | undefined> {
+  const answer = await batch.next();
+  if (answer.kind !== 'found') return undefined;
+  if (answer.size > MAX_EDITED_BYTES) {
+    await batch.skipBody(answer.size);
+    return undefined;
+  }
+  return batch.readBody(answer.size);
+}
+
+function instructionParts(path: string, text: { before: string; after: string }): ChangePart[] {
+  return instructionChanges(text.before, text.after).map((c) => ({
+    kind: 'instruction' as const,
+    path,
+    edits: [c.edit],
+    line: c.line,
+    summary: `${path}: ${c.summary}`,
+    before: c.before,
+    after: c.after,
+  }));
+}
+
+function hunkParts(path: string, text: { before: string; after: string }): ChangePart[] {
+  const lines = splitLines(text.before);
+  return hunksOf(lineEdits(text.before, text.after)).map((edits: LineEdit[]) => {
+    const first = edits[0]!;
+    const removed = edits.reduce((n, e) => n + e.removed, 0);
+    const added = edits.reduce((n, e) => n + e.added.length, 0);
+    const sample = first.added[0] ?? lines[first.start] ?? '';
+    return {
+      kind: 'hunk' as const,
+      path,
+      edits,
+      line: first.start + 1,
+      summary: `${path}, line ${first.start + 1} (-${removed} +${added}): ${clipLine(sample, 60)}`,
+    };
+  });
+}
+
+/** Files changed as a whole, with git's own patch of each. */
+async function fileParts(
+  spec: SplitSpec,
+  files: readonly FileChange[],
+  inContext: (path: string) => string | undefined,
+  after: ReadonlyMap<string, SentEntry>,
+): Promise<FilePart[]> {
+  const patches = await filePatches(
+    spec.repoDir,
+    spec.parent,
+    spec.commit,
+    files.map((f) => ({ path: f.path, ...(f.oldPath === undefined ? {} : { oldPath: f.oldPath }) })),
+    { binary: true },
+  );
+  return files.flatMap((file): FilePart[] => {
+    const patch = patches.get(file.path);
+    if (patch === undefined || patch === null) return [];
+    const rel = inContext(file.path);
+    const add = file.status === 'D' || rel === undefined ? undefined : after.get(rel);
+    const oldRel = file.oldPath === undefined ? undefined : inContext(file.oldPath);
+    const remove = file.status === 'D' ? rel : file.status === 'R' ? oldRel : undefined;
+    const what =
+      file.status === 'A'
+        ? 'added'
+        : file.status === 'D'
+          ? 'deleted'
+          : file.status === 'R'
+            ? `renamed from ${file.oldPath}`
+            : file.binary
+              ? 'changed (binary)'
+              : 'changed (mode or type)';
+    return [
+      {
+        kind: 'file',
+        path: file.path,
+        ...(file.oldPath === undefined ? {} : { oldPath: file.oldPath }),
+        status: file.status,
+        ...(remove === undefined ? {} : { remove }),
+        ...(add ? { add } : {}),
+        patch,
+        summary: `${file.path} ${what}`,
+      },
+    ];
+  });
+}
