@@ -3,10 +3,19 @@
  * built from the host's busybox (nothing pulled), bisected on the engine, the real report printed;
  * with no engine, one line saying how to get one (in a checkout: the script that starts one).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { requireEngine } from '../helpers/docker-engine.js';
+import { PrivateEngine } from '../helpers/private-engine.js';
 import { runCli } from '../helpers/run-cli.js';
+
+/** The story's directory named by the demo's last line, removed. */
+function removeStory(stdout: string): void {
+  const dir = /The repository stays in (\S+) for a look/.exec(stdout)?.[1];
+  if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+}
 
 describe('deploybisect demo', () => {
   it('bisects the story on the engine and prints the real report', async () => {
@@ -34,8 +43,37 @@ describe('deploybisect demo', () => {
     expect(run.code).toBe(1);
     const line = run.stderr.trim().split('\n').at(-1)!;
     expect(line).toMatch(
-      /^deploybisect: the demo needs a Docker engine: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\); in this checkout, `bash \S+\/scripts\/docker-engine\.sh` starts a private engine/,
+      /^deploybisect: the demo needs a Docker engine: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\); `bash \S+\/scripts\/docker-engine\.sh` starts a private engine .*`deploybisect doctor`/,
     );
     expect(run.stdout).toBe('');
+  });
+
+  describe('as a newcomer types it: no DOCKER_HOST, no docker context, nothing on the default socket', () => {
+    const engineDir = `/var/tmp/deploybisect-engine-demo-${process.pid}`;
+    const home = mkdtempSync(join(tmpdir(), 'deploybisect-home-'));
+    const newcomer = { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined, HOME: home, DEPLOYBISECT_ENGINE_DIR: engineDir };
+    afterAll(() => {
+      new PrivateEngine(engineDir).stop();
+      rmSync(engineDir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    });
+
+    it('starts the private engine, says so in one line with how to stop it, and finds the culprit; a second run reuses it', async () => {
+      const first = await runCli(['demo'], { env: newcomer });
+      removeStory(first.stdout);
+      expect(first.code, first.stderr).toBe(0);
+      const said = first.stderr.split('\n').filter((l) => /private engine/.test(l));
+      expect(said).toEqual([
+        `deploybisect: no Docker engine answers on the default socket, so the demo started the project's private engine at unix://${engineDir}/docker.sock (stop it with \`DEPLOYBISECT_ENGINE_DIR=${engineDir} bash ${join(import.meta.dirname, '..', '..', 'scripts', 'docker-engine.sh')} --stop\`)`,
+      ]);
+      expect(first.stdout).toMatch(/First bad commit: [0-9a-f]{40}\n {2}Replace supervisord with a start script/);
+      const pid = new PrivateEngine(engineDir).pid();
+
+      const second = await runCli(['demo'], { env: newcomer });
+      removeStory(second.stdout);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toMatch(/so the demo reuses the project's private engine at /);
+      expect(new PrivateEngine(engineDir).pid()).toBe(pid);
+    }, 300_000);
   });
 });
