@@ -13,6 +13,8 @@ export interface SessionEvents {
     commits: number;
     changing?: number;
     planningMs?: number;
+    /** The container network and why (network-choice.ts). */
+    network?: string;
   }): void;
   evaluate?(e: { sha: string; subject: string; role: Step['role']; remaining: number; stepsLeft: number }): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;

@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../command.js';
 import { cleanCommand } from './clean.js';
 import { demoCommand } from './demo.js';
+import { doctorCommand } from './doctor.js';
 import { explainCommand } from './explain.js';
 import { initCommand } from './init.js';
 import { logCommand } from './log.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   testCommand,
   explainCommand,
   demoCommand,
+  doctorCommand,
   initCommand,
   cleanCommand,
 ];
