@@ -32,7 +32,7 @@ export function networkChoice(asked: NetworkMode, given: boolean, networks: read
   const meaning =
     asked === 'bridge'
       ? 'probed ports are published on 127.0.0.1 at ephemeral ports and probe URLs rewritten to them'
-      : `containers join the network '${asked}'; probed ports are published on 127.0.0.1 and probe URLs rewritten to them`;
+      : `containers join the network '${asked}'`;
   const why = `${asked} (${source}): ${meaning}`;
   if (networks === undefined || networks.includes(asked)) return { mode: asked, why };
   const hint = asked === 'bridge' ? " (dockerd runs with --bridge=none, or Podman's netns is host)" : '';
