@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRepo, shellApp } from '../fixtures/app-repo.js';
+import { releasesRepo } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';
 import { readAction, runAction } from '../helpers/run-action.js';
@@ -25,15 +25,7 @@ describe('the GitHub Action (action.yml)', () => {
 
   beforeAll(async () => {
     await requireEngine();
-    ({ repo, shas } = createRepo(
-      Array.from({ length: 7 }, (_, i) => ({
-        subject: i === culprit ? 'Drop the config file' : `release ${i}`,
-        changes: {
-          Dockerfile:
-            i >= culprit ? shellApp(`echo "release ${i}: config missing" >&2; exit 3`) : shellApp(`echo "release ${i} up"; sleep 60`),
-        },
-      })),
-    ));
+    ({ repo, shas } = releasesRepo(7, culprit));
   });
   afterAll(() => {
     repo?.remove();
