@@ -46,11 +46,18 @@ export async function checkEngine(
     const message = (error as Error).message.replace(/ \(`deploybisect doctor`[^)]*\)$/, '');
     return { endpoint: named, reachable: false, error: message, podman: false, buildkit: false, networks: [] };
   }
-  const [version, info, caps] = await Promise.all([
-    engine.docker.version() as Promise<VersionFields>,
-    engine.docker.info() as Promise<{ MemoryLimit?: boolean }>,
-    new EngineAdapter(engine).buildCapabilities(),
-  ]);
+  let version: VersionFields, info: { MemoryLimit?: boolean }, caps: { buildkit: boolean; networks: string[] };
+  try {
+    [version, info, caps] = await Promise.all([
+      engine.docker.version() as Promise<VersionFields>,
+      engine.docker.info() as Promise<{ MemoryLimit?: boolean }>,
+      new EngineAdapter(engine).buildCapabilities(),
+    ]);
+  } catch (error) {
+    // It answered its ping, then not: as unusable for a run as one that never answered.
+    const error_ = `the Docker engine at ${engine.endpoint} answered its ping but not its version or info (${(error as Error).message})`;
+    return { endpoint: engine.endpoint, reachable: false, error: error_, podman: false, buildkit: false, networks: [] };
+  }
   return {
     endpoint: engine.endpoint,
     reachable: true,
