@@ -13,7 +13,7 @@ export function renderDoctor(r: DoctorReport, paint: Paint): string {
   const lines: string[] = [];
   lines.push(r.node.ok ? ok(`node ${r.node.version}`) : bad(`node ${r.node.version}: ${r.problems.find((p) => p.startsWith('Node.js'))}`));
   lines.push(r.git.ok ? ok(`git ${r.git.version}`) : bad(r.problems.find((p) => p.startsWith('git')) ?? 'git: not found'));
-  for (const e of r.engines) lines.push(...engineLines(e, { ok, bad, warn }));
+  for (const e of r.engines) lines.push(...engineLines(e, r.problems, { ok, bad, warn }));
   const cache = r.cacheDir;
   const cacheWarning = r.warnings.find((w) => w.includes(`cache directory ${cache.path}`));
   const free = cache.freeBytes !== undefined ? `, ${mebibytes(cache.freeBytes)} free` : '';
@@ -31,14 +31,8 @@ export function renderDoctor(r: DoctorReport, paint: Paint): string {
   return lines.join('\n');
 }
 
-function engineLines(e: EngineCheck, mark: Record<'ok' | 'bad' | 'warn', (text: string) => string>): string[] {
-  if (!e.reachable) {
-    return [
-      mark.bad(
-        `engine ${e.endpoint}: ${e.error}; or pass --docker-host <url> (without an engine of your own: as root on Debian, \`deploybisect demo\` starts one)`,
-      ),
-    ];
-  }
+function engineLines(e: EngineCheck, problems: readonly string[], mark: Record<'ok' | 'bad' | 'warn', (text: string) => string>): string[] {
+  if (!e.reachable) return [mark.bad(`engine ${e.endpoint}: ${problems.find((p) => p.startsWith(e.error ?? '')) ?? e.error}`)];
   const kind = e.podman ? 'Podman' : 'Docker';
   const builder = e.buildkit ? 'BuildKit' : e.podman ? 'classic builder (buildah)' : 'classic builder (no BuildKit)';
   const memory = e.memoryLimit === false ? 'memory limits do NOT work' : 'memory limits work';

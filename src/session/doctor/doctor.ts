@@ -63,7 +63,7 @@ function collectFindings(r: DoctorReport): void {
   for (const e of r.engines) {
     if (!e.reachable) {
       r.problems.push(
-        `${e.error}; or pass --docker-host <url> (without an engine of your own: as root on Debian, \`deploybisect demo\` starts one)`,
+        `${e.error}; or pass --docker-host <url> (without an engine of your own: as root on Debian, \`deploybisect demo\` with no DOCKER_HOST starts the project's private one)`,
       );
       continue;
     }
