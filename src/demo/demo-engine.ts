@@ -46,11 +46,11 @@ export function cannotStartEngine(m: MachineFacts): string | undefined {
   }
   if (m.platform !== 'linux') return 'install Docker (https://docs.docker.com/engine/install/) and start it, then run the demo again';
   const install = m.has('apt-get')
-    ? '`sudo apt-get install docker.io && sudo systemctl start docker` (then add yourself to the docker group, or run the demo as root)'
-    : "Docker Engine with your distribution's package manager (https://docs.docker.com/engine/install/) and start it";
-  if (!m.root) return `install ${install}; as root, the demo starts a private engine by itself`;
-  if (!m.script) return `install ${install}`;
-  if (!m.has('dockerd') && !m.has('apt-get')) return `install ${install} (the private engine needs dockerd, or apt-get to install it)`;
+    ? 'install Docker: `sudo apt-get install docker.io && sudo systemctl start docker` (then add yourself to the docker group, or run the demo as root)'
+    : "install Docker Engine with your distribution's package manager (https://docs.docker.com/engine/install/) and start it";
+  if (!m.root) return `${install}; as root, the demo starts a private engine by itself`;
+  if (!m.script) return install;
+  if (!m.has('dockerd') && !m.has('apt-get')) return `${install} (the private engine needs dockerd, or apt-get to install it)`;
   return undefined;
 }
 

@@ -12,10 +12,10 @@ describe('cannotStartEngine', () => {
 
   it('says what to install where it cannot', () => {
     expect(cannotStartEngine({ ...debianRoot, root: false })).toBe(
-      'install `sudo apt-get install docker.io && sudo systemctl start docker` (then add yourself to the docker group, or run the demo as root); as root, the demo starts a private engine by itself',
+      'install Docker: `sudo apt-get install docker.io && sudo systemctl start docker` (then add yourself to the docker group, or run the demo as root); as root, the demo starts a private engine by itself',
     );
     expect(cannotStartEngine({ ...debianRoot, platform: 'darwin' })).toMatch(/^install Docker Desktop/);
     expect(cannotStartEngine({ ...debianRoot, has: () => false })).toMatch(/needs dockerd, or apt-get to install it/);
-    expect(cannotStartEngine({ ...debianRoot, script: undefined })).toMatch(/^install `sudo apt-get install docker.io/);
+    expect(cannotStartEngine({ ...debianRoot, script: undefined })).toMatch(/^install Docker: `sudo apt-get install docker.io/);
   });
 });
