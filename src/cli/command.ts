@@ -22,7 +22,7 @@ export interface CliIo {
 }
 
 export interface CommandSpec {
-  name: 'run' | 'replay' | 'nightly' | 'log' | 'test' | 'narrow' | 'explain' | 'demo' | 'init' | 'clean';
+  name: 'run' | 'replay' | 'nightly' | 'log' | 'test' | 'narrow' | 'explain' | 'demo' | 'init' | 'clean' | 'doctor';
   description: string;
   /** commander's argument syntax (`<good>`, `[ref]`), what it is, and a default for an optional one. */
   arguments?: ReadonlyArray<{ name: string; description: string; default?: string }>;

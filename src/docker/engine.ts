@@ -121,7 +121,7 @@ export async function connectEngine(host?: string, timeoutMs = 10_000, callTimeo
     const error = thrown instanceof EngineLostError ? thrown.cause : thrown;
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InfrastructureError(
-      `cannot reach the Docker engine at ${engine.endpoint} (${reason}): start dockerd, or point DOCKER_HOST at a running engine`,
+      `cannot reach the Docker engine at ${engine.endpoint} (${reason}): start dockerd, or point DOCKER_HOST at a running engine (\`deploybisect doctor\` shows what deploybisect can reach)`,
       { cause: error },
     );
   }

@@ -47,19 +47,23 @@ export interface RunningContainer {
   ports: Map<number, number>;
 }
 
-/** Creates and starts a container; the exit watcher is attached before start so no exit is missed. */
-export async function startContainer(docker: Docker, options: StartContainerOptions): Promise<RunningContainer> {
-  const bridge = options.networkMode === 'bridge';
+/**
+ * What the engine is asked to create. In bridge mode each probed port is published on 127.0.0.1 only,
+ * at a host port the engine picks (HostPort ''): commits probed at the same time never clash, a port
+ * busy on the host does not matter, and nothing listens beyond loopback.
+ */
+export function containerCreateOptions(options: StartContainerOptions): Docker.ContainerCreateOptions {
+  const publishes = options.networkMode === 'bridge';
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  if (bridge) {
+  if (publishes) {
     for (const port of options.publish) {
       exposed[`${port}/tcp`] = {};
       bindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
     }
   }
   const { memoryBytes, cpus, pidsLimit } = options.limits;
-  const container = await docker.createContainer({
+  return {
     ...(options.platform ? { platform: options.platform } : {}),
     Image: options.image,
     ...(options.name ? { name: options.name } : {}),
@@ -75,17 +79,31 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
       ...(cpus ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
       ...(pidsLimit ? { PidsLimit: pidsLimit } : {}),
     },
-  } as Docker.ContainerCreateOptions);
-  const exited = watchExit(container, memoryBytes, Boolean(options.oomFromExit137));
-  const ports = new Map<number, number>();
+  } as Docker.ContainerCreateOptions;
+}
+
+/** Container port → host port, from an inspect's NetworkSettings.Ports (`{"8080/tcp": [{HostIp, HostPort}]}`; unpublished: null). */
+export function publishedPorts(
+  ports: Record<string, { HostIp?: string; HostPort?: string }[] | null | undefined> | undefined,
+): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const [key, hostBindings] of Object.entries(ports ?? {})) {
+    const [port, protocol = 'tcp'] = key.split('/');
+    const hostPort = hostBindings?.find((b) => b.HostPort)?.HostPort;
+    if (protocol === 'tcp' && hostPort) found.set(Number(port), Number(hostPort));
+  }
+  return found;
+}
+
+/** Creates and starts a container; the exit watcher is attached before start so no exit is missed. */
+export async function startContainer(docker: Docker, options: StartContainerOptions): Promise<RunningContainer> {
+  const container = await docker.createContainer(containerCreateOptions(options));
+  const exited = watchExit(container, options.limits.memoryBytes, Boolean(options.oomFromExit137));
+  let ports = new Map<number, number>();
   try {
     await container.start();
-    if (bridge && options.publish.length > 0) {
-      const info = await container.inspect();
-      for (const [key, hostBindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
-        const hostPort = hostBindings?.[0]?.HostPort;
-        if (hostPort) ports.set(Number(key.split('/')[0]), Number(hostPort));
-      }
+    if (options.networkMode === 'bridge' && options.publish.length > 0) {
+      ports = publishedPorts((await container.inspect()).NetworkSettings.Ports);
     }
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => undefined);

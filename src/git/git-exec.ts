@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { GitError, UsageError } from '../errors.js';
 import { gitEnv, type GitEnvOptions } from './git-env.js';
 
@@ -162,5 +163,15 @@ export function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** The installed git's version (`git version 2.39.5` → `2.39.5`); undefined when git cannot be started. */
+export async function gitVersion(): Promise<string | undefined> {
+  try {
+    const { code, stdout } = await runGit(tmpdir(), ['--version']);
+    return code === 0 ? (/git version (\S+)/.exec(stdout.toString('utf8'))?.[1] ?? undefined) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -18,7 +18,7 @@ export const CONTAINER_ROWS = [
       default: 'bridge',
       kind: 'choice',
       choices: NETWORK_MODES,
-      commands: EVALUATING,
+      commands: [...EVALUATING, 'doctor'],
     },
     (text): NetworkMode => choice(text, NETWORK_MODES, '--network'),
   ),

@@ -35,7 +35,7 @@ export const RUN_ROWS = [
       flags: '--cache-dir <dir>',
       description:
         'where verdicts are remembered across runs, and where runs save their state (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect)',
-      commands: [...EVALUATING, 'log'],
+      commands: [...EVALUATING, 'log', 'doctor'],
       userPath: true,
     },
     (text) => resolve(text),

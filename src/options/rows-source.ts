@@ -15,7 +15,7 @@ export const SOURCE_ROWS = [
       flags: '-C, --repo <dir>',
       description: 'repository to bisect',
       default: '.',
-      commands: [...SOURCE, 'log', 'init'],
+      commands: [...SOURCE, 'log', 'init', 'doctor'],
       perInvocation: true,
     },
     repositoryDir,

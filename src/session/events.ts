@@ -15,6 +15,8 @@ export interface SessionEvents {
     planningMs?: number;
     /** What the run does, when it is not a search (`narrow`). */
     title?: string;
+    /** The container network and why (network-choice.ts). */
+    network?: string;
   }): void;
   /** role `narrow`: a configuration of `narrow` (sha is its label; remaining: the changes; stepsLeft: the builds left). */
   evaluate?(e: { sha: string; subject: string; role: Step['role'] | 'narrow'; remaining: number; stepsLeft: number }): void;

@@ -8,6 +8,7 @@ import type { Settings } from '../options/settings.js';
 import { chooseBuilders, type EngineBuilder } from './evaluate/choose-builders.js';
 import { Evaluator, type EvaluationSettings } from './evaluate/evaluator.js';
 import type { SessionEvents } from './events.js';
+import { networkChoice } from './network-choice.js';
 import { defaultCacheDir, VerdictCache } from './verdict-cache.js';
 
 export interface OpenSession {
@@ -17,12 +18,14 @@ export interface OpenSession {
   /** The engines (one unless --docker-host is repeated) and what the session created on each. */
   pool: EnginePool;
   evaluator: Evaluator;
+  /** The container network and why (networkChoice), for the run's first line. */
+  network: string;
 }
 
 /** What decides an outcome besides the build context: the evaluation's settings and the http probes' own. */
 export type OutcomeSettings = EvaluationSettings & Pick<Settings, 'expectStatus' | 'expectBody' | 'header' | 'insecure'>;
 
-export type SessionSettings = OutcomeSettings & Pick<Settings, 'dockerHost' | 'engineTimeout' | 'cache' | 'cacheDir' | 'builder'>;
+export type SessionSettings = OutcomeSettings & Pick<Settings, 'dockerHost' | 'engineTimeout' | 'cache' | 'cacheDir' | 'builder' | 'given'>;
 
 /**
  * Everything besides the build context that decides an outcome, as stable JSON: the cache key's
@@ -81,7 +84,7 @@ export async function openSession(
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       throw new UsageError(
-        `the Docker engine at ${engine.endpoint} has no network '${settings.network}' (is dockerd running with --bridge=none?): use --network host or --network none`,
+        `the Docker engine at ${engine.endpoint} has no network '${settings.network}' (is dockerd running with --bridge=none? \`deploybisect doctor\` lists its networks): use --network host or --network none`,
       );
     }
   }
@@ -92,5 +95,6 @@ export async function openSession(
   const cacheDir = useCache ? verdictCacheDir(settings) : false;
   const cache =
     cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings, builders), (m) => events.notice?.(m));
-  return { sessionId, builders, pool, evaluator: new Evaluator(pool, settings, events, cache) };
+  const network = networkChoice(settings.network, settings.given.network !== undefined, undefined).why;
+  return { sessionId, builders, pool, evaluator: new Evaluator(pool, settings, events, cache), network };
 }

@@ -26,8 +26,8 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
   const events: SessionEvents = call.events ?? {};
   const sha = await resolveCommit(settings.repo, commit);
   const info = await getCommitInfo(settings.repo, sha);
-  const { sessionId, pool, evaluator, builders } = await openSession(settings, events);
-  events.start?.({ sessionId, endpoint: pool.endpoint, good: sha, bad: sha, commits: 1 });
+  const { sessionId, pool, evaluator, builders, network } = await openSession(settings, events);
+  events.start?.({ sessionId, endpoint: pool.endpoint, good: sha, bad: sha, commits: 1, network });
   try {
     events.evaluate?.({ sha, subject: info.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
     const outcome = await evaluator.evaluate(sha, call.signal);

@@ -4,15 +4,15 @@
  * broken night bisects from it, names the culprit, exits 6, and writes the GitHub step summary and
  * outputs. With no last known good, it says exactly what to pass.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRepo, shellApp } from '../fixtures/app-repo.js';
+import { createRepo, releasesRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';
-import { BIN, runCli } from '../helpers/run-cli.js';
+import { runAction } from '../helpers/run-action.js';
+import { runCli } from '../helpers/run-cli.js';
 import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 
@@ -28,15 +28,7 @@ describe('deploybisect nightly', () => {
 
   beforeAll(async () => {
     await requireEngine();
-    ({ repo, shas } = createRepo(
-      Array.from({ length: 7 }, (_, i) => ({
-        subject: i === culprit ? 'Drop the config file' : `release ${i}`,
-        changes: {
-          Dockerfile:
-            i >= culprit ? shellApp(`echo "release ${i}: config missing" >&2; exit 3`) : shellApp(`echo "release ${i} up"; sleep 60`),
-        },
-      })),
-    ));
+    ({ repo, shas } = releasesRepo(7, culprit));
   });
   afterAll(() => {
     repo?.remove();
@@ -117,7 +109,7 @@ describe('deploybisect nightly', () => {
     );
   }, 240_000);
 
-  it('docs/ci: the GitHub Actions workflow parses, is scheduled, caches the cache directory, uploads the report, and its command works on a fixture, night after night', async () => {
+  it('docs/ci: the GitHub Actions workflow parses, is scheduled, caches the cache directory, uploads the report, and its step (the action) works on a fixture, night after night', async () => {
     const docs = fileURLToPath(new URL('../../docs/ci/', import.meta.url));
     const workflow = parse(readFileSync(join(docs, 'github-actions-nightly.yml'), 'utf8'));
     expect(workflow.on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
@@ -131,44 +123,32 @@ describe('deploybisect nightly', () => {
     const step = steps.find((s) => s.id === 'nightly')!;
     const cache = steps.find((s) => s.uses?.startsWith('actions/cache@'))!;
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(step.uses).toMatch(/\/deploybisect@/);
     expect(step.env!.XDG_CACHE_HOME).toBe(`\${{ github.workspace }}/${cache.with!.path}`);
-    const argv = step.run!.split(/\s+/);
-    expect(argv.slice(0, 4)).toEqual(['npx', '--yes', 'deploybisect', 'nightly']);
-    expect(argv[argv.indexOf('--report') + 1]).toBe(upload.with!.path);
-    expect(argv[argv.indexOf('--last-good-file') + 1]!.startsWith(`${cache.with!.path}/`)).toBe(true);
+    const inputs = step.with!;
+    expect(inputs.command).toBe('nightly');
+    expect(inputs.report).toBe(upload.with!.path);
+    const args = inputs.args!.split(/\s+/);
+    const lastGood = args[args.indexOf('--last-good-file') + 1]!;
+    expect(lastGood.startsWith(`${cache.with!.path}/`)).toBe(true);
 
-    // The same command, by the built CLI, in a fresh checkout of a project, as two nights of the job.
+    // The same step, by this repository's action, in a fresh checkout of a project, as two nights of the job.
     const project = createRepo(
       [1, 2].map((i) => ({ subject: `release ${i}`, changes: { Dockerfile: shellApp(`echo up ${i}; sleep 60`) } })),
     );
     const workspace = project.repo.dir;
-    const job = (extraEnv: Record<string, string>) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn(BIN, [...argv.slice(3), '--probe', 'running:2s'], {
-          cwd: workspace,
-          env: {
-            ...process.env,
-            NO_COLOR: '1',
-            XDG_CACHE_HOME: join(workspace, cache.with!.path!),
-            DOCKER_HOST: testDockerHost(),
-            ...extraEnv,
-          },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stderr }));
-      });
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const env = { XDG_CACHE_HOME: join(workspace, cache.with!.path!), DOCKER_HOST: testDockerHost(), NO_COLOR: '1' };
+    const night = () => runAction(root, { ...inputs, args: `${inputs.args} --probe running:2s` }, { cwd: workspace, env });
     try {
-      const first = await job({ GITHUB_OUTPUT: outputs });
-      expect(first.code, first.stderr).toBe(0);
-      expect(readFileSync(join(workspace, argv[argv.indexOf('--last-good-file') + 1]!), 'utf8')).toBe(`${project.shas[1]}\n`);
+      const first = await night();
+      expect(first.code, first.log).toBe(0);
+      expect(first.outputs).toEqual({ status: 'healthy', culprit: '', report: '' });
+      expect(readFileSync(join(workspace, lastGood), 'utf8')).toBe(`${project.shas[1]}\n`);
       const broken = project.repo.commit('break it', { Dockerfile: shellApp('echo "no config" >&2; exit 3') });
-      writeFileSync(outputs, '');
-      const second = await job({ GITHUB_OUTPUT: outputs });
-      expect(second.code, second.stderr).toBe(6);
-      expect(readOutputs()).toMatchObject({ status: 'found', culprit: broken });
+      const second = await night();
+      expect(second.code, second.log).toBe(6);
+      expect(second.outputs).toEqual({ status: 'found', culprit: broken, report: upload.with!.path });
       expect(existsSync(join(workspace, upload.with!.path!))).toBe(true);
     } finally {
       project.repo.remove();

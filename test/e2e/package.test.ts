@@ -47,6 +47,9 @@ describe('the npm package', () => {
     expect(listing).toContain('package/bin/deploybisect');
     expect(listing).toContain('package/dist/cli/main.js');
     expect(listing).toContain('package/dist/index.d.ts');
+    // The demo starts the project's private engine from the installed package.
+    expect(listing).toContain('package/scripts/docker-engine.sh');
+    expect(listing).toContain('package/scripts/engine-common.sh');
     expect(listing.filter((f) => f.startsWith('package/test/') || f.startsWith('package/src/'))).toEqual([]);
   });
 

@@ -24,7 +24,16 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     const child = spawn(BIN, args, {
       cwd: options.cwd,
       // A fresh verdict cache per invocation: tests must not reuse each other's verdicts (unless they say so).
-      env: { ...process.env, DOCKER_HOST: testDockerHost(), NO_COLOR: '1', XDG_CACHE_HOME: cache, ...options.env },
+      // Not the GitHub step files of a CI job that runs the tests: `run` and `nightly` write to them (tests set their own).
+      env: {
+        ...process.env,
+        DOCKER_HOST: testDockerHost(),
+        NO_COLOR: '1',
+        XDG_CACHE_HOME: cache,
+        GITHUB_OUTPUT: undefined,
+        GITHUB_STEP_SUMMARY: undefined,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -8,7 +8,7 @@ import type { CommandName, OptionRow } from '../../src/options/row.js';
 import { createProgram } from '../../src/cli/program.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COMMANDS: readonly CommandName[] = ['run', 'test', 'explain', 'clean', 'log', 'nightly', 'init', 'demo', 'narrow'];
+const COMMANDS: readonly CommandName[] = ['run', 'test', 'explain', 'clean', 'log', 'nightly', 'init', 'demo', 'narrow', 'doctor'];
 const ROWS: readonly OptionRow[] = OPTIONS;
 const START = '<!-- options:start -->';
 const END = '<!-- options:end -->';

@@ -17,6 +17,7 @@ export const demoCommand: CommandSpec = {
       const { story, result } = await runDemo(settings, {
         signal: io.ctx.signal,
         events: progress,
+        onEngine: (line) => progress.notice?.(line),
         onStory: (written, base) =>
           progress.notice?.(
             `the story's repository is ${written.dir} (${written.shas.length} commits, built from ${base}; nothing is pulled)`,

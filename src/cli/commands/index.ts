@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../command.js';
 import { cleanCommand } from './clean.js';
 import { demoCommand } from './demo.js';
+import { doctorCommand } from './doctor.js';
 import { explainCommand } from './explain.js';
 import { initCommand } from './init.js';
 import { logCommand } from './log.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   narrowCommand,
   explainCommand,
   demoCommand,
+  doctorCommand,
   initCommand,
   cleanCommand,
 ];

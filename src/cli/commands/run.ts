@@ -1,3 +1,4 @@
+import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
 import type { CommandSpec } from '../command.js';
 import { searchAndRender } from './search.js';
 
@@ -10,6 +11,9 @@ export const runCommand: CommandSpec = {
     { name: '<bad>', description: 'a later commit whose deployment fails' },
   ],
   async action([good, bad], settings, io) {
-    await searchAndRender(settings, { good: good!, bad: bad! }, io);
+    const { result, markdown } = await searchAndRender(settings, { good: good!, bad: bad! }, io);
+    // In GitHub Actions (the action at the repository's root, or a step of its own), as nightly does.
+    appendStepSummary(markdown);
+    writeStepOutputs({ status: result.status, culprit: result.culprit?.sha ?? '', report: markdown });
   },
 };

@@ -96,8 +96,9 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
   return {
     start(e) {
       const changing = e.changing === undefined ? '' : ` (${e.changing} change the build context)`;
-      if (e.title) out.status(`${e.title} on ${e.endpoint}`);
-      else out.status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}`);
+      const network = e.network ? `; network ${e.network}` : '';
+      if (e.title) out.status(`${e.title} on ${e.endpoint}${network}`);
+      else out.status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}${network}`);
     },
     evaluate(e) {
       subjects.set(e.sha, e.subject);

@@ -64,6 +64,7 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
       commits: plan.graph.commits.length,
       changing: plan.changing,
       planningMs: plan.planningMs,
+      network: session.network,
     });
     const ctx: SearchContext = { plan, ledger, session, jobs, events, ...(call.signal ? { signal: call.signal } : {}) };
     const end = await searchAndDescribe(settings, ctx);
