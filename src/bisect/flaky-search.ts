@@ -26,6 +26,11 @@ export interface FlakyOptions {
   flakeRate?: number;
   /** Prior probability of "no culprit, it was noise". */
   noisePrior?: number;
+  /**
+   * A prior over which commit is the culprit (`--prior risk`), any positive scale: the rest of the
+   * prior is shared in proportion to it instead of evenly.
+   */
+  mass?: (sha: string) => number;
 }
 
 export interface FlakyStatus {
@@ -223,11 +228,20 @@ export class FlakySearch {
   }
 
   /** Recomputes the posterior from all observations (exact; cheap next to a build). */
+  /** Each commit hypothesis's share of the prior (summing to 1): even, or in proportion to `mass`. */
+  private commitPriors(): number[] {
+    const n = this.range.length;
+    const mass = this.options.mass;
+    const weights = this.range.map((c) => (mass ? Math.max(mass(this.graph.shas[c] as string), 0) : 1));
+    const total = weights.reduce((a, b) => a + b, 0);
+    return total > 0 && Number.isFinite(total) ? weights.map((w) => Math.max(w / total, 1e-12)) : weights.map(() => 1 / n);
+  }
+
   private update(): void {
     const n = this.range.length;
     const G = this.grid.length;
     const noisePrior = this.options.noisePrior ?? DEFAULT_NOISE_PRIOR;
-    const logPrior = [...Array.from({ length: n }, () => Math.log((1 - noisePrior) / n)), Math.log(noisePrior)];
+    const logPrior = [...this.commitPriors().map((p) => Math.log((1 - noisePrior) * p)), Math.log(noisePrior)];
     let totalFails = 0;
     let totalPasses = 0;
     const observedSlots: number[] = [];

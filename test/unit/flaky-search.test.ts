@@ -23,6 +23,29 @@ describe('FlakySearch', () => {
     expect(['c8', 'c9']).toContain(search.next(1)[0]);
   });
 
+  it('starts from a prior over the culprit (--prior risk): the same runs reach the confidence sooner when it is right, and the runs still overrule it when it is wrong', () => {
+    const runsToConfidence = (mass?: (sha: string) => number): { runs: number; culprit: string | null } => {
+      const search = new FlakySearch(linear(17), start, { confidence: 0.99, flakeRate: 0.1, ...(mass ? { mass } : {}) });
+      for (let runs = 1; runs <= 40; runs++) {
+        search.observe(runs % 2 === 0 ? 'c10' : 'c9', runs % 2 === 0);
+        if (search.status().done) return { runs, culprit: search.status().culprit };
+      }
+      return { runs: Infinity, culprit: search.status().culprit };
+    };
+    const uniform = runsToConfidence();
+    const right = runsToConfidence((sha) => (sha === 'c10' ? 8 : 1));
+    const wrong = runsToConfidence((sha) => (sha === 'c3' ? 8 : 1));
+    expect(uniform.culprit).toBe('c10');
+    expect(right.culprit).toBe('c10');
+    expect(wrong.culprit).toBe('c10');
+    expect(right.runs).toBeLessThan(uniform.runs);
+    expect(wrong.runs).toBeGreaterThanOrEqual(uniform.runs);
+    // Before any run, the prior alone: c10 carries 8 shares of 23.
+    expect(
+      new FlakySearch(linear(17), start, { confidence: 0.99, mass: (sha) => (sha === 'c10' ? 8 : 1) }).status().probability,
+    ).toBeGreaterThan(0.3);
+  });
+
   it('with a known flake rate, repeated consistent runs around the culprit reach the confidence', () => {
     const search = new FlakySearch(linear(17), start, { confidence: 0.99, flakeRate: 0.2 });
     for (let i = 0; i < 6; i++) {

@@ -20,11 +20,17 @@ export class FlakyStrategy implements SearchStrategy {
     private readonly jobs: number,
     earlier: ReadonlyArray<{ sha: string; verdict: Verdict }>,
     private readonly lastVerdict: (sha: string) => Verdict | 'untested',
+    /** The informed search's prior (`--prior risk`): the posterior starts from it. */
+    mass?: (sha: string) => number,
   ) {
     this.model = new FlakySearch(
       plan.contracted.graph,
       { bad: plan.range.bad, goods: [plan.range.good], firstParent: settings.firstParent },
-      { confidence: settings.confidence, ...(settings.flakeRate !== undefined ? { flakeRate: settings.flakeRate } : {}) },
+      {
+        confidence: settings.confidence,
+        ...(settings.flakeRate !== undefined ? { flakeRate: settings.flakeRate } : {}),
+        ...(mass ? { mass } : {}),
+      },
     );
     for (const run of earlier) this.observe(run.sha, run.verdict);
   }

@@ -145,17 +145,21 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
  */
 function searchStrategy(settings: Settings, ctx: SearchContext, plain: GitBisectStrategy, lazy: LazyGood): SearchStrategy {
   const { plan, ledger, prior } = ctx;
-  if (settings.flaky) return new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha));
-  if (!prior || prior.kind === 'uniform') return plain;
-  if (ctx.jobs > 1) {
-    const floor = 1e-6 / Math.max(1, prior.mass.size);
-    return new KSectionStrategy(plan, ctx.jobs, strategyOptions(settings, ctx), (sha) => prior.mass.get(sha) ?? floor);
-  }
+  const mass = prior && prior.kind === 'risk' ? priorMass(prior) : undefined;
+  if (settings.flaky) return new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha), mass);
+  if (!prior || !mass) return plain;
+  if (ctx.jobs > 1) return new KSectionStrategy(plan, ctx.jobs, strategyOptions(settings, ctx), mass);
   return new PriorStrategy(plan, strategyOptions(settings, ctx), prior, {
     total: buildBudget(plan.contracted.graph.commits.length),
     used: () => ledger.steps.length,
     reserved: () => lazy.reserved,
   });
+}
+
+/** The prior's mass of each commit (a floor for those it does not name, so none is impossible). */
+function priorMass(prior: Prior): (sha: string) => number {
+  const floor = 1e-6 / Math.max(1, prior.mass.size);
+  return (sha) => prior.mass.get(sha) ?? floor;
 }
 
 /** Git's bisection, or k-sections with --jobs k (the flake-aware or informed search takes over after the verification). */
