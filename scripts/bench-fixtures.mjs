@@ -103,7 +103,12 @@ function storyDockerfile(label, phase, envLines) {
   });
 }
 
-const backend = (features) => backendScript(features.map((f) => `echo on > /srv/api/${f}\n`).join(''));
+const CRASH = `echo "Traceback (most recent call last):" >&2
+echo "KeyError: 'SHOP_PAYMENTS_URL'" >&2
+exit 1
+`;
+const backend = (features, crashing = false) =>
+  backendScript(features.map((f) => `echo on > /srv/api/${f}\n`).join('') + (crashing ? CRASH : ''));
 
 const FEATURES = [
   'search',
@@ -128,7 +133,7 @@ const FEATURES = [
  * ~`total` commits; `contextShare` of them change the build context. The culprit sits in the
  * middle third; the build break (and its fix, the next commit) well before it.
  */
-export function storyScenario({ label, seed = 1, total = 70, contextShare = 0.4 }) {
+export function storyScenario({ label, seed = 1, total = 70, contextShare = 0.4, culpritKind = 'dockerfile' }) {
   const r = rng(seed);
   const culprit = r.int(Math.floor(total * 0.45), Math.floor(total * 0.55));
   const buildBreak = r.int(Math.floor(total * 0.12), culprit - 8);
@@ -136,6 +141,10 @@ export function storyScenario({ label, seed = 1, total = 70, contextShare = 0.4 
   const free = [];
   for (let i = 1; i < total; i++) if (![buildBreak, fixed, culprit].includes(i)) free.push(i);
   const contextCommits = new Set([0, buildBreak, fixed, culprit, ...r.sample(free, Math.round(total * contextShare) - 4)]);
+  // With an application culprit, harmless Dockerfile commits right before and after it.
+  const aroundCulprit = culpritKind === 'application' ? new Set([culprit - 1, culprit + 1]) : new Set();
+  for (const i of aroundCulprit) contextCommits.add(i);
+  let crashing = false;
 
   let phase = 'supervised';
   const env = [];
@@ -171,6 +180,13 @@ export function storyScenario({ label, seed = 1, total = 70, contextShare = 0.4 
         subject: 'Fix the app configuration file name',
         changes: { 'config/app.conf': null, 'config/app.ini': `${config.join('\n')}\n` },
       });
+    } else if (i === culprit && culpritKind === 'application') {
+      crashing = true;
+      features.push('payments');
+      commits.push({ subject: 'Backend: payments endpoint', changes: { 'backend/server.sh': exe(backend(features, crashing)) } });
+    } else if (aroundCulprit.has(i)) {
+      env.push(`ENV SHOP_FLAG_${env.length + 1}=on`);
+      commits.push({ subject: `Dockerfile: feature flag ${env.length}`, changes: { Dockerfile: dockerfile() } });
     } else if (i === culprit) {
       phase = 'start-script';
       commits.push({
@@ -184,7 +200,7 @@ export function storyScenario({ label, seed = 1, total = 70, contextShare = 0.4 
       if (kind === 'backend') {
         const feature = FEATURES[features.length % FEATURES.length] + (features.length >= FEATURES.length ? `-${features.length}` : '');
         features.push(feature);
-        commits.push({ subject: `Backend: ${feature} endpoint`, changes: { 'backend/server.sh': exe(backend(features)) } });
+        commits.push({ subject: `Backend: ${feature} endpoint`, changes: { 'backend/server.sh': exe(backend(features, crashing)) } });
       } else if (kind === 'nginx') {
         pages++;
         commits.push({ subject: `nginx: add page ${pages}`, changes: { [`nginx/page-${pages}.html`]: `<h1>page ${pages}</h1>\n` } });

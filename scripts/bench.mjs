@@ -1,11 +1,14 @@
 // `npm run bench`: deploybisect against a hand-written `git bisect run` script, on the same engine.
 //
 // For each scenario (fixtures in scripts/bench-fixtures.mjs, generated in a temp dir) it runs:
-//   1. git bisect run, in a scratch clone, with the script a careful user would write
-//      (docker build → exit 125 on failure; docker run --network none; poll the HEALTHCHECK status
-//      once a second: healthy → 0, unhealthy/exited/30 s → 1; always docker rm -f);
-//   2. deploybisect with its defaults (--network none --json), then with --jobs 2 (n/a when the
-//      CLI has no such option), each with an empty verdict cache of its own (XDG_CACHE_HOME);
+//   1. git bisect run, in a scratch clone, with the script an expert would write (the reference):
+//      docker build → exit 125 on failure; docker run --network none --health-interval 500ms (the
+//      image's start period and retries kept); the verdict the moment the engine reports the
+//      container healthy, unhealthy or dead; always docker rm -f;
+//   2. git bisect run with the script a careful user would write (the same, but the HEALTHCHECK
+//      status polled once a second for up to 30 s);
+//   3. deploybisect with its defaults (--network none --json), then with --jobs 2, then with
+//      --prior uniform (git's halving), each with an empty verdict cache of its own (XDG_CACHE_HOME);
 // and prints one table per scenario. Every image built from a fixture carries the label
 // deploybisect.bench=<run id>; between tools (and at exit) containers and images with it are
 // removed, so each tool starts with the same cold layer cache (only the base image is shared).
@@ -15,7 +18,7 @@
 // bisection, --runs 3 and --flaky (test/simulation/flaky-simulation.test.ts), as a table.
 //
 // Environment: DOCKER_HOST (default: the test engine's socket), BENCH_SEED (default 7),
-// BENCH_SCENARIOS (default "story,linear,cache,planning,prior,flaky"), BENCH_KEEP=1 keeps the temp dir.
+// BENCH_SCENARIOS (default "story,story-app,linear,cache,planning,prior,flaky"), BENCH_KEEP=1 keeps the temp dir.
 //
 // (f) prior: the informed search against git's halving on seeded simulated histories (scripts/bench-prior.mjs).
 //
@@ -109,12 +112,37 @@ done
 echo "timed out"; exit 1
 `;
 
-async function gitBisectRun(work, fixture, good, bad) {
+// What an expert hands to \`git bisect run\` (issue 15's reference): the image's HEALTHCHECK checked
+// every 500 ms (its start period and retries kept), the verdict the moment the container turns
+// healthy or unhealthy or exits (the engine's own events, not a poll), exit 125 when the build fails.
+const EXPERT_SCRIPT = `#!/usr/bin/env bash
+set -u
+tag="deploybisect-bench/git-bisect-run:$(git rev-parse --short=12 HEAD)"
+echo "$tag" >> "$BENCH_COUNTS/steps"
+echo "$tag" >> "$BENCH_COUNTS/builds"
+docker build -q -t "$tag" . > "$BENCH_COUNTS/build.log" 2>&1 || { echo "build failed: skip"; exit 125; }
+echo "$tag" >> "$BENCH_COUNTS/probes"
+since=$(date +%s)
+cid=$(docker run -d --network none --health-interval 500ms --label "$BENCH_LABEL" "$tag") || { echo "docker run failed: skip"; exit 125; }
+trap 'docker rm -f "$cid" > /dev/null 2>&1' EXIT
+exec 3< <(exec timeout 60 docker events --since "$since" --filter "container=$cid" --filter event=health_status --filter event=die \\
+  --format '{{.Status}}')
+events=$!
+trap 'kill "$events" 2> /dev/null; docker rm -f "$cid" > /dev/null 2>&1' EXIT
+read -r verdict <&3
+echo "$verdict"
+case "$verdict" in
+  *": healthy") exit 0 ;;
+  *) exit 1 ;;
+esac
+`;
+
+async function gitBisectRun(work, fixture, good, bad, scriptText = USER_SCRIPT) {
   const scratch = join(work, 'scratch-clone');
   const counts = join(work, 'counts');
   mkdirSync(counts, { recursive: true });
   const script = join(work, 'bisect-test.sh');
-  writeFileSync(script, USER_SCRIPT);
+  writeFileSync(script, scriptText);
   chmodSync(script, 0o755);
   await must('git', ['clone', '-q', fixture, scratch]);
   const env = { ...ENV, BENCH_COUNTS: counts, BENCH_LABEL: `${BENCH_LABEL}=${RUN_ID}`, GIT_CONFIG_NOSYSTEM: '1' };
@@ -181,13 +209,19 @@ async function scenario(work, name, title, fixtureOf) {
   const planted = shas[made.culprit];
   log(`${name}: ${shas.length} commits, culprit #${made.culprit}; running git bisect run`);
 
-  const reference = await gitBisectRun(dir, fixture, good, bad);
+  const reference = await gitBisectRun(join(dir, 'expert'), fixture, good, bad, EXPERT_SCRIPT);
   await removeLabelled();
-  log(`${name}: git bisect run took ${reference.seconds.toFixed(1)} s; running deploybisect`);
+  log(`${name}: the expert's git bisect run took ${reference.seconds.toFixed(1)} s; running the careful script`);
+  const careful = await gitBisectRun(join(dir, 'careful'), fixture, good, bad, USER_SCRIPT);
+  await removeLabelled();
+  log(`${name}: the careful script took ${careful.seconds.toFixed(1)} s; running deploybisect`);
   const plain = await deploybisect(join(dir, 'cache-default'), fixture, good, bad);
   await removeLabelled();
   log(`${name}: deploybisect took ${plain.seconds.toFixed(1)} s; running deploybisect --jobs 2`);
   const jobs = await deploybisect(join(dir, 'cache-jobs'), fixture, good, bad, ['--jobs', '2']);
+  await removeLabelled();
+  log(`${name}: running deploybisect --prior uniform`);
+  const uniform = await deploybisect(join(dir, 'cache-uniform'), fixture, good, bad, ['--prior', 'uniform']);
   await removeLabelled();
 
   const short = (sha) => (sha ? sha.slice(0, 10) : 'none');
@@ -210,8 +244,16 @@ async function scenario(work, name, title, fixtureOf) {
   console.log(
     `  git bisect run found ${short(reference.culprit)} (${reference.culprit === planted ? 'the planted culprit' : 'NOT the planted culprit'})`,
   );
-  console.log(table([row('git bisect run', reference), row('deploybisect', plain), row('deploybisect --jobs 2', jobs)]));
-  const wrong = [reference, plain, jobs].filter((r) => !r.na && r.culprit !== planted);
+  console.log(
+    table([
+      row("git bisect run, expert's script", reference),
+      row('git bisect run, careful script', careful),
+      row('deploybisect', plain),
+      row('deploybisect --jobs 2', jobs),
+      row('deploybisect --prior uniform', uniform),
+    ]),
+  );
+  const wrong = [reference, careful, plain, jobs, uniform].filter((r) => !r.na && r.culprit !== planted);
   return wrong.length === 0;
 }
 
@@ -299,12 +341,21 @@ async function main() {
   );
 
   work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
-  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,linear,cache,planning,prior,flaky').split(',');
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,story-app,linear,cache,planning,prior,flaky').split(',');
   let allRight = true;
   if (wanted.includes('story')) {
     allRight =
       (await scenario(work, 'story', '(a) story: supervisord replaced by a start script, ~70 commits, transient build break', (o) =>
         storyScenario({ ...o, total: 70, contextShare: 0.4 }),
+      )) && allRight;
+  }
+  if (wanted.includes('story-app')) {
+    allRight =
+      (await scenario(
+        work,
+        'story-app',
+        '(a2) story, application culprit: a backend commit crashes it, harmless Dockerfile commits around it, ~70 commits',
+        (o) => storyScenario({ ...o, total: 70, contextShare: 0.4, culpritKind: 'application' }),
       )) && allRight;
   }
   if (wanted.includes('linear')) {
