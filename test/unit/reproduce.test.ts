@@ -294,6 +294,8 @@ describe('reproduceCommand', () => {
             'runs',
             'confidence',
             'maxRuns',
+            'narrow',
+            'maxBuilds',
           ].includes(key)
         )
           picked[key] = raw[key];
