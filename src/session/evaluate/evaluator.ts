@@ -60,8 +60,9 @@ export class Evaluator {
     this.runner = new ContainerRunner(settings, pool.sessionId, events, clock, redact, LOG_TAIL_LINES);
     const [lane, ...more] = pool.lanes;
     if (lane && more.length === 0) {
-      // Its own builder, with no events: the progress shows the candidate being evaluated, not the ones ahead.
-      const aheadImages = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES);
+      // Its own builder: the spinner and steps stay on the candidate being evaluated; --verbose shows every build's lines.
+      const output = events.buildOutput?.bind(events);
+      const aheadImages = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, output ? { buildOutput: output } : {});
       this.ahead = new BuildAhead(lane, aheadImages, {
         context: (sha) => this.buildContext(sha),
         known: (fingerprint) => this.memo.has(fingerprint),
