@@ -64,6 +64,8 @@ export interface ConfigOptions {
   firstParent?: boolean;
   /** `--no-verify`: do not check that good passes and bad fails before the search */
   verify?: boolean;
+  /** `--no-build-ahead`: build one image at a time: do not build the next candidates while one is probed (by default they are, with one job on one engine with room on its disk) */
+  buildAhead?: boolean;
   /** `-j, --jobs <k>`: evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts (narrow: k configurations of a round at once). Default: one per engine */
   jobs?: number;
   /** `--runs <n>`: run each evaluated commit n times (fresh containers from one image); the verdict is the majority, a tie is bad, and disagreeing runs are reported. Bypasses the verdict cache */

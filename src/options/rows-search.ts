@@ -55,6 +55,13 @@ export const SEARCH_ROWS = [
     description: 'do not check that good passes and bad fails before the search',
     commands: ['run'],
   }),
+  flag({
+    key: 'buildAhead',
+    flags: '--no-build-ahead',
+    description:
+      'build one image at a time: do not build the next candidates while one is probed (by default they are, with one job on one engine with room on its disk)',
+    commands: ['run'],
+  }),
   optional(
     {
       key: 'jobs',

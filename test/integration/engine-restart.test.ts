@@ -72,8 +72,9 @@ describe('a run whose engine restarts', () => {
     verdicts: number,
     now: RegExp,
     builder: string,
+    extra: readonly string[],
   ): Promise<{ code: number | null; stderr: string; judgedAtRestart: number }> {
-    const child = spawn(BIN, search(cache, builder, '--verbose'), {
+    const child = spawn(BIN, search(cache, builder, ...extra, '--verbose'), {
       cwd: repo.dir,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -95,14 +96,17 @@ describe('a run whose engine restarts', () => {
     return { code, stderr, judgedAtRestart };
   }
 
-  for (const [when, now, builder] of [
-    ['a build', / build \| Step 2\/\d+ : RUN sleep 3/, 'classic'],
-    ['a build', / build \| #\d+ \[2\/\d+\] RUN sleep 3/, 'buildkit'],
-    ['a probe', / container \| release \d+ up/, 'auto'],
+  // Mid-build: with --no-build-ahead the build is the only thing in flight (building ahead, a probe
+  // could end, and rightly give a verdict, between the restart's start and the engine going down).
+  // Mid-probe: with the default, next candidates building ahead meanwhile.
+  for (const [when, now, builder, extra] of [
+    ['a build', / build \| Step 2\/\d+ : RUN sleep 3/, 'classic', ['--no-build-ahead']],
+    ['a build', / build \| #\d+ \[2\/\d+\] RUN sleep 3/, 'buildkit', ['--no-build-ahead']],
+    ['a probe', / container \| release \d+ up/, 'auto', []],
   ] as const) {
     it(`in the middle of ${when} (--builder ${builder}): exit 1 naming the engine, no verdict from it; the same command then resumes to the culprit`, async () => {
       const cache = mkdtempSync(join(scratch, 'cache-'));
-      const lost = await restartWhen(cache, 2, now, builder);
+      const lost = await restartWhen(cache, 2, now, builder, extra);
       expect(lost.code, lost.stderr).toBe(1);
       const last = lost.stderr.trim().split('\n').at(-1)!;
       expect(last).toMatch(new RegExp(`^deploybisect: (the Docker engine at|lost the Docker engine at) ${host.replace(/[/.]/g, '\\$&')}`));
@@ -112,7 +116,7 @@ describe('a run whose engine restarts', () => {
       expect(lost.judgedAtRestart, lost.stderr).toBeGreaterThanOrEqual(2);
       expect((lost.stderr.match(/ — (good|bad|skip): /g) ?? []).length, lost.stderr).toBe(lost.judgedAtRestart);
 
-      const resumed = await runCli(search(cache, builder, '--json'), {
+      const resumed = await runCli(search(cache, builder, ...extra, '--json'), {
         cwd: repo.dir,
       });
       expect(resumed.code, resumed.stderr).toBe(0);

@@ -129,7 +129,7 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
       },
       beforeRound: (progress) => checkSpace(progress.stepsLeft),
       // One candidate at a time, one run each: build the next candidates while it is probed.
-      ...(ctx.jobs === 1 && settings.runs === 1 && !settings.flaky
+      ...(settings.buildAhead && ctx.jobs === 1 && settings.runs === 1 && !settings.flaky
         ? { buildAhead: (upcoming, current) => session.evaluator.buildAhead(upcoming, current, ctx.signal) }
         : {}),
     });
