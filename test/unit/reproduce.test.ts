@@ -296,6 +296,7 @@ describe('reproduceCommand', () => {
             'maxRuns',
             'narrow',
             'maxBuilds',
+            'buildAhead',
           ].includes(key)
         )
           picked[key] = raw[key];
