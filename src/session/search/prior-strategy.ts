@@ -7,7 +7,6 @@
  */
 import { maxSideWithin, type BisectSearch } from '../../bisect/index.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
-import type { Prior } from './prior.js';
 import type { SearchPlan } from './search-plan.js';
 
 export interface Budget {
@@ -27,7 +26,8 @@ export class PriorStrategy extends GitBisectStrategy {
   constructor(
     plan: SearchPlan,
     options: { firstParent: boolean; builtAlready: (sha: string) => boolean },
-    private readonly prior: Prior,
+    /** The prior's mass of each commit (run-bisect's priorMass: never zero). */
+    private readonly mass: (sha: string) => number,
     private readonly budget: Budget,
   ) {
     super(plan, options);
@@ -36,9 +36,8 @@ export class PriorStrategy extends GitBisectStrategy {
   protected override choose(gitsChoice: string, search: BisectSearch = this.search, pending = 0): string[] {
     const left = this.budget.total - this.budget.used() - pending;
     const reserved = this.budget.reserved();
-    const floor = 1e-6 / Math.max(1, this.prior.mass.size);
     const sides = { bad: maxSideWithin(left - reserved.bad), good: maxSideWithin(left - reserved.good) };
-    const pick = search.nextByPrior((sha) => this.prior.mass.get(sha) ?? floor, sides);
+    const pick = search.nextByPrior(this.mass, sides);
     return [pick ?? gitsChoice];
   }
 }

@@ -147,9 +147,9 @@ function searchStrategy(settings: Settings, ctx: SearchContext, plain: GitBisect
   const { plan, ledger, prior } = ctx;
   const mass = prior && prior.kind === 'risk' ? priorMass(prior) : undefined;
   if (settings.flaky) return new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha), mass);
-  if (!prior || !mass) return plain;
+  if (!mass) return plain;
   if (ctx.jobs > 1) return new KSectionStrategy(plan, ctx.jobs, strategyOptions(settings, ctx), mass);
-  return new PriorStrategy(plan, strategyOptions(settings, ctx), prior, {
+  return new PriorStrategy(plan, strategyOptions(settings, ctx), mass, {
     total: buildBudget(plan.contracted.graph.commits.length),
     used: () => ledger.steps.length,
     reserved: () => lazy.reserved,
