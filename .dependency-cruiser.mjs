@@ -13,13 +13,15 @@ const LEAVES = ['errors', 'duration'];
 // prettier-ignore
 const LAYERS = {
   //          files (path from the repository root)     may import (besides its own files)
-  cli:      { files: '^src/cli/',                        mayImport: ['library', 'demo', 'session', 'options', 'probes', 'docker', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
-  library:  { files: '^src/(api|index)\\.ts$',            mayImport: ['session', 'options', 'probes', 'docker', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
-  demo:     { files: '^src/demo/',                       mayImport: ['library', 'session', 'options', 'probes', 'docker', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
-  session:  { files: '^src/session/',                    mayImport: ['options', 'probes', 'docker', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
-  options:  { files: '^src/options/',                    mayImport: ['probes', 'docker', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
+  cli:      { files: '^src/cli/',                        mayImport: ['library', 'demo', 'session', 'options', 'probes', 'docker', 'contract', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
+  library:  { files: '^src/(api|index)\\.ts$',            mayImport: ['session', 'options', 'probes', 'docker', 'contract', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
+  demo:     { files: '^src/demo/',                       mayImport: ['library', 'session', 'options', 'probes', 'docker', 'contract', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
+  session:  { files: '^src/session/',                    mayImport: ['options', 'probes', 'docker', 'contract', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
+  options:  { files: '^src/options/',                    mayImport: ['probes', 'docker', 'contract', 'explain', 'git', 'bisect', 'text', ...LEAVES] },
   probes:   { files: '^src/probes/',                     mayImport: ['docker', 'git', 'bisect', 'text', ...LEAVES] },
-  explain:  { files: '^src/explain/',                    mayImport: ['git', 'bisect', 'text', ...LEAVES] },
+  // What a platform deploys at a commit, read from its manifests (render.yaml, fly.toml, compose, ...).
+  explain:  { files: '^src/explain/',                    mayImport: ['contract', 'git', 'bisect', 'text', ...LEAVES] },
+  contract: { files: '^src/contract/',                   mayImport: ['git', 'bisect', 'text', ...LEAVES] },
   docker:   { files: '^src/docker/',                     mayImport: ['git', 'bisect', 'text', ...LEAVES] },
   git:      { files: '^src/git/',                        mayImport: ['bisect', 'text', ...LEAVES] },
   bisect:   { files: '^src/bisect/',                     mayImport: ['text', 'errors'], pure: true },
