@@ -1,7 +1,7 @@
-import ora, { type Ora } from 'ora';
 import { formatDuration } from '../../duration.js';
 import type { SessionEvents } from '../../session/events.js';
 import { colorEnabled, painter } from './color.js';
+import { ProgressOutput } from './progress-output.js';
 
 export interface ProgressOptions {
   verbose: boolean;
@@ -10,56 +10,6 @@ export interface ProgressOptions {
 }
 
 const short = (sha: string): string => sha.slice(0, 10);
-
-/** Where progress goes: an ora spinner on a terminal (one line that changes), else plain lines prefixed `deploybisect:`. */
-class ProgressOutput {
-  readonly interactive: boolean;
-  private spinner: Ora | undefined;
-
-  constructor(private readonly stream: NodeJS.WriteStream) {
-    this.interactive = Boolean(stream.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
-  }
-
-  /** A line that stays (above the spinner, when one runs). */
-  line(text: string): void {
-    if (this.spinner?.isSpinning) {
-      this.spinner.clear();
-      this.stream.write(`${text}\n`);
-      this.spinner.render();
-    } else {
-      this.stream.write(`${text}\n`);
-    }
-  }
-
-  /** What is happening now: the spinner's text, or a plain line. */
-  status(text: string): void {
-    if (!this.interactive) return this.line(`deploybisect: ${text}`);
-    this.spinner ??= ora({
-      stream: this.stream,
-      isEnabled: true,
-      color: colorEnabled(this.stream) ? 'cyan' : (false as never),
-      discardStdin: false,
-    });
-    this.spinner.text = text;
-    if (!this.spinner.isSpinning) this.spinner.start();
-  }
-
-  /** A result that replaces the spinner's line (with its symbol), or a plain line. */
-  persist(symbol: string, text: string): void {
-    if (this.interactive && this.spinner) this.spinner.stopAndPersist({ symbol, text });
-    else this.line(`deploybisect: ${text}`);
-  }
-
-  /** A message: coloured on a terminal, prefixed elsewhere. */
-  message(text: string, style: (text: string) => string): void {
-    if (this.interactive) this.spinner?.stop();
-    this.line(this.interactive ? style(text) : `deploybisect: ${text}`);
-  }
-
-  stop(): void {
-    this.spinner?.stop();
-  }
-}
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
