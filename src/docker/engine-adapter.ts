@@ -91,6 +91,20 @@ export class EngineAdapter {
     return JSON.stringify([image.RootFS?.Layers ?? [], config]);
   }
 
+  /**
+   * The id of the image `ref` names on this engine; undefined when it has none (a build would pull
+   * it) or cannot say (a reference it does not accept).
+   */
+  async imageIdOf(ref: string): Promise<string | undefined> {
+    return this.docker
+      .getImage(ref)
+      .inspect()
+      .then(
+        (image) => image.Id,
+        () => undefined,
+      );
+  }
+
   /** The newest image built with this key (kept by an earlier --keep-images run), if any. */
   async keptImage(buildKey: string): Promise<string | undefined> {
     const images = await this.docker.listImages({ filters: { label: [`${LABEL_BUILD}=${buildKey}`] } }).catch(() => []);

@@ -27,6 +27,8 @@ export interface Outcome {
   built: boolean;
   /** Where a reused outcome came from: a commit of this run with the same build context, the verdict cache, or the saved state of an interrupted run of the same range. */
   reused?: 'same-context' | 'cache' | 'state';
+  /** For an outcome from the verdict cache: when it was saved (ISO 8601). */
+  cachedAt?: string;
   /** True when a kept image of the same build was probed instead of building one (`--keep-images`). */
   imageReused?: boolean;
   /** True for a further run of a commit already evaluated (`--runs`, `--flaky`): same image, fresh container. */

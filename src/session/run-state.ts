@@ -30,6 +30,8 @@ interface StateDocument extends StateIdentity {
   runs: Outcome[];
   /** The runs (sessions) that worked on this search and may have left containers or images behind. */
   sessions?: SessionRecord[];
+  /** Set when a run of the search came to its result: when (ISO 8601) and the result's status. */
+  finished?: { at: string; status: string };
 }
 
 /** A run that used the state: its session id (the label on what it created), and the process. */
@@ -65,6 +67,9 @@ export class RunState {
   readonly discarded?: string;
   /** Runs found on disk. */
   readonly loaded: number;
+  /** When a run of this search came to its result, if one did (its state is then replayed whole). */
+  readonly finishedAt?: string;
+  private finished: StateDocument['finished'];
   private writeFailed = false;
 
   constructor(
@@ -81,8 +86,11 @@ export class RunState {
     // Earlier runs of the same search may have left containers and images, whatever their options.
     this.sessions = same ? (found.sessions ?? []).filter(isSessionRecord) : [];
     if (saved) {
-      if (same && saved.configuration === identity.configuration) runs = saved.runs;
-      else this.discarded = same ? 'it was made with other options' : 'it is for another repository or range';
+      if (same && saved.configuration === identity.configuration) {
+        runs = saved.runs;
+        this.finished = saved.finished;
+        if (saved.finished) this.finishedAt = saved.finished.at;
+      } else this.discarded = same ? 'it was made with other options' : 'it is for another repository or range';
     }
     this.runs = [...runs];
     this.loaded = runs.length;
@@ -129,6 +137,12 @@ export class RunState {
     return outcome;
   }
 
+  /** The search came to its result: said by the next run of it (which replays it) until --restart. */
+  finish(status: string): void {
+    this.finished = { at: new Date().toISOString(), status };
+    this.write();
+  }
+
   /** Adds new runs and writes the state at once. A state that cannot be written is reported once; the search goes on. */
   append(outcomes: readonly Outcome[]): void {
     if (outcomes.length === 0) return;
@@ -143,6 +157,7 @@ export class RunState {
       updatedAt: new Date().toISOString(),
       runs: this.runs,
       sessions: this.sessions,
+      ...(this.finished ? { finished: this.finished } : {}),
     };
     const temporary = `${this.path}.${process.pid}.tmp`;
     try {

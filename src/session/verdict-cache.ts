@@ -4,8 +4,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Outcome } from './outcome.js';
 
-/** Bumped when the meaning of a cached outcome changes, so old entries are not reused. */
-const CACHE_VERSION = 1;
+/** Bumped when the meaning of a cached outcome changes, so old entries are not reused. 2: keyed by the base images too. */
+const CACHE_VERSION = 2;
 
 /** The default cache directory: $XDG_CACHE_HOME/deploybisect, else ~/.cache/deploybisect. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -13,9 +13,17 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'deploybisect');
 }
 
+/** A remembered outcome, and when it was saved (ISO 8601). */
+export interface CachedOutcome {
+  outcome: Outcome;
+  savedAt: string;
+}
+
 /**
- * Outcomes remembered across runs, keyed by the build context's fingerprint and everything else
- * that decides an outcome (build args, target, platform, container settings, probes, timeouts).
+ * Outcomes remembered across runs, keyed by the build context's fingerprint, the images its FROM
+ * lines resolve to on the engines (base-images.ts: a re-tagged base is a new evaluation), and
+ * everything else that decides an outcome (build args, target, platform, container settings, probes,
+ * timeouts).
  * A second run over the same range, or a nightly run over an overlapping one, rebuilds nothing
  * already judged. Entries are small JSON files written atomically; a damaged one is ignored.
  */
@@ -30,34 +38,41 @@ export class VerdictCache {
     private readonly onWriteError?: (message: string) => void,
   ) {}
 
-  key(fingerprint: string): string {
-    return createHash('sha256').update(`v${CACHE_VERSION}\n${this.configuration}\n${fingerprint}`).digest('hex');
+  /** `bases`: what the FROM images resolve to (resolveBaseImages). */
+  key(fingerprint: string, bases: string): string {
+    return createHash('sha256').update(`v${CACHE_VERSION}\n${this.configuration}\n${fingerprint}\n${bases}`).digest('hex');
   }
 
-  private path(fingerprint: string): string {
-    const key = this.key(fingerprint);
+  private path(fingerprint: string, bases: string): string {
+    const key = this.key(fingerprint, bases);
     return join(this.dir, 'verdicts', key.slice(0, 2), `${key}.json`);
   }
 
-  get(fingerprint: string): Outcome | undefined {
+  get(fingerprint: string, bases: string): CachedOutcome | undefined {
     try {
-      const entry = JSON.parse(readFileSync(this.path(fingerprint), 'utf8')) as { fingerprint?: string; outcome?: Outcome };
+      const entry = JSON.parse(readFileSync(this.path(fingerprint, bases), 'utf8')) as {
+        fingerprint?: string;
+        bases?: string;
+        savedAt?: string;
+        outcome?: Outcome;
+      };
       const outcome = entry.outcome;
       // Anything but a whole entry for this context (a damaged or foreign file) is no entry.
       const whole = outcome && typeof outcome.ok === 'boolean' && typeof outcome.signature === 'string' && Array.isArray(outcome.logTail);
-      return entry.fingerprint === fingerprint && whole ? outcome : undefined;
+      const mine = entry.fingerprint === fingerprint && entry.bases === bases && typeof entry.savedAt === 'string';
+      return mine && whole ? { outcome, savedAt: entry.savedAt! } : undefined;
     } catch {
       return undefined;
     }
   }
 
   /** Never throws: a cache that cannot be written only costs a rebuild next time (said once). */
-  set(fingerprint: string, outcome: Outcome): void {
-    const path = this.path(fingerprint);
+  set(fingerprint: string, bases: string, outcome: Outcome): void {
+    const path = this.path(fingerprint, bases);
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(temporary, JSON.stringify({ fingerprint, savedAt: new Date().toISOString(), outcome }));
+      writeFileSync(temporary, JSON.stringify({ fingerprint, bases, savedAt: new Date().toISOString(), outcome }));
       renameSync(temporary, path);
     } catch (error) {
       rmSync(temporary, { force: true });

@@ -31,11 +31,12 @@ describe('verdict cache and --jobs', () => {
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  const run = async (...extra: string[]) => {
+  const runWithProgress = async (...extra: string[]) => {
     const result = await runCli([shas[0]!, shas[9]!, '--network', 'none', '--probe', 'running:1s', '--json', ...extra], { cwd: repo.dir });
     expect(result.code, result.stderr).toBe(0);
-    return JSON.parse(result.stdout);
+    return { result: JSON.parse(result.stdout), progress: result.stderr };
   };
+  const run = async (...extra: string[]) => (await runWithProgress(...extra)).result;
 
   it('a second run over the same range rebuilds nothing already judged', async () => {
     const first = await run('--cache-dir', cacheDir);
@@ -47,8 +48,9 @@ describe('verdict cache and --jobs', () => {
     expect(second.builds).toBe(0);
     expect(second.probes).toBe(0);
     expect(second.steps.every((s: { outcome: { reused?: string } }) => s.outcome.reused === 'cache')).toBe(true);
-    // Without it, the same command replays the saved state of the range.
-    const third = await run('--cache-dir', cacheDir);
+    // Without it, the same command replays the saved state of the range, and says it was a finished search.
+    const { result: third, progress } = await runWithProgress('--cache-dir', cacheDir);
+    expect(progress).toMatch(/replaying the search finished on \d{4}-\d\d-\d\d \d\d:\d\d \(.*\); --restart to run it again/);
     expect(third.culprit.sha).toBe(shas[culpritIndex]);
     expect(third.builds).toBe(0);
     expect(third.steps.every((s: { outcome: { reused?: string } }) => s.outcome.reused === 'state')).toBe(true);

@@ -25,6 +25,19 @@ const outcome = (sha: string, ok: boolean, signature = ok ? 'running after 1.0s'
 const identity = { repo: '/repo/.git', good: G, bad: B, configuration: '{"probes":["running:1s"]}' };
 
 describe('RunState', () => {
+  it('a search that came to its result says so to the next run, which replays it; --restart forgets it', () => {
+    const path = join(dir, 'finished.json');
+    const first = new RunState(path, identity);
+    first.append([outcome(B, false), outcome(G, true)]);
+    expect(new RunState(path, identity).finishedAt).toBeUndefined();
+    first.finish('found');
+    const again = new RunState(path, identity);
+    expect(again.loaded).toBe(2);
+    expect(Date.parse(again.finishedAt!)).toBeGreaterThan(Date.now() - 60_000);
+    expect(new RunState(path, identity, { restart: true }).finishedAt).toBeUndefined();
+    expect(new RunState(path, identity).finishedAt).toBeUndefined();
+  });
+
   it('records the runs that used it, at once, so a later run finds what a killed one left; --restart and other options keep them', () => {
     const path = join(dir, 'sessions.json');
     const first = new RunState(path, identity);

@@ -4,6 +4,7 @@ import type { CliIo, CommandSpec } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
 import { progressReporter } from '../render/progress.js';
+import { reuseNote } from '../render/reuse.js';
 import { renderSearch } from './search.js';
 import type { Settings } from '../../options/settings.js';
 
@@ -43,7 +44,8 @@ function renderNightly(result: NightlyResult, settings: Settings, io: CliIo): vo
   const signature = result.checked.outcome.signature;
   let report = '';
   if (result.status === 'healthy') {
-    const summary = `${sha.slice(0, 12)} ${subject}: healthy (${signature}); last known good is now ${sha.slice(0, 12)} (${result.recordedIn})`;
+    const reused = reuseNote(result.checked.outcome);
+    const summary = `${sha.slice(0, 12)} ${subject}: healthy (${signature}${reused ? `; ${reused}` : ''}); last known good is now ${sha.slice(0, 12)} (${result.recordedIn})`;
     if (settings.json)
       io.write(
         JSON.stringify(

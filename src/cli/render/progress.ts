@@ -2,6 +2,7 @@ import { formatDuration } from '../../duration.js';
 import type { SessionEvents } from '../../session/events.js';
 import { colorEnabled, painter } from './color.js';
 import { ProgressOutput } from './progress-output.js';
+import { reuseNote } from './reuse.js';
 
 export interface ProgressOptions {
   verbose: boolean;
@@ -20,13 +21,6 @@ function stepText(stepNo: number, e: Parameters<NonNullable<SessionEvents['evalu
   const steps = `~${plural(e.stepsLeft, 'step')} left`;
   const left = e.role === 'search' ? `, ${plural(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
   return `[${stepNo}${left}] ${what} ${short(e.sha)} ${e.subject}`;
-}
-
-/** Where a reused outcome came from, for the verdict line. */
-function reusedText(reused: string | undefined): string {
-  if (reused === 'cache') return ', from the verdict cache';
-  if (reused === 'state') return ', from the saved state';
-  return reused ? ', same build context as an earlier commit' : '';
 }
 
 /**
@@ -68,7 +62,9 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
         e.verdict === 'good' ? ['green', '✔'] : e.verdict === 'bad' ? ['red', '✖'] : ['yellow', '↷'];
       // narrow's words: a configuration passes, fails as the commit does, or is unresolved.
       const word = e.role === 'narrow' ? { good: 'pass', bad: 'fail', skip: 'unresolved' }[e.verdict] : e.verdict;
-      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, word)}: ${e.outcome.signature} (${formatDuration(e.outcome.durationMs)}${reusedText(e.outcome.reused)})`;
+      // A reused outcome says how it was obtained, not how long its replay took.
+      const how = reuseNote(e.outcome) ?? formatDuration(e.outcome.durationMs);
+      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, word)}: ${e.outcome.signature} (${how})`;
       out.persist(paint(style, symbol), text);
     },
     notice(message) {

@@ -7,6 +7,7 @@ import { explanationLines } from './explanation.js';
 import type { ExplainRangeResult } from '../../session/explain-range.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
 import { costText } from './cost.js';
+import { reuseNote } from './reuse.js';
 
 type Paint = ReturnType<typeof painter>;
 
@@ -127,8 +128,9 @@ export function renderQuiet(result: BisectResult): string {
 
 export function renderTestResult(result: TestCommitResult, paint: Paint): string {
   const { commit, outcome } = result;
+  const reused = reuseNote(outcome);
   return [
-    `${outcome.ok ? paint('green', 'healthy') : paint('red', 'unhealthy')}: ${commit.sha} ${commit.subject}`,
+    `${outcome.ok ? paint('green', 'healthy') : paint('red', 'unhealthy')}: ${commit.sha} ${commit.subject}${reused ? ` (${reused})` : ''}`,
     ...outcomeLines(outcome, paint),
     `Run: ${result.builds} builds, ${formatDuration(result.durationMs)}.`,
   ].join('\n');

@@ -53,15 +53,16 @@ export interface DockerfileModel {
   stages: DockerStage[];
 }
 
-export function parseDockerfile(content: string): DockerfileModel {
+/** `buildArgs`: values given for the build (`--build-arg`), which win over the global ARG defaults they name. */
+export function parseDockerfile(content: string, options: { buildArgs?: Readonly<Record<string, string>> } = {}): DockerfileModel {
   try {
-    return buildModel(content);
+    return buildModel(content, options.buildArgs ?? {});
   } catch {
     return { preamble: [], stages: [] };
   }
 }
 
-function buildModel(content: string): DockerfileModel {
+function buildModel(content: string, buildArgs: Readonly<Record<string, string>>): DockerfileModel {
   const dockerfile = DockerfileParser.parse(content);
   const escape = dockerfile.getEscapeCharacter();
   const preamble: DockerInstruction[] = [];
@@ -70,7 +71,7 @@ function buildModel(content: string): DockerfileModel {
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
-      const stage = newStage(instruction, stages.length, preamble);
+      const stage = newStage(instruction, stages.length, preamble, buildArgs);
       const parent = stages.find((s) => s.key === stage.image.toLowerCase());
       workdir = parent ? finalWorkdir(parent) : '/';
       stages.push(stage);
@@ -85,12 +86,17 @@ function buildModel(content: string): DockerfileModel {
   return { preamble, stages };
 }
 
-function newStage(from: Instruction, index: number, preamble: readonly DockerInstruction[]): DockerStage {
+function newStage(
+  from: Instruction,
+  index: number,
+  preamble: readonly DockerInstruction[],
+  buildArgs: Readonly<Record<string, string>>,
+): DockerStage {
   const words = (from.getArgumentsContent() ?? '')
     .trim()
     .split(/\s+/)
     .filter((w) => w !== '');
-  const image = substituteArgs(words[0] ?? '', preamble);
+  const image = substituteArgs(words[0] ?? '', preamble, buildArgs);
   const as = words[1]?.toUpperCase() === 'AS' ? words[2]?.toLowerCase() : undefined;
   const platform = flagsOf(from).find((f) => f.name === 'platform')?.value ?? undefined;
   const stage: DockerStage = { index, key: as ?? String(index), image, line: from.getRange().start.line + 1, instructions: [] };
@@ -99,13 +105,19 @@ function newStage(from: Instruction, index: number, preamble: readonly DockerIns
   return stage;
 }
 
-/** `${NAME}`, `$NAME`, `${NAME:-default}` from the global ARG defaults; unknown variables stay. */
-function substituteArgs(text: string, preamble: readonly DockerInstruction[]): string {
+/**
+ * `${NAME}`, `$NAME`, `${NAME:-default}` from the global ARGs: a build argument given for a declared
+ * ARG, else its default; unknown variables stay.
+ */
+function substituteArgs(text: string, preamble: readonly DockerInstruction[], buildArgs: Readonly<Record<string, string>>): string {
   const defaults = new Map<string, string>();
   for (const ins of preamble) {
     if (ins.keyword !== 'ARG') continue;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(ins.text);
-    if (m) defaults.set(m[1]!, unquote(m[2]!));
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(ins.text);
+    if (!m) continue;
+    const given = Object.hasOwn(buildArgs, m[1]!) ? buildArgs[m[1]!] : undefined;
+    if (given !== undefined) defaults.set(m[1]!, given);
+    else if (m[2] !== undefined) defaults.set(m[1]!, unquote(m[2]));
   }
   return text.replace(
     /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,

@@ -28,7 +28,7 @@ export interface BuildAheadSources {
   /** The commit's build context, or why it has none (then nothing is built ahead). */
   context(sha: string): Promise<BuildContext | { failed: unknown }>;
   /** Whether an outcome for this context is known or on its way (then nothing is built ahead). */
-  known(fingerprint: string): boolean;
+  known(context: BuildContext): Promise<boolean>;
 }
 
 export class BuildAhead {
@@ -109,7 +109,7 @@ export class BuildAhead {
   private async build(sha: string, ahead: Ahead): Promise<AheadImage | undefined> {
     const context = await this.sources.context(sha);
     if ('failed' in context) return undefined;
-    if (ahead.dropped || this.signal?.aborted || this.sources.known(context.fingerprint)) {
+    if (ahead.dropped || this.signal?.aborted || (await this.sources.known(context))) {
       context.tar.destroy();
       return undefined;
     }

@@ -20,6 +20,7 @@ import { ContainerRunner, type RunSettings } from './container-run.js';
 import { BuildAhead } from './build-ahead.js';
 import { ImageBuilder, type BuildSettings } from './image-builder.js';
 import { OutcomeMemo } from './outcome-memo.js';
+import { resolveBaseImages, resolvesAbsent } from './base-images.js';
 
 export type EvaluationSettings = RunSettings & BuildSettings & Pick<Settings, 'repo' | 'context' | 'file'>;
 
@@ -65,7 +66,7 @@ export class Evaluator {
       const aheadImages = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, output ? { buildOutput: output } : {});
       this.ahead = new BuildAhead(lane, aheadImages, {
         context: (sha) => this.buildContext(sha),
-        known: (fingerprint) => this.memo.has(fingerprint),
+        known: async (context) => this.memo.has(context.fingerprint, await this.basesOf(context)),
       });
     }
   }
@@ -126,7 +127,8 @@ export class Evaluator {
       reused,
       durationMs: this.clock.now() - started,
     });
-    const known = this.memo.known(context.fingerprint);
+    const bases = await this.basesOf(context);
+    const known = this.memo.known(context.fingerprint, bases);
     if (known) {
       context.tar.destroy();
       return reuse(known.outcome, known.reused);
@@ -139,8 +141,14 @@ export class Evaluator {
     }
     return this.memo.track(
       context.fingerprint,
-      this.pool.use((lane) => this.buildAndRun(lane, sha, context, started, signal)),
+      this.pool.use((lane) => this.buildAndRun(lane, { sha, context, bases, started }, signal)),
     );
+  }
+
+  /** What the context's FROM images resolve to on the engines, for the verdict cache's key ('' without a cache). */
+  private async basesOf(context: Pick<BuildContext, 'dockerfileText'>): Promise<string> {
+    if (!this.memo.caches) return '';
+    return resolveBaseImages(this.pool.lanes, context.dockerfileText, this.settings.buildArg);
   }
 
   private async buildContext(sha: string): Promise<BuildContext | { failed: PartialOutcome }> {
@@ -160,16 +168,25 @@ export class Evaluator {
   }
 
   /** 2. The image; 3. the container and its probes. */
-  private async buildAndRun(lane: Lane, sha: string, context: BuildContext, started: number, signal?: AbortSignal): Promise<Outcome> {
-    const done = (partial: PartialOutcome): Outcome =>
-      this.memo.remember({
+  private async buildAndRun(
+    lane: Lane,
+    job: { sha: string; context: BuildContext; bases: string; started: number },
+    signal?: AbortSignal,
+  ): Promise<Outcome> {
+    const { sha, context, started } = job;
+    const done = async (partial: PartialOutcome): Promise<Outcome> => {
+      const outcome: Outcome = {
         sha,
         built: false,
         ...partial,
         fingerprint: context.fingerprint,
         ...(this.pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
         durationMs: this.clock.now() - started,
-      });
+      };
+      // A base the engine did not hold before the build may have been pulled by it: remembered under what it is now.
+      const bases = resolvesAbsent(job.bases) ? await this.basesOf(context) : job.bases;
+      return this.memo.remember(outcome, bases);
+    };
     this.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
     const ready = await this.ahead?.take(sha, context.fingerprint);

@@ -31,20 +31,28 @@ export class OutcomeMemo {
     return this.byFingerprint.get(fingerprint);
   }
 
-  /** An outcome already known for the context: this run's, else the verdict cache's (then kept for this run). */
-  known(fingerprint: string): { outcome: Outcome; reused: 'same-context' | 'cache' } | undefined {
+  /** Whether remembered outcomes are looked up across runs (then the base images must be resolved for the key). */
+  get caches(): boolean {
+    return this.cache !== undefined;
+  }
+
+  /**
+   * An outcome already known for the context: this run's, else the verdict cache's for the same base
+   * images (`bases`, resolveBaseImages; then kept for this run).
+   */
+  known(fingerprint: string, bases: string): { outcome: Outcome; reused: 'same-context' | 'cache' } | undefined {
     const mine = this.byFingerprint.get(fingerprint);
     if (mine) return { outcome: mine, reused: 'same-context' };
-    const cached = this.cache?.get(fingerprint);
+    const cached = this.cache?.get(fingerprint, bases);
     if (!cached) return undefined;
-    const outcome: Outcome = { ...cached, built: false, reused: 'cache' };
+    const outcome: Outcome = { ...cached.outcome, built: false, reused: 'cache', cachedAt: cached.savedAt };
     this.byFingerprint.set(fingerprint, outcome);
     return { outcome, reused: 'cache' };
   }
 
   /** Whether an outcome for the context is known or on its way (nothing is recorded: the evaluation still says how it was reused). */
-  has(fingerprint: string): boolean {
-    return this.byFingerprint.has(fingerprint) || this.inFlight.has(fingerprint) || this.cache?.get(fingerprint) !== undefined;
+  has(fingerprint: string, bases: string): boolean {
+    return this.byFingerprint.has(fingerprint) || this.inFlight.has(fingerprint) || this.cache?.get(fingerprint, bases) !== undefined;
   }
 
   /** The evaluation of the context already on its way (with --jobs, another commit may share it). */
@@ -62,11 +70,14 @@ export class OutcomeMemo {
     }
   }
 
-  /** Keeps the outcome for its context, and in the verdict cache when it says something lasting about the commit. */
-  remember(outcome: Outcome): Outcome {
+  /**
+   * Keeps the outcome for its context, and in the verdict cache (under the base images the build
+   * used, `bases`) when it says something lasting about the commit.
+   */
+  remember(outcome: Outcome, bases: string): Outcome {
     if (outcome.fingerprint) {
       this.byFingerprint.set(outcome.fingerprint, outcome);
-      if (cacheable(outcome)) this.cache?.set(outcome.fingerprint, outcome);
+      if (cacheable(outcome)) this.cache?.set(outcome.fingerprint, bases, outcome);
     }
     return outcome;
   }

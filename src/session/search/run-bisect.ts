@@ -68,7 +68,9 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
     });
     const ctx: SearchContext = { plan, ledger, session, jobs, events, ...(call.signal ? { signal: call.signal } : {}) };
     const end = await searchAndDescribe(settings, ctx);
-    return result(end, { plan, ledger, session, started, ...(ctx.prior ? { prior: ctx.prior } : {}) });
+    const found = result(end, { plan, ledger, session, started, ...(ctx.prior ? { prior: ctx.prior } : {}) });
+    state?.finish(found.status);
+    return found;
   } finally {
     await cleanUp(session, state, settings.keepImages, events);
   }

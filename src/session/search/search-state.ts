@@ -11,6 +11,7 @@ import type { SessionEvents } from '../events.js';
 import { cacheConfiguration, type OutcomeSettings } from '../open-session.js';
 import { defaultStatePath, processAlive, RunState } from '../run-state.js';
 import { defaultCacheDir } from '../verdict-cache.js';
+import { shortTimestamp } from '../../text/timestamp.js';
 
 export type StateSettings = OutcomeSettings &
   Pick<
@@ -44,6 +45,8 @@ export async function openState(
   const path = s.state ?? defaultStatePath(cacheBase, identity);
   const state = new RunState(path, identity, { restart: s.restart, onWriteError: (m) => events.notice?.(m) });
   if (state.discarded) events.notice?.(`not resuming from ${path}: ${state.discarded}; starting over`);
+  else if (state.finishedAt)
+    events.notice?.(`replaying the search finished on ${shortTimestamp(state.finishedAt)} (${path}); --restart to run it again`);
   else if (state.loaded > 0) events.notice?.(`resuming: ${state.loaded} run(s) already known from ${path}`);
   return state;
 }
