@@ -69,15 +69,30 @@ export function parseRegex(source: string, what: string): RegExp {
   }
 }
 
+/** Why a probe URL's authority (`host:port`) cannot be used, if it cannot. */
+function authorityProblem(authority: string): string | undefined {
+  const host = authority.replace(/^[^@]*@/, '');
+  const port = /:(\d*)$/.exec(host)?.[1];
+  if (port !== undefined && port !== '' && (Number(port) < 1 || Number(port) > 65535)) return `port ${port} is out of range (1-65535)`;
+  if (port === '') return 'the port after the colon is missing';
+  if (/^:?\d*$/.test(host)) return 'it names no host (e.g. 127.0.0.1)';
+  if (/\s/.test(host)) return 'the host has a space in it';
+  if (host.startsWith('[') && !host.includes(']')) return "the IPv6 address has no closing ']'";
+  return undefined;
+}
+
 function parseUrlWithPort(text: string, spec: string): URL {
+  // URL drops a scheme's default port (http://host:80 has port ''), so look at what was written.
+  const authority = text.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`invalid probe URL '${spec}'`);
+    const why = authorityProblem(authority);
+    throw new UsageError(`invalid probe URL '${spec}'${why ? `: ${why}` : ''}`);
   }
-  // URL drops a scheme's default port (http://host:80 has port ''), so look at what was written.
-  const authority = text.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const why = authorityProblem(authority);
+  if (why) throw new UsageError(`invalid probe URL '${spec}': ${why}`);
   if (!url.port && !/:\d+$/.test(authority)) {
     const example = url.protocol === 'tcp:' ? 'tcp://127.0.0.1:5432' : 'http://127.0.0.1:8080/health';
     throw new UsageError(`probe URL '${spec}' needs an explicit port, e.g. ${example}`);

@@ -4,6 +4,7 @@ import { getCommitInfo, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
 import type { SessionEvents } from './events.js';
+import { checkBuildInputs } from './check-build-inputs.js';
 import { openSession } from './open-session.js';
 import type { EngineBuilder } from './evaluate/choose-builders.js';
 import type { Outcome } from './outcome.js';
@@ -26,6 +27,7 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
   const events: SessionEvents = call.events ?? {};
   const sha = await resolveCommit(settings.repo, commit);
   const info = await getCommitInfo(settings.repo, sha);
+  await checkBuildInputs(settings, [{ role: 'the commit', sha }]);
   const { sessionId, pool, evaluator, builders, network } = await openSession(settings, events);
   events.start?.({ sessionId, endpoint: pool.endpoint, good: sha, bad: sha, commits: 1, network });
   try {

@@ -89,7 +89,7 @@ describe('bad input', () => {
       'tcp probe with a port out of range',
       [...range(), '--probe', 'tcp://127.0.0.1:99999'],
       2,
-      "deploybisect: invalid probe URL 'tcp://127.0.0.1:99999'",
+      "deploybisect: invalid probe URL 'tcp://127.0.0.1:99999': port 99999 is out of range (1-65535)",
     ],
     ['invalid duration', [...range(), '--timeout', 'soon'], 2, /^deploybisect: invalid --timeout 'soon'/],
     ['zero timeout', [...range(), '--timeout', '0s'], 2, 'deploybisect: --timeout must be longer than 0'],
@@ -185,14 +185,41 @@ describe('bad input', () => {
       "deploybisect: invalid --session 'x y': a session id is 8 hex digits, as in the sessionId of a JSON result",
     ],
     ['test of a ref starting with -', ['test', '--', '-rf'], 2, "deploybisect: invalid commit ref '-rf': a ref cannot start with '-'"],
+    [
+      'a Dockerfile neither end has: a configuration error, not an unhealthy good commit',
+      [...range(), '-f', 'nope/Dockerfile'],
+      2,
+      `deploybisect: no Dockerfile at 'nope/Dockerfile' in either end (good commit ${shas[0]!.slice(0, 10)}, bad commit ${shas[3]!.slice(0, 10)}): -f/--file is relative to the build context ('.'); \`deploybisect explain\` shows what each end has`,
+    ],
+    [
+      'a build context neither end has',
+      [...range(), '--context', 'app'],
+      2,
+      `deploybisect: no build context directory 'app' in either end (good commit ${shas[0]!.slice(0, 10)}, bad commit ${shas[3]!.slice(0, 10)}): --context is relative to the repository root`,
+    ],
+    [
+      'test of a commit without the Dockerfile',
+      ['test', shas[1]!, '-f', 'Dockerfile.prod'],
+      2,
+      `deploybisect: no Dockerfile at 'Dockerfile.prod' in the commit ${shas[1]!.slice(0, 10)}: -f/--file is relative to the build context ('.'); \`deploybisect explain\` shows what each end has`,
+    ],
+    [
+      'narrow of a commit whose ends lack the Dockerfile',
+      ['narrow', shas[2]!, '-f', 'Dockerfile.prod'],
+      2,
+      /^deploybisect: no Dockerfile at 'Dockerfile.prod' in either end \(commit \w{10}, its parent \w{10}\)/,
+    ],
     ['explain of an unknown ref', ['explain', shas[0]!, 'nope'], 2, `deploybisect: unknown revision 'nope' (not a commit in ${repo.dir})`],
   ];
 
-  it('has at least 30 rows', () => {
+  /** The rows are made once the repository exists (after it.each is declared): this count must cover them all. */
+  const ROW_COUNT = 43;
+  it('has at least 30 rows, each of them run below', () => {
     expect(rows().length).toBeGreaterThanOrEqual(30);
+    expect(rows().length).toBeLessThanOrEqual(ROW_COUNT);
   });
 
-  it.each(Array.from({ length: 39 }, (_, i) => i))('row %i: exit code and one-line message', async (i) => {
+  it.each(Array.from({ length: ROW_COUNT }, (_, i) => i))('row %i: exit code and one-line message', async (i) => {
     const row = rows()[i];
     if (!row) return;
     const [what, argv, code, message] = row;

@@ -320,8 +320,15 @@ describe('parseProbe', () => {
     },
   );
 
-  it.each(['http://', 'http://exa mple:8080/', 'http://127.0.0.1:99999/', 'http://[::1:8080/'])('rejects the invalid URL %s', (spec) => {
-    expect(usageMessage(() => parseProbe(spec))).toBe(`invalid probe URL '${spec}'`);
+  it.each([
+    ['http://', 'it names no host (e.g. 127.0.0.1)'],
+    ['http://exa mple:8080/', 'the host has a space in it'],
+    ['http://127.0.0.1:99999/', 'port 99999 is out of range (1-65535)'],
+    ['http://127.0.0.1:0/', 'port 0 is out of range (1-65535)'],
+    ['http://127.0.0.1:/x', 'the port after the colon is missing'],
+    ['http://[::1:8080/', "the IPv6 address has no closing ']'"],
+  ])('rejects the invalid URL %s, saying why', (spec, why) => {
+    expect(usageMessage(() => parseProbe(spec))).toBe(`invalid probe URL '${spec}': ${why}`);
   });
 
   it.each([

@@ -16,6 +16,7 @@ import { resolveCommit } from '../../git/refs.js';
 import type { Settings } from '../../options/settings.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
+import { checkBuildInputs } from '../check-build-inputs.js';
 import { openSession } from '../open-session.js';
 import { outcomeEvidence } from '../outcome-evidence.js';
 import type { Outcome } from '../outcome.js';
@@ -32,6 +33,10 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
   const sha = await resolveCommit(settings.repo, commit);
   const parentSha = await resolveParent(settings, sha);
   const [commitInfo, parentInfo] = await Promise.all([getCommitInfo(settings.repo, sha), getCommitInfo(settings.repo, parentSha)]);
+  await checkBuildInputs(settings, [
+    { role: 'the commit', sha },
+    { role: 'its parent', sha: parentSha },
+  ]);
   const { sessionId, pool, evaluator, builders } = await openSession(settings, events);
   events.start?.({
     sessionId,

@@ -6,6 +6,7 @@ import type { Settings } from '../../options/settings.js';
 import type { SearchRegression } from '../classify-outcome.js';
 import { consistencyWarnings } from '../combine-runs.js';
 import type { SessionEvents } from '../events.js';
+import { checkBuildInputs } from '../check-build-inputs.js';
 import { openSession, type OpenSession } from '../open-session.js';
 import type { Outcome } from '../outcome.js';
 import type { BisectResult } from '../result.js';
@@ -41,6 +42,10 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
   const started = Date.now();
   const events = call.events ?? {};
   const plan = await planSearch(settings, { good: request.good, bad: request.bad, marks: [...(request.marks ?? []), ...settings.mark] });
+  await checkBuildInputs(settings, [
+    { role: 'the good commit', sha: plan.range.good },
+    { role: 'the bad commit', sha: plan.range.bad },
+  ]);
   const state = await openState(settings, plan.range, events);
   // Several runs per commit, or a search that weighs runs, must see every run: no verdict cache then.
   const weighsRuns = settings.flaky || settings.runs > 1;
