@@ -22,7 +22,12 @@ async function buildBase(docker: Docker, tag: string, healthy: boolean): Promise
   const lines = [`FROM ${BASE_IMAGE}`, healthy ? 'RUN echo ok > /base-ok' : 'RUN echo broken > /base-broken'];
   pack.entry({ name: 'Dockerfile' }, `${lines.join('\n')}\n`);
   pack.finalize();
-  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: tag, labels: { [LABEL]: 'drift' }, rm: true, forcerm: true });
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
+    t: tag,
+    labels: { [LABEL]: 'drift' },
+    rm: true,
+    forcerm: true,
+  });
   const events = await new Promise<Array<{ errorDetail?: { message?: string } }>>((resolve, reject) =>
     docker.modem.followProgress(stream, (error: Error | null, output: unknown[]) => (error ? reject(error) : resolve(output as never))),
   );
