@@ -4,6 +4,7 @@
  */
 import type { Settings } from '../options/settings.js';
 import type { Style } from './render/color.js';
+import type { RunWatch } from './run-watch.js';
 
 export interface CliContext {
   signal: AbortSignal;
@@ -11,6 +12,8 @@ export interface CliContext {
   stderr: NodeJS.WriteStream;
   /** Set by the action: the process exit code. */
   exitCode: number;
+  /** The run in progress, as its events tell (run-watch.ts): for the lines said on an interruption. */
+  run: RunWatch;
 }
 
 /** What an action prints with. */

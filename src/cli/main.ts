@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { DeployBisectError, ExitCode } from '../errors.js';
 import { SIGNAL_EXIT } from './exit-status.js';
 import { createProgram, type CliContext } from './program.js';
+import { interruptedLine, leftLine, type RunWatch } from './run-watch.js';
 
 /**
  * bin/deploybisect passes the arguments after a `--` (so that Node.js does not act on a
@@ -23,18 +24,23 @@ export async function main(argv: string[]): Promise<number> {
     });
   }
   const controller = new AbortController();
+  const run: RunWatch = { verdicts: 0, resumable: false };
   let signalled: keyof typeof SIGNAL_EXIT | undefined;
   const onSignal = (name: keyof typeof SIGNAL_EXIT) => () => {
-    if (signalled) process.exit(SIGNAL_EXIT[name]); // second signal: leave now
+    if (signalled) {
+      // A second signal: leave now, saying what is left and how to remove it.
+      process.stderr.write(`\ndeploybisect: ${leftLine(run)}\n`);
+      process.exit(SIGNAL_EXIT[name]);
+    }
     signalled = name;
-    process.stderr.write(`\ndeploybisect: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}, removing containers and images...\n`);
+    process.stderr.write(`\ndeploybisect: ${interruptedLine(name, run)}\n`);
     controller.abort(new Error(name));
   };
   const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
   process.on('SIGINT', handlers.SIGINT);
   process.on('SIGTERM', handlers.SIGTERM);
 
-  const ctx: CliContext = { signal: controller.signal, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
+  const ctx: CliContext = { signal: controller.signal, stdout: process.stdout, stderr: process.stderr, exitCode: 0, run };
   const program = createProgram(ctx);
   try {
     await program.parseAsync(argv);

@@ -31,17 +31,28 @@ export class EnginePool {
   constructor(
     engines: readonly Engine[],
     readonly sessionId: string,
+    /** Told what the session holds on its engines whenever that changes. */
+    onHeld: (held: Held) => void = () => undefined,
   ) {
     if (engines.length === 0) throw new Error('an engine pool needs an engine');
+    const changed = () => onHeld(this.held());
     this.lanes = engines.map((engine) => ({
       engine,
       adapter: new EngineAdapter(engine),
       watch: new EngineWatch(engine),
       builder: 'classic' as const,
-      tracker: new ResourceTracker(engine.docker, sessionId),
+      tracker: new ResourceTracker(engine.docker, sessionId, changed),
       active: 0,
       builds: 0,
     }));
+  }
+
+  /** The containers and images the session holds now, on all its engines. */
+  held(): Held {
+    return {
+      containers: this.lanes.reduce((n, l) => n + l.tracker.containerCount, 0),
+      images: this.lanes.reduce((n, l) => n + l.tracker.imageCount, 0),
+    };
   }
 
   /** All endpoints, for messages. */
@@ -86,6 +97,11 @@ export class EnginePool {
     );
     return { ...sumRemoved(removed), ...(unreachable.length > 0 ? { unreachable } : {}) };
   }
+}
+
+export interface Held {
+  containers: number;
+  images: number;
 }
 
 export interface CleanupReport {

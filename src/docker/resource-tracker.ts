@@ -15,29 +15,39 @@ export class ResourceTracker {
   constructor(
     private readonly docker: Docker,
     readonly sessionId: string,
+    /** Told whenever what is held changes (for a message that names what an abrupt exit leaves). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   addContainer(id: string): void {
     this.containers.add(id);
+    this.onChange();
   }
 
   addImage(id: string): void {
     this.images.add(id);
+    this.onChange();
   }
 
   get imageCount(): number {
     return this.images.size;
   }
 
+  get containerCount(): number {
+    return this.containers.size;
+  }
+
   async removeContainer(id: string): Promise<void> {
     await removeContainer(this.docker, id);
     this.containers.delete(id);
+    this.onChange();
   }
 
   /** Removes an image of the session now (no longer needed); true when it is gone. */
   async removeImage(id: string): Promise<boolean> {
     const removed = await removeImage(this.docker, id);
     if (removed) this.images.delete(id);
+    this.onChange();
     return removed;
   }
 

@@ -1,4 +1,4 @@
-import type { CleanupReport } from '../docker/engine-pool.js';
+import type { CleanupReport, Held } from '../docker/engine-pool.js';
 import type { Verdict } from '../bisect/index.js';
 import type { Outcome } from './outcome.js';
 import type { Step } from './result.js';
@@ -15,9 +15,13 @@ export interface SessionEvents {
     planningMs?: number;
     /** What the run does, when it is not a search (`narrow`). */
     title?: string;
-    /** The container network and why (network-choice.ts). */
-    network?: string;
+    /** The one commit a run tests (`test`, nightly's check), instead of a range. */
+    commit?: { sha: string; subject: string };
+    /** The container network: its mode, and one line on where it came from and what it means for the probes (network-choice.ts). */
+    network?: { mode: string; why: string };
   }): void;
+  /** What the session holds on its engines now (containers, images), whenever that changes: what an abrupt exit would leave. */
+  held?(held: Held, sessionId: string): void;
   /** role `narrow`: a configuration of `narrow` (sha is its label; remaining: the changes; stepsLeft: the builds left). */
   evaluate?(e: { sha: string; subject: string; role: Step['role'] | 'narrow'; remaining: number; stepsLeft: number }): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;

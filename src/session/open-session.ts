@@ -19,7 +19,7 @@ export interface OpenSession {
   pool: EnginePool;
   evaluator: Evaluator;
   /** The container network and why (networkChoice), for the run's first line. */
-  network: string;
+  network: { mode: string; why: string };
 }
 
 /** What decides an outcome besides the build context: the evaluation's settings and the http probes' own. */
@@ -89,12 +89,13 @@ export async function openSession(
     }
   }
   const sessionId = randomBytes(4).toString('hex');
-  const pool = new EnginePool(engines, sessionId);
+  const pool = new EnginePool(engines, sessionId, (held) => events.held?.(held, sessionId));
   const builders = await chooseBuilders(pool, settings, events);
   await pool.watch();
   const cacheDir = useCache ? verdictCacheDir(settings) : false;
   const cache =
     cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings, builders), (m) => events.notice?.(m));
-  const network = networkChoice(settings.network, settings.given.network !== undefined, undefined).why;
+  const { mode, why } = networkChoice(settings.network, settings.given.network !== undefined, undefined);
+  const network = { mode, why };
   return { sessionId, builders, pool, evaluator: new Evaluator(pool, settings, events, cache), network };
 }

@@ -29,7 +29,15 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
   const info = await getCommitInfo(settings.repo, sha);
   await checkBuildInputs(settings, [{ role: 'the commit', sha }]);
   const { sessionId, pool, evaluator, builders, network } = await openSession(settings, events);
-  events.start?.({ sessionId, endpoint: pool.endpoint, good: sha, bad: sha, commits: 1, network });
+  events.start?.({
+    sessionId,
+    endpoint: pool.endpoint,
+    good: sha,
+    bad: sha,
+    commits: 1,
+    commit: { sha, subject: info.subject },
+    network,
+  });
   try {
     events.evaluate?.({ sha, subject: info.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
     const outcome = await evaluator.evaluate(sha, call.signal);

@@ -59,11 +59,14 @@ describe('--network bridge on an engine with a bridge (Podman)', () => {
     expect(asked).toBe(0);
   }, 120_000);
 
-  it('the default probe (GET / on the first EXPOSEd port) goes the same way; the first line says the network mode and why', async () => {
-    const run = await runCli(['test', sha, ...bridge], { cwd: repo.dir });
+  it('the default probe (GET / on the first EXPOSEd port) goes the same way; the first line says the network mode, --verbose why', async () => {
+    const run = await runCli(['test', sha, ...bridge, '--verbose'], { cwd: repo.dir });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(
+      new RegExp(`^deploybisect: session [0-9a-f]{8}: testing ${sha.slice(0, 10)} .* on ${podmanHost()}, network bridge$`, 'm'),
+    );
     expect(run.stderr).toContain(
-      `on ${podmanHost()}; network bridge (--network bridge): probed ports are published on 127.0.0.1 at ephemeral ports`,
+      `deploybisect: network bridge (--network bridge): probed ports are published on 127.0.0.1 at ephemeral ports`,
     );
     expect(asked).toBe(0);
   }, 120_000);

@@ -27,7 +27,13 @@ function fakeStream(): NodeJS.WriteStream {
 }
 
 function helpOf(command: CommandName): string {
-  const program = createProgram({ signal: new AbortController().signal, stdout: fakeStream(), stderr: fakeStream(), exitCode: 0 });
+  const program = createProgram({
+    signal: new AbortController().signal,
+    stdout: fakeStream(),
+    stderr: fakeStream(),
+    exitCode: 0,
+    run: { verdicts: 0, resumable: false },
+  });
   const sub = program.commands.find((c) => c.name() === command);
   expect(sub, `command ${command}`).toBeDefined();
   return sub!.helpInformation();

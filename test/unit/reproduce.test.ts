@@ -29,7 +29,13 @@ function fakeStream(): NodeJS.WriteStream {
 
 /** The options commander hands to the action of `command` for `args` (the action replaced: no Docker). */
 function parsedOptions(command: 'run' | 'test', args: string[]): Record<string, string | boolean | string[]> {
-  const program = createProgram({ signal: new AbortController().signal, stdout: fakeStream(), stderr: fakeStream(), exitCode: 0 });
+  const program = createProgram({
+    signal: new AbortController().signal,
+    stdout: fakeStream(),
+    stderr: fakeStream(),
+    exitCode: 0,
+    run: { verdicts: 0, resumable: false },
+  });
   const sub = program.commands.find((c) => c.name() === command) as Command;
   let captured: Record<string, string | boolean | string[]> | undefined;
   sub.action((...actionArgs: unknown[]) => {

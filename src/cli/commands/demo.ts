@@ -3,6 +3,7 @@ import { runDemo } from '../../demo/run-demo.js';
 import type { CommandSpec } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { progressReporter } from '../render/progress.js';
+import { watched } from '../run-watch.js';
 import { renderReport } from '../render/report.js';
 import { renderQuiet, renderSummary } from '../render/summary.js';
 import { writeReport } from '../write-report.js';
@@ -16,7 +17,7 @@ export const demoCommand: CommandSpec = {
     try {
       const { story, result } = await runDemo(settings, {
         signal: io.ctx.signal,
-        events: progress,
+        events: watched(io.ctx.run, progress, { resumable: false }),
         onEngine: (line) => progress.notice?.(line),
         onStory: (written, base) =>
           progress.notice?.(

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../command.js';
 import { narrowExit } from '../exit-status.js';
 import { narrowReportSection, renderNarrowResult } from '../render/narrow.js';
 import { progressReporter } from '../render/progress.js';
+import { watched } from '../run-watch.js';
 import { writeReport } from '../write-report.js';
 
 export const narrowCommand: CommandSpec = {
@@ -13,7 +14,8 @@ export const narrowCommand: CommandSpec = {
   async action([commit], settings, io) {
     const progress = progressReporter(settings);
     try {
-      const result = await runNarrow(settings, commit!, { signal: io.ctx.signal, events: progress });
+      const events = watched(io.ctx.run, progress, { resumable: false });
+      const result = await runNarrow(settings, commit!, { signal: io.ctx.signal, events });
       progress.stop();
       if (settings.report) {
         const failed = writeReport(

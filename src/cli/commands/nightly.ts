@@ -4,6 +4,7 @@ import type { CliIo, CommandSpec } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
 import { progressReporter } from '../render/progress.js';
+import { watched } from '../run-watch.js';
 import { reuseNote } from '../render/reuse.js';
 import { renderSearch } from './search.js';
 import type { Settings } from '../../options/settings.js';
@@ -20,14 +21,14 @@ export const nightlyCommand: CommandSpec = {
     try {
       result = await runNightly(settings, ref ?? 'HEAD', {
         signal: io.ctx.signal,
-        events: progress,
+        events: watched(io.ctx.run, progress, { resumable: false }),
         onBroken: (checked, good) => {
           progress.stop();
           io.ctx.stderr.write(
             `deploybisect: ${checked.commit.sha.slice(0, 12)} is broken (${checked.outcome.signature}); bisecting from the last known good ${good.slice(0, 12)}\n`,
           );
           searchProgress = progressReporter(settings);
-          return searchProgress;
+          return watched(io.ctx.run, searchProgress, { resumable: settings.state !== false });
         },
       });
     } finally {

@@ -12,6 +12,7 @@ import { progressReporter } from '../render/progress.js';
 import { renderReport } from '../render/report.js';
 import { renderQuiet, renderSummary } from '../render/summary.js';
 import { reproduceCommand } from '../reproduce.js';
+import { watched } from '../run-watch.js';
 import { writeReport } from '../write-report.js';
 
 export async function searchAndRender(
@@ -21,7 +22,8 @@ export async function searchAndRender(
 ): Promise<{ result: BisectResult; markdown: string }> {
   const progress = progressReporter(settings);
   try {
-    const result = await searchThenNarrow(settings, range, { signal: io.ctx.signal, events: progress });
+    const events = watched(io.ctx.run, progress, { resumable: settings.state !== false });
+    const result = await searchThenNarrow(settings, range, { signal: io.ctx.signal, events });
     progress.stop();
     const markdown = renderSearch(result, settings, io);
     io.ctx.exitCode = STATUS_EXIT[result.status];

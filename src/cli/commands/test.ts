@@ -1,6 +1,7 @@
 import { testCommit } from '../../session/test-commit.js';
 import type { CommandSpec } from '../command.js';
 import { progressReporter } from '../render/progress.js';
+import { watched } from '../run-watch.js';
 import { renderTestResult } from '../render/summary.js';
 
 export const testCommand: CommandSpec = {
@@ -10,7 +11,8 @@ export const testCommand: CommandSpec = {
   async action([commit], settings, io) {
     const progress = progressReporter(settings);
     try {
-      const result = await testCommit(settings, commit!, { signal: io.ctx.signal, events: progress });
+      const events = watched(io.ctx.run, progress, { resumable: false });
+      const result = await testCommit(settings, commit!, { signal: io.ctx.signal, events });
       progress.stop();
       if (settings.json) io.write(JSON.stringify(result, null, 2));
       else if (settings.quiet) io.write(result.outcome.ok ? 'healthy' : `unhealthy: ${result.outcome.signature}`);

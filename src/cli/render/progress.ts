@@ -3,6 +3,7 @@ import type { SessionEvents } from '../../session/events.js';
 import { colorEnabled, painter } from './color.js';
 import { ProgressOutput } from './progress-output.js';
 import { reuseNote } from './reuse.js';
+import { count } from '../../text/plural.js';
 
 export interface ProgressOptions {
   verbose: boolean;
@@ -12,14 +13,23 @@ export interface ProgressOptions {
 
 const short = (sha: string): string => sha.slice(0, 10);
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `session 5f3a9c1e: bisecting 12 commits (7 change the build context) between … on unix:///…, network none` */
+function startText(e: Parameters<NonNullable<SessionEvents['start']>>[0]): string {
+  const changing = e.changing === undefined ? '' : ` (${e.changing} ${e.changing === 1 ? 'changes' : 'change'} the build context)`;
+  const what =
+    e.title ??
+    (e.commit
+      ? `testing ${short(e.commit.sha)} ${e.commit.subject}`
+      : `bisecting ${count(e.commits, 'commit')}${changing} between ${short(e.good)} and ${short(e.bad)}`);
+  return `session ${e.sessionId}: ${what} on ${e.endpoint}${e.network ? `, network ${e.network.mode}` : ''}`;
+}
 
 /** `[3, 7 candidates left, ~2 steps left] testing b29a06e954 Add app configuration` */
 function stepText(stepNo: number, e: Parameters<NonNullable<SessionEvents['evaluate']>>[0]): string {
-  if (e.role === 'narrow') return `[${stepNo}, ≤${plural(e.stepsLeft, 'build')} left] testing the parent with ${e.subject}`;
+  if (e.role === 'narrow') return `[${stepNo}, ≤${count(e.stepsLeft, 'build')} left] testing the parent with ${e.subject}`;
   const what = e.role === 'verify' ? 'checking' : 'testing';
-  const steps = `~${plural(e.stepsLeft, 'step')} left`;
-  const left = e.role === 'search' ? `, ${plural(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
+  const steps = `~${count(e.stepsLeft, 'step')} left`;
+  const left = e.role === 'search' ? `, ${count(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
   return `[${stepNo}${left}] ${what} ${short(e.sha)} ${e.subject}`;
 }
 
@@ -39,10 +49,9 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
 
   return {
     start(e) {
-      const changing = e.changing === undefined ? '' : ` (${e.changing} change the build context)`;
-      const network = e.network ? `; network ${e.network}` : '';
-      if (e.title) out.status(`${e.title} on ${e.endpoint}${network}`);
-      else out.status(`bisecting ${e.commits} commits${changing} between ${short(e.good)} and ${short(e.bad)} on ${e.endpoint}${network}`);
+      // The first line stays (it names the session, for `clean --session`); the reasoning behind the network with --verbose.
+      out.message(startText(e), (t) => paint('dim', t));
+      if (options.verbose && e.network) out.message(`network ${e.network.why}`, (t) => paint('dim', t));
     },
     evaluate(e) {
       subjects.set(e.sha, e.subject);
@@ -72,7 +81,7 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
     },
     cleanup(removed, sessionId) {
       if (removed.containers + removed.images > 0) {
-        out.message(`removed ${removed.containers} container(s) and ${removed.images} image(s)`, (t) => paint('dim', t));
+        out.message(`removed ${count(removed.containers, 'container')} and ${count(removed.images, 'image')}`, (t) => paint('dim', t));
       }
       for (const endpoint of removed.unreachable ?? []) {
         const text = `could not reach ${endpoint} to remove this run's containers and images: the next run of the same command removes them, or \`deploybisect clean --session ${sessionId}\``;

@@ -37,7 +37,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
     { role: 'the commit', sha },
     { role: 'its parent', sha: parentSha },
   ]);
-  const { sessionId, pool, evaluator, builders } = await openSession(settings, events);
+  const { sessionId, pool, evaluator, builders, network } = await openSession(settings, events);
   events.start?.({
     sessionId,
     endpoint: pool.endpoint,
@@ -45,6 +45,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
     bad: sha,
     commits: 1,
     title: `narrowing ${sha.slice(0, 10)} against its parent ${parentSha.slice(0, 10)}`,
+    network,
   });
   try {
     const verify = async (target: string, subject: string) => {
