@@ -31,5 +31,7 @@ export interface CommandSpec {
   arguments?: ReadonlyArray<{ name: string; description: string; default?: string }>;
   /** Runs when no command is named (`deploybisect <good> <bad>`). */
   isDefault?: boolean;
+  /** Accepts (hidden from help) and ignores the options of another command, so its command line can be reused. */
+  ignoresOptionsOf?: 'run';
   action(args: string[], settings: Settings, io: CliIo): Promise<void>;
 }

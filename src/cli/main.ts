@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { DeployBisectError, ExitCode } from '../errors.js';
+import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
+import { mistypedCommand } from './command-guess.js';
+import { COMMAND_NAMES } from './commands/index.js';
+import { SHORT_USAGE } from './usage.js';
 import { SIGNAL_EXIT } from './exit-status.js';
 import { createProgram, type CliContext } from './program.js';
 import { interruptedLine, leftLine, type RunWatch } from './run-watch.js';
@@ -23,6 +26,13 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code !== 'EPIPE') throw error;
     });
   }
+  // Bare `deploybisect` (an empty $GOOD $BAD too): how to use it, as a usage error.
+  if (argv.length <= 2) {
+    process.stderr.write(SHORT_USAGE);
+    return ExitCode.usage;
+  }
+  const meant = await mistypedCommand(argv.slice(2), COMMAND_NAMES);
+  if (meant) return handleError(new UsageError(`unknown command '${meant.word}' (did you mean ${meant.command}?)`));
   const controller = new AbortController();
   const run: RunWatch = { verdicts: 0, resumable: false };
   let signalled: keyof typeof SIGNAL_EXIT | undefined;

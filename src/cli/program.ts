@@ -15,30 +15,37 @@ export type { CliContext } from './command.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-function addOptions(command: Command, name: CommandSpec['name']): Command {
-  for (const row of optionsFor(name)) {
+function addOptions(command: Command, spec: CommandSpec): Command {
+  const own = optionsFor(spec.name);
+  for (const row of own) {
     const option = new Option(row.flags, row.description);
     if (row.choices) option.choices(row.choices);
     if (row.repeatable) option.argParser(collect);
     else if (row.default !== undefined) option.default(row.default);
     command.addOption(option);
   }
+  // Another command's options, taken and dropped (never parsed, not in help).
+  const taken = new Set(own.map((row) => row.key));
+  for (const row of spec.ignoresOptionsOf ? optionsFor(spec.ignoresOptionsOf) : []) {
+    if (!taken.has(row.key)) command.addOption(new Option(row.flags).hideHelp());
+  }
   return command;
 }
 
-/** What the command line said (not commander's defaults), by key. */
-function commandLineValues(command: Command): Record<string, unknown> {
+/** What the command line said (not commander's defaults) of the command's own options, by key. */
+function commandLineValues(command: Command, spec: CommandSpec): Record<string, unknown> {
+  const own = new Set(optionsFor(spec.name).map((row) => row.key));
   const given: Record<string, unknown> = {};
   for (const option of command.options) {
     const key = option.attributeName();
-    if (command.getOptionValueSource(key) === 'cli') given[key] = command.getOptionValue(key);
+    if (own.has(key) && command.getOptionValueSource(key) === 'cli') given[key] = command.getOptionValue(key);
   }
   return given;
 }
 
 /** The command's Settings: the config file (unless the command does not read one, or --no-config) under the command line. */
 async function settingsOf(spec: CommandSpec, command: Command): Promise<Settings> {
-  const given = commandLineValues(command);
+  const given = commandLineValues(command, spec);
   const readsConfig = optionsFor(spec.name).some((row) => row.key === 'config');
   const config =
     readsConfig && given.config !== false
@@ -76,7 +83,7 @@ export function createProgram(ctx: CliContext): Command {
   for (const spec of COMMANDS) {
     const command = program.command(spec.name, spec.isDefault ? { isDefault: true } : {}).description(spec.description);
     for (const arg of spec.arguments ?? []) command.argument(arg.name, arg.description, arg.default);
-    addOptions(command, spec.name).action(async (...args: unknown[]) => {
+    addOptions(command, spec).action(async (...args: unknown[]) => {
       const self = args.at(-1) as Command;
       const positional = args.slice(0, spec.arguments?.length ?? 0) as string[];
       await spec.action(positional, await settingsOf(spec, self), io);

@@ -16,6 +16,9 @@ import { absoluteGitDir, resolveRange } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
 import { defaultStatePath, readState } from './run-state.js';
 import { defaultCacheDir } from './verdict-cache.js';
+import { readdirSync } from 'node:fs';
+import { count } from '../text/plural.js';
+import { join } from 'node:path';
 
 export interface SavedRuns {
   good: string;
@@ -73,8 +76,10 @@ export function parseLog(text: string, source: string): ParsedLog {
   return { ...range, marks };
 }
 
+type LogSettings = Pick<Settings, 'repo' | 'state' | 'cacheDir'>;
+
 /** `deploybisect log`: the saved state of a range as text; a usage error when there is none. */
-export async function logOfRange(settings: Pick<Settings, 'repo' | 'state' | 'cacheDir'>, good: string, bad: string): Promise<string> {
+export async function logOfRange(settings: LogSettings, good: string, bad: string): Promise<string> {
   const range = await resolveRange(settings.repo, good, bad);
   const repo = await absoluteGitDir(settings.repo);
   const path =
@@ -85,13 +90,43 @@ export async function logOfRange(settings: Pick<Settings, 'repo' | 'state' | 'ca
       `no saved state for ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)} at ${path}: run the search first (or pass --state)`,
     );
   }
+  return renderSavedState(settings.repo, path, saved);
+}
+
+/** `deploybisect log` without a range: the search of this repository saved last (--state: that file). */
+export async function logOfLatest(settings: LogSettings): Promise<string> {
+  if (settings.state) {
+    const saved = readState(settings.state);
+    if (!saved) throw new UsageError(`no saved state in ${settings.state}`);
+    return renderSavedState(settings.repo, settings.state, saved);
+  }
+  const repo = await absoluteGitDir(settings.repo);
+  const dir = join(settings.cacheDir ?? defaultCacheDir(), 'state');
+  let latest: { path: string; saved: NonNullable<ReturnType<typeof readState>> } | undefined;
+  const entries = (() => {
+    try {
+      return readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return []; // no search saved yet
+    }
+  })();
+  for (const name of entries.filter((e) => e.isFile() && e.name.endsWith('.json'))) {
+    const path = join(dir, name.name);
+    const saved = readState(path);
+    if (saved?.repo === repo && (!latest || saved.updatedAt > latest.saved.updatedAt)) latest = { path, saved };
+  }
+  if (!latest) throw new UsageError(`no saved search of ${repo} in ${dir}: run a search first, or name its range (log <good> <bad>)`);
+  return renderSavedState(settings.repo, latest.path, latest.saved);
+}
+
+async function renderSavedState(repoDir: string, path: string, saved: NonNullable<ReturnType<typeof readState>>): Promise<string> {
   const configuration = JSON.parse(saved.configuration) as { regression?: Regression };
-  const infos = new Map((await getCommitInfos(settings.repo, [...new Set(saved.runs.map((o) => o.sha))])).map((i) => [i.sha, i.subject]));
+  const infos = new Map((await getCommitInfos(repoDir, [...new Set(saved.runs.map((o) => o.sha))])).map((i) => [i.sha, i.subject]));
   return renderLog(
     { good: saved.good, bad: saved.bad, runs: saved.runs, regression: configuration.regression ?? 'auto' },
     (sha) => infos.get(sha) ?? '',
     [
-      `deploybisect log of ${saved.good.slice(0, 12)}..${saved.bad.slice(0, 12)}: ${saved.runs.length} run(s), saved ${saved.updatedAt} in ${path}`,
+      `deploybisect log of ${saved.good.slice(0, 12)}..${saved.bad.slice(0, 12)}: ${count(saved.runs.length, 'run')}, saved ${saved.updatedAt} in ${path}`,
       'edit a verdict and continue with: deploybisect replay <this file> [the options of the run]',
     ],
   );

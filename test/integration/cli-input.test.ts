@@ -87,6 +87,33 @@ describe('command-line input errors', () => {
     expect(runHelp.stdout).toContain('--first-parent');
   });
 
+  it('bare deploybisect: a short usage with examples, as a usage error (an empty $GOOD $BAD must not pass)', async () => {
+    const run = await runCli([], { cwd: repo.dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^Usage:\n {2}deploybisect <good> <bad> \[options\]/m);
+    expect(run.stderr).toMatch(/^Examples:\n/m);
+    expect(run.stderr.split('\n').length).toBeLessThan(25);
+  });
+
+  it('a first word close to a command, and no revision: unknown command, with the one meant', async () => {
+    await expectUsage(['docter'], /^deploybisect: unknown command 'docter' \(did you mean doctor\?\)$/);
+    await expectUsage(['tset', 'HEAD'], /^deploybisect: unknown command 'tset' \(did you mean test\?\)$/);
+    await expectUsage(['-C', repo.dir, 'explian', 'v1', 'HEAD'], /^deploybisect: unknown command 'explian' \(did you mean explain\?\)$/);
+    // A word far from every command is taken for a revision, as before.
+    await expectUsage(['nothingalike', 'HEAD'], /^deploybisect: unknown revision 'nothingalike'/);
+  });
+
+  it('a branch named like a mistyped command is a revision: the search runs', async () => {
+    repo.git('branch', 'docter', shas[0]!);
+    try {
+      const run = await runCli(['docter', 'HEAD'], { cwd: repo.dir, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+      expect(run.stderr).toMatch(/cannot reach the Docker engine/);
+    } finally {
+      repo.git('branch', '-D', '-q', 'docter');
+    }
+  });
+
   it('changed nothing in the repository', () => {
     expect(repo.snapshot()).toBe(before);
   });

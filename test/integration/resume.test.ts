@@ -125,6 +125,11 @@ describe('interrupted runs resume', () => {
     expect(log.code, log.stderr).toBe(0);
     expect(log.stdout).toContain(`range ${shas[0]} ${shas[15]}`);
     expect(log.stdout).toContain(`bad ${shas[culpritIndex]} # release ${culpritIndex}: container exited with code 3`);
+    // Without ends: the search of this repository saved last (this one); the options of the run are taken and ignored.
+    const latest = await runCli(['log', '--network', 'none', '--probe', 'running:2s', '--no-cache'], { cwd: repo.dir, env });
+    expect(latest.code, latest.stderr).toBe(0);
+    expect(latest.stdout).toContain(`range ${shas[0]} ${shas[15]}`);
+    expect(latest.stdout.split('\n').slice(2)).toEqual(log.stdout.split('\n').slice(2));
 
     // Correct a verdict by hand, as with `git bisect replay`: say the culprit was in fact good.
     const edited = log.stdout.replace(`bad ${shas[culpritIndex]}`, `good ${shas[culpritIndex]}`);

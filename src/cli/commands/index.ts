@@ -12,6 +12,9 @@ import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
 
+/** The commands' names (what a first argument that is no revision may mean). */
+export const COMMAND_NAMES = ['run', 'nightly', 'replay', 'log', 'test', 'narrow', 'explain', 'demo', 'doctor', 'init', 'clean'] as const;
+
 export const COMMANDS: readonly CommandSpec[] = [
   runCommand,
   nightlyCommand,
