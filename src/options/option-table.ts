@@ -3,6 +3,7 @@
  * object is inferred from it: each key's type is what its row's parser returns.
  */
 import type { CommandName, Input, OptionRow } from './row.js';
+import { CLEAN_ROWS } from './rows-clean.js';
 import { CONTAINER_ROWS } from './rows-container.js';
 import { NARROW_ROWS } from './rows-narrow.js';
 import { PROBE_ROWS } from './rows-probes.js';
@@ -10,7 +11,15 @@ import { RUN_ROWS } from './rows-run.js';
 import { SEARCH_ROWS } from './rows-search.js';
 import { SOURCE_ROWS } from './rows-source.js';
 
-export const OPTIONS = [...SOURCE_ROWS, ...CONTAINER_ROWS, ...PROBE_ROWS, ...SEARCH_ROWS, ...NARROW_ROWS, ...RUN_ROWS] as const;
+export const OPTIONS = [
+  ...SOURCE_ROWS,
+  ...CONTAINER_ROWS,
+  ...PROBE_ROWS,
+  ...SEARCH_ROWS,
+  ...NARROW_ROWS,
+  ...RUN_ROWS,
+  ...CLEAN_ROWS,
+] as const;
 
 type Row = (typeof OPTIONS)[number];
 type SettingRow = Exclude<Row, { aliasOf: string }>;

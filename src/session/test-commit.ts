@@ -1,5 +1,3 @@
-import { connectEngines } from '../docker/engine.js';
-import { cleanLabelled, sumRemoved } from '../docker/resource-tracker.js';
 import { getCommitInfo, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
@@ -38,12 +36,4 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
     const removed = await pool.cleanup({ keepImages: settings.keepImages });
     events.cleanup?.(removed, pool.sessionId);
   }
-}
-
-/** `deploybisect clean`: remove every labelled container and image left by any run (or by one session). */
-export async function cleanAll(
-  settings: Pick<Settings, 'dockerHost' | 'engineTimeout' | 'session'>,
-): Promise<{ containers: number; images: number }> {
-  const engines = await connectEngines(settings.dockerHost, undefined, settings.engineTimeout);
-  return sumRemoved(await Promise.all(engines.map((engine) => cleanLabelled(engine.docker, settings.session))));
 }

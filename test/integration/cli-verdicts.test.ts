@@ -109,7 +109,7 @@ describe('results and exit codes', () => {
     const run = await runCli(['clean', '--session', sessionId, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const removed = JSON.parse(run.stdout);
-    expect(removed).toEqual({ containers: 1, images: 1 });
+    expect(removed).toMatchObject({ status: 'removed', containers: 1, images: 1, networks: 0, volumes: 0 });
     await expect(docker.getContainer(orphan.id).inspect()).rejects.toMatchObject({ statusCode: 404 });
     await expect(docker.getImage(imageId).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
