@@ -33,11 +33,18 @@ export type Settings = RowValues & {
   readonly given: Readonly<Record<string, Input>>;
 };
 
-/** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own, `narrow` those of `test` and its own. */
+/**
+ * Rows of `test` that `narrow` does not take: it judges each configuration by the commit's own
+ * failure, whatever its kind.
+ */
+const NOT_FOR_NARROW: ReadonlySet<string> = new Set(['regression']);
+
+/** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own, `narrow` those of `test` (but NOT_FOR_NARROW) and its own. */
 export function optionsFor(command: CommandName | 'replay'): OptionRow[] {
   const rows: readonly OptionRow[] = OPTIONS;
   if (command === 'nightly') return rows.filter((o) => o.commands.includes('run') || o.commands.includes('nightly'));
-  if (command === 'narrow') return rows.filter((o) => o.commands.includes('test') || o.commands.includes('narrow'));
+  if (command === 'narrow')
+    return rows.filter((o) => (o.commands.includes('test') && !NOT_FOR_NARROW.has(o.key)) || o.commands.includes('narrow'));
   const as = command === 'replay' ? 'run' : command;
   return rows.filter((o) => o.commands.includes(as));
 }
