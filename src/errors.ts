@@ -13,6 +13,13 @@ export const ExitCode = {
   inconclusive: 5,
   /** `nightly`: the commit checked is broken, and the commit that broke it was found. */
   nightlyBroken: 6,
+  /** `test`: the commit cannot be tested for the regression looked for (git bisect run skips it). */
+  untestable: 125,
+  /**
+   * `test`: the engine, git or deploybisect itself failed, so the commit was not judged. Above 127, so
+   * `git bisect run` stops instead of taking it for a bad commit; not 130 or 143 (the signals').
+   */
+  testAborted: 128,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

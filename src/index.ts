@@ -16,7 +16,8 @@ export {
 } from './api.js';
 export { resolveSettings, type Settings } from './options/settings.js';
 export { runBisect, type BisectRequest, type CallControl } from './session/search/run-bisect.js';
-export { cleanAll, type TestCommitResult } from './session/test-commit.js';
+export { type TestCommitResult } from './session/test-commit.js';
+export { cleanAll } from './session/clean-sessions.js';
 export type { BisectResult, RunStatus, Step, CommitSummary } from './session/result.js';
 export type { NarrowResult, NarrowChange, NarrowSide, NarrowTest } from './session/narrow/narrow-result.js';
 export type { Outcome, Phase, Regression } from './session/outcome.js';

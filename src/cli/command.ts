@@ -27,6 +27,8 @@ export interface CliIo {
 export interface CommandSpec {
   name: 'run' | 'replay' | 'nightly' | 'log' | 'test' | 'narrow' | 'explain' | 'demo' | 'init' | 'clean' | 'doctor';
   description: string;
+  /** More for `<command> --help`, after the options (e.g. what the exit codes mean). */
+  help?: string;
   /** commander's argument syntax (`<good>`, `[ref]`), what it is, and a default for an optional one. */
   arguments?: ReadonlyArray<{ name: string; description: string; default?: string }>;
   /** Runs when no command is named (`deploybisect <good> <bad>`). */

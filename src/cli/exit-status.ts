@@ -1,4 +1,6 @@
-import { ExitCode, type ExitCodeValue } from '../errors.js';
+import { CommanderError } from 'commander';
+import type { Verdict } from '../bisect/index.js';
+import { DeployBisectError, ExitCode, type ExitCodeValue } from '../errors.js';
 import type { NarrowResult } from '../session/narrow/narrow-result.js';
 import type { RunStatus } from '../session/result.js';
 
@@ -17,4 +19,20 @@ export function narrowExit(result: Pick<NarrowResult, 'status' | 'reason'>): Exi
   if (result.status === 'narrowed') return ExitCode.found;
   if (result.status === 'inconclusive') return ExitCode.inconclusive;
   return result.reason === 'commit-is-healthy' ? ExitCode.badIsHealthy : ExitCode.goodIsUnhealthy;
+}
+
+/** `test`, as `git bisect run` reads its exit code: 0 good, 1 bad, 125 skip. */
+export const TEST_EXIT: Record<Verdict, ExitCodeValue> = { good: ExitCode.found, bad: ExitCode.internal, skip: ExitCode.untestable };
+
+/**
+ * `test`: a failure that is neither a verdict nor a usage error (the engine lost or unreachable, git
+ * failing, a bug) exits 128, so that `git bisect run` stops instead of reading 1 as "bad". Other
+ * commands keep exit 1 for these.
+ */
+export function abortForBisect(error: unknown): unknown {
+  if (!(error instanceof Error)) return new DeployBisectError(`internal error: ${String(error)}`, ExitCode.testAborted);
+  if (error instanceof DeployBisectError && error.exitCode === ExitCode.usage) return error;
+  if (error instanceof CommanderError) return error;
+  const message = error instanceof DeployBisectError ? error.message : `internal error: ${error.message}`;
+  return new DeployBisectError(message, ExitCode.testAborted, { cause: error });
 }

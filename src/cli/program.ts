@@ -83,6 +83,7 @@ export function createProgram(ctx: CliContext): Command {
   for (const spec of COMMANDS) {
     const command = program.command(spec.name, spec.isDefault ? { isDefault: true } : {}).description(spec.description);
     for (const arg of spec.arguments ?? []) command.argument(arg.name, arg.description, arg.default);
+    if (spec.help) command.addHelpText('after', spec.help);
     addOptions(command, spec).action(async (...args: unknown[]) => {
       const self = args.at(-1) as Command;
       const positional = args.slice(0, spec.arguments?.length ?? 0) as string[];

@@ -2,8 +2,11 @@ import { longFlag, type Input } from '../options/row.js';
 import { OPTIONS } from '../options/option-table.js';
 import { shellQuote } from '../text/shell-quote.js';
 
-/** Options of `test` that say nothing about how a commit is evaluated. */
-const NOT_REPRODUCED = new Set(['json', 'quiet', 'verbose', 'cacheDir', 'cache']);
+/**
+ * Options of `test` that say nothing about how a commit is evaluated (`--regression` only changes
+ * the verdict `test` exits with, not the outcome it shows).
+ */
+const NOT_REPRODUCED = new Set(['json', 'quiet', 'verbose', 'cacheDir', 'cache', 'regression']);
 
 /**
  * The `deploybisect test <sha> …` command that evaluates one commit exactly as the run did:

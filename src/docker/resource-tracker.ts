@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { LABEL_SESSION } from './labels.js';
+import { listImages, listLabelled, removeContainer, removeImage, removeLabelled, sessionFilter } from './labelled-objects.js';
 
 /** How long cleanup waits for an interrupted build's image to appear (Podman finishes builds whose client left). */
 const LATE_IMAGE_WAIT_MS = 15_000;
@@ -122,41 +122,6 @@ export class ResourceTracker {
   }
 }
 
-async function removeContainer(docker: Docker, id: string): Promise<void> {
-  try {
-    await docker.getContainer(id).remove({ force: true, v: true });
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return;
-    throw error;
-  }
-}
-
-async function removeImage(docker: Docker, id: string): Promise<boolean> {
-  try {
-    await docker.getImage(id).remove({ force: true, noprune: false });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Images by label. Podman fails the whole list (500, "image not known") when an image goes away while
- * it lists, as when another run removes its own: asked again, it answers.
- */
-async function listImages(docker: Docker, filters: { label: string[] }, all = false): Promise<Docker.ImageInfo[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await docker.listImages({ filters, ...(all ? { all } : {}) });
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 500 || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
-}
-
-const sessionFilter = (sessionId?: string) => ({ label: [sessionId ? `${LABEL_SESSION}=${sessionId}` : LABEL_SESSION] });
-
 async function removeLabelledContainers(docker: Docker, sessionId?: string): Promise<number> {
   const list = await docker.listContainers({ all: true, filters: sessionFilter(sessionId) }).catch(() => []);
   let removed = 0;
@@ -172,14 +137,12 @@ async function removeLabelledContainers(docker: Docker, sessionId?: string): Pro
   return removed;
 }
 
-/** `deploybisect clean`: removes every labelled container and image, from any session or from one. */
-export async function cleanLabelled(docker: Docker, sessionId?: string): Promise<{ containers: number; images: number }> {
-  const containers = await removeLabelledContainers(docker, sessionId);
-  const list = await listImages(docker, sessionFilter(sessionId), true);
-  let images = 0;
-  for (const info of list) {
-    if (await removeImage(docker, info.Id)) images++;
-  }
+/**
+ * Removes what one session left (containers, images, and its stacks' networks and volumes), as
+ * `clean --session` does; says how many containers and images went.
+ */
+export async function cleanLabelled(docker: Docker, sessionId: string): Promise<Removed> {
+  const { containers, images } = await removeLabelled(docker, await listLabelled(docker, sessionId));
   return { containers, images };
 }
 

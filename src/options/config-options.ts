@@ -56,7 +56,7 @@ export interface ConfigOptions {
   timeout?: string | number;
   /** `--build-timeout <duration>`: a build (with its pulls) that takes longer is stopped and reported as hung (exit 1; re-run to resume) */
   buildTimeout?: string | number;
-  /** `--regression <kind>`: what counts as bad: auto (follow the bad commit: build failure or runtime failure), build, runtime (build failures are skipped), any */
+  /** `--regression <kind>`: what counts as bad: auto (follow the bad commit: build failure or runtime failure; for test, runtime), build, runtime (build failures are skipped: test exits 125), any */
   regression?: 'auto' | 'build' | 'runtime' | 'any';
   /** `--prior <kind>`: which commits to test first: risk (weigh commits by what they change for the deployment: the Dockerfile's CMD, USER, packages, start scripts, configs, manifests, and what the bad commit's output names; never more than ⌈log2 D⌉+2 builds) or uniform (git's halving) */
   prior?: 'risk' | 'uniform';

@@ -3,6 +3,7 @@
  * object is inferred from it: each key's type is what its row's parser returns.
  */
 import type { CommandName, Input, OptionRow } from './row.js';
+import { CLEAN_ROWS } from './rows-clean.js';
 import { CONTAINER_ROWS } from './rows-container.js';
 import { NARROW_ROWS } from './rows-narrow.js';
 import { PROBE_ROWS } from './rows-probes.js';
@@ -10,7 +11,15 @@ import { RUN_ROWS } from './rows-run.js';
 import { SEARCH_ROWS } from './rows-search.js';
 import { SOURCE_ROWS } from './rows-source.js';
 
-export const OPTIONS = [...SOURCE_ROWS, ...CONTAINER_ROWS, ...PROBE_ROWS, ...SEARCH_ROWS, ...NARROW_ROWS, ...RUN_ROWS] as const;
+export const OPTIONS = [
+  ...SOURCE_ROWS,
+  ...CONTAINER_ROWS,
+  ...PROBE_ROWS,
+  ...SEARCH_ROWS,
+  ...NARROW_ROWS,
+  ...RUN_ROWS,
+  ...CLEAN_ROWS,
+] as const;
 
 type Row = (typeof OPTIONS)[number];
 type SettingRow = Exclude<Row, { aliasOf: string }>;
@@ -24,11 +33,18 @@ export type Settings = RowValues & {
   readonly given: Readonly<Record<string, Input>>;
 };
 
-/** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own, `narrow` those of `test` and its own. */
+/**
+ * Rows of `test` that `narrow` does not take: it judges each configuration by the commit's own
+ * failure, whatever its kind.
+ */
+const NOT_FOR_NARROW: ReadonlySet<string> = new Set(['regression']);
+
+/** The rows a command takes: `replay` those of `run`, `nightly` those of `run` and its own, `narrow` those of `test` (but NOT_FOR_NARROW) and its own. */
 export function optionsFor(command: CommandName | 'replay'): OptionRow[] {
   const rows: readonly OptionRow[] = OPTIONS;
   if (command === 'nightly') return rows.filter((o) => o.commands.includes('run') || o.commands.includes('nightly'));
-  if (command === 'narrow') return rows.filter((o) => o.commands.includes('test') || o.commands.includes('narrow'));
+  if (command === 'narrow')
+    return rows.filter((o) => (o.commands.includes('test') && !NOT_FOR_NARROW.has(o.key)) || o.commands.includes('narrow'));
   const as = command === 'replay' ? 'run' : command;
   return rows.filter((o) => o.commands.includes(as));
 }

@@ -1,6 +1,5 @@
 /** Engines, caches, reports, output, and the options of single commands. */
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
 import { checkReportPath } from './report-path.js';
 import { CONFIGURED, ENGINE, EVALUATING, PRINTING } from './commands.js';
 import { timerDuration } from './parse-values.js';
@@ -67,20 +66,6 @@ export const RUN_ROWS = [
     description: 'stream build output and container logs',
     commands: [...EVALUATING, 'demo'],
   }),
-  optional(
-    {
-      key: 'session',
-      flags: '--session <id>',
-      description: 'with clean: only what the run with this session id created',
-      commands: ['clean'],
-      perInvocation: true,
-    },
-    (text) => {
-      if (!/^[0-9a-f]{8}$/.test(text))
-        throw new UsageError(`invalid --session '${text}': a session id is 8 hex digits, as in the sessionId of a JSON result`);
-      return text;
-    },
-  ),
   optional(
     {
       key: 'good',

@@ -22,11 +22,11 @@ export const SEARCH_ROWS = [
       key: 'regression',
       flags: '--regression <kind>',
       description:
-        'what counts as bad: auto (follow the bad commit: build failure or runtime failure), build, runtime (build failures are skipped), any',
+        'what counts as bad: auto (follow the bad commit: build failure or runtime failure; for test, runtime), build, runtime (build failures are skipped: test exits 125), any',
       default: 'auto',
       kind: 'choice',
       choices: REGRESSIONS,
-      commands: ['run'],
+      commands: ['run', 'test'],
     },
     (text): Regression => choice(text, REGRESSIONS, '--regression'),
   ),

@@ -1,8 +1,8 @@
-import { connectEngines } from '../docker/engine.js';
-import { cleanLabelled, sumRemoved } from '../docker/resource-tracker.js';
+import type { Verdict } from '../bisect/index.js';
 import { getCommitInfo, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
+import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
 import type { SessionEvents } from './events.js';
 import { checkBuildInputs } from './check-build-inputs.js';
 import { openSession } from './open-session.js';
@@ -15,6 +15,10 @@ export interface TestCommitResult {
   sessionId: string;
   commit: CommitInfo;
   outcome: Outcome;
+  /** What counts as bad (`--regression`; `auto` is `runtime` here: there is no bad commit to follow). */
+  regression: SearchRegression;
+  /** The outcome as git bisect would take it: good, bad, or skip (a build failure when the regression is at runtime). */
+  verdict: Verdict;
   /** How the engine built the image: BuildKit or the classic builder. */
   builders: EngineBuilder[];
   builds: number;
@@ -41,19 +45,22 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
   try {
     events.evaluate?.({ sha, subject: info.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
     const outcome = await evaluator.evaluate(sha, call.signal);
-    events.verdict?.({ sha, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
-    return { sessionId, commit: info, outcome, builders, builds: evaluator.builds, durationMs: Date.now() - started };
+    const regression = decideRegression(settings.regression, undefined);
+    const verdict = classifyOutcome(outcome, regression);
+    events.verdict?.({ sha, verdict, outcome, role: 'verify' });
+    return {
+      sessionId,
+      commit: info,
+      outcome,
+      regression,
+      verdict,
+      builders,
+      builds: evaluator.builds,
+      durationMs: Date.now() - started,
+    };
   } finally {
     // Cleaned up whether or not anyone listens (an optional call would skip its argument).
     const removed = await pool.cleanup({ keepImages: settings.keepImages });
     events.cleanup?.(removed, pool.sessionId);
   }
-}
-
-/** `deploybisect clean`: remove every labelled container and image left by any run (or by one session). */
-export async function cleanAll(
-  settings: Pick<Settings, 'dockerHost' | 'engineTimeout' | 'session'>,
-): Promise<{ containers: number; images: number }> {
-  const engines = await connectEngines(settings.dockerHost, undefined, settings.engineTimeout);
-  return sumRemoved(await Promise.all(engines.map((engine) => cleanLabelled(engine.docker, settings.session))));
 }

@@ -93,6 +93,40 @@ describe('results and exit codes', () => {
     expect(bad.stdout).toContain('container exited with code 3');
   });
 
+  it('`test` speaks git bisect run: 125 for a build failure, 1 for it with --regression build, 0 there for a runtime failure', async () => {
+    const { repo, shas } = repoOf([BROKEN_BUILD, CRASHES]);
+    const skipped = await runCli(['test', shas[0]!, ...FAST], { cwd: repo.dir });
+    expect(skipped.code, skipped.stderr).toBe(125);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ regression: 'runtime', verdict: 'skip', outcome: { ok: false, phase: 'build' } });
+    const plain = await runCli(['test', shas[0]!, '--network', 'none', '--probe', 'running:1s'], { cwd: repo.dir });
+    expect(plain.code, plain.stderr).toBe(125);
+    expect(plain.stdout).toMatch(/^unhealthy: /);
+    expect(plain.stdout).toContain('Verdict: skip (--regression runtime): a commit that does not build cannot show a runtime regression.');
+
+    const bad = await runCli(['test', shas[0]!, ...FAST, '--regression', 'build'], { cwd: repo.dir });
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ regression: 'build', verdict: 'bad' });
+    const builds = await runCli(['test', shas[1]!, '--network', 'none', '--probe', 'running:1s', '-q', '--regression', 'build'], {
+      cwd: repo.dir,
+    });
+    expect(builds.code, builds.stderr).toBe(0);
+    expect(builds.stdout).toMatch(/^good \(--regression build\): container exited with code 3/);
+    const any = await runCli(['test', shas[0]!, ...FAST, '--regression', 'any'], { cwd: repo.dir });
+    expect(any.code, any.stderr).toBe(1);
+  });
+
+  it('`test` exits 128 when no verdict can be made (git bisect run stops), other commands 1', async () => {
+    const { repo, shas } = repoOf([HEALTHY, HEALTHY]);
+    const nowhere = ['--docker-host', 'unix:///nonexistent/docker.sock'];
+    const lost = await runCli(['test', shas[0]!, ...FAST, ...nowhere], { cwd: repo.dir });
+    expect(lost.code, lost.stderr).toBe(128);
+    expect(lost.stderr.trim()).toMatch(/^deploybisect: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock/);
+    const search = await runCli([shas[0]!, shas[1]!, ...FAST, ...nowhere], { cwd: repo.dir });
+    expect(search.code, search.stderr).toBe(1);
+    // A usage error stays 2.
+    expect((await runCli(['test', 'no-such-ref', ...FAST], { cwd: repo.dir })).code).toBe(2);
+  });
+
   it('`clean` removes labelled containers and images left by a killed run', async () => {
     const docker = await requireEngine();
     const { repo, shas } = repoOf([HEALTHY]);
@@ -109,7 +143,7 @@ describe('results and exit codes', () => {
     const run = await runCli(['clean', '--session', sessionId, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const removed = JSON.parse(run.stdout);
-    expect(removed).toEqual({ containers: 1, images: 1 });
+    expect(removed).toMatchObject({ status: 'removed', containers: 1, images: 1, networks: 0, volumes: 0 });
     await expect(docker.getContainer(orphan.id).inspect()).rejects.toMatchObject({ statusCode: 404 });
     await expect(docker.getImage(imageId).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });

@@ -54,7 +54,7 @@ describe('a run whose engine is lost', () => {
     docker = dockerClient(host);
     await ensureBaseImage(docker);
     // The engine is this file's alone: whatever an earlier, failed attempt of the test left goes first.
-    const cleaned = await runCli(['clean', '--docker-host', host]);
+    const cleaned = await runCli(['clean', '--all', '--docker-host', host]);
     expect(cleaned.code, cleaned.stderr).toBe(0);
     ({ repo, shas } = createRepo(
       Array.from({ length: 10 }, (_, i) => ({

@@ -28,7 +28,7 @@ describe('a run whose engine restarts', () => {
   beforeAll(async () => {
     host = engine.start();
     await ensureBaseImage(dockerClient(host));
-    expect((await runCli(['clean', '--docker-host', host])).code).toBe(0);
+    expect((await runCli(['clean', '--all', '--docker-host', host])).code).toBe(0);
     ({ repo, shas } = createRepo(
       Array.from({ length: 10 }, (_, i) => ({
         subject: `release ${i}`,

@@ -101,7 +101,7 @@ describe('several engines and kept images', () => {
     expect(JSON.parse(fresh.stdout).builds).toBe(1);
 
     const cleaned = await runCli(['clean', '--session', keptJson.sessionId, '--json']);
-    expect(JSON.parse(cleaned.stdout)).toEqual({ containers: 0, images: 1 });
+    expect(JSON.parse(cleaned.stdout)).toMatchObject({ status: 'removed', containers: 0, images: 1, networks: 0, volumes: 0 });
     expect(await labelled(first, keptJson.sessionId)).toEqual({ containers: 0, images: 0 });
   });
 

@@ -141,14 +141,14 @@ describe('a full disk is never a verdict', () => {
       console.log(`small disk, --keep-images (--regression ${regression}): stopped at ${full.peakMiB} MiB used; the last line: ${last}`);
       keptNothingAboutTheDisk();
 
-      const cleaned = await runCli(['clean', '--docker-host', host]);
+      const cleaned = await runCli(['clean', '--all', '--docker-host', host]);
       expect(cleaned.code, cleaned.stderr).toBe(0);
       const resumed = await sampled([...command, '--json']);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stderr).toMatch(/resuming: \d+ run\(s\) already known/);
       const result = JSON.parse(resumed.stdout) as { culprit: { sha: string } };
       expect(result.culprit.sha).toBe(shas[regression === 'build' ? BUILD_CULPRIT : RUNTIME_CULPRIT]);
-      expect((await runCli(['clean', '--docker-host', host])).code).toBe(0);
+      expect((await runCli(['clean', '--all', '--docker-host', host])).code).toBe(0);
     }, 400_000);
   }
 });

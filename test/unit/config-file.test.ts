@@ -33,7 +33,20 @@ function problems(value: unknown): string[] {
 describe('the config schema comes from the option table', () => {
   it('has one key per option (camelCase of the long name), with its flags and description, and nothing else', () => {
     const schema = configSchema() as { properties: Record<string, { description?: string }>; additionalProperties: boolean };
-    const perInvocation = ['repo', 'config', 'restart', 'mark', 'session', 'state', 'good', 'force', 'parent'];
+    const perInvocation = [
+      'repo',
+      'config',
+      'restart',
+      'mark',
+      'session',
+      'state',
+      'good',
+      'force',
+      'parent',
+      'all',
+      'dryRun',
+      'olderThan',
+    ];
     const expected = [...new Set(OPTIONS.map(configKey))].filter((k) => !perInvocation.includes(k));
     expect(
       Object.keys(schema.properties)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/duration.js';
+import { formatAge, formatDuration, parseDuration } from '../../src/duration.js';
 import { expectUsageError } from '../helpers/expect-usage-error.js';
 
 describe('parseDuration', () => {
@@ -14,6 +14,8 @@ describe('parseDuration', () => {
     ['1h2m3s4ms', 3_723_004],
     ['0s', 0],
     ['250ms', 250],
+    ['7d', 604_800_000],
+    ['1d12h', 129_600_000],
   ])('parses %s as %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
@@ -87,5 +89,22 @@ describe('formatDuration', () => {
       const ms = parseDuration(text);
       expect(parseDuration(formatDuration(ms))).toBe(ms);
     }
+  });
+});
+
+describe('formatAge', () => {
+  it.each([
+    [0, '0s'],
+    [-5000, '0s'],
+    [59_999, '59s'],
+    [60_000, '1m'],
+    [3_599_999, '59m'],
+    [3_600_000, '1h00m'],
+    [5 * 3_600_000 + 3 * 60_000 + 59_000, '5h03m'],
+    [86_400_000, '1d00h'],
+    [3 * 86_400_000 + 4 * 3_600_000 + 59 * 60_000, '3d04h'],
+    [2190 * 86_400_000, '2190d00h'],
+  ])('gives %d ms as %s (two units at most, rounded down)', (ms, text) => {
+    expect(formatAge(ms)).toBe(text);
   });
 });
