@@ -6,8 +6,10 @@ import { UsageError } from '../errors.js';
 export function checkReportPath(path: string): void {
   const target = resolve(path);
   if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`--report ${path} is a directory`);
-  let dir = dirname(target);
-  while (!existsSync(dir)) dir = dirname(dir);
+  const dir = dirname(target);
+  // A directory that does not exist is a typo more often than a wish: it is not made.
+  if (!existsSync(dir)) throw new UsageError(`--report ${path}: the directory ${dir} does not exist (create it first)`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--report ${path}: ${dir} is not a directory`);
   try {
     accessSync(dir, constants.W_OK);
   } catch {

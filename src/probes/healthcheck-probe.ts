@@ -15,6 +15,7 @@ export class HealthcheckProbe implements Probe {
     const { clock } = target;
     const finish = startResult(this, clock);
     let lastOutput = '';
+    let lastPassed = false;
     const driver = target.healthcheckDriver;
     // As the engine would: the first check one interval after the start, then one per interval.
     let nextCheck = clock.now() + (driver?.intervalMs ?? 0);
@@ -31,7 +32,8 @@ export class HealthcheckProbe implements Probe {
         const health = (info.State as { Health?: { Status: string; FailingStreak?: number; Log?: HealthLogEntry[] } }).Health;
         if (!health) return { done: true, value: { status: 'none' } };
         const last = health.Log?.at(-1);
-        if (last?.Output) lastOutput = target.redact(last.Output.trim());
+        if (last) lastOutput = last.Output ? target.redact(last.Output.trim()) : '';
+        lastPassed = last?.ExitCode === 0;
         if (health.Status === 'healthy' || health.Status === 'unhealthy') return { done: true, value: { status: health.Status } };
         if (tolerance && (health.FailingStreak ?? 0) >= tolerance.failures && clock.now() >= unhealthyFrom) {
           return { done: true, value: { status: 'unhealthy' } };
@@ -41,7 +43,8 @@ export class HealthcheckProbe implements Probe {
       { clock, deadline, intervalMs: 250, stop: target.stop },
     );
     const evidence = lastOutput ? { lastOutput: lastOutput.slice(-500) } : undefined;
-    const result = (ok: boolean, reason: string): ProbeResult => finish(ok, reason, evidence);
+    // A passing check keeps the last check's output only when that check passed (not an earlier failure's text).
+    const result = (ok: boolean, reason: string): ProbeResult => finish(ok, reason, ok && !lastPassed ? undefined : evidence);
     switch (outcome.kind) {
       case 'stopped':
         return result(false, outcome.reason);

@@ -4,6 +4,7 @@
  * uncaught Node error prints its headline between a source excerpt and a stack; a Python
  * traceback ends with it; Go prints `panic:` first. A plain tail cuts these off.
  */
+import { count } from './plural.js';
 
 /** Lines that say what happened, in the wording of common runtimes, shells and the engine. */
 const HEADLINES: RegExp[] = [
@@ -78,9 +79,9 @@ export function chooseLines(all: readonly string[], budget: number): ChosenLines
 /** How the lines read as a title: "last 20 lines", "last 20 of 57 lines, 37 left out", "20 of 57 lines, 37 left out". */
 export function describeChosen(shown: number, gaps: readonly LineGap[] | undefined): string {
   const leftOut = (gaps ?? []).reduce((sum, gap) => sum + gap.count, 0);
-  if (leftOut === 0) return `last ${shown} lines`;
+  if (leftOut === 0) return shown === 1 ? 'last line' : `last ${shown} lines`;
   const onlyEarlier = gaps!.length === 1 && gaps![0]!.before === 0;
-  return `${onlyEarlier ? 'last ' : ''}${shown} of ${shown + leftOut} lines, ${leftOut} left out`;
+  return `${onlyEarlier ? 'last ' : ''}${shown} of ${count(shown + leftOut, 'line')}, ${leftOut} left out`;
 }
 
 /** The lines with a marker where lines were left out, for people. */

@@ -173,6 +173,12 @@ describe('bad input', () => {
       "deploybisect: unsupported Docker host 'ftp://x': use unix://, tcp://, https:// or ssh://",
     ],
     [
+      '--report into a directory that does not exist: an error, not a silent mkdir',
+      [...range(), '--report', join(scratch, 'no-such-dir', 'r.md')],
+      2,
+      `deploybisect: --report ${join(scratch, 'no-such-dir', 'r.md')}: the directory ${join(scratch, 'no-such-dir')} does not exist (create it first)`,
+    ],
+    [
       'external Dockerfile that does not exist',
       [...range(), '-f', join(scratch, 'nope', 'Dockerfile')],
       2,
@@ -213,7 +219,7 @@ describe('bad input', () => {
   ];
 
   /** The rows are made once the repository exists (after it.each is declared): this count must cover them all. */
-  const ROW_COUNT = 43;
+  const ROW_COUNT = 44;
   it('has at least 30 rows, each of them run below', () => {
     expect(rows().length).toBeGreaterThanOrEqual(30);
     expect(rows().length).toBeLessThanOrEqual(ROW_COUNT);

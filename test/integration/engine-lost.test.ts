@@ -139,10 +139,8 @@ describe('a run whose engine is lost', () => {
     expect(await labelled(), 'the lost run left its image (and container) on the engine').toBeGreaterThan(0);
     const resumed = await runCli([...args(), '--json'], { cwd: repo.dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/resuming: 2 run\(s\) already known/);
-    expect(resumed.stderr).toMatch(
-      /removed \d+ container\(s\) and \d+ image\(s\) left by an earlier run of this search \(session [0-9a-f]{8}\)/,
-    );
+    expect(resumed.stderr).toMatch(/resuming: 2 runs already known/);
+    expect(resumed.stderr).toMatch(/removed \d+ containers? and \d+ images? left by an earlier run of this search \(session [0-9a-f]{8}\)/);
     const result = JSON.parse(resumed.stdout);
     expect(result.culprit.sha).toBe(shas[culpritIndex]);
     expect(await labelled()).toBe(0);
@@ -163,7 +161,7 @@ describe('a run whose engine is lost', () => {
 
     const resumed = await runCli([...args(), '--json'], { cwd: repo.dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/resuming: \d+ run\(s\) already known/);
+    expect(resumed.stderr).toMatch(/resuming: \d+ runs? already known/);
     expect(JSON.parse(resumed.stdout).culprit.sha).toBe(shas[culpritIndex]);
     expect(await labelled()).toBe(0);
   }, 240_000);

@@ -120,7 +120,7 @@ describe('a run whose engine restarts', () => {
         cwd: repo.dir,
       });
       expect(resumed.code, resumed.stderr).toBe(0);
-      expect(resumed.stderr).toMatch(new RegExp(`resuming: ${lost.judgedAtRestart} run\\(s\\) already known`));
+      expect(resumed.stderr).toMatch(new RegExp(`resuming: ${lost.judgedAtRestart} runs? already known`));
       expect((JSON.parse(resumed.stdout) as { culprit: { sha: string } }).culprit.sha).toBe(shas[CULPRIT]);
     }, 240_000);
   }

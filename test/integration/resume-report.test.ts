@@ -48,7 +48,8 @@ describe('a resumed run reports like a fresh one', () => {
 
     const again = await runCli([...args(), '--json'], { cwd: repo.dir, env });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/resuming: \d+ run\(s\) already known from /);
+    // A search that came to its result is replayed, and says so.
+    expect(again.stderr).toMatch(/replaying the search finished on .*; --restart to run it again/);
     const resumed = JSON.parse(again.stdout);
     expect(resumed.culprit.sha).toBe(shas[3]);
     expect(resumed.culprit.parent).toMatchObject({
@@ -62,6 +63,7 @@ describe('a resumed run reports like a fresh one', () => {
     const report = join(cache, 'report.md');
     const text = await runCli([...args(), '--report', report], { cwd: repo.dir, env });
     expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toMatch(new RegExp(`^deploybisect: wrote report ${report.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
     expect(text.stdout).toContain(`Its parent ${shas[2]!.slice(0, 12)}: passed`);
     expect(text.stdout).toContain(`Run: ${first.builds} builds, ${first.probes} probes,`);
     expect(text.stdout).toMatch(/this run resumed the search and replayed \d+ runs? from its saved state; it spent 0 builds, 0 probes/);

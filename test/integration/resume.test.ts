@@ -92,7 +92,7 @@ describe('interrupted runs resume', () => {
 
     const terminated = await interrupt('SIGTERM', judgedBeforeKill + 1);
     expect(terminated.code).toBe(143);
-    expect(terminated.stderr).toMatch(/resuming: \d+ run\(s\) already known from /);
+    expect(terminated.stderr).toMatch(/resuming: \d+ runs? already known from /);
     const interrupted = await interrupt('SIGINT', judgedBeforeKill + 2);
     expect(interrupted.code).toBe(130);
     expect(await leftovers()).toMatchObject({ containers: 0, images: 0 });

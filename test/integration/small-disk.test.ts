@@ -145,7 +145,7 @@ describe('a full disk is never a verdict', () => {
       expect(cleaned.code, cleaned.stderr).toBe(0);
       const resumed = await sampled([...command, '--json']);
       expect(resumed.code, resumed.stderr).toBe(0);
-      expect(resumed.stderr).toMatch(/resuming: \d+ run\(s\) already known/);
+      expect(resumed.stderr).toMatch(/resuming: \d+ runs? already known/);
       const result = JSON.parse(resumed.stdout) as { culprit: { sha: string } };
       expect(result.culprit.sha).toBe(shas[regression === 'build' ? BUILD_CULPRIT : RUNTIME_CULPRIT]);
       expect((await runCli(['clean', '--all', '--docker-host', host])).code).toBe(0);

@@ -47,6 +47,20 @@ describe("narrow's text", () => {
     expect(text).toContain('Run: 3 builds, 4.2s.');
   });
 
+  it('gives a legend of the numbered changes the tests name, after the tests', () => {
+    const text = renderNarrowResult(result(), painter(false));
+    expect(text).toContain(
+      [
+        '  Tests (1):',
+        '    #2, #3 → pass: running 1s',
+        '  The changes (3):',
+        '    #1 app.conf, line 1 (-1 +1): A=1',
+        '    #2 b.conf, line 1 (-1 +1): B=1',
+        '    #3 c.conf added',
+      ].join('\n'),
+    );
+  });
+
   it('says "so far" when the builds ran out, and names the parent when nothing else is applied', () => {
     expect(proofLine(result({ status: 'inconclusive' }))).toMatch(/^so far: /);
     const alone = result({

@@ -198,6 +198,35 @@ describe('HealthcheckProbe', () => {
     expect(result.elapsedMs).toBe(1250);
   });
 
+  it("a passing check shows no failure text: an earlier failed check's output is dropped, the passing check's own kept", async () => {
+    const clock = new FakeClock();
+    const starting = {
+      Running: true,
+      Health: { Status: 'starting', FailingStreak: 1, Log: [{ ExitCode: 1, Output: 'connection refused' }] },
+    };
+    const healthy = (output: string) => ({
+      Running: true,
+      Health: {
+        Status: 'healthy',
+        Log: [
+          { ExitCode: 1, Output: 'connection refused' },
+          { ExitCode: 0, Output: output },
+        ],
+      },
+    });
+    const quiet = await new HealthcheckProbe().check(
+      fakeTarget({ clock, inspect: inspectSequence([starting, healthy('')]).inspect }),
+      clock.now() + 60_000,
+    );
+    expect(quiet.ok).toBe(true);
+    expect(quiet.evidence).toBeUndefined();
+    const said = await new HealthcheckProbe().check(
+      fakeTarget({ clock, inspect: inspectSequence([starting, healthy('OK\n')]).inspect }),
+      clock.now() + 60_000,
+    );
+    expect(said.evidence).toEqual({ lastOutput: 'OK' });
+  });
+
   it('keeps only the last 500 characters of the check output', async () => {
     const clock = new FakeClock();
     const output = `${'a'.repeat(600)}${'b'.repeat(500)}`;

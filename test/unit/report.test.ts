@@ -411,7 +411,7 @@ describe('renderReport', () => {
     const lines = md.split('\n');
     expect(lines[0]).toBe('# deploybisect: The good commit is unhealthy');
     expect(lines).toContain("**The good commit:** failed — `build failed: 'npm ci' exit 1` (build phase, 12s)");
-    expect(lines).toContain('Build output (last 1 lines):');
+    expect(lines).toContain('Build output (last line):');
     expect(codeBlocks(md)[0]).toEqual({ info: 'text', body: ['npm ERR! missing lockfile'] });
     expect(md).not.toContain('The bad commit:');
   });
@@ -592,6 +592,62 @@ describe('explanationMarkdown', () => {
   });
 });
 
+describe('probe evidence in the summary and the report', () => {
+  const failing = outcome({
+    ok: false,
+    signature: 'healthcheck unhealthy',
+    probes: [
+      {
+        kind: 'healthcheck',
+        spec: 'healthcheck',
+        ok: false,
+        elapsedMs: 4600,
+        reason: 'healthcheck unhealthy',
+        evidence: { lastOutput: 'Connecting to 127.0.0.1:8080\nwget: server returned error: HTTP/1.1 502 Bad Gateway' },
+      },
+      {
+        kind: 'http',
+        spec: 'http://127.0.0.1:9/',
+        ok: true,
+        elapsedMs: 10,
+        reason: 'http 200 from /',
+        evidence: { status: 200, body: 'ok' },
+      },
+    ],
+  });
+  const found = (): BisectResult => {
+    const r = foundResult();
+    r.culprit!.outcome = failing;
+    return r;
+  };
+
+  it('a failed check says what it printed, line by line; a passing one shows no text', () => {
+    const text = renderSummary(found(), painter(false));
+    expect(text).toContain(
+      [
+        '    ✖ healthcheck: healthcheck unhealthy (4.6s)',
+        '      the last check said:',
+        '        | Connecting to 127.0.0.1:8080',
+        '        | wget: server returned error: HTTP/1.1 502 Bad Gateway',
+        '    ✔ http://127.0.0.1:9/: http 200 from / (10ms)',
+      ].join('\n'),
+    );
+    const report = renderReport(found(), { generatedAt: new Date(0) });
+    expect(report).toContain(
+      [
+        '  the last check said:',
+        '',
+        '  ```text',
+        '  Connecting to 127.0.0.1:8080',
+        '  wget: server returned error: HTTP/1.1 502 Bad Gateway',
+        '  ```',
+      ].join('\n'),
+    );
+    expect(report).toContain('- ✔ `http://127.0.0.1:9/`: http 200 from / (10ms) — status: 200\n');
+    expect(report).not.toContain('\\n');
+  });
+});
+
 describe('renderSummary and the report on a resumed run with cut output', () => {
   const plain = painter(false);
   const resumed = (): BisectResult => {
@@ -611,11 +667,11 @@ describe('renderSummary and the report on a resumed run with cut output', () => 
   it('gives the cost of the whole search, and what the resumed run spent beside it', () => {
     const text = renderSummary(resumed(), plain);
     expect(text).toContain(
-      'Run: 5 builds, 4 probes, 3 bisection steps, 1m30s (this run resumed the search and replayed 4 runs from its saved state; it spent 1 builds, 1 probes, 3.0s).',
+      'Run: 5 builds, 4 probes, 3 bisection steps, 1m30s (this run resumed the search and replayed 4 runs from its saved state; it spent 1 build, 1 probe, 3.0s).',
     );
     const md = renderReport(resumed(), { generatedAt: GENERATED }).split('\n');
     expect(md).toContain(
-      '- Cost: 5 builds, 4 probes, 3 bisection steps, 1m30s (this run resumed the search and replayed 4 runs from its saved state; it spent 1 builds, 1 probes, 3.0s)',
+      '- Cost: 5 builds, 4 probes, 3 bisection steps, 1m30s (this run resumed the search and replayed 4 runs from its saved state; it spent 1 build, 1 probe, 3.0s)',
     );
     expect(renderSummary(foundResult(), plain)).toContain('Run: 5 builds, 4 probes, 3 bisection steps, 1m30s.');
   });

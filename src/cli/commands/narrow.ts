@@ -4,7 +4,7 @@ import { narrowExit } from '../exit-status.js';
 import { narrowReportSection, renderNarrowResult } from '../render/narrow.js';
 import { progressReporter } from '../render/progress.js';
 import { watched } from '../run-watch.js';
-import { writeReport } from '../write-report.js';
+import { writeReportAndSay } from '../write-report.js';
 
 export const narrowCommand: CommandSpec = {
   name: 'narrow',
@@ -18,11 +18,8 @@ export const narrowCommand: CommandSpec = {
       const result = await runNarrow(settings, commit!, { signal: io.ctx.signal, events });
       progress.stop();
       if (settings.report) {
-        const failed = writeReport(
-          settings.report,
-          `# deploybisect narrow: ${result.commit.sha.slice(0, 10)} ${result.commit.subject}\n\n${narrowReportSection(result)}\n`,
-        );
-        if (failed) io.ctx.stderr.write(`deploybisect: ${failed} (the result follows on stdout)\n`);
+        const title = `# deploybisect narrow: ${result.commit.sha.slice(0, 10)} ${result.commit.subject}`;
+        writeReportAndSay(settings.report, `${title}\n\n${narrowReportSection(result)}\n`, io, settings.quiet);
       }
       if (settings.json) io.write(JSON.stringify(result, null, 2));
       else if (settings.quiet) io.write(`${result.status}: ${result.difference.map((id) => `#${id}`).join(' ')}`);

@@ -13,7 +13,7 @@ import { renderReport } from '../render/report.js';
 import { renderQuiet, renderSummary } from '../render/summary.js';
 import { reproduceCommand } from '../reproduce.js';
 import { watched } from '../run-watch.js';
-import { writeReport } from '../write-report.js';
+import { writeReportAndSay } from '../write-report.js';
 
 export async function searchAndRender(
   settings: Settings,
@@ -38,10 +38,7 @@ export function renderSearch(result: BisectResult, settings: Settings, io: CliIo
   const redact = redactor(secretValues(settings));
   const reproduce = result.culprit ? redact(reproduceCommand(settings.given, result.culprit.sha)) : undefined;
   const markdown = renderReport(result, reproduce ? { reproduce } : {});
-  if (settings.report) {
-    const failed = writeReport(settings.report, markdown);
-    if (failed) io.ctx.stderr.write(`deploybisect: ${failed} (the result follows on stdout)\n`);
-  }
+  if (settings.report) writeReportAndSay(settings.report, markdown, io, settings.quiet);
   if (settings.json) io.write(JSON.stringify(result, null, 2));
   else io.write(settings.quiet ? renderQuiet(result) : renderSummary(result, io.paint));
   if (result.narrow && !settings.json && !settings.quiet) io.write(renderNarrowResult(result.narrow, io.paint));

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../duration.js';
 import type { BisectResult } from '../../session/result.js';
+import { count } from '../../text/plural.js';
 
 /**
  * What a search cost: "5 builds, 4 probes, 3 bisection steps, 1m30s", for the whole search. A
@@ -7,8 +8,8 @@ import type { BisectResult } from '../../session/result.js';
  */
 export function costText(result: BisectResult): string {
   const searched = result.steps.filter((s) => s.role === 'search').length;
-  const whole = `${result.builds} builds, ${result.probes} probes, ${searched} bisection steps, ${formatDuration(result.durationMs)}`;
+  const whole = `${count(result.builds, 'build')}, ${count(result.probes, 'probe')}, ${count(searched, 'bisection step')}, ${formatDuration(result.durationMs)}`;
   const resume = result.resume;
   if (!resume) return whole;
-  return `${whole} (this run resumed the search and replayed ${resume.replayedRuns} run${resume.replayedRuns === 1 ? '' : 's'} from its saved state; it spent ${resume.builds} builds, ${resume.probes} probes, ${formatDuration(resume.durationMs)})`;
+  return `${whole} (this run resumed the search and replayed ${count(resume.replayedRuns, 'run')} from its saved state; it spent ${count(resume.builds, 'build')}, ${count(resume.probes, 'probe')}, ${formatDuration(resume.durationMs)})`;
 }

@@ -2,6 +2,7 @@
 import { formatDuration } from '../../duration.js';
 import type { NarrowResult } from '../../session/narrow/narrow-result.js';
 import { clipLine } from '../../text/clip-line.js';
+import { count } from '../../text/plural.js';
 import type { painter } from './color.js';
 
 type Paint = ReturnType<typeof painter>;
@@ -49,7 +50,7 @@ export function renderNarrowResult(result: NarrowResult, paint: Paint): string {
   } else {
     const head = result.status === 'narrowed' ? paint('green', 'Narrowed') : paint('yellow', 'Not fully narrowed');
     out.push(
-      `${head}: ${short(commit.sha)} ${commit.subject} (against ${short(parent.sha)}): ${result.difference.length} of ${result.changes.length} changes`,
+      `${head}: ${short(commit.sha)} ${commit.subject} (against ${short(parent.sha)}): ${result.difference.length} of ${count(result.changes.length, 'change')}`,
     );
     if (result.reason) out.push(`  ${result.reason}`);
     for (const change of result.changes.filter((c) => result.difference.includes(c.id))) {
@@ -63,9 +64,12 @@ export function renderNarrowResult(result: NarrowResult, paint: Paint): string {
     for (const t of result.tests) {
       out.push(`    ${ids(t.changes)} → ${t.verdict}: ${testReason(t.reason)}${t.built ? '' : ' (same context as before)'}`);
     }
+    // What the numbers in the tests stand for.
+    out.push(`  The changes (${result.changes.length}):`);
+    for (const change of result.changes) out.push(`    #${change.id} ${clipLine(change.summary, 100)}`);
   }
   for (const note of result.notes) out.push(`  Note: ${note}`);
-  out.push(`Run: ${result.builds} builds, ${formatDuration(result.durationMs)}.`);
+  out.push(`Run: ${count(result.builds, 'build')}, ${formatDuration(result.durationMs)}.`);
   return out.join('\n');
 }
 
@@ -77,7 +81,7 @@ export function narrowReportSection(result: NarrowResult): string {
     return out.join('\n');
   }
   out.push(
-    `Status: **${result.status}**${result.reason ? ` (${result.reason})` : ''}; ${result.builds} builds, ${formatDuration(result.durationMs)}.`,
+    `Status: **${result.status}**${result.reason ? ` (${result.reason})` : ''}; ${count(result.builds, 'build')}, ${formatDuration(result.durationMs)}.`,
     '',
   );
   for (const change of result.changes.filter((c) => result.difference.includes(c.id))) {

@@ -44,17 +44,25 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
   const out = new ProgressOutput(stream);
   let current = '';
   let stepNo = 0;
+  let single = false;
   const subjects = new Map<string, string>();
   const verbose = (prefix: string) => (_sha: string, text: string) => out.line(paint('dim', `  ${prefix} | ${text}`));
 
   return {
     start(e) {
+      single = e.commit !== undefined;
       // The first line stays (it names the session, for `clean --session`); the reasoning behind the network with --verbose.
       out.message(startText(e), (t) => paint('dim', t));
       if (options.verbose && e.network) out.message(`network ${e.network.why}`, (t) => paint('dim', t));
     },
     evaluate(e) {
       subjects.set(e.sha, e.subject);
+      // One commit tested (`test`): the first line said which; no step counts.
+      if (single) {
+        current = `testing ${short(e.sha)} ${e.subject}`;
+        if (out.interactive) out.status(current);
+        return;
+      }
       current = stepText(++stepNo, e);
       out.status(current);
     },

@@ -1,6 +1,8 @@
 import { formatDuration } from '../../duration.js';
 import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
+import { count } from '../../text/plural.js';
+import { evidenceParts } from './evidence.js';
 import { cell, explanationMarkdown, fenced } from './explanation.js';
 import { confidenceLine, formatProbability } from './summary.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
@@ -38,14 +40,11 @@ function outcomeMarkdown(outcome: Outcome, title: string): string[] {
     '',
   ];
   for (const probe of outcome.probes) {
-    const evidence = probe.evidence
-      ? Object.entries(probe.evidence)
-          .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
-          .join(', ')
-      : '';
-    out.push(
-      `- ${probe.ok ? '✔' : '✖'} \`${probe.spec}\`: ${cell(probe.reason)} (${formatDuration(probe.elapsedMs)})${evidence ? ` — ${cell(evidence.slice(0, 300))}` : ''}`,
-    );
+    const { inline, texts } = evidenceParts(probe);
+    const values = inline.length > 0 ? ` — ${cell(inline.join(', '))}` : '';
+    out.push(`- ${probe.ok ? '✔' : '✖'} \`${probe.spec}\`: ${cell(probe.reason)} (${formatDuration(probe.elapsedMs)})${values}`);
+    // What a failed probe saw, line by line, under its item.
+    for (const text of probe.ok ? [] : texts) out.push('', `  ${text.label}:`, '', ...fenced('text', text.lines).map((l) => `  ${l}`));
   }
   if (outcome.probes.length > 0) out.push('');
   if (outcome.logTail.length > 0) {
@@ -88,7 +87,7 @@ function headerSection(result: BisectResult, generatedAt: Date): string[] {
   return [
     `# deploybisect: ${cell(title)}`,
     '',
-    `- Range: \`${short(result.good)}\` (good) .. \`${short(result.bad)}\` (bad), ${result.range.length} commits`,
+    `- Range: \`${short(result.good)}\` (good) .. \`${short(result.bad)}\` (bad), ${count(result.range.length, 'commit')}`,
     `- Regression searched for: ${result.regression}`,
     `- Cost: ${costText(result)}`,
     `- Report written ${generatedAt.toISOString()}`,

@@ -8,6 +8,8 @@ import type { ExplainRangeResult } from '../../session/explain-range.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
 import { costText } from './cost.js';
 import { reuseNote } from './reuse.js';
+import { count } from '../../text/plural.js';
+import { evidenceParts } from './evidence.js';
 
 type Paint = ReturnType<typeof painter>;
 
@@ -15,9 +17,12 @@ function outcomeLines(outcome: Outcome, paint: Paint, indent = '  '): string[] {
   const lines = [`${indent}${outcome.ok ? 'Passed' : 'Failed'}: ${outcome.signature} (${outcome.phase} phase)`];
   for (const probe of outcome.probes) {
     lines.push(`${indent}  ${probe.ok ? '✔' : '✖'} ${probe.spec}: ${probe.reason} (${formatDuration(probe.elapsedMs)})`);
-    const lastOutput = probe.evidence?.lastOutput;
-    if (typeof lastOutput === 'string' && !probe.ok)
-      lines.push(`${indent}    last check said: ${lastOutput.split('\n').slice(-3).join(' / ')}`);
+    // What a failed probe saw, as the lines the program printed (the last few).
+    if (probe.ok) continue;
+    for (const text of evidenceParts(probe).texts) {
+      lines.push(`${indent}    ${text.label}:`);
+      for (const line of text.lines.slice(-5)) lines.push(paint('dim', `${indent}      | ${line}`));
+    }
   }
   if (outcome.logTail.length > 0) {
     lines.push(
@@ -132,6 +137,6 @@ export function renderTestResult(result: TestCommitResult, paint: Paint): string
   return [
     `${outcome.ok ? paint('green', 'healthy') : paint('red', 'unhealthy')}: ${commit.sha} ${commit.subject}${reused ? ` (${reused})` : ''}`,
     ...outcomeLines(outcome, paint),
-    `Run: ${result.builds} builds, ${formatDuration(result.durationMs)}.`,
+    `Run: ${count(result.builds, 'build')}, ${formatDuration(result.durationMs)}.`,
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import type { SessionEvents } from '../events.js';
 import { cacheConfiguration, type OutcomeSettings } from '../open-session.js';
 import { defaultStatePath, processAlive, RunState } from '../run-state.js';
 import { defaultCacheDir } from '../verdict-cache.js';
+import { count } from '../../text/plural.js';
 import { shortTimestamp } from '../../text/timestamp.js';
 
 export type StateSettings = OutcomeSettings &
@@ -47,7 +48,7 @@ export async function openState(
   if (state.discarded) events.notice?.(`not resuming from ${path}: ${state.discarded}; starting over`);
   else if (state.finishedAt)
     events.notice?.(`replaying the search finished on ${shortTimestamp(state.finishedAt)} (${path}); --restart to run it again`);
-  else if (state.loaded > 0) events.notice?.(`resuming: ${state.loaded} run(s) already known from ${path}`);
+  else if (state.loaded > 0) events.notice?.(`resuming: ${count(state.loaded, 'run')} already known from ${path}`);
   return state;
 }
 
@@ -60,7 +61,7 @@ export async function reapEarlierRuns(state: RunState, pool: EnginePool, events:
     const total = sumRemoved(removed as Removed[]);
     if (total.containers + total.images > 0) {
       events.notice?.(
-        `removed ${total.containers} container(s) and ${total.images} image(s) left by an earlier run of this search (session ${earlier.id})`,
+        `removed ${count(total.containers, 'container')} and ${count(total.images, 'image')} left by an earlier run of this search (session ${earlier.id})`,
       );
     }
     state.forget(earlier.id);
