@@ -21,6 +21,8 @@ export interface CliIo {
   ctx: CliContext;
   /** A line (or lines) on stdout. */
   write(text: string): void;
+  /** `--json`: the one JSON document on stdout, the command's result with its status, under the output's schema version. */
+  json<T extends { status: string }>(result: T): void;
   paint(style: Style, text: string): string;
 }
 

@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
 import { mistypedCommand } from './command-guess.js';
 import { COMMAND_NAMES } from './commands/index.js';
+import { jsonError, wantsJson } from './json-output.js';
 import { SHORT_USAGE } from './usage.js';
 import { SIGNAL_EXIT } from './exit-status.js';
 import { createProgram, type CliContext } from './program.js';
@@ -32,7 +33,8 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.usage;
   }
   const meant = await mistypedCommand(argv.slice(2), COMMAND_NAMES);
-  if (meant) return handleError(new UsageError(`unknown command '${meant.word}' (did you mean ${meant.command}?)`));
+  const json = wantsJson(argv);
+  if (meant) return handleError(new UsageError(`unknown command '${meant.word}' (did you mean ${meant.command}?)`), json);
   const controller = new AbortController();
   const run: RunWatch = { verdicts: 0, resumable: false };
   let signalled: keyof typeof SIGNAL_EXIT | undefined;
@@ -57,25 +59,33 @@ export async function main(argv: string[]): Promise<number> {
     return signalled ? SIGNAL_EXIT[signalled] : ctx.exitCode;
   } catch (error) {
     if (signalled) return SIGNAL_EXIT[signalled];
-    return handleError(error);
+    return handleError(error, json);
   } finally {
     process.off('SIGINT', handlers.SIGINT);
     process.off('SIGTERM', handlers.SIGTERM);
   }
 }
 
-export function handleError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // commander already printed its message; help and version exit 0, every parse error is a usage error.
-    return error.exitCode === 0 ? 0 : ExitCode.usage;
-  }
+/** The error's line on stderr (and, with `json`, the error as the JSON document on stdout); its exit code. */
+export function handleError(error: unknown, json = false): number {
+  const code = exitCodeOf(error);
+  if (json && !(error instanceof CommanderError && error.exitCode === 0)) process.stdout.write(`${jsonError(error, code)}\n`);
+  // commander already printed its message (help and version exit 0).
+  if (error instanceof CommanderError) return code;
   if (error instanceof DeployBisectError) {
     process.stderr.write(`deploybisect: ${error.message}\n`);
-    return error.exitCode;
+    return code;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`deploybisect: internal error: ${message}\n`);
   if (process.env.DEPLOYBISECT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return code;
+}
+
+/** Every parse error is a usage error; help and version exit 0. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : ExitCode.usage;
+  if (error instanceof DeployBisectError) return error.exitCode;
   return ExitCode.internal;
 }
 
@@ -94,4 +104,4 @@ function finish(code: number): void {
   process.stderr.write('', done);
 }
 
-main(withoutWrapperSeparator(process.argv)).then(finish, (error: unknown) => finish(handleError(error)));
+main(withoutWrapperSeparator(process.argv)).then(finish, (error: unknown) => finish(handleError(error, wantsJson(process.argv))));

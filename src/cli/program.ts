@@ -9,6 +9,7 @@ import { optionsFor } from '../options/option-table.js';
 import { resolveSettings, type Settings } from '../options/settings.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext, CliIo, CommandSpec } from './command.js';
+import { jsonDocument } from './json-output.js';
 import { colorEnabled, painter } from './render/color.js';
 
 export type { CliContext } from './command.js';
@@ -78,6 +79,7 @@ export function createProgram(ctx: CliContext): Command {
   const io: CliIo = {
     ctx,
     write: (text) => void ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    json: (result) => io.write(jsonDocument(result)),
     paint: painter(colorEnabled(ctx.stdout)),
   };
   for (const spec of COMMANDS) {

@@ -11,6 +11,8 @@ import type { Outcome } from './outcome.js';
 import type { CallControl } from './search/run-bisect.js';
 
 export interface TestCommitResult {
+  /** The verdict in words: healthy (good), unhealthy (bad), untestable (skip: cannot show the regression looked for). */
+  status: 'healthy' | 'unhealthy' | 'untestable';
   /** Value of the deploybisect.session label on what this run created (`clean --session`). */
   sessionId: string;
   commit: CommitInfo;
@@ -49,6 +51,7 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
     const verdict = classifyOutcome(outcome, regression);
     events.verdict?.({ sha, verdict, outcome, role: 'verify' });
     return {
+      status: ({ good: 'healthy', bad: 'unhealthy', skip: 'untestable' } as const)[verdict],
       sessionId,
       commit: info,
       outcome,

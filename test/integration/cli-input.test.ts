@@ -114,6 +114,33 @@ describe('command-line input errors', () => {
     }
   });
 
+  it('--json: an error is the JSON document on stdout (code, exit code, message), the line still on stderr', async () => {
+    const unknown = await runCli(['nope', 'HEAD', '--json'], { cwd: repo.dir });
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toEqual({
+      schemaVersion: 1,
+      error: { code: 'usage', exitCode: 2, message: `unknown revision 'nope' (not a commit in ${repo.dir})` },
+    });
+    expect(unknown.stderr).toMatch(/^deploybisect: unknown revision 'nope'/);
+    const option = await runCli(['v1', 'HEAD', '--json', '--nework', 'host'], { cwd: repo.dir });
+    expect(option.code).toBe(2);
+    expect(JSON.parse(option.stdout).error).toMatchObject({ code: 'usage', exitCode: 2, message: expect.stringContaining("'--nework'") });
+    const engine = await runCli(['v1', 'HEAD', '--json'], { cwd: repo.dir, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(engine.code).toBe(1);
+    expect(JSON.parse(engine.stdout).error).toMatchObject({ code: 'infrastructure', exitCode: 1 });
+    const test = await runCli(['test', 'HEAD', '--json'], { cwd: repo.dir, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(test.code).toBe(128);
+    expect(JSON.parse(test.stdout).error).toMatchObject({ code: 'test-aborted', exitCode: 128 });
+  });
+
+  it('--json: every result has its status and the schema version', async () => {
+    const explained = await runCli(['explain', 'v1', 'HEAD', '--json'], { cwd: repo.dir });
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ schemaVersion: 1, status: 'explained' });
+    const doctor = await runCli(['doctor', '--json'], { cwd: repo.dir, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(JSON.parse(doctor.stdout)).toMatchObject({ schemaVersion: 1, status: 'not-ready' });
+  });
+
   it('changed nothing in the repository', () => {
     expect(repo.snapshot()).toBe(before);
   });

@@ -116,7 +116,7 @@ describe("clean's output", () => {
   });
 
   it('gives machines a status, what was removed, and the sessions removed and kept', () => {
-    const json = JSON.parse(cleanJson('removed', plan, plan.counts));
+    const json = JSON.parse(JSON.stringify(cleanJson('removed', plan, plan.counts)));
     expect(json).toMatchObject({ status: 'removed', containers: 1, images: 2, networks: 0, volumes: 0 });
     expect(json.sessions).toEqual([
       {

@@ -37,7 +37,7 @@ export const cleanCommand: CommandSpec = {
       if (answer === 'interrupted') io.ctx.exitCode = SIGNAL_EXIT.SIGINT;
     }
     if (status === 'removed') removed = await listing.remove();
-    if (settings.json) io.write(cleanJson(status, plan, removed));
+    if (settings.json) io.json(cleanJson(status, plan, removed));
     else io.write(cleanSummary(status, plan, removed));
   },
 };

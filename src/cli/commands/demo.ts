@@ -27,7 +27,7 @@ export const demoCommand: CommandSpec = {
       progress.stop();
       const reportPath = join(story.dir, 'deploybisect-report.md');
       writeReport(reportPath, renderReport(result, {}));
-      if (settings.json) io.write(JSON.stringify(result, null, 2));
+      if (settings.json) io.json(result);
       else {
         io.write(settings.quiet ? renderQuiet(result) : renderSummary(result, io.paint));
         if (!settings.quiet) {

@@ -11,7 +11,7 @@ export const explainCommand: CommandSpec = {
   ],
   async action([good, bad], settings, io) {
     const result = await explainRange(settings, good!, bad!);
-    if (settings.json) io.write(JSON.stringify(result, null, 2));
+    if (settings.json) io.json({ status: 'explained', ...result });
     else if (settings.quiet) io.write(result.explanation.findings.map((f) => f.summary).join('\n') || 'no Dockerfile changes');
     else io.write(renderExplainResult(result, io.paint));
     io.ctx.exitCode = 0;

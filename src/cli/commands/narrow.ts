@@ -21,7 +21,7 @@ export const narrowCommand: CommandSpec = {
         const title = `# deploybisect narrow: ${result.commit.sha.slice(0, 10)} ${result.commit.subject}`;
         writeReportAndSay(settings.report, `${title}\n\n${narrowReportSection(result)}\n`, io, settings.quiet);
       }
-      if (settings.json) io.write(JSON.stringify(result, null, 2));
+      if (settings.json) io.json(result);
       else if (settings.quiet) io.write(`${result.status}: ${result.difference.map((id) => `#${id}`).join(' ')}`);
       else io.write(renderNarrowResult(result, io.paint));
       io.ctx.exitCode = narrowExit(result);

@@ -48,25 +48,14 @@ function renderNightly(result: NightlyResult, settings: Settings, io: CliIo): vo
     const reused = reuseNote(result.checked.outcome);
     const summary = `${sha.slice(0, 12)} ${subject}: healthy (${signature}${reused ? `; ${reused}` : ''}); last known good is now ${sha.slice(0, 12)} (${result.recordedIn})`;
     if (settings.json)
-      io.write(
-        JSON.stringify(
-          {
-            status: 'healthy',
-            commit: result.checked.commit,
-            outcome: result.checked.outcome,
-            lastGood: sha,
-            recordedIn: result.recordedIn,
-          },
-          null,
-          2,
-        ),
-      );
+      io.json({ status: 'healthy', commit: result.checked.commit, outcome: result.checked.outcome, lastGood: sha, recordedIn: result.recordedIn });
     else io.write(settings.quiet ? 'healthy' : summary);
     appendStepSummary(
       `## deploybisect nightly: healthy\n\n\`${sha.slice(0, 12)}\` ${subject} deploys (${signature}); it is the last known good now.\n`,
     );
     io.ctx.exitCode = 0;
   } else if (result.status === 'good-is-unhealthy') {
+    if (settings.json) io.json({ status: 'last-good-is-broken', commit: result.checked.commit, outcome: result.checked.outcome });
     io.ctx.stderr.write(
       `deploybisect: ${sha.slice(0, 12)}, the last known good, is broken now (${signature}) with no commit since: what changed is outside the repository (a base image, a dependency, the engine) or the deployment is flaky\n`,
     );

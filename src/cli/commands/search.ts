@@ -39,7 +39,7 @@ export function renderSearch(result: BisectResult, settings: Settings, io: CliIo
   const reproduce = result.culprit ? redact(reproduceCommand(settings.given, result.culprit.sha)) : undefined;
   const markdown = renderReport(result, reproduce ? { reproduce } : {});
   if (settings.report) writeReportAndSay(settings.report, markdown, io, settings.quiet);
-  if (settings.json) io.write(JSON.stringify(result, null, 2));
+  if (settings.json) io.json(result);
   else io.write(settings.quiet ? renderQuiet(result) : renderSummary(result, io.paint));
   if (result.narrow && !settings.json && !settings.quiet) io.write(renderNarrowResult(result.narrow, io.paint));
   return markdown;

@@ -47,7 +47,7 @@ export const testCommand: CommandSpec = {
       const result = await testCommit(settings, commit!, { signal: io.ctx.signal, events });
       progress.stop();
       const note = verdictNote(result);
-      if (settings.json) io.write(JSON.stringify(result, null, 2));
+      if (settings.json) io.json(result);
       else if (settings.quiet) io.write(quietLine(result, note !== undefined));
       else io.write(renderTestResult(result, io.paint) + (note ? `\nVerdict: ${note}.` : ''));
       io.ctx.exitCode = TEST_EXIT[result.verdict];

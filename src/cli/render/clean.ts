@@ -72,6 +72,6 @@ function sessionJson(group: SessionGroup) {
  * `clean --json`: `status`, what was removed by kind (all 0 for a dry run or a "no"), the sessions
  * removed (or that would be), and the sessions --older-than kept.
  */
-export function cleanJson(status: CleanStatus, plan: CleanPlan, removed: KindCounts): string {
-  return JSON.stringify({ status, ...removed, sessions: plan.remove.map(sessionJson), kept: plan.keep.map(sessionJson) }, null, 2);
+export function cleanJson(status: CleanStatus, plan: CleanPlan, removed: KindCounts) {
+  return { status, ...removed, sessions: plan.remove.map(sessionJson), kept: plan.keep.map(sessionJson) };
 }
