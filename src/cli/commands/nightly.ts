@@ -48,7 +48,13 @@ function renderNightly(result: NightlyResult, settings: Settings, io: CliIo): vo
     const reused = reuseNote(result.checked.outcome);
     const summary = `${sha.slice(0, 12)} ${subject}: healthy (${signature}${reused ? `; ${reused}` : ''}); last known good is now ${sha.slice(0, 12)} (${result.recordedIn})`;
     if (settings.json)
-      io.json({ status: 'healthy', commit: result.checked.commit, outcome: result.checked.outcome, lastGood: sha, recordedIn: result.recordedIn });
+      io.json({
+        status: 'healthy',
+        commit: result.checked.commit,
+        outcome: result.checked.outcome,
+        lastGood: sha,
+        recordedIn: result.recordedIn,
+      });
     else io.write(settings.quiet ? 'healthy' : summary);
     appendStepSummary(
       `## deploybisect nightly: healthy\n\n\`${sha.slice(0, 12)}\` ${subject} deploys (${signature}); it is the last known good now.\n`,
