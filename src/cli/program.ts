@@ -66,7 +66,7 @@ export function createProgram(ctx: CliContext): Command {
     .version(packageVersion(), '--version')
     .addHelpText(
       'after',
-      '\nWithout a command, `deploybisect <good> <bad>` runs the search: see `deploybisect run --help` for its options.',
+      '\nWithout a command, `deploybisect <good> <bad>` runs the search: see `deploybisect run --help` for its options and exit codes,\n`deploybisect test --help` for the codes `git bisect run` reads.',
     )
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),

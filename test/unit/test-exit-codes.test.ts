@@ -74,6 +74,21 @@ describe('the options behind it', () => {
     expect(settingsFor('.', { regression: 'build' }, 'test').regression).toBe('build');
   });
 
+  it('run --help says the exit codes', () => {
+    let text = '';
+    const out = { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
+    const program = createProgram({
+      signal: new AbortController().signal,
+      stdout: out,
+      stderr: out,
+      exitCode: 0,
+      run: { verdicts: 0, resumable: false },
+    });
+    program.commands.find((c) => c.name() === 'run')!.outputHelp();
+    for (const code of ['0', '1', '2', '3', '4', '5', '130']) expect(text).toMatch(new RegExp(`^ {2}${code} +\\S`, 'm'));
+    expect(text).toMatch(/^ {2}4 +the good commit is unhealthy/m);
+  });
+
   it('test --help says the exit codes', () => {
     let text = '';
     const out = { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
