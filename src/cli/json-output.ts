@@ -20,7 +20,8 @@ export function wantsJson(argv: readonly string[]): boolean {
 
 /** The error as a JSON document: `code` says what kind of failure it is, `exitCode` the process's. */
 export function jsonError(error: unknown, exitCode: number): string {
-  const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
+  // One message: commander's `error: ` and the `deploybisect: ` of each further line (a config's problems) dropped.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '').replace(/\ndeploybisect: /g, '\n');
   return JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, error: { code: errorCode(error), exitCode, message } }, null, 2);
 }
 

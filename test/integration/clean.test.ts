@@ -61,11 +61,13 @@ describe('clean on an engine with the objects of two sessions', () => {
     );
     expect(await sessionCounts(docker)).toEqual({ [old]: ONE_OF_EACH, [recent]: ONE_OF_EACH });
 
-    // --json and --quiet have no list to show: the same refusal, before the engine is asked anything.
+    // --json and --quiet have no list to show: the same refusal, before the engine is asked anything (with --json, as the document).
     for (const flag of ['--json', '--quiet']) {
       const quiet = await clean(flag);
       expect(quiet.code, quiet.stderr).toBe(2);
-      expect(quiet.stdout).toBe('');
+      if (flag === '--json')
+        expect(JSON.parse(quiet.stdout).error).toMatchObject({ code: 'usage', message: expect.stringContaining('pass --all') });
+      else expect(quiet.stdout).toBe('');
       expect(quiet.stderr).toContain('pass --all');
     }
     // --older-than alone is no scope either.

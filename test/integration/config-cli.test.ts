@@ -48,12 +48,20 @@ describe('the config file', () => {
     expect(fromElsewhere.code, fromElsewhere.stderr).toBe(0);
   });
 
-  it('an invalid config: exit 2, one line per problem with the path of the key, nothing on stdout', async () => {
+  it('an invalid config: exit 2, one line per problem with the path of the key, no result on stdout (with --json, the error)', async () => {
     const path = join(repo.dir, 'deploybisect.config.json');
     writeFileSync(path, JSON.stringify({ context: 'app', contxt: 'x', network: 'bridged', jobs: [2] }));
     const run = await explain();
     expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
+    expect(JSON.parse(run.stdout).error).toEqual({
+      code: 'usage',
+      exitCode: 2,
+      message: [
+        `${path}: /contxt: unknown option (the keys are the long option names in camelCase, e.g. buildArg for --build-arg)`,
+        `${path}: /network: must be one of bridge, host, none`,
+        `${path}: /jobs: must be string or number`,
+      ].join('\n'),
+    });
     expect(run.stderr.trim().split('\n')).toEqual([
       `deploybisect: ${path}: /contxt: unknown option (the keys are the long option names in camelCase, e.g. buildArg for --build-arg)`,
       `deploybisect: ${path}: /network: must be one of bridge, host, none`,

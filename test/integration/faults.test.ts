@@ -42,7 +42,9 @@ describe('faults around a run', () => {
       cwd: repo.dir,
     });
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toBe('');
+    // No verdict on stdout: with --json, the error's document.
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'infrastructure', exitCode: 1 } });
+    expect(JSON.parse(run.stdout).error.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${port}, which the image EXPOSEs`));
     const last = run.stderr.trim().split('\n').at(-1)!;
     expect(last).toMatch(
       new RegExp(
