@@ -39,10 +39,14 @@ export function readComposerJson(text: string, path: string): DependencySnapshot
   const lines = keyedLines(text, /^\s*"([^"]+)"\s*:/);
   const packages: DeclaredPackage[] = [];
   const runtimes: RuntimePin[] = [];
-  for (const [section, scope] of [['require', 'production'], ['require-dev', 'dev']] as const) {
+  for (const [section, scope] of [
+    ['require', 'production'],
+    ['require-dev', 'dev'],
+  ] as const) {
     for (const [name, version] of Object.entries(stringMap(parsed.value[section]))) {
       if (name === 'php') runtimes.push({ runtime: 'php', version, ...withLine(lines.get(name)) });
-      else if (!name.startsWith('ext-') && !name.startsWith('lib-')) packages.push({ name, version, scope, direct: true, ...withLine(lines.get(name)) });
+      else if (!name.startsWith('ext-') && !name.startsWith('lib-'))
+        packages.push({ name, version, scope, direct: true, ...withLine(lines.get(name)) });
     }
   }
   return { ...base, packages, runtimes };
@@ -54,12 +58,22 @@ export function readComposerLock(text: string, path: string): DependencySnapshot
   if (!parsed.ok) return { ...base, problem: parsed.problem };
   const lines = keyedLines(text, /^\s*"name": "([^"]+)"/);
   const packages: DeclaredPackage[] = [];
-  for (const [section, scope] of [['packages', 'production'], ['packages-dev', 'dev']] as const) {
+  for (const [section, scope] of [
+    ['packages', 'production'],
+    ['packages-dev', 'dev'],
+  ] as const) {
     const list = Array.isArray(parsed.value[section]) ? (parsed.value[section] as unknown[]) : [];
     for (const entry of list.filter(isObject)) {
       const name = stringOf(entry.name) ?? '';
       const php = isObject(entry.require) ? stringOf(entry.require.php) : undefined;
-      packages.push({ name, version: (stringOf(entry.version) ?? '').replace(/^v(?=\d)/, ''), scope, direct: false, ...withLine(lines.get(name)), ...(php ? { engines: php } : {}) });
+      packages.push({
+        name,
+        version: (stringOf(entry.version) ?? '').replace(/^v(?=\d)/, ''),
+        scope,
+        direct: false,
+        ...withLine(lines.get(name)),
+        ...(php ? { engines: php } : {}),
+      });
     }
   }
   return { ...base, packages };

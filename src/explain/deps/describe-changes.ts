@@ -22,7 +22,8 @@ const scopeText = (c: PackageChange) => (c.scope === 'dev' ? 'dev dependency' : 
 /** One line for one change. */
 export function describeChange(c: PackageChange): string {
   const where = c.sources.length > 0 ? ` (${whereWritten(c.sources)})` : '';
-  if (c.ecosystem === 'runtime') return `${c.name} runtime ${c.kind === 'added' ? `pinned to ${c.to}` : c.kind === 'removed' ? `no longer pinned (was ${c.from})` : arrow(c.from, c.to)}${where}`;
+  if (c.ecosystem === 'runtime')
+    return `${c.name} runtime ${c.kind === 'added' ? `pinned to ${c.to}` : c.kind === 'removed' ? `no longer pinned (was ${c.from})` : arrow(c.from, c.to)}${where}`;
   const major = c.major ? ' (major)' : '';
   const declared = c.declared;
   const locked = declared && (declared.from !== c.from || declared.to !== c.to);
@@ -35,7 +36,8 @@ export function describeChange(c: PackageChange): string {
       return `${c.name} ${c.to} moved from ${c.scopeBefore === 'dev' ? 'dev' : 'production'} to ${c.scope === 'dev' ? 'dev' : 'production'} dependencies${where}`;
     default: {
       const ranges = declared?.from !== undefined && declared.to !== undefined && declared.from !== declared.to;
-      const head = ranges && locked ? `${arrow(declared.from, declared.to)}${major}, locked ${arrow(c.from, c.to)}` : `${arrow(c.from, c.to)}${major}`;
+      const head =
+        ranges && locked ? `${arrow(declared.from, declared.to)}${major}, locked ${arrow(c.from, c.to)}` : `${arrow(c.from, c.to)}${major}`;
       return `${c.name} ${head}, ${scopeText(c)}${where}`;
     }
   }

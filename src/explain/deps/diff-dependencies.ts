@@ -61,13 +61,21 @@ function sources(before: Side | undefined, after: Side | undefined): ChangeSourc
   });
 }
 
-function changeOf(ecosystem: PackageChange['ecosystem'], name: string, before: Side | undefined, after: Side | undefined): PackageChange | undefined {
+function changeOf(
+  ecosystem: PackageChange['ecosystem'],
+  name: string,
+  before: Side | undefined,
+  after: Side | undefined,
+): PackageChange | undefined {
   const kind = kindOf(before, after);
   if (!kind) return undefined;
   const now = after ?? before!;
   const from = versionOf(before);
   const to = versionOf(after);
-  const declared = before?.declared || after?.declared ? { ...(before?.declared ? { from: before.declared.version } : {}), ...(after?.declared ? { to: after.declared.version } : {}) } : undefined;
+  const declared =
+    before?.declared || after?.declared
+      ? { ...(before?.declared ? { from: before.declared.version } : {}), ...(after?.declared ? { to: after.declared.version } : {}) }
+      : undefined;
   const enginesFrom = before?.locked?.engines;
   const enginesTo = after?.locked?.engines;
   const bins = after?.locked?.bins ?? before?.locked?.bins;
@@ -82,7 +90,9 @@ function changeOf(ecosystem: PackageChange['ecosystem'], name: string, before: S
     scope: scopeOf(now),
     ...(kind === 'moved' && before ? { scopeBefore: scopeOf(before) } : {}),
     ...(declared ? { declared } : {}),
-    ...(enginesFrom !== undefined || enginesTo !== undefined ? { engines: { ...(enginesFrom ? { from: enginesFrom } : {}), ...(enginesTo ? { to: enginesTo } : {}) } } : {}),
+    ...(enginesFrom !== undefined || enginesTo !== undefined
+      ? { engines: { ...(enginesFrom ? { from: enginesFrom } : {}), ...(enginesTo ? { to: enginesTo } : {}) } }
+      : {}),
     ...(bins ? { bins } : {}),
     sources: sources(before, after),
   };
@@ -90,7 +100,8 @@ function changeOf(ecosystem: PackageChange['ecosystem'], name: string, before: S
 
 /** Runtime pins that changed: one change per runtime and file (`.nvmrc` 18 → 20). */
 function runtimeChanges(before: readonly DependencySnapshot[], after: readonly DependencySnapshot[]): PackageChange[] {
-  const pins = (list: readonly DependencySnapshot[]) => new Map(list.flatMap((s) => s.runtimes.map((r) => [`${r.runtime}\0${s.path}`, { ...r, path: s.path }] as const)));
+  const pins = (list: readonly DependencySnapshot[]) =>
+    new Map(list.flatMap((s) => s.runtimes.map((r) => [`${r.runtime}\0${s.path}`, { ...r, path: s.path }] as const)));
   const b = pins(before);
   const a = pins(after);
   const changes: PackageChange[] = [];
@@ -110,7 +121,13 @@ function runtimeChanges(before: readonly DependencySnapshot[], after: readonly D
       major: isMajorChange(old?.version, now?.version),
       direct: true,
       scope: 'production',
-      sources: [{ path: pin.path, ...(old?.line !== undefined ? { lineBefore: old.line } : {}), ...(now?.line !== undefined ? { lineAfter: now.line } : {}) }],
+      sources: [
+        {
+          path: pin.path,
+          ...(old?.line !== undefined ? { lineBefore: old.line } : {}),
+          ...(now?.line !== undefined ? { lineAfter: now.line } : {}),
+        },
+      ],
     });
   }
   return changes;

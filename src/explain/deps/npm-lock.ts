@@ -23,12 +23,16 @@ export function readPackageLock(text: string, path: string): DependencySnapshot 
   const json = parsed.value;
   const root = isObject(json.packages) && isObject(json.packages['']) ? json.packages[''] : undefined;
   const direct = new Set(
-    root ? [...Object.keys(stringMap(root.dependencies)), ...Object.keys(stringMap(root.devDependencies)), ...Object.keys(stringMap(root.optionalDependencies))] : [],
+    root
+      ? [
+          ...Object.keys(stringMap(root.dependencies)),
+          ...Object.keys(stringMap(root.devDependencies)),
+          ...Object.keys(stringMap(root.optionalDependencies)),
+        ]
+      : [],
   );
   const copies = isObject(json.packages) ? copiesV2(json.packages) : copiesV1(json.dependencies, 'node_modules');
-  const lines = isObject(json.packages)
-    ? keyedLines(text, /^ {4}"(node_modules\/[^"]*)": \{/)
-    : keyedLines(text, /^ {4}"([^"]+)": \{/);
+  const lines = isObject(json.packages) ? keyedLines(text, /^ {4}"(node_modules\/[^"]*)": \{/) : keyedLines(text, /^ {4}"([^"]+)": \{/);
   const packages = group(copies).map(([name, list]): DeclaredPackage => {
     const primary = list.find((c) => c.path === `node_modules/${name}`) ?? list[0]!;
     const others = [...new Set(list.map((c) => c.version))].filter((v) => v !== primary.version);

@@ -42,7 +42,8 @@ export function readPnpmLock(text: string, path: string): DependencySnapshot {
   const direct = new Map<string, Scope>();
   for (const importer of importers) {
     for (const [section, scope] of SECTIONS) {
-      for (const name of Object.keys(isObject(importer[section]) ? importer[section] : {})) if (direct.get(name) !== 'production') direct.set(name, scope);
+      for (const name of Object.keys(isObject(importer[section]) ? importer[section] : {}))
+        if (direct.get(name) !== 'production') direct.set(name, scope);
     }
   }
   const production = reachableFromProduction(lock, importers);
@@ -52,7 +53,8 @@ export function readPnpmLock(text: string, path: string): DependencySnapshot {
     const [name, version] = pnpmKey(key);
     const known = byName.get(name);
     if (known) {
-      if (known.version !== version && !known.otherVersions?.includes(version)) known.otherVersions = [...(known.otherVersions ?? []), version];
+      if (known.version !== version && !known.otherVersions?.includes(version))
+        known.otherVersions = [...(known.otherVersions ?? []), version];
       continue;
     }
     const dev = isObject(entry) && typeof entry.dev === 'boolean' ? entry.dev : production ? !production.has(`${name}@${version}`) : false;
@@ -76,7 +78,12 @@ function reachableFromProduction(lock: JsonObject, importers: JsonObject[]): Set
   const edges = new Map<string, string[]>();
   for (const [key, entry] of Object.entries(lock.snapshots)) {
     const [name, version] = pnpmKey(key);
-    const deps = isObject(entry) ? { ...(isObject(entry.dependencies) ? entry.dependencies : {}), ...(isObject(entry.optionalDependencies) ? entry.optionalDependencies : {}) } : {};
+    const deps = isObject(entry)
+      ? {
+          ...(isObject(entry.dependencies) ? entry.dependencies : {}),
+          ...(isObject(entry.optionalDependencies) ? entry.optionalDependencies : {}),
+        }
+      : {};
     const list = edges.get(`${name}@${version}`) ?? [];
     for (const [dep, v] of Object.entries(deps)) list.push(`${dep}@${versionOf(v) ?? ''}`);
     edges.set(`${name}@${version}`, list);
@@ -85,7 +92,8 @@ function reachableFromProduction(lock: JsonObject, importers: JsonObject[]): Set
   const queue: string[] = [];
   for (const importer of importers) {
     for (const section of ['dependencies', 'optionalDependencies']) {
-      for (const [name, value] of Object.entries(isObject(importer[section]) ? importer[section] : {})) queue.push(`${name}@${versionOf(value) ?? ''}`);
+      for (const [name, value] of Object.entries(isObject(importer[section]) ? importer[section] : {}))
+        queue.push(`${name}@${versionOf(value) ?? ''}`);
     }
   }
   while (queue.length > 0) {

@@ -55,7 +55,8 @@ function addPep508(add: Add, finder: LineFinder, list: unknown, scope: Scope): v
   for (const item of list) {
     if (typeof item !== 'string') continue; // `{ include-group = "x" }`
     const requirement = parseRequirement(item);
-    if (requirement) add(requirement.name, requirement.specifier, scope, finder.match(new RegExp(`["']${escapeRegExp(requirement.name)}(?![\\w.-])`)));
+    if (requirement)
+      add(requirement.name, requirement.specifier, scope, finder.match(new RegExp(`["']${escapeRegExp(requirement.name)}(?![\\w.-])`)));
   }
 }
 

@@ -5,7 +5,15 @@
  */
 import type { DependencySnapshot, RuntimePin } from './types.js';
 
-const ASDF: Record<string, RuntimePin['runtime']> = { nodejs: 'node', node: 'node', python: 'python', ruby: 'ruby', golang: 'go', rust: 'rust', php: 'php' };
+const ASDF: Record<string, RuntimePin['runtime']> = {
+  nodejs: 'node',
+  node: 'node',
+  python: 'python',
+  ruby: 'ruby',
+  golang: 'go',
+  rust: 'rust',
+  php: 'php',
+};
 
 export function readRuntimeFile(text: string, path: string): DependencySnapshot {
   const file = path.split('/').pop() ?? path;
@@ -16,9 +24,11 @@ export function readRuntimeFile(text: string, path: string): DependencySnapshot 
     return index === -1 ? undefined : { value: lines[index]!.trim(), line: index + 1 };
   };
   const first = firstValue();
-  if ((file === '.nvmrc' || file === '.node-version') && first) runtimes.push({ runtime: 'node', version: first.value.replace(/^v/, ''), line: first.line });
+  if ((file === '.nvmrc' || file === '.node-version') && first)
+    runtimes.push({ runtime: 'node', version: first.value.replace(/^v/, ''), line: first.line });
   else if (file === '.python-version' && first) runtimes.push({ runtime: 'python', version: first.value, line: first.line });
-  else if (file === '.ruby-version' && first) runtimes.push({ runtime: 'ruby', version: first.value.replace(/^ruby-/, ''), line: first.line });
+  else if (file === '.ruby-version' && first)
+    runtimes.push({ runtime: 'ruby', version: first.value.replace(/^ruby-/, ''), line: first.line });
   else if (file === 'runtime.txt' && first) {
     const m = /^(python|ruby|php|node)-(.+)$/.exec(first.value);
     if (m?.[1] && m[2]) runtimes.push({ runtime: m[1] as RuntimePin['runtime'], version: m[2], line: first.line });

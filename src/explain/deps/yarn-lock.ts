@@ -38,7 +38,8 @@ export function readYarnLock(text: string, path: string): DependencySnapshot {
     if (version === undefined) continue;
     const known = byName.get(name);
     if (known) {
-      if (known.version !== version && !known.otherVersions?.includes(version)) known.otherVersions = [...(known.otherVersions ?? []), version];
+      if (known.version !== version && !known.otherVersions?.includes(version))
+        known.otherVersions = [...(known.otherVersions ?? []), version];
       continue;
     }
     const bins = isObject(entry.bin) ? Object.keys(entry.bin) : [];
