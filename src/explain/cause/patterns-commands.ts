@@ -80,16 +80,20 @@ export const COMMAND_PATTERNS: readonly FailurePattern[] = [
       const provider = context.commands?.[base(clue.command)];
       if (!provider) return undefined;
       const removed = f.kind === 'run-changed' ? (f.commands?.removed ?? []) : [f.before ?? ''];
-      const install = removed
-        .flatMap((text) =>
-          shellCommands(text).map((w) =>
-            w
-              .filter((x) => !x.startsWith('-'))
-              .slice(0, 2)
-              .join(' '),
-          ),
-        )
-        .find((c) => INSTALL.test(c));
+      const installs = (texts: readonly string[]) =>
+        texts
+          .flatMap((text) =>
+            shellCommands(text).map((w) =>
+              w
+                .filter((x) => !x.startsWith('-'))
+                .slice(0, 2)
+                .join(' '),
+            ),
+          )
+          .filter((c) => INSTALL.test(c));
+      const install = installs(removed)[0];
+      // Still installing, with other options: not this pattern's case.
+      if (f.kind === 'run-changed' && installs([f.after ?? '']).length > 0) return undefined;
       return install
         ? `this commit no longer runs \`${install}\` ${ref(f)}, which installed ${provider.package}, the provider of ${base(clue.command)}`
         : undefined;

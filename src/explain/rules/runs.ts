@@ -111,7 +111,10 @@ export const diffRuns: DiffRule = (pair) => {
   const residuals = multisetDiff(sameCommand.removed, sameCommand.added, (s) => s.residual);
   // A RUN whose chain gained or lost commands: one finding saying which, not a removed/added pair.
   const { pairs, removed: unexplainedRemoved, added: unexplainedAdded } = pairChains(residuals.removed, residuals.added);
-  for (const [old, now] of pairs) findings.push(changedChain(pair.label, old, now));
+  for (const [old, now] of pairs) {
+    // Both only install, create or add users (plus housekeeping): the package, directory and user findings say it.
+    if (!(old.explained && now.explained)) findings.push(changedChain(pair.label, old, now));
+  }
   for (const old of unexplainedRemoved) {
     if (old.explained) continue;
     const command = clipLine(old.identity);
@@ -139,7 +142,15 @@ export const diffRuns: DiffRule = (pair) => {
   return findings;
 };
 
-/** Removed and added RUNs that share a command, paired (the most shared first); the rest stay apart. */
+/** A command by its program and first operand (`npm install`): what two versions of one step share. */
+const looseKey = (command: string) =>
+  command
+    .split(' ')
+    .filter((w) => !w.startsWith('-'))
+    .slice(0, 2)
+    .join(' ');
+
+/** Removed and added RUNs that share a command (by program and first operand), paired (the most shared first); the rest stay apart. */
 function pairChains(removed: RunShape[], added: RunShape[]): { pairs: [RunShape, RunShape][]; removed: RunShape[]; added: RunShape[] } {
   const free = new Set(added);
   const pairs: [RunShape, RunShape][] = [];
@@ -148,7 +159,7 @@ function pairChains(removed: RunShape[], added: RunShape[]): { pairs: [RunShape,
     let best: RunShape | undefined;
     let bestShared = 0;
     for (const now of free) {
-      const shared = multisetDiff(old.commands, now.commands, (c) => c).kept.length;
+      const shared = multisetDiff(old.commands, now.commands, looseKey).kept.length;
       if (shared > bestShared) [best, bestShared] = [now, shared];
     }
     if (best) {
