@@ -20,9 +20,12 @@ const directoryOf = (path: string) => (path.includes('/') ? path.slice(0, path.l
 const groupDirectory = (path: string) => directoryOf(path).replace(/(^|\/)requirements$/, '') || '.';
 const groupKey = (s: DependencySnapshot) => `${s.ecosystem}\0${s.ecosystem === 'python' ? groupDirectory(s.path) : directoryOf(s.path)}`;
 
+const ROLE_ORDER = { manifest: 0, lock: 1, runtime: 2 } as const;
+
 function viewOf(snapshots: readonly DependencySnapshot[]): View {
   const view: View = new Map();
-  for (const snapshot of snapshots) {
+  // Manifests first: a change says where it is declared, then where it is locked.
+  for (const snapshot of [...snapshots].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])) {
     for (const pkg of snapshot.packages) {
       const side = view.get(pkg.name) ?? { lines: new Map<string, number>() };
       if (pkg.line !== undefined) side.lines.set(snapshot.path, pkg.line);

@@ -42,15 +42,14 @@ export function lineFinder(text: string): LineFinder {
  */
 export function keyedLines(text: string, pattern: RegExp): Map<string, number> {
   const lines = new Map<string, number>();
+  // One scan of the whole text (`^` at each line start), counting the newlines between matches.
+  const global = new RegExp(pattern.source, `${pattern.flags.replace(/[gm]/g, '')}gm`);
   let line = 1;
-  let start = 0;
-  while (start <= text.length) {
-    const end = text.indexOf('\n', start);
-    const m = pattern.exec(text.slice(start, end === -1 ? text.length : end));
-    if (m?.[1] !== undefined && !lines.has(m[1])) lines.set(m[1], line);
-    if (end === -1) break;
-    start = end + 1;
-    line += 1;
+  let counted = 0;
+  for (const m of text.matchAll(global)) {
+    for (let at = text.indexOf('\n', counted); at !== -1 && at < m.index; at = text.indexOf('\n', at + 1)) line += 1;
+    counted = m.index;
+    if (m[1] !== undefined && !lines.has(m[1])) lines.set(m[1], line);
   }
   return lines;
 }
