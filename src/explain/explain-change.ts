@@ -6,6 +6,11 @@ import { diffDockerfiles } from './dockerfile-diff.js';
 import type { Finding } from './finding.js';
 import { configPortFindings } from './cause/config-ports.js';
 import { findLikelyCauses, unexplainedEvidence, type LikelyCause } from './cause/likely-cause.js';
+import { FAILURE_PATTERNS } from './cause/patterns.js';
+import { dependencyFindings } from './deps/dependency-findings.js';
+import { readLinkContext } from './deps/link-context.js';
+import { readDependencyChanges } from './deps/read-dependencies.js';
+import type { PackageChange } from './deps/types.js';
 
 export interface ExplainSpec {
   repoDir: string;
@@ -26,6 +31,11 @@ export interface Explanation {
   findings: Finding[];
   /** Changed files: sent to the builder, ignored by .dockerignore, outside the context. */
   files: ContextChanges;
+  /**
+   * Packages that changed in the manifests and lock files the commits changed (direct ones first).
+   * Always set by explainChange; absent in explanations saved before it read them.
+   */
+  dependencies?: PackageChange[];
   /** Findings the failing commit's own output points at (empty without evidence, or when nothing is supported). */
   likelyCauses: LikelyCause[];
   /** Things worth knowing, e.g. a side without a Dockerfile. */
@@ -47,7 +57,7 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
       throw error;
     }
   };
-  const [beforeText, afterText, files] = await Promise.all([
+  const [beforeText, afterText, files, dependencies] = await Promise.all([
     dockerfileAt(spec.before),
     dockerfileAt(spec.after),
     contextChanges({
@@ -57,18 +67,29 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
       contextDir: spec.contextDir,
       dockerfile: spec.dockerfile,
     }),
+    readDependencyChanges(spec.repoDir, spec.before, spec.after),
   ]);
-  notes.push(...omissionNotes(files));
+  notes.push(...omissionNotes(files), ...dependencies.notes);
   const findings = diffDockerfiles(
     beforeText,
     afterText,
     spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined,
   );
-  // Ports in the configuration files sent to the builder can explain a probe's closed port too.
-  const linkable = evidence.length > 0 ? [...findings, ...configPortFindings(files.inContext, spec.dockerfile)] : findings;
-  const likelyCauses = findLikelyCauses(linkable, evidence);
+  // Ports in the configuration files sent to the builder, and package changes, can explain the output too.
+  const linkable =
+    evidence.length > 0
+      ? [...findings, ...configPortFindings(files.inContext, spec.dockerfile), ...dependencyFindings(dependencies.changes)]
+      : findings;
+  const context =
+    evidence.length > 0
+      ? await readLinkContext(
+          { repoDir: spec.repoDir, commit: spec.after, contextDir: spec.contextDir, dockerfileText: afterText },
+          evidence,
+        )
+      : {};
+  const likelyCauses = findLikelyCauses(linkable, evidence, FAILURE_PATTERNS, context);
   // When the output says what happened and no change is known to cause it, say so rather than guess.
-  const unexplained = unexplainedEvidence(linkable, evidence);
+  const unexplained = unexplainedEvidence(linkable, evidence, context);
   if (unexplained) notes.push(`No change in this commit is known to cause "${unexplained.line}"; the findings below are what changed.`);
-  return { before: spec.before, after: spec.after, findings, files, likelyCauses, notes };
+  return { before: spec.before, after: spec.after, findings, files, dependencies: dependencies.changes, likelyCauses, notes };
 }

@@ -1,3 +1,5 @@
+import type { PackageChange } from './deps/types.js';
+
 /**
  * One semantic difference between the Dockerfile of the last good commit and the
  * Dockerfile of the culprit, as produced by `diffDockerfiles`.
@@ -28,6 +30,10 @@ export type FindingKind =
   | 'volume'
   | 'run-added'
   | 'run-removed'
+  /** One RUN whose command chain changed: `commands` says which commands it gained and lost. */
+  | 'run-changed'
+  /** Only in likely causes and `dependencies`: a package change read from a manifest or lock file. */
+  | 'dependency'
   /** Only in likely causes: a line of a file sent to the builder (a config file), not a Dockerfile instruction. */
   | 'config-file';
 
@@ -57,6 +63,10 @@ export interface Finding {
   package?: PackageRef;
   /** The path concerned: a directory (mkdir), a COPY/ADD destination, WORKDIR, VOLUME… */
   path?: string;
+  /** For run-changed findings: the commands of the chain added and removed (package names left to the package findings). */
+  commands?: { added: string[]; removed: string[] };
+  /** For dependency findings: the package change. */
+  dependency?: PackageChange;
   /** One line for people, e.g. "apt package supervisor is no longer installed (stage 0, line 2)". */
   summary: string;
 }

@@ -105,7 +105,7 @@ function cases(port: number, configPort: number): PatternCase[] {
     },
     {
       pattern: 'permission-chown-removed',
-      kind: 'run-removed',
+      kind: 'run-changed',
       good: { Dockerfile: writer('RUN mkdir -p /data && chown 65534 /data\nUSER 65534\n') },
       culprit: { Dockerfile: writer('RUN mkdir -p /data\nUSER 65534\n') },
       args: RUNNING,

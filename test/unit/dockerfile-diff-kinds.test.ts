@@ -259,12 +259,23 @@ describe('other RUN commands', () => {
     const b = 'FROM d\nRUN make build\nRUN echo one\nRUN apt-get update && apt-get install -y a\n';
     const a = 'FROM d\nRUN echo one\nRUN make build && make test\nRUN apt-get update\n';
     const findings = diffDockerfiles(b, a);
+    // A RUN whose chain changed is one finding that says what changed inside it.
     expect(findings.map((f) => [f.kind, f.before ?? f.after])).toEqual([
-      ['run-removed', 'make build'],
-      ['run-added', 'make build && make test'],
+      ['run-changed', 'make build'],
       ['package-removed', 'a'],
-      ['run-added', 'apt-get update'],
+      ['run-changed', 'apt-get update && apt-get install -y a'],
     ]);
+    expect(findings[0]!.summary).toBe('RUN changed: `make test` added to the chain (stage 0, lines 2 → 3)');
+    expect(findings[0]!.commands).toEqual({ added: ['make test'], removed: [] });
+    expect(findings[2]!.summary).toBe('RUN changed: `apt-get install -y` removed from it (stage 0, line 4)');
+  });
+
+  it('a RUN that gains `&& npm run build` is one change, not a removed and an added RUN', () => {
+    const b = 'FROM node:20\nENV NODE_ENV=production\nCOPY . .\nRUN npm install --production\nCMD ["node", "dist/server.js"]\n';
+    const a =
+      'FROM node:20\nENV NODE_ENV=production\nCOPY . .\nRUN npm install --production && npm run build\nCMD ["node", "dist/server.js"]\n';
+    const findings = diffDockerfiles(b, a);
+    expect(findings.map((f) => f.summary)).toEqual(['RUN changed: `npm run build` added to the chain (stage 0, line 4)']);
   });
 
   it('cuts long commands to 100 characters', () => {

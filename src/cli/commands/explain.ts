@@ -1,10 +1,12 @@
 import { explainRange } from '../../session/explain-range.js';
 import type { CommandSpec } from '../command.js';
+import { dependencyLines } from '../../explain/deps/describe-changes.js';
 import { renderExplainResult } from '../render/summary.js';
 
 export const explainCommand: CommandSpec = {
   name: 'explain',
-  description: 'what changed in the deployment between two commits: Dockerfile findings and changed files (no Docker needed)',
+  description:
+    'what changed in the deployment between two commits: Dockerfile findings, dependency changes and changed files (no Docker needed)',
   arguments: [
     { name: '<good>', description: 'the commit that worked' },
     { name: '<bad>', description: 'the commit that broke' },
@@ -12,8 +14,10 @@ export const explainCommand: CommandSpec = {
   async action([good, bad], settings, io) {
     const result = await explainRange(settings, good!, bad!);
     if (settings.json) io.json({ status: 'explained', ...result });
-    else if (settings.quiet) io.write(result.explanation.findings.map((f) => f.summary).join('\n') || 'no Dockerfile changes');
-    else io.write(renderExplainResult(result, io.paint));
+    else if (settings.quiet) {
+      const lines = [...result.explanation.findings.map((f) => f.summary), ...dependencyLines(result.explanation.dependencies ?? [])];
+      io.write(lines.join('\n') || 'no Dockerfile or dependency changes');
+    } else io.write(renderExplainResult(result, io.paint));
     io.ctx.exitCode = 0;
   },
 };

@@ -1,5 +1,6 @@
 import type { ContextChanges, FileChange } from '../../explain/files/file-change.js';
 import type { Explanation } from '../../explain/explain-change.js';
+import { dependencyLines } from '../../explain/deps/describe-changes.js';
 import type { painter } from './color.js';
 
 type Paint = ReturnType<typeof painter>;
@@ -26,6 +27,8 @@ export function explanationLines(explanation: Explanation, paint: Paint, options
   } else {
     out.push(`${indent}The Dockerfile did not change.`);
   }
+  const dependencies = dependencyLines(explanation.dependencies ?? []);
+  if (dependencies.length > 0) out.push(`${indent}Dependency changes:`, ...dependencies.map((line) => `${indent}  - ${line}`));
   for (const note of explanation.notes) out.push(`${indent}Note: ${note}`);
   out.push(...fileLines(explanation.files, indent, options.diffs ?? false));
   return out;

@@ -3,13 +3,17 @@
  * found, modules that could not be imported, and the patterns of `pattern-clues.ts` (ports, permissions,
  * environment, runtime, health, memory). Pure text matching over log lines and probe evidence.
  */
+import { dependencyClues, type DependencyClue } from './dependency-clues.js';
 import { patternCluesOf, type PatternClue } from './pattern-clues.js';
+
+export type ModuleEcosystem = 'python' | 'node' | 'go' | 'ruby';
 
 export type Clue =
   | { kind: 'missing-path'; path: string; line: string }
   | { kind: 'missing-command'; command: string; line: string }
-  | { kind: 'missing-module'; module: string; ecosystem: 'python' | 'node'; line: string }
-  | PatternClue;
+  | { kind: 'missing-module'; module: string; ecosystem: ModuleEcosystem; line: string }
+  | PatternClue
+  | DependencyClue;
 
 const PATH_PATTERNS: RegExp[] = [
   /No such file or directory: '([^']+)'/, // Python: FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/app.log'
@@ -30,16 +34,26 @@ const COMMAND_PATTERNS: RegExp[] = [
   /(?:^|[\s:])([A-Za-z0-9_.+-]+): (?:command )?not found/, // sh: supervisord: not found / bash: x: command not found
 ];
 
-const MODULE_PATTERNS: { pattern: RegExp; ecosystem: 'python' | 'node' }[] = [
+const MODULE_PATTERNS: { pattern: RegExp; ecosystem: ModuleEcosystem }[] = [
   { pattern: /ModuleNotFoundError: No module named '([^']+)'/, ecosystem: 'python' },
   { pattern: /ImportError: No module named '?([\w.]+)'?/, ecosystem: 'python' },
   { pattern: /Cannot find module '([^']+)'/, ecosystem: 'node' },
+  { pattern: /Cannot find package '([^']+)'/, ecosystem: 'node' }, // ERR_MODULE_NOT_FOUND (ES modules)
+  { pattern: /cannot find package "([^"]+)"/, ecosystem: 'go' }, // GOPATH builds
+  { pattern: /no required module provides package ([^\s;:]+)/, ecosystem: 'go' },
+  { pattern: /cannot load such file -- ([^\s(]+)/, ecosystem: 'ruby' }, // LoadError
 ];
 
 /** Every clue in the lines, once each (with the last line that gave it), in the order of those lines. */
 export function findClues(lines: readonly string[]): Clue[] {
   // Read from the end so that a clue repeated later keeps its latest wording.
-  return cluesOf([...lines].reverse()).reverse();
+  const clues = cluesOf([...lines].reverse()).reverse();
+  // Dependency clues read several lines at once (a stack under an error); they go where their line is.
+  const position = (clue: Clue) => lines.findLastIndex((line) => line.trim() === clue.line);
+  return [...clues, ...dependencyClues(lines)]
+    .map((clue, i) => [position(clue), i, clue] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map(([, , clue]) => clue);
 }
 
 function cluesOf(lines: readonly string[]): Clue[] {

@@ -1,7 +1,7 @@
 import { isDecisive } from '../../text/decisive-lines.js';
 import type { Finding } from '../finding.js';
 import { findClues, type Clue } from './evidence-clues.js';
-import { FAILURE_PATTERNS, type Certainty, type FailurePattern } from './patterns.js';
+import { FAILURE_PATTERNS, type Certainty, type FailurePattern, type LinkContext } from './patterns.js';
 
 /** A finding that the failing commit's own output points at. */
 export interface LikelyCause {
@@ -26,6 +26,7 @@ export function findLikelyCauses(
   findings: readonly Finding[],
   evidenceLines: readonly string[],
   patterns: readonly FailurePattern[] = FAILURE_PATTERNS,
+  context: LinkContext = {},
 ): LikelyCause[] {
   const candidates: LikelyCause[] = [];
   for (const clue of findClues(evidenceLines).reverse()) {
@@ -33,7 +34,7 @@ export function findLikelyCauses(
       if (pattern.evidence !== clue.kind) continue;
       for (const finding of findings) {
         if (!pattern.links.includes(finding.kind)) continue;
-        const because = pattern.explain(clue as never, finding);
+        const because = pattern.explain(clue as never, finding, context);
         if (!because) continue;
         candidates.push({
           summary: `The output says "${clue.line}", and ${because}.`,
@@ -51,8 +52,12 @@ export function findLikelyCauses(
 }
 
 /** Clues of a kind the catalogue knows, none of which a finding explains: what to say instead of guessing. */
-export function unexplainedEvidence(findings: readonly Finding[], evidenceLines: readonly string[]): Clue | undefined {
-  if (findLikelyCauses(findings, evidenceLines).length > 0) return undefined;
+export function unexplainedEvidence(
+  findings: readonly Finding[],
+  evidenceLines: readonly string[],
+  context: LinkContext = {},
+): Clue | undefined {
+  if (findLikelyCauses(findings, evidenceLines, FAILURE_PATTERNS, context).length > 0) return undefined;
   const clues = findClues(evidenceLines);
   // The last headline among them (`Error: …`, not the error object's `code:` line), else the last clue.
   return clues.findLast((clue) => isDecisive(clue.line)) ?? clues.at(-1);

@@ -3,35 +3,11 @@
  * it reads (a clue kind), the kinds of change it links, how sure a link is, and the sentence that
  * links one clue to one finding (or nothing, when this finding does not explain this clue).
  */
-import type { Finding, FindingKind } from '../finding.js';
-import type { Clue } from './evidence-clues.js';
+import { DEPENDENCY_PATTERNS } from './patterns-dependencies.js';
+import { COMMAND_PATTERNS } from './patterns-commands.js';
+import { define, ref, type FailurePattern } from './pattern-shape.js';
 
-/** strong: the change by itself produces that output; likely: a usual cause of it; possible: one cause among others. */
-export type Certainty = 'strong' | 'likely' | 'possible';
-
-export type Family = 'ports' | 'permissions' | 'missing things' | 'environment' | 'runtime' | 'health' | 'memory';
-
-export interface FailurePattern<K extends Clue['kind'] = Clue['kind']> {
-  id: string;
-  family: Family;
-  /** What the pattern is, for people. */
-  title: string;
-  evidence: K;
-  links: readonly FindingKind[];
-  certainty: Certainty;
-  /** Why this finding explains this clue ("this commit …"), or undefined. */
-  explain(clue: Extract<Clue, { kind: K }>, finding: Finding): string | undefined;
-}
-
-const define = <K extends Clue['kind']>(pattern: FailurePattern<K>): FailurePattern => pattern as unknown as FailurePattern;
-
-const at = (f: Finding): string =>
-  f.lineAfter !== undefined
-    ? `, line ${f.lineAfter}`
-    : f.lineBefore !== undefined
-      ? `, line ${f.lineBefore} of the previous Dockerfile`
-      : '';
-const ref = (f: Finding): string => `(${f.instruction}${at(f)})`;
+export type { Certainty, Family, FailurePattern, LinkContext } from './pattern-shape.js';
 
 function within(path: string, dir: string): boolean {
   const d = dir.replace(/\/+$/, '') || '/';
@@ -169,7 +145,8 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
     certainty: 'strong',
     explain: (clue, f) => {
       if (!f.package) return undefined;
-      const ecosystemOk = clue.ecosystem === 'python' ? f.package.manager === 'pip' : ['npm', 'yarn', 'pnpm'].includes(f.package.manager);
+      const managers: Record<string, string[]> = { python: ['pip'], node: ['npm', 'yarn', 'pnpm'], ruby: ['gem'], go: [] };
+      const ecosystemOk = (managers[clue.ecosystem] ?? []).includes(f.package.manager);
       const top = clue.module.split(clue.ecosystem === 'python' ? '.' : '/')[0] ?? clue.module;
       const name = clue.ecosystem === 'node' && clue.module.startsWith('@') ? clue.module.split('/').slice(0, 2).join('/') : top;
       return ecosystemOk && normalise(name) === normalise(f.package.name)
@@ -242,11 +219,13 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
     family: 'permissions',
     title: 'permission denied after a chown, chmod or COPY --chown the commit removed',
     evidence: 'permission',
-    links: ['run-removed', 'copy-source-changed'],
+    links: ['run-removed', 'run-changed', 'copy-source-changed'],
     certainty: 'likely',
     explain: (_clue, f) => {
       if (f.kind === 'run-removed' && /\bch(?:own|mod)\b/.test(f.before ?? ''))
         return `this commit removed a RUN that changed owners or modes ${ref(f)}`;
+      const dropped = f.commands?.removed.find((c) => /^(?:\S*\/)?ch(?:own|mod)\b/.test(c));
+      if (f.kind === 'run-changed' && dropped) return `this commit took \`${dropped}\` out of a RUN ${ref(f)}`;
       // "flags --chown=app:app → (none)": the owner or mode the copy had is gone or another.
       const flags = /flags (.*?) → ([^;]*)/.exec(f.summary);
       const kept = (flag: string) => (flags?.[2] ?? '').includes(flag);
@@ -337,4 +316,6 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
       return undefined;
     },
   }),
+  ...COMMAND_PATTERNS,
+  ...DEPENDENCY_PATTERNS,
 ];

@@ -40,6 +40,10 @@ function roleOf(command: readonly string[]): Role {
 
 interface RunShape {
   ins: DockerInstruction;
+  /** Each command of the chain, as words joined by spaces. */
+  commands: string[];
+  /** The commands with package names, directories and user names left out (their findings say those). */
+  residualCommands: string[];
   /** Flags and the command with whitespace normalised: what makes two RUNs identical. */
   identity: string;
   /** The identity with package names, directories and user names left out. */
@@ -63,13 +67,17 @@ function shapeOf(ins: DockerInstruction): RunShape {
     const program = programName(c[0] ?? '');
     if (roles[i] !== 'effect') others.push(c.join(' '));
     else if (!['mkdir', 'install', 'useradd', 'adduser'].includes(program))
-      installs.add(c.filter((w, j) => j === 0 || w.startsWith('-')).join(' '));
+      // The program, its subcommand (`install`, `add`) and options: without the package names.
+      installs.add(c.filter((w, j) => j === 0 || w.startsWith('-') || j === c.findIndex((x, k) => k > 0 && !x.startsWith('-'))).join(' '));
   });
-  const residual = [...[...installs].sort(), ...others].join(' && ');
+  const residualCommands = [...[...installs].sort(), ...others];
+  const residual = residualCommands.join(' && ');
   const command = ins.exec !== undefined ? JSON.stringify(ins.exec) : script.replace(/\s+/g, ' ').trim();
   const withFlags = (text: string): string => (flags === '' ? text : `${flags} ${text}`);
   return {
     ins,
+    commands: commands.map((c) => c.join(' ')),
+    residualCommands,
     identity: withFlags(command),
     residual: withFlags(residual),
     explained: roles.includes('effect') && roles.every((r) => r !== 'other'),
@@ -100,7 +108,13 @@ export const diffRuns: DiffRule = (pair) => {
     });
   }
   // Pair what differs only in names: the package/directory/user findings cover it.
-  const { removed: unexplainedRemoved, added: unexplainedAdded } = multisetDiff(sameCommand.removed, sameCommand.added, (s) => s.residual);
+  const residuals = multisetDiff(sameCommand.removed, sameCommand.added, (s) => s.residual);
+  // A RUN whose chain gained or lost commands: one finding saying which, not a removed/added pair.
+  const { pairs, removed: unexplainedRemoved, added: unexplainedAdded } = pairChains(residuals.removed, residuals.added);
+  for (const [old, now] of pairs) {
+    // Both only install, create or add users (plus housekeeping): the package, directory and user findings say it.
+    if (!(old.explained && now.explained)) findings.push(changedChain(pair.label, old, now));
+  }
   for (const old of unexplainedRemoved) {
     if (old.explained) continue;
     const command = clipLine(old.identity);
@@ -127,3 +141,55 @@ export const diffRuns: DiffRule = (pair) => {
   }
   return findings;
 };
+
+/** A command by its program and first operand (`npm install`): what two versions of one step share. */
+const looseKey = (command: string) =>
+  command
+    .split(' ')
+    .filter((w) => !w.startsWith('-'))
+    .slice(0, 2)
+    .join(' ');
+
+/** Removed and added RUNs that share a command (by program and first operand), paired (the most shared first); the rest stay apart. */
+function pairChains(removed: RunShape[], added: RunShape[]): { pairs: [RunShape, RunShape][]; removed: RunShape[]; added: RunShape[] } {
+  const free = new Set(added);
+  const pairs: [RunShape, RunShape][] = [];
+  const unpaired: RunShape[] = [];
+  for (const old of removed) {
+    let best: RunShape | undefined;
+    let bestShared = 0;
+    for (const now of free) {
+      const shared = multisetDiff(old.commands, now.commands, looseKey).kept.length;
+      if (shared > bestShared) [best, bestShared] = [now, shared];
+    }
+    if (best) {
+      free.delete(best);
+      pairs.push([old, best]);
+    } else unpaired.push(old);
+  }
+  return { pairs, removed: unpaired, added: added.filter((s) => free.has(s)) };
+}
+
+const quoted = (commands: readonly string[]) => commands.map((c) => `\`${clipLine(c, 60)}\``).join(', ');
+
+function changedChain(label: string, old: RunShape, now: RunShape): Finding {
+  const diff = multisetDiff(old.residualCommands, now.residualCommands, (c) => c);
+  const added = diff.added;
+  const removed = diff.removed;
+  const parts = [
+    ...(added.length > 0 ? [`${quoted(added)} added to the chain`] : []),
+    ...(removed.length > 0 ? [`${quoted(removed)} removed from it`] : []),
+  ];
+  const what = parts.length > 0 ? parts.join('; ') : 'its commands changed order';
+  return {
+    kind: 'run-changed',
+    stage: label,
+    instruction: 'RUN',
+    before: clipLine(old.identity),
+    after: clipLine(now.identity),
+    lineBefore: old.ins.line,
+    lineAfter: now.ins.line,
+    commands: { added, removed },
+    summary: `RUN changed: ${what} ${where(label, old.ins.line, now.ins.line)}`,
+  };
+}
