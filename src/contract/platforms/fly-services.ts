@@ -56,10 +56,9 @@ export function routedService(services: readonly FlyService[]): FlyService | und
   return services.find((s) => s.http) ?? services.find(handlesHttp) ?? services[0];
 }
 
-export function flyPort(service: FlyService | undefined): PortSpec {
-  const key = service?.node.at('internal_port');
-  const number = key?.optInteger(1, 65535);
-  if (number !== undefined) return { number, injectedAsPort: false, source: 'manifest', from: `${service!.key} internal_port` };
+export function flyPort(service: FlyService): PortSpec {
+  const number = service.node.at('internal_port').optInteger(1, 65535);
+  if (number !== undefined) return { number, injectedAsPort: false, source: 'manifest', from: `${service.key} internal_port` };
   return { number: FLY_DEFAULT_PORT, injectedAsPort: false, source: 'platform-default', from: "Fly's internal_port default" };
 }
 

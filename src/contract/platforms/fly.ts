@@ -71,7 +71,7 @@ function flyContract(doc: ParsedFile, wanted: string | undefined): DeploymentCon
     'process group',
   );
   const service = routedService(servicesFor(root, group));
-  const port = flyPort(service);
+  const port = service ? flyPort(service) : undefined;
   const region = root.at('primary_region').optString();
   const env = [
     ...(region !== undefined ? [platformEnv('PRIMARY_REGION', region, 'primary_region')] : []),
@@ -90,8 +90,8 @@ function flyContract(doc: ParsedFile, wanted: string | undefined): DeploymentCon
     build: flyBuild(doc),
     run: flyRun(root, group),
     env,
-    port,
-    health: flyChecks(root, service, port.number),
+    ...(port ? { port } : {}),
+    health: port ? flyChecks(root, service, port.number) : [],
     ...flyRelease(root),
     unsupported,
     notes,
