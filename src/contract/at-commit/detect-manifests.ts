@@ -8,35 +8,39 @@ import type { Platform } from '../contract.js';
 import type { Detected } from '../detect/choose.js';
 import { composeBuildsHere, DO_SPECS, K8S_DIRS, platformByName, platformByText, ROOT_MANIFESTS } from '../detect/known-paths.js';
 import { globBase, globPattern, kustomizeResources, readSkaffold } from '../platforms/skaffold.js';
-import { entriesAt, filesUnder, readTexts, rootEntries, type Entry } from './git-tree.js';
+import { filesUnder, readTexts, type Entry } from './git-tree.js';
 
 const YAML = /\.ya?ml$/;
 
 export interface DetectOptions {
-  /** `--manifest <path>`: also look there (its platform by its name, else by its text). */
+  /** `--manifest <path>`: also look there (its platform: `platform`, else by its name, else by its text). */
   manifest?: string;
+  /** `--platform`, when it names one: the platform of `manifest`. */
+  platform?: Platform;
 }
 
 export async function detectManifests(repoDir: string, commit: string, options: DetectOptions = {}): Promise<Detected[]> {
-  const root = await rootEntries(repoDir, commit);
-  const rootFiles = new Map(root.filter((e) => !e.tree).map((e) => [e.path, e]));
-  const dirs = [...K8S_DIRS, '.do'].filter((dir) => root.some((e) => e.tree && e.path === dir));
-  const below = await filesUnder(repoDir, commit, dirs);
+  // One listing: the well-known root files that exist, and every file under the usual directories.
+  const listed = await filesUnder(
+    repoDir,
+    commit,
+    [...K8S_DIRS, '.do'],
+    [...ROOT_MANIFESTS.map((m) => m.name), ...(options.manifest !== undefined ? [options.manifest] : [])],
+  );
+  const rootFiles = new Map(listed.filter((e) => !e.path.includes('/')).map((e) => [e.path, e]));
+  const below = listed.filter((e) => e.path.includes('/'));
   const named = ROOT_MANIFESTS.flatMap((m) => {
     const entry = rootFiles.get(m.name);
     return entry ? [{ ...m, entry }] : [];
   });
   const specs = below.filter((e) => DO_SPECS.includes(e.path));
   const k8sFiles = below.filter((e) => YAML.test(e.path) && !e.path.startsWith('.do/'));
-  const extra =
-    options.manifest !== undefined
-      ? (await entriesAt(repoDir, commit, [options.manifest])).filter((e) => e.path === options.manifest && !e.tree)
-      : [];
+  const given = listed.find((e) => e.path === options.manifest);
   const toRead = [
     ...named.filter((m) => m.sniff || m.platform === 'compose' || m.platform === 'kubernetes').map((m) => m.entry),
     ...specs,
     ...k8sFiles,
-    ...extra,
+    ...(given ? [given] : []),
   ];
   const texts = await readTexts(
     repoDir,
@@ -47,7 +51,7 @@ export async function detectManifests(repoDir: string, commit: string, options: 
   const found: Detected[] = [];
   for (const m of named) {
     if (m.sniff && platformByText(text(m.entry)) !== m.platform) continue;
-    if (m.platform === 'kubernetes') found.push(await skaffoldDetected(repoDir, commit, m.entry, text(m.entry)));
+    if (m.platform === 'kubernetes') found.push(await skaffoldDetected(repoDir, commit, m.entry, text(m.entry), below));
     else if (m.platform === 'compose')
       found.push({ platform: 'compose', path: m.name, files: [], buildsHere: composeBuildsHere(text(m.entry)) });
     else found.push({ platform: m.platform, path: m.name, files: [] });
@@ -57,9 +61,8 @@ export async function detectManifests(repoDir: string, commit: string, options: 
   for (const later of composes.slice(1)) found.splice(found.indexOf(later), 1);
   for (const spec of specs.slice(0, 1)) found.push({ platform: 'digitalocean', path: spec.path, files: [] });
   if (!found.some((d) => d.platform === 'kubernetes')) found.push(...k8sDirsDetected(k8sFiles, text));
-  const given = extra[0];
   if (given && !found.some((d) => d.path === given.path || d.files.includes(given.path))) {
-    const detected = await givenManifest(repoDir, commit, given, text(given));
+    const detected = await givenManifest(repoDir, commit, given, text(given), options.platform, below);
     if (detected) found.push(detected);
   }
   return found;
@@ -86,7 +89,7 @@ function isKubernetesYaml(text: string): boolean {
 }
 
 /** skaffold.yaml and the manifests it lists (raw globs, kustomize directories' resources). */
-async function skaffoldDetected(repoDir: string, commit: string, entry: Entry, text: string): Promise<Detected> {
+async function skaffoldDetected(repoDir: string, commit: string, entry: Entry, text: string, listed: readonly Entry[]): Promise<Detected> {
   const detected: Detected = { platform: 'kubernetes', path: entry.path, files: [] };
   let config;
   try {
@@ -94,14 +97,19 @@ async function skaffoldDetected(repoDir: string, commit: string, entry: Entry, t
   } catch {
     return detected; // the reader reports the parse error, with its line
   }
-  const bases = [...new Set([...config.manifestGlobs.map(globBase), ...config.kustomizeDirs])];
-  const files = await filesUnder(
-    repoDir,
-    commit,
-    bases.filter((b) => b !== ''),
-  );
+  const bases = [...new Set([...config.manifestGlobs.map(globBase), ...config.kustomizeDirs])].filter((b) => b !== '');
+  // The usual directories are listed already; list the others skaffold names.
+  const covered = (base: string) => [...K8S_DIRS, '.do'].some((dir) => base === dir || base.startsWith(`${dir}/`));
+  const files = [
+    ...listed.filter((f) => bases.some((b) => covered(b) && f.path.startsWith(`${b}/`))),
+    ...(await filesUnder(
+      repoDir,
+      commit,
+      bases.filter((b) => !covered(b)),
+    )),
+  ];
   const patterns = config.manifestGlobs.map(globPattern);
-  const listed = files.filter((f) => patterns.some((p) => p.test(f.path))).map((f) => f.path);
+  const matched = files.filter((f) => patterns.some((p) => p.test(f.path))).map((f) => f.path);
   const kustomizations = files.filter((f) =>
     config.kustomizeDirs.some((dir) => f.path === `${dir}/kustomization.yaml` || f.path === `${dir}/kustomization.yml`),
   );
@@ -118,14 +126,21 @@ async function skaffoldDetected(repoDir: string, commit: string, entry: Entry, t
   });
   const present = new Set(files.map((f) => f.path));
   // The kustomization files count too: a change to one changes what is deployed.
-  detected.files = [...new Set([...listed, ...kustomizations.map((k) => k.path), ...resources.filter((r) => present.has(r))])];
+  detected.files = [...new Set([...matched, ...kustomizations.map((k) => k.path), ...resources.filter((r) => present.has(r))])];
   return detected;
 }
 
-async function givenManifest(repoDir: string, commit: string, entry: Entry, text: string): Promise<Detected | undefined> {
-  const platform: Platform | undefined = platformByName(entry.path) ?? platformByText(text);
+async function givenManifest(
+  repoDir: string,
+  commit: string,
+  entry: Entry,
+  text: string,
+  given: Platform | undefined,
+  listed: readonly Entry[],
+): Promise<Detected | undefined> {
+  const platform: Platform | undefined = given ?? platformByName(entry.path) ?? platformByText(text);
   if (platform === undefined) return undefined;
-  if (platform === 'kubernetes' && /skaffold/.test(entry.path)) return skaffoldDetected(repoDir, commit, entry, text);
+  if (platform === 'kubernetes' && /skaffold/.test(entry.path)) return skaffoldDetected(repoDir, commit, entry, text, listed);
   if (platform === 'kubernetes') return { platform, path: entry.path, files: [entry.path] };
   if (platform === 'compose') return { platform, path: entry.path, files: [], buildsHere: composeBuildsHere(text) };
   return { platform, path: entry.path, files: [] };

@@ -20,16 +20,17 @@ function entriesOf(out: Buffer): Entry[] {
   return parseLsTree(decodeGitText(out)).map((e: TreeEntry) => ({ path: e.path, oid: e.oid, tree: e.gitMode === '040000' }));
 }
 
-/** The entries of the commit's root directory (not recursive). */
-export async function rootEntries(repoDir: string, commit: string): Promise<Entry[]> {
-  return entriesOf(await gitOutput(repoDir, ['ls-tree', '-z', '--full-tree', commit]));
-}
-
-/** Every file below the given directories (repository paths), in one `git ls-tree -r`. */
-export async function filesUnder(repoDir: string, commit: string, dirs: readonly string[]): Promise<Entry[]> {
-  if (dirs.length === 0) return [];
-  const out = await gitOutput(repoDir, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...dirs.map((d) => `${d}/`)]);
-  return entriesOf(out);
+/** Every file below the given directories, and the given files that exist (repository paths), in one `git ls-tree -r`. */
+export async function filesUnder(
+  repoDir: string,
+  commit: string,
+  dirs: readonly string[],
+  files: readonly string[] = [],
+): Promise<Entry[]> {
+  if (dirs.length === 0 && files.length === 0) return [];
+  // Literal pathspecs: a name with `*` or `?` means itself.
+  const specs = [...dirs.map((d) => `:(literal)${d}/`), ...files.map((f) => `:(literal)${f}`)];
+  return entriesOf(await gitOutput(repoDir, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...specs]));
 }
 
 /**
