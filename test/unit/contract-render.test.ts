@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeContract } from '../../src/contract/describe.js';
 import { readRender } from '../../src/contract/platforms/render.js';
-import { failureLine } from '../../src/contract/source/problem.js';
+import { failureLine, serviceChoiceError } from '../../src/contract/source/problem.js';
+import { UsageError } from '../../src/errors.js';
 import { contractOf, failureOf, inline, manifest } from '../helpers/manifest-fixture.js';
 
 const render = (fixture: string, service?: string) =>
@@ -133,6 +134,9 @@ describe('Render reader', () => {
     const needed = failureOf(renderText(two));
     expect(needed).toMatchObject({ kind: 'service-needed', services: ['api', 'admin', 'jobs'] });
     expect(needed.message).toBe('render.yaml has 3 services built from a Dockerfile: api, admin, jobs; name one with --service');
+    const error = serviceChoiceError(needed);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error?.message).toBe('render.yaml has 3 services built from a Dockerfile: api, admin, jobs; name one with --service');
     expect(contractOf(renderText(two, 'admin')).service).toBe('admin');
     expect(failureOf(renderText(two, 'web'))).toMatchObject({
       kind: 'no-service',

@@ -3,6 +3,7 @@
  * Readers throw a ManifestProblem at the key that is wrong; the reader's edge turns it into a
  * ReadFailure with the line and column of that key.
  */
+import { UsageError } from '../../errors.js';
 import type { Platform } from '../contract.js';
 
 /** A key's place in a manifest: mapping keys and sequence indexes from the document's root. */
@@ -40,6 +41,25 @@ export interface ReadFailure {
 export function failureLine(failure: ReadFailure): string {
   const place = failure.line !== undefined ? `:${failure.line}${failure.column !== undefined ? `:${failure.column}` : ''}` : '';
   return `${failure.file}${place}: ${failure.message}`;
+}
+
+/**
+ * A service that must be named (`--service`) or that is not in the manifest: the user's to fix. The message
+ * lists the services; `services` holds them for JSON and `doctor`.
+ */
+export class ServiceChoiceError extends UsageError {
+  constructor(
+    readonly failure: ReadFailure,
+    readonly services: readonly string[] = failure.services ?? [],
+  ) {
+    super(failure.message);
+    this.name = 'ServiceChoiceError';
+  }
+}
+
+/** The usage error for a failure about the choice of service; undefined for the others (they are the commit's). */
+export function serviceChoiceError(failure: ReadFailure): ServiceChoiceError | undefined {
+  return failure.kind === 'service-needed' || failure.kind === 'no-service' ? new ServiceChoiceError(failure) : undefined;
 }
 
 /** `services[0].envVars[2].key` */
