@@ -35,7 +35,15 @@ export type FindingKind =
   /** Only in likely causes and `dependencies`: a package change read from a manifest or lock file. */
   | 'dependency'
   /** Only in likely causes: a line of a file sent to the builder (a config file), not a Dockerfile instruction. */
-  | 'config-file';
+  | 'config-file'
+  /** A difference of the deployment contracts (src/explain/manifest/): stage '(manifest)', instruction the manifest key. */
+  | 'manifest-platform'
+  | 'manifest-build'
+  | 'manifest-command'
+  | 'manifest-env'
+  | 'manifest-port'
+  | 'manifest-health'
+  | 'manifest-pre-deploy';
 
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'microdnf' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem';
 
@@ -48,9 +56,12 @@ export interface PackageRef {
 
 export interface Finding {
   kind: FindingKind;
-  /** Stage name (`AS name`) or its index as a string ('0', '1', …); '(global)' for ARGs before the first FROM. */
+  /**
+   * Stage name (`AS name`) or its index as a string ('0', '1', …); '(global)' for ARGs before the first FROM;
+   * '(file)' for a config file, '(manifest)' for a deployment manifest.
+   */
   stage: string;
-  /** The Dockerfile instruction concerned: FROM, RUN, CMD, COPY, … */
+  /** The Dockerfile instruction concerned: FROM, RUN, CMD, COPY, …; a file's path or a manifest's key otherwise. */
   instruction: string;
   /** The old value (image ref, command, source, value…), absent for additions. */
   before?: string;

@@ -1,0 +1,55 @@
+/**
+ * Reading the contract of a detected manifest at a commit: the manifest's text and the files it reads,
+ * from git objects; then whether the files the contract names exist there (a manifest can name a
+ * Dockerfile that does not exist at that commit: the contract says so, the caller decides).
+ */
+import { UsageError } from '../../errors.js';
+import type { DeploymentContract, FileText } from '../contract.js';
+import type { Detected } from '../detect/choose.js';
+import { dirOf } from '../paths.js';
+import { readContract } from '../read-contract.js';
+import type { ReadResult } from '../source/read-result.js';
+import { entriesAt, present, readTexts } from './git-tree.js';
+
+export interface ContractAtCommit {
+  result: ReadResult;
+  /** Paths the contract names that the commit does not have: its Dockerfile, build context, ignore file. */
+  missing: string[];
+}
+
+export async function readContractAt(repoDir: string, commit: string, detected: Detected, service?: string): Promise<ContractAtCommit> {
+  if (detected.platform === 'compose') throw new UsageError('compose services are read by the compose normaliser');
+  const paths = [...new Set([detected.path, ...detected.files])];
+  const dockerfileGuesses = ['Dockerfile', `${dirOf(detected.path)}/Dockerfile`.replace(/^\//, '')];
+  const entries = await entriesAt(repoDir, commit, [...paths, ...dockerfileGuesses]);
+  const texts = await readTexts(
+    repoDir,
+    entries.map((e) => e.oid),
+  );
+  const file = (path: string): FileText | undefined => {
+    const entry = entries.find((e) => e.path === path && !e.tree);
+    return entry ? { path, blob: entry.oid, text: texts.get(entry.oid) ?? '' } : undefined;
+  };
+  const manifest = file(detected.path);
+  if (!manifest) throw new UsageError(`${detected.path} does not exist at ${commit.slice(0, 12)}`);
+  const result = readContract({
+    platform: detected.platform,
+    manifest,
+    files: detected.files.flatMap((p) => file(p) ?? []),
+    dockerfiles: dockerfileGuesses.filter((p) => entries.some((e) => e.path === p && !e.tree)),
+    exists: (p) => present(entries, p),
+    ...(service !== undefined ? { service } : {}),
+  });
+  return { result, missing: result.ok ? await missingPaths(repoDir, commit, result.contract) : [] };
+}
+
+/** The contract's Dockerfile, context and ignore file that are not in the commit's tree. */
+export async function missingPaths(repoDir: string, commit: string, contract: DeploymentContract): Promise<string[]> {
+  const named = [
+    contract.build.dockerfile,
+    ...(contract.build.context !== '' ? [contract.build.context] : []),
+    ...(contract.build.ignoreFile ? [contract.build.ignoreFile] : []),
+  ];
+  const entries = await entriesAt(repoDir, commit, named);
+  return named.filter((p) => !present(entries, p));
+}
