@@ -1,0 +1,184 @@
+/**
+ * A compose stack at one commit, normalised in-process as `docker compose config` would: the files
+ * (named, or found by compose's names) read from git objects, the project's `.env` and a pinned
+ * environment for interpolation (never deploybisect's own process environment), each file loaded
+ * (load-file.ts) and merged in order, env files read, the typed model built, profiles applied and the
+ * references checked. A stack compose would refuse is returned as a failure in compose's words.
+ */
+import { normalizeRepoPath } from '../../git/repo-path.js';
+import { ComposeFault, fail, type ComposeFailure } from './compose-failure.js';
+import { isMapping, type Tree } from './canonical.js';
+import { CommitFiles } from './commit-files.js';
+import { discoverComposeFiles } from './discover.js';
+import { EnvFileError, envMap, parseEnvFile } from './env-file.js';
+import type { ProjectEnvironment } from './environment.js';
+import type { FileSource } from './file-source.js';
+import { loadComposeFile, type LoadContext } from './load-file.js';
+import { failAtIn } from './locate.js';
+import { mergeTrees } from './merge.js';
+import type { ComposeProject, ComposeWarning, EnvironmentSource, UnsupportedKey } from './model.js';
+import { dirOf, pathRef } from './paths.js';
+import { applyProfiles } from './profiles.js';
+import { checkReferences, toNetworks, toSecrets, toVolumes } from './project-model.js';
+import { toService } from './service-model.js';
+
+export interface ComposeLoadOptions {
+  /** Compose files (repository-relative), merged in this order; none: found by compose's file names. */
+  files?: readonly string[];
+  /** Where relative paths start and `.env` is read; default: the first file's directory ('' = the root). */
+  projectDir?: string;
+  /** The variables compose would take from the shell, pinned by the caller (nothing else is read). */
+  environment?: Readonly<Record<string, string>>;
+  /** Active profiles (`*`: all). */
+  profiles?: readonly string[];
+  /** An env file to read instead of `<projectDir>/.env` (repository-relative); null: none. */
+  envFile?: string | null;
+}
+
+export type ComposeLoadResult =
+  { kind: 'loaded'; project: ComposeProject } | { kind: 'invalid'; failure: ComposeFailure; warnings: readonly ComposeWarning[] };
+
+/** The stack at a commit, read from git objects only. */
+export async function loadComposeAtCommit(repoDir: string, commit: string, options: ComposeLoadOptions = {}): Promise<ComposeLoadResult> {
+  const files = new CommitFiles(repoDir, commit);
+  try {
+    return await loadCompose(files, options);
+  } finally {
+    files.close();
+  }
+}
+
+export async function loadCompose(source: FileSource, options: ComposeLoadOptions = {}): Promise<ComposeLoadResult> {
+  const warnings: ComposeWarning[] = [];
+  try {
+    return { kind: 'loaded', project: await load(source, options, warnings) };
+  } catch (error) {
+    if (error instanceof ComposeFault) return { kind: 'invalid', failure: error.failure, warnings };
+    throw error;
+  }
+}
+
+async function composeFiles(source: FileSource, options: ComposeLoadOptions, warnings: ComposeWarning[]): Promise<string[]> {
+  if (options.files && options.files.length > 0) return options.files.map((file) => normalizeRepoPath(file, 'compose file'));
+  const discovered = await discoverComposeFiles(source, normalizeRepoPath(options.projectDir ?? '', 'project directory'));
+  warnings.push(...discovered.warnings);
+  if (discovered.files.length === 0) {
+    const names = 'compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml';
+    fail('no-file', `no configuration file provided: not found (looked for ${names})`);
+  }
+  return discovered.files;
+}
+
+interface DotEnv {
+  path: string | null;
+  values: Map<string, string>;
+}
+
+async function readDotEnv(
+  source: FileSource,
+  path: string,
+  explicit: boolean,
+  pinned: Readonly<Record<string, string>>,
+  warn: LoadContext['warn'],
+): Promise<DotEnv> {
+  const text = await source.read(path);
+  if (text === null) {
+    if (explicit) fail('env-file', `couldn't find env file: ${path}`, { file: path });
+    return { path: null, values: new Map() };
+  }
+  try {
+    const parsed = parseEnvFile(text, (name) => (Object.hasOwn(pinned, name) ? pinned[name] : undefined));
+    for (const variable of parsed.unset) warn({ kind: 'unset-variable', variable, path: '.env', file: path });
+    return { path, values: envMap(parsed) };
+  } catch (error) {
+    if (error instanceof EnvFileError) fail('env-file', `failed to read ${path}: ${error.message}`, { file: path, line: error.line });
+    throw error;
+  }
+}
+
+async function mergedTree(files: readonly string[], projectDir: string, context: LoadContext): Promise<Tree> {
+  let merged: Tree = {};
+  for (const file of files) {
+    for (const layer of await loadComposeFile(file, projectDir, context)) {
+      try {
+        merged = mergeTrees(merged, layer.tree, layer.tags);
+      } catch (error) {
+        if (error instanceof ComposeFault && error.failure.file === '') fail(error.failure.kind, error.failure.message, { file });
+        throw error;
+      }
+    }
+  }
+  if (Object.keys(merged).length === 0) fail('invalid-project', 'empty compose file', { file: files[0] ?? '' });
+  return merged;
+}
+
+/** The texts of every env file the services name (read once each). */
+async function envFileTexts(source: FileSource, services: Tree): Promise<Map<string, string | null>> {
+  const texts = new Map<string, string | null>();
+  for (const service of Object.values(services)) {
+    const entries = isMapping(service) && Array.isArray(service['env_file']) ? service['env_file'] : [];
+    for (const entry of entries) {
+      const path = isMapping(entry) ? String(entry['path']) : '';
+      if (!texts.has(path) && pathRef(path).kind === 'repository') texts.set(path, await source.read(path));
+    }
+  }
+  return texts;
+}
+
+function dedupe(keys: readonly UnsupportedKey[]): UnsupportedKey[] {
+  const seen = new Set<string>();
+  return keys.filter((key) => !seen.has(`${key.file}\0${key.path}`) && seen.add(`${key.file}\0${key.path}`) !== undefined);
+}
+
+async function load(source: FileSource, options: ComposeLoadOptions, warnings: ComposeWarning[]): Promise<ComposeProject> {
+  const warn = (warning: ComposeWarning): void => void warnings.push(warning);
+  const files = await composeFiles(source, options, warnings);
+  const projectDir = options.projectDir === undefined ? dirOf(files[0] ?? '') : normalizeRepoPath(options.projectDir, 'project directory');
+  const pinned = options.environment ?? {};
+  const dotenvPath = options.envFile === undefined ? (projectDir === '' ? '.env' : `${projectDir}/.env`) : options.envFile;
+  const dotenv =
+    dotenvPath === null
+      ? { path: null, values: new Map<string, string>() }
+      : await readDotEnv(source, dotenvPath, options.envFile !== undefined, pinned, warn);
+  const lookup = (name: string): string | undefined => (Object.hasOwn(pinned, name) ? pinned[name] : dotenv.values.get(name));
+  const context: LoadContext = { source, lookup, warn, unsupported: [], documents: [] };
+  const tree = await mergedTree(files, projectDir, context);
+  const failAt = failAtIn(context.documents);
+  const services = isMapping(tree['services']) ? tree['services'] : {};
+  const texts = await envFileTexts(source, services);
+  const environment: ProjectEnvironment = {
+    lookup: (name) => {
+      if (Object.hasOwn(pinned, name)) return { value: pinned[name] ?? '', source: { kind: 'pinned' } };
+      const value = dotenv.values.get(name);
+      const fromDotenv: EnvironmentSource = { kind: 'dotenv', path: dotenv.path ?? '.env' };
+      return value === undefined ? undefined : { value, source: fromDotenv };
+    },
+    envFileText: (path) => texts.get(path) ?? null,
+  };
+  const all = Object.entries(services).map(([name, service]) =>
+    toService(name, isMapping(service) ? service : {}, { projectDir, environment, failAt, warn }),
+  );
+  const profiles = options.profiles ?? [];
+  const { enabled, disabled } = applyProfiles(all, profiles, failAt, warn);
+  const parts = {
+    services: enabled,
+    networks: toNetworks(tree, enabled, failAt),
+    volumes: toVolumes(tree, failAt),
+    secrets: toSecrets(tree, failAt),
+  };
+  checkReferences(parts, failAt);
+  return {
+    name: typeof tree['name'] === 'string' ? tree['name'] : null,
+    projectDir,
+    files,
+    dotenvFile: dotenv.path,
+    services: Object.fromEntries(enabled.map((service) => [service.name, service])),
+    disabledServices: disabled,
+    activeProfiles: [...profiles],
+    networks: parts.networks,
+    volumes: parts.volumes,
+    secrets: parts.secrets,
+    unsupported: dedupe(context.unsupported),
+    warnings,
+  };
+}
