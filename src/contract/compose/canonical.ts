@@ -94,9 +94,10 @@ function canonicalVolume(value: unknown, path: TreePath, scope: FileScope): Tree
     entry = { ...(value as Tree) };
   }
   const source = entry['source'];
-  if (entry['type'] === 'bind' && typeof source === 'string') {
-    entry['source'] = resolvePath(scope.baseDir, source);
+  if (entry['type'] === 'bind' && (source === '' || source === undefined || source === null)) {
+    failAt(scope, path, 'invalid mount config for type "bind": field Source must not be empty');
   }
+  if (entry['type'] === 'bind' && typeof source === 'string') entry['source'] = resolvePath(scope.baseDir, source);
   return entry;
 }
 

@@ -57,7 +57,7 @@ function checkedTree(document: YamlDocument, file: string, context: LoadContext,
     });
   }
   const problem = checkAgainstSchema(validate(tree));
-  if (problem) fail('schema', `validating ${file}: ${problem.message}`, { file, ...lineOf(document, problem.path) });
+  if (problem) fail('schema', `validating ${file}: ${problem.message}`, { file, ...lineOf(document, problem.at) });
   return tree;
 }
 

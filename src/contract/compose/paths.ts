@@ -8,9 +8,16 @@ import type { PathRef } from './model.js';
 
 /** A relative path joined to the base ('' is the repository root); absolute and `~` paths unchanged. */
 export function resolvePath(baseDir: string, path: string): string {
-  if (path.startsWith('/') || path.startsWith('~') || /^\p{L}:[\\/]/u.test(path)) return path;
+  if (path.startsWith('/')) return cleanAbsolute(path);
+  if (path.startsWith('~') || /^\p{L}:[\\/]/u.test(path)) return path;
   const joined = posix.normalize(posix.join(baseDir === '' ? '.' : baseDir, path));
   return joined === '.' ? '' : joined.replace(/\/+$/, '');
+}
+
+/** `/etc/app/` → `/etc/app` (Go's path.Clean, as compose writes a host path). */
+export function cleanAbsolute(path: string): string {
+  const clean = posix.normalize(path);
+  return clean.length > 1 ? clean.replace(/\/+$/, '') : clean;
 }
 
 /** The directory of a repository-relative file ('' for one at the root). */

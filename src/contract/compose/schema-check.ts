@@ -11,6 +11,8 @@ import composeSpecSchema from './compose-spec.json' with { type: 'json' };
 export interface SchemaProblem {
   /** The path of the value at fault, as compose writes it (`services.web.ports.0`). */
   path: readonly string[];
+  /** Where to point in the file: the path, or the key not allowed under it. */
+  at: readonly string[];
   message: string;
 }
 
@@ -32,10 +34,12 @@ export function checkAgainstSchema(tree: unknown): SchemaProblem | null {
   const errors = validate.errors ?? [];
   let best: ErrorObject | undefined;
   for (const error of errors) if (best === undefined || specificity(error) > specificity(best)) best = error;
-  if (best === undefined) return { path: [], message: 'does not match the compose specification' };
+  if (best === undefined) return { path: [], at: [], message: 'does not match the compose specification' };
   const path = pathOf(best);
+  const extra =
+    best.keyword === 'additionalProperties' ? [String((best.params as { additionalProperty: unknown }).additionalProperty)] : [];
   const message = best.keyword === 'type' ? typeReason(errors, best.instancePath) : reason(best);
-  return { path, message: `${path.length === 0 ? '(root)' : path.join('.')} ${message}` };
+  return { path, at: [...path, ...extra], message: `${path.length === 0 ? '(root)' : path.join('.')} ${message}` };
 }
 
 /** The types every branch at the path would take (`must be a list or mapping` for a list_or_dict). */

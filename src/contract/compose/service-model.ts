@@ -45,7 +45,7 @@ export function toService(name: string, tree: Tree, context: ServiceContext): Co
   return {
     name,
     image: optionalString(tree['image']),
-    build: toBuild(tree['build'], context.projectDir),
+    build: toBuild(tree['build'], context.projectDir, (variable) => context.environment.lookup(variable)?.value),
     command: commandOf(tree['command']),
     entrypoint: commandOf(tree['entrypoint']),
     environment,

@@ -6,11 +6,12 @@
 import { posix } from 'node:path';
 import { isMapping, listOrDict, type Tree } from './canonical.js';
 import type { BuildSecretRef, ComposeBuild, PortMapping, ServiceNetwork, ServiceSecretRef, VolumeMount } from './model.js';
-import { pathRef } from './paths.js';
+import { cleanAbsolute, pathRef } from './paths.js';
 import { booleanAt, integerAt, optionalString, stringList, type FailAt } from './values.js';
 import type { TreePath } from './yaml-file.js';
 
-export function toBuild(value: unknown, projectDir: string): ComposeBuild | null {
+/** The build; a bare `args` key takes its value from the pinned environment or `.env` (null when neither sets it). */
+export function toBuild(value: unknown, projectDir: string, lookup: (name: string) => string | undefined): ComposeBuild | null {
   if (!isMapping(value)) return null;
   const context = pathRef(typeof value['context'] === 'string' ? value['context'] : projectDir);
   const inline = optionalString(value['dockerfile_inline']);
@@ -31,7 +32,7 @@ export function toBuild(value: unknown, projectDir: string): ComposeBuild | null
     dockerfilePath,
     dockerfileInline: inline,
     target: optionalString(value['target']),
-    args: listOrDict(value['args']),
+    args: Object.fromEntries(Object.entries(listOrDict(value['args'])).map(([key, arg]) => [key, arg ?? lookup(key) ?? null])),
     secrets,
   };
 }
@@ -61,12 +62,14 @@ export function toVolumes(value: unknown, path: TreePath, failAt: FailAt): Volum
     if (target === null || target === '') return failAt(at, `service volume ${at.join('.')} is missing a mount target`);
     const readOnly = booleanAt(volume['read_only'], [...at, 'read_only'], failAt) ?? false;
     const source = optionalString(volume['source']);
+    const clean = cleanAbsolute(target);
     if (type === 'bind') {
-      if (source === null || source === '') return failAt(at, `invalid mount config for type "bind": field Source must not be empty`);
-      return { type, source: pathRef(source), target: posix.normalize(target), readOnly };
+      // canonical.ts refused an empty source; '' here is the repository root.
+      if (source === null) return failAt(at, `invalid mount config for type "bind": field Source must not be empty`);
+      return { type, source: pathRef(source), target: clean, readOnly };
     }
-    if (type === 'tmpfs') return { type, target: posix.normalize(target), readOnly };
-    if (type === 'volume') return { type, source: source === '' ? null : source, target: posix.normalize(target), readOnly };
+    if (type === 'tmpfs') return { type, target: clean, readOnly };
+    if (type === 'volume') return { type, source: source === '' ? null : source, target: clean, readOnly };
     if (type === 'npipe' || type === 'cluster' || type === 'image') return { type, source, target, readOnly };
     return failAt([...at, 'type'], `${at.join('.')}.type: unknown volume type ${JSON.stringify(type)}`);
   });

@@ -3,7 +3,7 @@
  * reads it: a source starting with `.`, `/` or `~` is a bind mount, any other source a named volume,
  * no source an anonymous volume; options `ro`/`rw`, `nocopy`, propagation and SELinux flags.
  */
-import { posix } from 'node:path';
+import { cleanAbsolute } from './paths.js';
 
 export interface LongVolume {
   type: 'bind' | 'volume';
@@ -52,7 +52,7 @@ export function parseVolumeSpec(spec: string): LongVolume {
   if (parts.length > 3) throw new VolumeSpecError(`invalid spec: ${spec}: too many colons`);
   const [first = '', second, third] = parts;
   const source = second === undefined ? null : first;
-  const target = posix.normalize(second ?? first);
+  const target = cleanAbsolute(second ?? first);
   const options = third === undefined ? [] : third.split(',');
   const readOnly = options.includes('ro');
   return {
