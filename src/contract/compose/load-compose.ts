@@ -10,16 +10,16 @@ import { ComposeFault, fail, type ComposeFailure } from './compose-failure.js';
 import { isMapping, type Tree } from './canonical.js';
 import { CommitFiles } from './commit-files.js';
 import { discoverComposeFiles } from './discover.js';
-import { EnvFileError, envMap, parseEnvFile } from './env-file.js';
 import type { ProjectEnvironment } from './environment.js';
 import type { FileSource } from './file-source.js';
 import { loadComposeFile, type LoadContext } from './load-file.js';
 import { failAtIn } from './locate.js';
 import { mergeTrees } from './merge.js';
-import type { ComposeProject, ComposeWarning, EnvironmentSource, UnsupportedKey } from './model.js';
-import { dirOf, pathRef } from './paths.js';
+import type { ComposeProject, ComposeWarning, UnsupportedKey } from './model.js';
+import { dirOf, pathRef, resolvePath } from './paths.js';
 import { applyProfiles } from './profiles.js';
 import { checkReferences, toNetworks, toSecrets, toVolumes } from './project-model.js';
+import { filesFrom, profilesFrom, readProjectVariables, type ProjectVariables } from './project-variables.js';
 import { toService } from './service-model.js';
 
 export interface ComposeLoadOptions {
@@ -58,42 +58,33 @@ export async function loadCompose(source: FileSource, options: ComposeLoadOption
   }
 }
 
-async function composeFiles(source: FileSource, options: ComposeLoadOptions, warnings: ComposeWarning[]): Promise<string[]> {
-  if (options.files && options.files.length > 0) return options.files.map((file) => normalizeRepoPath(file, 'compose file'));
-  const discovered = await discoverComposeFiles(source, normalizeRepoPath(options.projectDir ?? '', 'project directory'));
-  warnings.push(...discovered.warnings);
+/** The files: named by the caller, else COMPOSE_FILE, else found by compose's names from `baseDir`. */
+async function composeFiles(
+  source: FileSource,
+  named: readonly string[],
+  baseDir: string,
+  variables: ProjectVariables,
+  warn: Warn,
+): Promise<string[]> {
+  if (named.length > 0) return named.map((file) => normalizeRepoPath(file, 'compose file'));
+  const fromVariable = filesFrom(variables);
+  if (fromVariable.length > 0) {
+    return fromVariable.map((file) => {
+      const path = resolvePath(baseDir, file);
+      return pathRef(path).kind === 'repository'
+        ? path
+        : fail('no-file', `COMPOSE_FILE names ${file}, which is not a file of the repository`);
+    });
+  }
+  const discovered = await discoverComposeFiles(source, baseDir);
+  discovered.warnings.forEach(warn);
   if (discovered.files.length === 0) {
-    const names = 'compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml';
-    fail('no-file', `no configuration file provided: not found (looked for ${names})`);
+    fail(
+      'no-file',
+      'no configuration file provided: not found (looked for compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml)',
+    );
   }
   return discovered.files;
-}
-
-interface DotEnv {
-  path: string | null;
-  values: Map<string, string>;
-}
-
-async function readDotEnv(
-  source: FileSource,
-  path: string,
-  explicit: boolean,
-  pinned: Readonly<Record<string, string>>,
-  warn: LoadContext['warn'],
-): Promise<DotEnv> {
-  const text = await source.read(path);
-  if (text === null) {
-    if (explicit) fail('env-file', `couldn't find env file: ${path}`, { file: path });
-    return { path: null, values: new Map() };
-  }
-  try {
-    const parsed = parseEnvFile(text, (name) => (Object.hasOwn(pinned, name) ? pinned[name] : undefined));
-    for (const variable of parsed.unset) warn({ kind: 'unset-variable', variable, path: '.env', file: path });
-    return { path, values: envMap(parsed) };
-  } catch (error) {
-    if (error instanceof EnvFileError) fail('env-file', `failed to read ${path}: ${error.message}`, { file: path, line: error.line });
-    throw error;
-  }
 }
 
 async function mergedTree(files: readonly string[], projectDir: string, context: LoadContext): Promise<Tree> {
@@ -130,35 +121,27 @@ function dedupe(keys: readonly UnsupportedKey[]): UnsupportedKey[] {
   return keys.filter((key) => !seen.has(`${key.file}\0${key.path}`) && seen.add(`${key.file}\0${key.path}`) !== undefined);
 }
 
+type Warn = (warning: ComposeWarning) => void;
+
 async function load(source: FileSource, options: ComposeLoadOptions, warnings: ComposeWarning[]): Promise<ComposeProject> {
-  const warn = (warning: ComposeWarning): void => void warnings.push(warning);
-  const files = await composeFiles(source, options, warnings);
-  const projectDir = options.projectDir === undefined ? dirOf(files[0] ?? '') : normalizeRepoPath(options.projectDir, 'project directory');
-  const pinned = options.environment ?? {};
-  const dotenvPath = options.envFile === undefined ? (projectDir === '' ? '.env' : `${projectDir}/.env`) : options.envFile;
-  const dotenv =
-    dotenvPath === null
-      ? { path: null, values: new Map<string, string>() }
-      : await readDotEnv(source, dotenvPath, options.envFile !== undefined, pinned, warn);
-  const lookup = (name: string): string | undefined => (Object.hasOwn(pinned, name) ? pinned[name] : dotenv.values.get(name));
-  const context: LoadContext = { source, lookup, warn, unsupported: [], documents: [] };
+  const warn: Warn = (warning) => void warnings.push(warning);
+  const named = options.files ?? [];
+  const baseDir = normalizeRepoPath(options.projectDir ?? (named.length > 0 ? dirOf(named[0] ?? '') : ''), 'project directory');
+  const dotenvPath = options.envFile === undefined ? (baseDir === '' ? '.env' : `${baseDir}/.env`) : options.envFile;
+  const dotenv = dotenvPath === null ? null : { path: normalizeRepoPath(dotenvPath, 'env file'), explicit: options.envFile !== undefined };
+  const variables = await readProjectVariables(source, { pinned: options.environment ?? {}, dotenv }, warn);
+  const files = await composeFiles(source, named, baseDir, variables, warn);
+  const projectDir = options.projectDir === undefined ? dirOf(files[0] ?? '') : baseDir;
+  const context: LoadContext = { source, lookup: variables.value, warn, unsupported: [], documents: [] };
   const tree = await mergedTree(files, projectDir, context);
   const failAt = failAtIn(context.documents);
   const services = isMapping(tree['services']) ? tree['services'] : {};
   const texts = await envFileTexts(source, services);
-  const environment: ProjectEnvironment = {
-    lookup: (name) => {
-      if (Object.hasOwn(pinned, name)) return { value: pinned[name] ?? '', source: { kind: 'pinned' } };
-      const value = dotenv.values.get(name);
-      const fromDotenv: EnvironmentSource = { kind: 'dotenv', path: dotenv.path ?? '.env' };
-      return value === undefined ? undefined : { value, source: fromDotenv };
-    },
-    envFileText: (path) => texts.get(path) ?? null,
-  };
+  const environment: ProjectEnvironment = { lookup: variables.describe, envFileText: (path) => texts.get(path) ?? null };
   const all = Object.entries(services).map(([name, service]) =>
     toService(name, isMapping(service) ? service : {}, { projectDir, environment, failAt, warn }),
   );
-  const profiles = options.profiles ?? [];
+  const profiles = options.profiles ?? profilesFrom(variables);
   const { enabled, disabled } = applyProfiles(all, profiles, failAt, warn);
   const parts = {
     services: enabled,
@@ -171,7 +154,7 @@ async function load(source: FileSource, options: ComposeLoadOptions, warnings: C
     name: typeof tree['name'] === 'string' ? tree['name'] : null,
     projectDir,
     files,
-    dotenvFile: dotenv.path,
+    dotenvFile: variables.dotenvFile,
     services: Object.fromEntries(enabled.map((service) => [service.name, service])),
     disabledServices: disabled,
     activeProfiles: [...profiles],
