@@ -8,8 +8,8 @@ import { fail } from './compose-failure.js';
 import { isMapping, type Tree } from './canonical.js';
 import { extendService } from './merge.js';
 
-/** The canonical services of another file (relative paths already repository-relative). */
-export type LoadServices = (file: string) => Promise<Tree>;
+/** Another file's canonical services (relative paths already repository-relative); `use` hears each one extended. */
+export type LoadServices = (file: string) => Promise<{ services: Tree; use(name: string): void }>;
 
 interface Origin {
   file: string;
@@ -37,12 +37,13 @@ async function resolveService(name: string, origin: Origin, loadServices: LoadSe
   if (ref === '') fail('extends', `extends.${name}.service is required`, { file: origin.file });
   let baseOrigin = origin;
   if (typeof spec['file'] === 'string') {
-    const services = await loadServices(spec['file']);
+    const { services, use } = await loadServices(spec['file']);
     if (!isMapping(services[ref])) {
       fail('extends', `cannot extend service "${name}" in ${origin.file}: service "${ref}" not found in ${spec['file']}`, {
         file: origin.file,
       });
     }
+    use(ref);
     baseOrigin = { file: spec['file'], services };
   } else if (!isMapping(origin.services[ref])) {
     fail('extends', `cannot extend service "${name}" in ${origin.file}: service "${ref}" not found`, { file: origin.file });

@@ -88,19 +88,25 @@ export async function loadComposeFile(file: string, baseDir: string, context: Lo
   return layers;
 }
 
-/** The canonical services of a file `extends: file:` names (each one checked against the schema on its own). */
-async function loadExtendedFile(file: string, context: LoadContext): Promise<Tree> {
+/**
+ * The canonical services of a file `extends: file:` names (each one checked against the schema on its
+ * own); the keys the model does not carry are named for the services extended only.
+ */
+async function loadExtendedFile(file: string, context: LoadContext): Promise<{ services: Tree; use(name: string): void }> {
   const documents = await readDocuments(file, context, () => fail('extends', `cannot read ${file}: no such file in the commit`, { file }));
   const services: Tree = {};
+  const unsupported = new Map<string, UnsupportedKey[]>();
   for (const document of documents) {
     if (document.tree === null || document.tree === undefined) continue;
     const tree = checkedTree(document, file, context, (t) => ({ services: isMapping(t['services']) ? t['services'] : {} }));
     context.documents.push({ file, document, tree });
-    context.unsupported.push(...unsupportedKeys({ services: tree['services'] }, file, locator(document)));
     const scope = scopeOf(file, dirOf(file), document);
     for (const [name, service] of Object.entries(isMapping(tree['services']) ? tree['services'] : {})) {
-      if (isMapping(service)) services[name] = canonicalService(service, ['services', name], scope);
+      if (!isMapping(service)) continue;
+      services[name] = canonicalService(service, ['services', name], scope);
+      unsupported.set(name, unsupportedKeys({ services: { [name]: service } }, file, locator(document)));
     }
   }
-  return applyExtends(services, file, (other) => loadExtendedFile(other, context));
+  const resolved = await applyExtends(services, file, (other) => loadExtendedFile(other, context));
+  return { services: resolved, use: (name) => context.unsupported.push(...(unsupported.get(name) ?? [])) };
 }

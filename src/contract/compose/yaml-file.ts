@@ -2,7 +2,7 @@
  * One compose file's text → plain YAML trees (one per document; `<<` merge keys applied), with the
  * line of any path for messages and the paths compose's `!reset` / `!override` tags mark.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { fail } from './compose-failure.js';
 
 export type TreePath = readonly (string | number)[];
@@ -57,6 +57,22 @@ function resolveAlias(node: unknown, document: Document): unknown {
   return isAlias(node) ? node.resolve(document) : node;
 }
 
+/** The pair of a mapping with the key, looking into `<<` merge keys (aliases or lists of them) as YAML merges them. */
+function pairOf(node: unknown, key: string, document: Document, depth = 0): Pair | undefined {
+  const map = resolveAlias(node, document);
+  if (!isMap(map) || depth > 20) return undefined;
+  const own = map.items.find((item) => isScalar(item.key) && typeof item.key.value !== 'symbol' && String(item.key.value) === key);
+  if (own) return own;
+  // With merge keys on, yaml reads `<<` as a scalar whose value is a symbol and whose source is `<<`.
+  const merge = map.items.find((item) => isScalar(item.key) && typeof item.key.value === 'symbol' && item.key.source === '<<');
+  const sources = isSeq(merge?.value) ? merge.value.items : merge ? [merge.value] : [];
+  for (const source of sources) {
+    const found = pairOf(source, key, document, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function offsetOf(document: Document, path: TreePath): number | null {
   let node: unknown = document.contents;
   let offset: number | null = isNode(node) ? (node.range?.[0] ?? null) : null;
@@ -64,11 +80,11 @@ function offsetOf(document: Document, path: TreePath): number | null {
     node = resolveAlias(node, document);
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = pairOf(node, String(segment), document);
       if (pair && isNode(pair.key)) offset = pair.key.range?.[0] ?? offset;
       next = pair?.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      next = node.items[segment];
+    } else if (isSeq(node) && /^\d+$/.test(String(segment))) {
+      next = node.items[Number(segment)];
       if (isNode(next)) offset = next.range?.[0] ?? offset;
     }
     if (next === undefined || next === null) return offset;
