@@ -15,10 +15,7 @@ const first = repo.commit('mastodon v4.3.17', files);
 const second = repo.commit('bump to v4.4.0, streaming without healthcheck', {
   'docker-compose.yml': (files['docker-compose.yml'] ?? '')
     .replaceAll('v4.3.17', 'v4.4.0')
-    .replace(
-      / {4}healthcheck:\n {6}# prettier-ignore\n {6}test: \['CMD-SHELL', "curl -s --noproxy localhost localhost:4000[^\n]*\n/,
-      '',
-    ),
+    .replace(/ {4}healthcheck:\n {6}# prettier-ignore\n {6}test: \['CMD-SHELL', "curl -s --noproxy localhost localhost:4000[^\n]*\n/, ''),
 });
 const third = repo.commit('compose file moved to deploy/, reached through a symlink', {
   'docker-compose.yml': null,
