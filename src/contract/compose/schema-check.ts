@@ -1,9 +1,10 @@
 /**
  * A compose file against the Compose Specification's JSON schema (compose-spec.json beside this file:
  * vendored from compose-spec/compose-spec @170098ba07d9f53c383a41bfd4c5166b0a4529a6,
- * schema/compose-spec.json, Apache License 2.0 — see compose-spec.LICENSE; reformatted by prettier,
- * the same JSON). Like compose, the most specific problem is reported, in compose's words:
- * `services.web.ports.0 must be a number or string`, `services.web additional properties 'foo' not allowed`.
+ * schema/compose-spec.json, Apache License 2.0 — see compose-spec.LICENSE and compose-spec.NOTICE;
+ * reformatted by prettier, the same JSON). Like compose, the most specific problem is reported, in
+ * compose's words: `services.web.ports.0 must be a mapping, number or string`,
+ * `services.web additional properties 'foo' not allowed`.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import composeSpecSchema from './compose-spec.json' with { type: 'json' };
