@@ -129,3 +129,13 @@ describe('profiles', () => {
     expect(project.warnings).toContainEqual({ kind: 'dropped-optional-dependency', service: 'app', dependency: 'debug' });
   });
 });
+
+describe('profiles and env files', () => {
+  test('a service the profiles leave out has its env files unread (compose resolves environments after profiles)', async () => {
+    const compose = 'services:\n  app: {image: a}\n  debug:\n    image: d\n    profiles: [debug]\n    env_file: debug.env\n';
+    const off = await loadCompose(fixtureSource('mastodon', { 'c.yml': compose }), { files: ['c.yml'] });
+    expect(off).toMatchObject({ kind: 'loaded', project: { disabledServices: ['debug'] } });
+    const on = await loadCompose(fixtureSource('mastodon', { 'c.yml': compose }), { files: ['c.yml'], profiles: ['debug'] });
+    expect(on).toMatchObject({ kind: 'invalid', failure: { kind: 'env-file', message: 'env file debug.env not found' } });
+  });
+});

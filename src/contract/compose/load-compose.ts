@@ -17,10 +17,11 @@ import { failAtIn } from './locate.js';
 import { mergeTrees } from './merge.js';
 import type { ComposeProject, ComposeWarning, UnsupportedKey } from './model.js';
 import { dirOf, pathRef, resolvePath } from './paths.js';
-import { applyProfiles } from './profiles.js';
+import { applyProfiles, isEnabled } from './profiles.js';
 import { checkReferences, toNetworks, toSecrets, toVolumes } from './project-model.js';
 import { filesFrom, profilesFrom, readProjectVariables, type ProjectVariables } from './project-variables.js';
 import { toService } from './service-model.js';
+import { stringList } from './values.js';
 
 export interface ComposeLoadOptions {
   /** Compose files (repository-relative), merged in this order; none: found by compose's file names. */
@@ -136,12 +137,14 @@ async function load(source: FileSource, options: ComposeLoadOptions, warnings: C
   const tree = await mergedTree(files, projectDir, context);
   const failAt = failAtIn(context.documents);
   const services = isMapping(tree['services']) ? tree['services'] : {};
-  const texts = await envFileTexts(source, services);
+  const profiles = options.profiles ?? profilesFrom(variables);
+  const active = (service: unknown): boolean =>
+    isEnabled({ profiles: stringList(isMapping(service) ? service['profiles'] : []) }, profiles);
+  const texts = await envFileTexts(source, Object.fromEntries(Object.entries(services).filter(([, service]) => active(service))));
   const environment: ProjectEnvironment = { lookup: variables.describe, envFileText: (path) => texts.get(path) ?? null };
   const all = Object.entries(services).map(([name, service]) =>
-    toService(name, isMapping(service) ? service : {}, { projectDir, environment, failAt, warn }),
+    toService(name, isMapping(service) ? service : {}, { projectDir, resolveEnvironment: active(service), environment, failAt, warn }),
   );
-  const profiles = options.profiles ?? profilesFrom(variables);
   const { enabled, disabled } = applyProfiles(all, profiles, failAt, warn);
   const parts = {
     services: enabled,

@@ -14,6 +14,8 @@ import type { TreePath } from './yaml-file.js';
 
 export interface ServiceContext {
   projectDir: string;
+  /** False for a service the profiles leave out: compose reads no env file of it. */
+  resolveEnvironment: boolean;
   environment: ProjectEnvironment;
   failAt: FailAt;
   warn(warning: ComposeWarning): void;
@@ -38,9 +40,9 @@ export function toService(name: string, tree: Tree, context: ServiceContext): Co
   const networkMode = optionalString(tree['network_mode']);
   const declaredEnvironment = isMapping(tree['environment']) ? (tree['environment'] as Record<string, string | null>) : {};
   const envFileEntries = Array.isArray(tree['env_file']) ? tree['env_file'] : [];
-  const { environment, envFiles } = resolveEnvironment(name, declaredEnvironment, envFileEntries, context.environment, (w) =>
-    context.warn(w),
-  );
+  const { environment, envFiles } = context.resolveEnvironment
+    ? resolveEnvironment(name, declaredEnvironment, envFileEntries, context.environment, (w) => context.warn(w))
+    : { environment: {}, envFiles: [] };
   const pullPolicy = optionalString(tree['pull_policy']);
   return {
     name,
