@@ -1,11 +1,11 @@
 /**
- * Merging several compose files (compose-spec 13-merge.md) and `extends`, on real projects: frappe's
- * base file with its overrides, netbox's override, immich's hardware-acceleration file; and the merge
- * rules one by one on netbox's file.
+ * Merging several compose files (compose-spec 13-merge.md), `extends` and `include`, on real projects:
+ * frappe's base file with its overrides, netbox's override, immich's hardware-acceleration file,
+ * mastodon and taiga included in one repository; and the merge rules one by one on netbox's file.
  */
 import { describe, expect, test } from 'vitest';
-import { loadCompose, type ComposeLoadOptions, type ComposeProject } from '../../src/contract/compose/index.js';
-import { fixtureSource } from '../fixtures/compose/fixture-files.js';
+import { loadCompose, mapFileSource, type ComposeLoadOptions, type ComposeProject } from '../../src/contract/compose/index.js';
+import { fixtureFiles, fixtureSource } from '../fixtures/compose/fixture-files.js';
 
 const FRAPPE_FILES = ['compose.yaml', 'overrides/compose.mariadb.yaml', 'overrides/compose.redis.yaml', 'overrides/compose.noproxy.yaml'];
 
@@ -170,5 +170,64 @@ describe('extends', () => {
       expect(result.kind, text).toBe('invalid');
       if (result.kind === 'invalid') expect(result.failure).toMatchObject({ kind: 'extends', message: expect.stringMatching(reason) });
     }
+  });
+});
+
+describe('include', () => {
+  /** mastodon/ and taiga/ as two applications of one repository, and a compose.yaml at the root including both. */
+  function monorepo(root: string): Record<string, string> {
+    const files: Record<string, string> = { 'compose.yaml': root };
+    for (const project of ['mastodon', 'taiga']) {
+      for (const [path, text] of Object.entries(fixtureFiles(project))) files[`${project}/${path}`] = text;
+    }
+    return files;
+  }
+
+  async function include(root: string, options: ComposeLoadOptions = {}) {
+    return loadCompose(mapFileSource(monorepo(root)), options);
+  }
+
+  test('each included application keeps its own project directory and its own .env', async () => {
+    const result = await include('include:\n  - mastodon/docker-compose.yml\n  - taiga/docker-compose.yml\n');
+    if (result.kind === 'invalid') throw new Error(result.failure.message);
+    const { services } = result.project;
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['web', 'sidekiq', 'taiga-db', 'taiga-back']));
+    expect(services['web']?.envFiles[0]?.path).toEqual({ kind: 'repository', path: 'mastodon/.env.production' });
+    expect(services['db']?.volumes[0]).toMatchObject({ source: { kind: 'repository', path: 'mastodon/postgres14' } });
+    expect(services['taiga-db']?.environment['POSTGRES_USER']?.value).toBe('taiga');
+  });
+
+  test("the including project's variables win over an included .env", async () => {
+    const result = await include('include:\n  - taiga/docker-compose.yml\n', { environment: { POSTGRES_USER: 'pinned' } });
+    expect(result.kind === 'loaded' && result.project.services['taiga-db']?.environment['POSTGRES_USER']?.value).toBe('pinned');
+  });
+
+  test('a service the including file defines too merges over the imported one', async () => {
+    const result = await include(
+      'include: [mastodon/docker-compose.yml]\nservices:\n  web:\n    image: ghcr.io/mastodon/mastodon:v9.9.9\n',
+    );
+    if (result.kind === 'invalid') throw new Error(result.failure.message);
+    expect(result.project.services['web']?.image).toBe('ghcr.io/mastodon/mastodon:v9.9.9');
+    expect(result.project.services['web']?.command).toBe('bundle exec puma -C config/puma.rb');
+  });
+
+  test('an include cycle is refused', async () => {
+    const files = monorepo('include: [a/compose.yaml]\n');
+    files['a/compose.yaml'] = 'include: [../compose.yaml]\nservices:\n  a: {image: a}\n';
+    const result = await loadCompose(mapFileSource(files));
+    expect(result).toMatchObject({
+      kind: 'invalid',
+      failure: { message: 'include cycle detected: compose.yaml include a/compose.yaml include compose.yaml' },
+    });
+  });
+});
+
+test('a remote include is refused, naming it', async () => {
+  const result = await loadCompose(
+    mapFileSource({ 'compose.yaml': 'include: [oci://docker.io/example/app:latest]\nservices: {a: {image: a}}\n' }),
+  );
+  expect(result).toMatchObject({
+    kind: 'invalid',
+    failure: { message: expect.stringContaining('include of a remote application (oci://docker.io/example/app:latest)') },
   });
 });

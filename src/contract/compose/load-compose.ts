@@ -12,7 +12,8 @@ import { CommitFiles } from './commit-files.js';
 import { discoverComposeFiles } from './discover.js';
 import type { ProjectEnvironment } from './environment.js';
 import type { FileSource } from './file-source.js';
-import { loadComposeFile, type LoadContext } from './load-file.js';
+import type { LoadContext } from './load-context.js';
+import { loadComposeFile } from './load-file.js';
 import { failAtIn } from './locate.js';
 import { mergeTrees } from './merge.js';
 import type { ComposeProject, ComposeWarning, UnsupportedKey } from './model.js';
@@ -133,7 +134,7 @@ async function load(source: FileSource, options: ComposeLoadOptions, warnings: C
   const variables = await readProjectVariables(source, { pinned: options.environment ?? {}, dotenv }, warn);
   const files = await composeFiles(source, named, baseDir, variables, warn);
   const projectDir = options.projectDir === undefined ? dirOf(files[0] ?? '') : baseDir;
-  const context: LoadContext = { source, lookup: variables.value, warn, unsupported: [], documents: [] };
+  const context: LoadContext = { source, lookup: variables.value, warn, unsupported: [], documents: [], including: [] };
   const tree = await mergedTree(files, projectDir, context);
   const failAt = failAtIn(context.documents);
   const services = isMapping(tree['services']) ? tree['services'] : {};

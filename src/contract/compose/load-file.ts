@@ -6,29 +6,14 @@
 import { fail } from './compose-failure.js';
 import { canonicalFile, canonicalService, isMapping, type FileScope, type Tree } from './canonical.js';
 import { applyExtends } from './extends.js';
-import type { FileSource } from './file-source.js';
-import { interpolateTree, TreeInterpolationError, type Lookup } from './interpolate.js';
-import type { ReadDocument } from './locate.js';
-import type { MergeTags } from './merge.js';
-import type { ComposeWarning, UnsupportedKey } from './model.js';
+import { applyInclude } from './include.js';
+import { interpolateTree, TreeInterpolationError } from './interpolate.js';
+import type { Layer, LoadContext } from './load-context.js';
+import type { UnsupportedKey } from './model.js';
 import { dirOf } from './paths.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { unsupportedKeys } from './unsupported.js';
 import { parseComposeYaml, type TreePath, type YamlDocument } from './yaml-file.js';
-
-export interface LoadContext {
-  source: FileSource;
-  lookup: Lookup;
-  warn(warning: ComposeWarning): void;
-  unsupported: UnsupportedKey[];
-  /** Every document read, for finding the line of a path of the merged model. */
-  documents: ReadDocument[];
-}
-
-export interface Layer {
-  tree: Tree;
-  tags: MergeTags;
-}
 
 async function readDocuments(path: string, context: LoadContext, missing: () => never): Promise<YamlDocument[]> {
   const text = await context.source.read(path);
@@ -79,7 +64,8 @@ export async function loadComposeFile(file: string, baseDir: string, context: Lo
     context.documents.push({ file, document, tree });
     if ('version' in tree) context.warn({ kind: 'obsolete-version', file });
     context.unsupported.push(...unsupportedKeys(tree, file, locator(document)));
-    const canonical = canonicalFile(tree, scopeOf(file, baseDir, document));
+    let canonical = canonicalFile(tree, scopeOf(file, baseDir, document));
+    if ('include' in canonical) canonical = await applyInclude(canonical, file, baseDir, context, loadComposeFile);
     if (isMapping(canonical['services'])) {
       canonical['services'] = await applyExtends(canonical['services'], file, (other) => loadExtendedFile(other, context));
     }

@@ -26,7 +26,7 @@ export function dirOf(file: string): string {
   return dir === '.' ? '' : dir;
 }
 
-/** A build context compose fetches rather than reads: a git or http URL. */
+/** A build context or include compose fetches rather than reads: a git, http or oci URL. */
 export function isRemoteContext(context: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@') || context.startsWith('github.com/');
 }

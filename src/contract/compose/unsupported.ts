@@ -7,7 +7,7 @@ import { isMapping, type Tree } from './canonical.js';
 import type { UnsupportedKey } from './model.js';
 import type { TreePath } from './yaml-file.js';
 
-export const SUPPORTED_TOP_LEVEL = ['services', 'networks', 'volumes', 'secrets', 'name', 'version'] as const;
+export const SUPPORTED_TOP_LEVEL = ['services', 'networks', 'volumes', 'secrets', 'name', 'version', 'include'] as const;
 
 export const SUPPORTED_SERVICE_KEYS = [
   'build',
@@ -91,6 +91,7 @@ export function unsupportedKeys(tree: Tree, file: string, locate: Locate): Unsup
   for (const [name, service] of Object.entries(isMapping(tree['services']) ? tree['services'] : {})) {
     if (isMapping(service)) serviceKeys(name, service, paths);
   }
+  if (Array.isArray(tree['include'])) eachEntry(tree['include'], ['path', 'project_directory', 'env_file'], ['include'], paths);
   for (const [kind, supported] of Object.entries(SUPPORTED_RESOURCE_KEYS)) {
     for (const [name, resource] of Object.entries(isMapping(tree[kind]) ? tree[kind] : {}))
       keysBeyond(resource, supported, [kind, name], paths);
