@@ -245,3 +245,43 @@ describe('secrets', () => {
     expect(failure.message).toBe('service "database" refers to undefined secret zulip__postgres_password: invalid compose project');
   });
 });
+
+describe('command and entrypoint', () => {
+  test('absent, empty string, empty list, string and list stay five different things', async () => {
+    const compose = [
+      'services:',
+      '  absent: {image: a}',
+      "  empty-string: {image: a, command: ''}",
+      '  empty-list: {image: a, entrypoint: [], command: []}',
+      '  string: {image: a, command: bundle exec puma -C config/puma.rb}',
+      '  list: {image: a, entrypoint: [bash, -c], command: ["ls -1 apps > sites/apps.txt"]}',
+    ].join('\n');
+    const { services } = await loaded('mastodon', { files: ['c.yml'] }, { 'c.yml': compose });
+    expect([services['absent']?.command, services['absent']?.entrypoint]).toEqual([null, null]);
+    expect(services['empty-string']?.command).toBe('');
+    expect([services['empty-list']?.command, services['empty-list']?.entrypoint]).toEqual([[], []]);
+    expect(services['string']?.command).toBe('bundle exec puma -C config/puma.rb');
+    expect([services['list']?.entrypoint, services['list']?.command]).toEqual([['bash', '-c'], ['ls -1 apps > sites/apps.txt']]);
+  });
+});
+
+describe('networks and pull_policy', () => {
+  test('mastodon: the networks it names, aliases none, no implicit default', async () => {
+    const project = await loaded('mastodon');
+    expect(Object.keys(project.services['web']?.networks ?? {})).toEqual(['external_network', 'internal_network']);
+    expect(project.networks['internal_network']).toEqual({ name: null, external: false, internal: true, driver: null, implicit: false });
+    expect(project.networks['default']).toBeUndefined();
+  });
+
+  test('netbox: services that name no network join the implicit default, which the model declares', async () => {
+    const project = await loaded('netbox');
+    expect(project.services['postgres']?.networks).toEqual({ default: { aliases: [], ipv4Address: null, ipv6Address: null } });
+    expect(project.networks['default']).toMatchObject({ implicit: true });
+  });
+
+  test('pull_policy if_not_present is read as missing, as compose normalises it', async () => {
+    const compose = 'services:\n  a: {image: a, pull_policy: if_not_present}\n  b: {image: b, pull_policy: always}\n  c: {image: c}\n';
+    const { services } = await loaded('mastodon', { files: ['c.yml'] }, { 'c.yml': compose });
+    expect([services['a']?.pullPolicy, services['b']?.pullPolicy, services['c']?.pullPolicy]).toEqual(['missing', 'always', null]);
+  });
+});
