@@ -11,6 +11,8 @@ if [ ! -d node_modules ]; then
   echo "test: installing dependencies (npm ci)" >&2
   npm ci --no-audit --no-fund
 fi
+# Debian's docker-compose (1.29) for the compose normaliser's cross-check (test/integration/compose-cli.test.ts).
+command -v docker-compose >/dev/null 2>&1 || (LOG_PREFIX=test; . scripts/engine-common.sh; install_missing docker-compose)
 npm run --silent build
 checks=0
 npm run --silent typecheck || checks=1
