@@ -6,8 +6,8 @@
 // Usage: node scripts/bench-deps.mjs [entries]
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = Number(process.argv[2] ?? 10_000);

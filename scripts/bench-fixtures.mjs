@@ -10,11 +10,12 @@
 // Every Dockerfile carries `LABEL deploybisect.bench=<run id>` right after FROM, so every image and
 // intermediate layer either tool builds from a fixture can be found and removed by label.
 import { execFileSync } from 'node:child_process';
+
 import {
   API_HEALTH_CGI,
   backendScript,
-  START_SH,
   storyDockerfile as sharedStoryDockerfile,
+  START_SH,
   SUPERVISORD_CONF,
 } from '../dist/demo/story-files.js';
 

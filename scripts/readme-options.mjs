@@ -2,6 +2,7 @@
 // (the library's option type) from the option table.
 // Run after `npm run build`: `npm run docs:options`. test/unit/options-table.test.ts checks they agree.
 import { readFileSync, writeFileSync } from 'node:fs';
+
 import { renderConfigTypes, renderOptionsMarkdown } from '../dist/options/render-docs.js';
 
 const path = new URL('../README.md', import.meta.url);

@@ -5,15 +5,16 @@
  * their input into the one typed Settings object (src/options/settings.ts) and call the session.
  */
 import type { EventEmitter } from 'node:events';
+
 import type { ConfigOptions } from './options/config-options.js';
 import { validateConfig } from './options/config-schema.js';
 import type { CommandName } from './options/row.js';
 import { resolveSettings, type Settings } from './options/settings.js';
 import type { SessionEvents } from './session/events.js';
 import { explainRange, type ExplainRangeResult } from './session/explain-range.js';
-import type { BisectResult } from './session/result.js';
 import { runNarrow, type NarrowResult } from './session/narrow/run-narrow.js';
 import { searchThenNarrow } from './session/narrow/search-then-narrow.js';
+import type { BisectResult } from './session/result.js';
 import { testCommit as runTestCommit, type TestCommitResult } from './session/test-commit.js';
 
 export type { ConfigOptions } from './options/config-options.js';

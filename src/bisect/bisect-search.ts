@@ -3,7 +3,7 @@
  * search is over. Given the same verdict for every commit it tests the same commits as
  * `git bisect run` and names the same first bad commit (or the same "could be any of" set).
  */
-import { type CommitGraph, IndexedGraph, type Verdict } from './commit-graph.js';
+import { IndexedGraph, type CommitGraph, type Verdict } from './commit-graph.js';
 import { kSection, preferWithin } from './k-section.js';
 import { nextCandidate, type NextStep } from './next-candidate.js';
 import { priorSplit } from './prior-split.js';

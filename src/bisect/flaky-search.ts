@@ -16,7 +16,7 @@
  * k at once are the commits whose chance of being bad lies nearest 1/(k+1), 2/(k+1), … The search
  * ends when one hypothesis reaches the confidence. Pure: no I/O.
  */
-import { type CommitGraph, IndexedGraph } from './commit-graph.js';
+import { IndexedGraph, type CommitGraph } from './commit-graph.js';
 import { walkRange } from './rev-list-order.js';
 
 export interface FlakyOptions {

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+
 import type { Verdict } from '../bisect/index.js';
 import { DeployBisectError, ExitCode, type ExitCodeValue } from '../errors.js';
 import type { NarrowResult } from '../session/narrow/narrow-result.js';

@@ -4,6 +4,7 @@
  * error as `{"error": {"code", "exitCode", "message"}}` in its place.
  */
 import { CommanderError } from 'commander';
+
 import { DeployBisectError, ExitCode, GitError, InfrastructureError, UsageError } from '../errors.js';
 
 export const JSON_SCHEMA_VERSION = 1;

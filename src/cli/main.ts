@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
 import { mistypedCommand } from './command-guess.js';
 import { COMMAND_NAMES } from './commands/index.js';
-import { jsonError, wantsJson } from './json-output.js';
-import { SHORT_USAGE } from './usage.js';
 import { SIGNAL_EXIT } from './exit-status.js';
+import { jsonError, wantsJson } from './json-output.js';
 import { createProgram, type CliContext } from './program.js';
 import { interruptedLine, leftLine, type RunWatch } from './run-watch.js';
+import { SHORT_USAGE } from './usage.js';
 
 /**
  * bin/deploybisect passes the arguments after a `--` (so that Node.js does not act on a

@@ -4,11 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+
 import { loadConfig } from '../options/config-file.js';
 import { optionsFor } from '../options/option-table.js';
 import { resolveSettings, type Settings } from '../options/settings.js';
-import { COMMANDS } from './commands/index.js';
 import type { CliContext, CliIo, CommandSpec } from './command.js';
+import { COMMANDS } from './commands/index.js';
 import { jsonDocument } from './json-output.js';
 import { colorEnabled, painter } from './render/color.js';
 

@@ -1,5 +1,5 @@
-import { longFlag, type Input } from '../options/row.js';
 import { OPTIONS } from '../options/option-table.js';
+import { longFlag, type Input } from '../options/row.js';
 import { shellQuote } from '../text/shell-quote.js';
 
 /**

@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+
 import type { CliIo } from './command.js';
 
 /** Writes the report atomically (temporary file, then rename). Returns an error message instead of throwing. */

@@ -1,5 +1,6 @@
 /** Paths a manifest names, made repository-relative with the platform's rule, or a problem at the key. */
 import { posix } from 'node:path';
+
 import { invalid, type KeyPath } from './source/problem.js';
 
 /**

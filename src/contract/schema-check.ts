@@ -5,6 +5,7 @@
  * keys newer than their published schemas (flyctl's `release_command_timeout`, top-level `[checks]`).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+
 import { invalid, keyPathText, type KeyPath } from './source/problem.js';
 
 const compiled = new Map<object, ValidateFunction>();

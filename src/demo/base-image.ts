@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
+
 import { buildImage } from '../docker/build-image.js';
 import { InfrastructureError } from '../errors.js';
 

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { currentContextEndpoint } from '../docker/docker-context.js';
 import { connectEngines } from '../docker/engine.js';
 import { InfrastructureError } from '../errors.js';

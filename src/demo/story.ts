@@ -12,6 +12,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
 import { RepoWriter } from '../git/repo-writer.js';
 import { API_HEALTH_CGI, backendScript, START_SH, storyDockerfile, SUPERVISORD_CONF } from './story-files.js';
 

@@ -1,5 +1,5 @@
-import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
 
 export interface BuildImageOptions {
   /** Uncompressed tar of the build context. */

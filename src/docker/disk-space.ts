@@ -3,6 +3,7 @@
  * with statfs where the engine is on this machine (Docker's API does not report it).
  */
 import { statfs } from 'node:fs/promises';
+
 import type { Engine } from './engine.js';
 
 export interface DiskSpace {

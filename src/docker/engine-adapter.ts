@@ -7,6 +7,7 @@
  * - Podman does not set OOMKilled: an exit by SIGKILL under a memory limit counts as one.
  */
 import type Docker from 'dockerode';
+
 import { buildImage, type BuildImageOptions } from './build-image.js';
 import { buildWithBuildkit } from './buildkit/build.js';
 import { openBuildkitSession, type SessionSecret } from './buildkit/session.js';

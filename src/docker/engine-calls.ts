@@ -9,6 +9,7 @@
  *   EngineLostError: one line naming the engine and what to do, never a verdict on a commit.
  */
 import type Docker from 'dockerode';
+
 import { formatDuration } from '../duration.js';
 import { InfrastructureError } from '../errors.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+
 import { InfrastructureError } from '../errors.js';
 import { currentContextEndpoint, type ContextEndpoint } from './docker-context.js';
 import { DEFAULT_ENGINE_CALL_TIMEOUT_MS, EngineLostError, guardEngineCalls } from './engine-calls.js';

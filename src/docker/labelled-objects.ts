@@ -3,6 +3,7 @@
  * networks and volumes of stacks. Listing and removing them, for `clean` and for the cleanup of runs.
  */
 import type Docker from 'dockerode';
+
 import { LABEL_SESSION } from './labels.js';
 
 export const LABELLED_KINDS = ['container', 'image', 'network', 'volume'] as const;

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+
 import { followLogs } from './run-container.js';
 
 const MAX_LINES = 10_000;

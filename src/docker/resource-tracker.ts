@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+
 import { listImages, listLabelled, removeContainer, removeImage, removeLabelled, sessionFilter } from './labelled-objects.js';
 
 /** How long cleanup waits for an interrupted build's image to appear (Podman finishes builds whose client left). */

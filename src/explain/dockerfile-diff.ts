@@ -8,9 +8,9 @@
  * stage, in Dockerfile order.
  * Pure and total: odd Dockerfiles (empty, unparsable parts, no FROM) give what can be said.
  */
-import type { Finding } from './finding.js';
-import { parseDockerfile, type DockerStage, type DockerfileModel } from './dockerfile/model.js';
+import { parseDockerfile, type DockerfileModel, type DockerStage } from './dockerfile/model.js';
 import { matchStages, preamblePair, type StagePair } from './dockerfile/stage-pair.js';
+import type { Finding } from './finding.js';
 import { STAGE_RULES } from './rules/index.js';
 import { diffVariables } from './rules/variables.js';
 import { where } from './rules/where.js';

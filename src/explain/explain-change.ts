@@ -1,9 +1,4 @@
 import { MissingContextError, MissingDockerfileError, planBuildContext } from '../git/build-context.js';
-import { contextChanges } from './files/context-changes.js';
-import type { ContextChanges } from './files/file-change.js';
-import { omissionNotes } from './files/omission-notes.js';
-import { diffDockerfiles } from './dockerfile-diff.js';
-import type { Finding } from './finding.js';
 import { configPortFindings } from './cause/config-ports.js';
 import { findLikelyCauses, unexplainedEvidence, type LikelyCause } from './cause/likely-cause.js';
 import { FAILURE_PATTERNS } from './cause/patterns.js';
@@ -11,6 +6,11 @@ import { dependencyFindings } from './deps/dependency-findings.js';
 import { readLinkContext } from './deps/link-context.js';
 import { readDependencyChanges } from './deps/read-dependencies.js';
 import type { PackageChange } from './deps/types.js';
+import { diffDockerfiles } from './dockerfile-diff.js';
+import { contextChanges } from './files/context-changes.js';
+import type { ContextChanges } from './files/file-change.js';
+import { omissionNotes } from './files/omission-notes.js';
+import type { Finding } from './finding.js';
 
 export interface ExplainSpec {
   repoDir: string;

@@ -9,14 +9,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
+
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
 import { CatFileBatch } from './cat-file-batch.js';
+import { contextTar, type ContextEntry } from './context-tar.js';
+import { locateDockerfilePath } from './dockerfile-location.js';
 import { parseDockerignore, selectContextPaths, type IgnoreMatcher } from './dockerignore.js';
+import { comparePathBytes, decodeGitText, displayPath, encodeGitPath, hasRawBytes } from './path-bytes.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 import { listTree, type TreeEntry } from './tree-entries.js';
-import { comparePathBytes, decodeGitText, displayPath, encodeGitPath, hasRawBytes } from './path-bytes.js';
-import { locateDockerfilePath } from './dockerfile-location.js';
-import { contextTar, type ContextEntry } from './context-tar.js';
 
 export interface BuildContextSpec {
   repoDir: string;

@@ -4,6 +4,7 @@
  * chunks, so a build context of any size costs one process and bounded memory.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+
 import { GitError } from '../errors.js';
 import { firstLine, spawnGit } from './git-exec.js';
 

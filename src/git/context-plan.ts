@@ -20,6 +20,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+
 import type { CommitNode } from '../bisect/commit-graph.js';
 import { firstParentPositions } from '../bisect/contract-graph.js';
 import { CatFileBatch, type BatchObject } from './cat-file-batch.js';

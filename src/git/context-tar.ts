@@ -3,6 +3,7 @@
  * (build-context.ts) and git's blobs, deterministic (fixed mtime, uid/gid 0, entries in order).
  */
 import { Readable } from 'node:stream';
+
 import { DeployBisectError, ExitCode } from '../errors.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { padding, TAR_END, tarHeader } from './tar-writer.js';

@@ -5,6 +5,7 @@
  * that appears or disappears is reported as its own record. Read-only plumbing.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+
 import { GitError } from '../errors.js';
 import { DiffTreeParser, type CommitDiff } from './diff-tree-parser.js';
 import { firstLine, spawnGit } from './git-exec.js';

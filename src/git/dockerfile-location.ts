@@ -6,6 +6,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
+
 import { UsageError } from '../errors.js';
 import { workTreeTop } from './refs.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+
 import { GitError, UsageError } from '../errors.js';
 import { gitEnv, type GitEnvOptions } from './git-env.js';
 

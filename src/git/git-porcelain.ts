@@ -8,7 +8,8 @@
  * `merge-base --is-ancestor` answering "no" would look like "yes"), and then without the code;
  * here every non-zero exit is reported with its code and git's stderr.
  */
-import { GitError as SimpleGitError, simpleGit, type SimpleGit } from 'simple-git';
+import { simpleGit, GitError as SimpleGitError, type SimpleGit } from 'simple-git';
+
 import { GitError, UsageError } from '../errors.js';
 import { gitEnv, simpleGitEnvOptions } from './git-env.js';
 import { firstLine, gitFailure, isDirectory } from './git-exec.js';

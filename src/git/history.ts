@@ -3,10 +3,10 @@
  * dates, in rev-list's own order (the order `git bisect` works with). Read-only: runs rev-list and
  * log only, never `git bisect` or anything that writes to the repository.
  */
-import { ChunkSplitter } from './split-chunks.js';
 import type { CommitGraph, CommitNode } from '../bisect/commit-graph.js';
 import { GitError, UsageError } from '../errors.js';
 import { firstLine, streamGit } from './git-exec.js';
+import { ChunkSplitter } from './split-chunks.js';
 
 const OBJECT_NAME = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 

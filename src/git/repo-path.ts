@@ -1,5 +1,6 @@
 /** Normalising user-given paths inside a repository (context dir, Dockerfile). */
 import { posix } from 'node:path';
+
 import { UsageError } from '../errors.js';
 
 /**

@@ -3,8 +3,8 @@
  * demo's story), never the user's. Synchronous (the demo writes its story before anything else
  * runs); git runs with git-env.ts's writer environment, so the caller's GIT_* are ignored.
  */
-import { gitOutputSync } from './git-exec.js';
 import { writerEnv, type CommitIdentity } from './git-env.js';
+import { gitOutputSync } from './git-exec.js';
 
 export type { CommitIdentity };
 

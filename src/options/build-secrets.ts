@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+
 import { UsageError } from '../errors.js';
 
 export interface BuildSecret {

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+
 import { UsageError } from '../errors.js';
 import { repositoryRoot } from '../git/work-tree.js';
 import { validateConfig } from './config-schema.js';

@@ -3,6 +3,7 @@
  * problem, each with the path of the key (the same for the library caller's options).
  */
 import { Ajv, type ErrorObject } from 'ajv';
+
 import { UsageError } from '../errors.js';
 import { configurableRows } from './option-table.js';
 import type { OptionRow } from './row.js';

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 

@@ -3,7 +3,7 @@
  * option type (src/options/config-options.ts). `npm run docs:options` rewrites both; unit tests keep
  * them in step with the table.
  */
-import { OPTIONS, configurableRows } from './option-table.js';
+import { configurableRows, OPTIONS } from './option-table.js';
 import type { OptionRow } from './row.js';
 
 /** The README's option reference. */

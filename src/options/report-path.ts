@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
 import { UsageError } from '../errors.js';
 
 /** Checks before the run that the report can be written, so a long search is not lost to a typo. */

@@ -1,7 +1,7 @@
 /** How each commit's container runs. */
-import { UsageError } from '../errors.js';
 import { parseMemory } from '../docker/memory-size.js';
 import type { NetworkMode } from '../docker/run-container.js';
+import { UsageError } from '../errors.js';
 import { EVALUATING } from './commands.js';
 import { choice, parseKeyValues, parseSecretEnv, readEnvFile } from './parse-values.js';
 import { optional, repeatable, valued } from './row.js';

@@ -1,8 +1,9 @@
 /** Engines, caches, reports, output, and the options of single commands. */
 import { resolve } from 'node:path';
-import { checkReportPath } from './report-path.js';
+
 import { CONFIGURED, ENGINE, EVALUATING, PRINTING } from './commands.js';
 import { timerDuration } from './parse-values.js';
+import { checkReportPath } from './report-path.js';
 import { flag, optional, repeatable, valued, type Input, type OptionRow } from './row.js';
 
 export const RUN_ROWS = [

@@ -1,5 +1,6 @@
 /** How the search runs: what counts as bad, how many commits at once, how sure it must be, and its saved state. */
 import { resolve } from 'node:path';
+
 import type { Verdict } from '../bisect/index.js';
 import { UsageError } from '../errors.js';
 import { choice, fraction, wholeNumber } from './parse-values.js';

@@ -1,7 +1,7 @@
 /** Where the repository, its build context and its Dockerfile are, and how images are built from them. */
-import { EVALUATING, SOURCE } from './commands.js';
 import { UsageError } from '../errors.js';
 import { parseBuildSecret, type BuildSecret } from './build-secrets.js';
+import { EVALUATING, SOURCE } from './commands.js';
 import { choice, contextDir, dockerfilePath, parseKeyValues, repositoryDir } from './parse-values.js';
 import { optional, repeatable, valued } from './row.js';
 

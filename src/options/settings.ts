@@ -4,6 +4,7 @@
  * these parsed values (durations in ms, probes as Probe[], regexes as RegExp), never strings.
  */
 import { resolve } from 'node:path';
+
 import { checkSettings } from './cross-checks.js';
 import { optionsFor, settingRows, type Settings } from './option-table.js';
 import type { CommandName, Input, OptionRow, ParseContext } from './row.js';

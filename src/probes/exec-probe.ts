@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
+
 import { EngineLostError } from '../docker/engine-calls.js';
-import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
 const OUTPUT_LIMIT = 4000;
 

@@ -1,5 +1,5 @@
-import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
 interface HealthLogEntry {
   ExitCode?: number;

@@ -1,8 +1,9 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+
 import { loopbackTarget } from './loopback.js';
-import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import type { StatusMatcher } from './status-matcher.js';
 
 export interface HttpProbeOptions {

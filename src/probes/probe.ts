@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+
 import type { LogWatcher } from '../docker/log-watcher.js';
 import type { ExitInfo } from '../docker/run-container.js';
 import type { Clock } from './clock.js';

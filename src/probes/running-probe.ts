@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js';
-import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
 /** `running:<duration>` — the container is still running once the duration has passed. */
 export class RunningProbe implements Probe {

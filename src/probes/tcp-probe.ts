@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
+
 import { loopbackTarget } from './loopback.js';
-import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 import { poll } from './poll.js';
+import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
 /** `tcp://HOST:PORT` — a TCP connection is accepted. */
 export class TcpProbe implements Probe {

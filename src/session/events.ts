@@ -1,5 +1,5 @@
-import type { CleanupReport, Held } from '../docker/engine-pool.js';
 import type { Verdict } from '../bisect/index.js';
+import type { CleanupReport, Held } from '../docker/engine-pool.js';
 import type { Outcome } from './outcome.js';
 import type { Step } from './result.js';
 

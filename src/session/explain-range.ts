@@ -1,7 +1,7 @@
-import { getCommitInfos, type CommitInfo } from '../git/commit-info.js';
-import { resolveCommit } from '../git/refs.js';
 import { UsageError } from '../errors.js';
 import { explainChange, type Explanation } from '../explain/explain-change.js';
+import { getCommitInfos, type CommitInfo } from '../git/commit-info.js';
+import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
 
 export type ExplainSettings = Pick<Settings, 'repo' | 'context' | 'file' | 'target'>;

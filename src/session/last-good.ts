@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
 import { UsageError } from '../errors.js';
 import { peelToCommit, updateRef } from '../git/refs.js';
 

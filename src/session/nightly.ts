@@ -6,8 +6,8 @@
 import { UsageError } from '../errors.js';
 import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
-import { LAST_GOOD_REF, readLastGood, writeLastGood } from './last-good.js';
 import type { SessionEvents } from './events.js';
+import { LAST_GOOD_REF, readLastGood, writeLastGood } from './last-good.js';
 import type { BisectResult } from './result.js';
 import { runBisect, type CallControl } from './search/run-bisect.js';
 import { testCommit, type TestCommitResult } from './test-commit.js';

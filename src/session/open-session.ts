@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { EnginePool } from '../docker/engine-pool.js';
 import { connectEngines } from '../docker/engine.js';
 import { UsageError } from '../errors.js';

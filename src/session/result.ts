@@ -1,10 +1,10 @@
-import type { ChangedFile, CommitInfo } from '../git/commit-info.js';
-import type { Verdict } from '../bisect/index.js';
-import type { Explanation } from '../explain/explain-change.js';
 import type { DdVerdict } from '../bisect/dd.js';
+import type { Verdict } from '../bisect/index.js';
 import type { LikelyCause } from '../explain/cause/likely-cause.js';
+import type { Explanation } from '../explain/explain-change.js';
 import type { Finding } from '../explain/finding.js';
 import type { ChangeKind } from '../explain/narrow/change-set.js';
+import type { ChangedFile, CommitInfo } from '../git/commit-info.js';
 import type { Outcome, Regression } from './outcome.js';
 
 export type RunStatus = 'found' | 'bad-is-healthy' | 'good-is-unhealthy' | 'inconclusive';

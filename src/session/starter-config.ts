@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
+
 import { UsageError } from '../errors.js';
 import { splitWords } from '../explain/dockerfile/argument-words.js';
 import { parseDockerfile } from '../explain/dockerfile/model.js';

@@ -7,18 +7,19 @@
  *     bad <sha> # subject: signature
  *     good <sha> # …
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { Verdict } from '../bisect/index.js';
 import { UsageError } from '../errors.js';
-import { classifyOutcome, decideRegression } from './classify-outcome.js';
-import type { Outcome, Regression } from './outcome.js';
 import { getCommitInfos } from '../git/commit-info.js';
 import { absoluteGitDir, resolveRange } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
+import { count } from '../text/plural.js';
+import { classifyOutcome, decideRegression } from './classify-outcome.js';
+import type { Outcome, Regression } from './outcome.js';
 import { defaultStatePath, readState } from './run-state.js';
 import { defaultCacheDir } from './verdict-cache.js';
-import { readdirSync } from 'node:fs';
-import { count } from '../text/plural.js';
-import { join } from 'node:path';
 
 export interface SavedRuns {
   good: string;

@@ -2,11 +2,11 @@ import type { Verdict } from '../bisect/index.js';
 import { getCommitInfo, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
-import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
-import type { SessionEvents } from './events.js';
 import { checkBuildInputs } from './check-build-inputs.js';
-import { openSession } from './open-session.js';
+import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
 import type { EngineBuilder } from './evaluate/choose-builders.js';
+import type { SessionEvents } from './events.js';
+import { openSession } from './open-session.js';
 import type { Outcome } from './outcome.js';
 import type { CallControl } from './search/run-bisect.js';
 

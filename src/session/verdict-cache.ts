@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+
 import type { Outcome } from './outcome.js';
 
 /** Bumped when the meaning of a cached outcome changes, so old entries are not reused. 2: keyed by the base images too. */

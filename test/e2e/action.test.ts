@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { releasesRepo } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { TestRepo } from '../fixtures/git-repo.js';
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
 import { runCli } from '../helpers/run-cli.js';

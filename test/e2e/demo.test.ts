@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { requireEngine } from '../helpers/docker-engine.js';
 import { PrivateEngine } from '../helpers/private-engine.js';
 import { CLI, runCli } from '../helpers/run-cli.js';

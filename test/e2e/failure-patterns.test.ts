@@ -15,9 +15,9 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createRepo } from '../fixtures/app-repo.js';
-import type { Changes } from '../fixtures/git-repo.js';
-import type { TestRepo } from '../fixtures/git-repo.js';
+import type { Changes, TestRepo } from '../fixtures/git-repo.js';
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
 import { runCli } from '../helpers/run-cli.js';
 

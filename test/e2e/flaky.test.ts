@@ -3,6 +3,7 @@
  * engine: --flaky names the right culprit and says how sure it is; --runs repeats every evaluation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createRepo } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';
 import { BIN, runCli } from '../helpers/run-cli.js';

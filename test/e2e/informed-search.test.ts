@@ -6,10 +6,11 @@
  * git's halving (`--prior uniform`) on the same history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { createRepo } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
-import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const COMMITS = 16;

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { TestRepo } from '../fixtures/git-repo.js';
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';

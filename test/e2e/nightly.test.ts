@@ -7,14 +7,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
 import { createRepo, releasesRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';
 import { runAction } from '../helpers/run-action.js';
 import { runCli } from '../helpers/run-cli.js';
-import { parse } from 'yaml';
-import { fileURLToPath } from 'node:url';
 
 describe('deploybisect nightly', () => {
   let repo: TestRepo;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

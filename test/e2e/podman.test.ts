@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LABEL_COMMIT, LABEL_SESSION } from '../../src/docker/labels.js';
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 import { podmanHost, requirePodman } from '../helpers/docker-engine.js';

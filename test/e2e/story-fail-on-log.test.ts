@@ -3,6 +3,7 @@
  * its output shows the FileNotFoundError, instead of waiting for the HEALTHCHECK to turn unhealthy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 import { requireEngine } from '../helpers/docker-engine.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';

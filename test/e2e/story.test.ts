@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 import { requireEngine } from '../helpers/docker-engine.js';

@@ -9,11 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LABEL_SESSION } from '../../src/docker/labels.js';
+import { shellQuote } from '../../src/text/shell-quote.js';
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';
 import { CLI } from '../helpers/run-cli.js';
-import { shellQuote } from '../../src/text/shell-quote.js';
 
 interface PtyRun {
   code: number | null;

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
+
 import { ensureBusyboxBase, HOST_BUSYBOX } from '../../src/demo/base-image.js';
 
 export const DEFAULT_TEST_DOCKER_HOST = 'unix:///var/tmp/deploybisect-engine/docker.sock';

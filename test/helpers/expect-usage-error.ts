@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+
 import { ExitCode, UsageError } from '../../src/errors.js';
 
 /** Runs `fn`, expects it to throw a UsageError with the usage exit code (2), and returns that error. */

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
 import { TestRepo } from '../fixtures/git-repo.js';
 
 export class GitTestRepo extends TestRepo {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+
 import type { DeploymentContract, FileText } from '../../src/contract/contract.js';
 import type { ReadFailure } from '../../src/contract/source/problem.js';
 import type { ReadResult } from '../../src/contract/source/read-result.js';

@@ -4,17 +4,18 @@
  * nothing labelled behind.
  */
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bisect, testCommit } from '../../src/index.js';
+
 import { LABEL_COMMIT, LABEL_SESSION } from '../../src/docker/labels.js';
+import { bisect, testCommit } from '../../src/index.js';
 import { createRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';
 import { runCli } from '../helpers/run-cli.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 describe('the library API', () => {
   let docker: Docker;

@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { shellApp } from '../fixtures/app-repo.js';
 import { TestRepo } from '../fixtures/git-repo.js';
 import { podmanHost, requirePodman } from '../helpers/docker-engine.js';

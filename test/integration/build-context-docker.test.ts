@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createBuildContext } from '../../src/git/build-context.js';
 import { TestRepo } from '../fixtures/git-repo.js';
 import { BASE_IMAGE, requireEngine, testDockerHost } from '../helpers/docker-engine.js';

@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
 import { dockerClient, requireEngine, testDockerHost } from '../helpers/docker-engine.js';
 import { PrivateEngine } from '../helpers/private-engine.js';
 import { BIN, runCli } from '../helpers/run-cli.js';

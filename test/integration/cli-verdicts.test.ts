@@ -1,5 +1,6 @@
 /** How verdicts become results and exit codes, through the built CLI on the real engine. */
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { BROKEN_BUILD, createRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine } from '../helpers/docker-engine.js';

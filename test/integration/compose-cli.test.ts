@@ -11,8 +11,9 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { loadComposeAtCommit, type ComposeProject } from '../../src/contract/compose/index.js';
+
 import { envMap, parseEnvFile } from '../../src/contract/compose/env-file.js';
+import { loadComposeAtCommit, type ComposeProject } from '../../src/contract/compose/index.js';
 import { projectCli, projectModel } from '../fixtures/compose/cli-projection.js';
 import { DIFFERENCES } from '../fixtures/compose/compose-differences.js';
 import { TestRepo } from '../fixtures/git-repo.js';

@@ -6,6 +6,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { TestRepo } from '../fixtures/git-repo.js';
 import { runCli } from '../helpers/run-cli.js';
 

@@ -3,6 +3,7 @@
  * each, the network mode a run would use, and its exit code (0 when a search can run, 1 when not).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { TestRepo } from '../fixtures/git-repo.js';
 import { podmanHost, requireEngine, requirePodman, testDockerHost } from '../helpers/docker-engine.js';
 import { runCli } from '../helpers/run-cli.js';

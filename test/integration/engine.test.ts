@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
 
 describe('test engine', () => {

@@ -1,6 +1,7 @@
 /** Several engines (--docker-host repeated) and kept images (--keep-images), through the CLI on real engines. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine, requireSecondEngine, secondDockerHost, testDockerHost } from '../helpers/docker-engine.js';

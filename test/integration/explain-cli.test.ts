@@ -1,5 +1,6 @@
 /** `deploybisect explain` through the built CLI: git objects only, so it works with no Docker engine at all. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 import { runCli } from '../helpers/run-cli.js';
 

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LABEL_COMMIT, LABEL_SESSION } from '../../src/docker/labels.js';
 import { createRepo, httpApp, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';

@@ -21,6 +21,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDeflate } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createBuildContext, planBuildContext } from '../../src/git/build-context.js';
 import { requireEngine } from '../helpers/docker-engine.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';

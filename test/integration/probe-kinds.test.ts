@@ -3,12 +3,13 @@
  * Failing cases also pin how fast the verdict comes: a container that exits, prints a fatal line or
  * runs out of memory must not cost the full timeout.
  */
-import { createServer } from 'node:https';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine } from '../helpers/docker-engine.js';

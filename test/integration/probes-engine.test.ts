@@ -1,11 +1,12 @@
 /** Probes against real containers: what passes, what fails, and how fast a failure is known. */
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
+
 import { createRepo, httpApp, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
+import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
 import { freePort } from '../helpers/free-port.js';
 import { runCli } from '../helpers/run-cli.js';
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LABEL_COMMIT, LABEL_SESSION } from '../../src/docker/labels.js';
 import { createRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';

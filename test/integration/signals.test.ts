@@ -1,6 +1,7 @@
 /** Ctrl-C and SIGTERM in the middle of a run: every container and image of the run is removed. */
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { createRepo, shellApp } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';

@@ -14,9 +14,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_IMAGE, dockerClient, ensureBaseImage } from '../helpers/docker-engine.js';
+
 import { createRepo } from '../fixtures/app-repo.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
+import { BASE_IMAGE, dockerClient, ensureBaseImage } from '../helpers/docker-engine.js';
 import { PrivateEngine } from '../helpers/private-engine.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 

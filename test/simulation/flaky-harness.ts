@@ -5,8 +5,8 @@
  * false-failure rate, a bad commit passes with the false-pass rate. Used by the simulation test
  * (which pins what each mode must reach) and by `npm run bench` (which prints the table).
  */
-import { BisectSearch, type CommitGraph } from '../../src/bisect/index.js';
 import { FlakySearch } from '../../src/bisect/flaky-search.js';
+import { BisectSearch, type CommitGraph } from '../../src/bisect/index.js';
 import { ancestorsOf, linearDag, randomDag, seededRandom, type DagNode } from '../helpers/dag-repo.js';
 
 export type Mode = 'plain' | 'runs3' | 'flaky';

@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+
 import { renderTable, simulate, type SimulationConfig } from './flaky-harness.js';
 
 const SEARCHES = 1000;

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { settingsOf, sessionEvents } from '../../src/api.js';
+import { describe, expect, it } from 'vitest';
+
+import { sessionEvents, settingsOf } from '../../src/api.js';
 import { UsageError } from '../../src/errors.js';
 import type { Outcome } from '../../src/session/outcome.js';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+
+import { reuseNote } from '../../src/cli/render/reuse.js';
 import { externalBaseImages } from '../../src/explain/dockerfile/base-images.js';
 import { resolvesAbsent } from '../../src/session/evaluate/base-images.js';
 import { shortTimestamp } from '../../src/text/timestamp.js';
-import { reuseNote } from '../../src/cli/render/reuse.js';
 
 describe('externalBaseImages: what a build resolves outside git', () => {
   it('names each FROM image once, without scratch and the stages of the same Dockerfile', () => {

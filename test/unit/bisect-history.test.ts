@@ -5,6 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { IndexedGraph } from '../../src/bisect/index.js';
 import { walkRange } from '../../src/bisect/rev-list-order.js';
 import { GitError, UsageError } from '../../src/errors.js';

@@ -4,6 +4,7 @@
  * same conclusion (first bad commit, or the same "could be any of" set).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { BisectSearch, type Verdict } from '../../src/bisect/index.js';
 import { loadCommitGraph } from '../../src/git/history.js';
 import {
@@ -88,7 +89,7 @@ async function runCase(c: Case): Promise<CaseResult> {
     }
     return {
       label: c.label,
-      mismatch: problems.length > 0 ? problems.join('; ') : undefined,
+      ...(problems.length > 0 ? { mismatch: problems.join('; ') } : {}),
       gitTested: oracle.tested.length,
       coreTested: tested.length,
       kind: oracle.kind,
@@ -255,7 +256,7 @@ describe('core agrees with git bisect run', () => {
     for (let seed = 100; seed < 124; seed++) {
       const rnd = seededRandom(seed);
       const size = 10 + Math.floor(rnd() * 50);
-      const nodes = randomDag(seed, size, { dates: (['ties', 'increasing', 'same'] as const)[seed % 3] });
+      const nodes = randomDag(seed, size, { dates: (['ties', 'increasing', 'same'] as const)[seed % 3]! });
       const table = new Map(nodes.map((n) => [n.name, (rnd() < 0.15 ? 'skip' : rnd() < 0.5 ? 'good' : 'bad') as Verdict]));
       cases.push({
         label: `non-monotone seed ${seed} size ${size}`,

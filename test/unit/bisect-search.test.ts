@@ -3,9 +3,10 @@
  * (weights, "halfway", skip-away); the oracle test checks the same rules against git itself.
  */
 import { describe, expect, it } from 'vitest';
-import { BisectSearch, estimateBisectSteps, type CommitGraph, type SearchStatus, type Verdict } from '../../src/bisect/index.js';
+
 import { isApproxHalfway } from '../../src/bisect/find-bisection.js';
-import { integerSqrt, pseudoRandom, skipAwayIndex, chooseAvoidingSkipped } from '../../src/bisect/skip-away.js';
+import { BisectSearch, estimateBisectSteps, type CommitGraph, type SearchStatus, type Verdict } from '../../src/bisect/index.js';
+import { chooseAvoidingSkipped, integerSqrt, pseudoRandom, skipAwayIndex } from '../../src/bisect/skip-away.js';
 
 /** rev-list order (newest first) from a list of "child: parent parent" specs; dates strictly decreasing. */
 function graphOf(spec: string[]): CommitGraph {

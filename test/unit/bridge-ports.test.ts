@@ -1,5 +1,6 @@
 /** The bridge path's own logic: what is published where, and how the engine's answer is read back. */
 import { describe, expect, it } from 'vitest';
+
 import { containerCreateOptions, publishedPorts, type StartContainerOptions } from '../../src/docker/run-container.js';
 
 const base: StartContainerOptions = { image: 'app', labels: {}, env: [], networkMode: 'bridge', publish: [8080, 5432], limits: {} };

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { UsageError } from '../../src/errors.js';
 import {
+  createBuildContext,
   MissingContextError,
   MissingDockerfileError,
-  createBuildContext,
   planBuildContext,
   type BuildContextSpec,
 } from '../../src/git/build-context.js';

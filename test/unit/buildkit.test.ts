@@ -3,14 +3,15 @@
  * for a failure whichever builder said it, build secrets (parsed, fingerprinted, masked) and the
  * secrets a Dockerfile mounts.
  */
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildFailureSignature } from '../../src/docker/build-image.js';
+
 import { sameWording } from '../../src/docker/build-failure.js';
+import { buildFailureSignature } from '../../src/docker/build-image.js';
 import { BuildkitProgress } from '../../src/docker/buildkit/progress.js';
 import { decodeStatus } from '../../src/docker/buildkit/protos.js';
 import { parseBuildSecret, secretFingerprints, secretTexts } from '../../src/options/build-secrets.js';

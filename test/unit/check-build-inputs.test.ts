@@ -1,5 +1,6 @@
 /** The check before any engine work: each end has the Dockerfile and the context the options name. */
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { UsageError } from '../../src/errors.js';
 import { checkBuildInputs } from '../../src/session/check-build-inputs.js';
 import { TestRepo } from '../fixtures/git-repo.js';

@@ -1,12 +1,13 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
+
 import { LogWatcher } from '../../src/docker/log-watcher.js';
 import type { ExitInfo, RunningContainer } from '../../src/docker/run-container.js';
 import { ExitProbe } from '../../src/probes/exit-probe.js';
 import { FailOnLog } from '../../src/probes/log-probe.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from '../../src/probes/probe.js';
 import { checkProbes, type CheckProbesInput } from '../../src/session/evaluate/check-probes.js';
-import { FakeClock, ManualClock, deferred, settle } from '../helpers/fake-clock.js';
+import { deferred, FakeClock, ManualClock, settle } from '../helpers/fake-clock.js';
 
 /** A probe whose behaviour the test writes; remembers the target and deadline it was given. */
 class FakeProbe implements Probe {

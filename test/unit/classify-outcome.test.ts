@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { classifyOutcome, decideRegression, type SearchRegression } from '../../src/session/classify-outcome.js';
 import type { Outcome, Phase, Regression } from '../../src/session/outcome.js';
 

@@ -1,8 +1,9 @@
 /** What `clean` plans from the objects the engines listed, and how it says so (src/session/clean-plan.ts, src/cli/render/clean.ts). */
 import { describe, expect, it } from 'vitest';
+
+import { cleanJson, cleanSummary, countsText, renderCleanList } from '../../src/cli/render/clean.js';
 import type { LabelledObject } from '../../src/docker/labelled-objects.js';
 import { planClean } from '../../src/session/clean-plan.js';
-import { cleanJson, cleanSummary, countsText, renderCleanList } from '../../src/cli/render/clean.js';
 import { usageMessage } from '../helpers/expect-usage-error.js';
 import { settingsFor } from '../helpers/settings.js';
 

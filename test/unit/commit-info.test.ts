@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { UsageError } from '../../src/errors.js';
 import { changedFiles, getCommitInfo, getCommitInfos } from '../../src/git/commit-info.js';
 import { GitTestRepo } from '../helpers/git-test-repo.js';

@@ -5,6 +5,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+
 import { loadComposeAtCommit } from '../../src/contract/compose/index.js';
 import { fixtureFiles } from '../fixtures/compose/fixture-files.js';
 import { TestRepo } from '../fixtures/git-repo.js';

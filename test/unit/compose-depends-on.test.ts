@@ -3,6 +3,7 @@
  * compose gives for them, on mastodon's, sentry's and netbox's compose files.
  */
 import { describe, expect, test } from 'vitest';
+
 import { loadCompose, type ComposeLoadOptions, type ComposeProject, type Dependency } from '../../src/contract/compose/index.js';
 import { fixtureSource } from '../fixtures/compose/fixture-files.js';
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+
 import { EnvFileError, envMap, parseEnvFile } from '../../src/contract/compose/env-file.js';
 
 const fixture = (path: string): string => readFileSync(join(import.meta.dirname, '../fixtures/compose', path), 'utf8');

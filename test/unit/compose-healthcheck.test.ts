@@ -3,8 +3,9 @@
  * period, 5s start interval), disable / NONE, and durations as compose reads them, on real files.
  */
 import { describe, expect, test } from 'vitest';
-import { loadCompose, type ComposeLoadOptions, type ComposeProject } from '../../src/contract/compose/index.js';
+
 import { parseGoDuration } from '../../src/contract/compose/go-duration.js';
+import { loadCompose, type ComposeLoadOptions, type ComposeProject } from '../../src/contract/compose/index.js';
 import { fixtureSource } from '../fixtures/compose/fixture-files.js';
 
 async function loaded(

@@ -1,5 +1,6 @@
 /** Compose's interpolation grammar (compose-spec 12-interpolation.md), on values taken from real compose files. */
 import { describe, expect, test } from 'vitest';
+
 import { interpolate, interpolateTree, InterpolationError, TreeInterpolationError } from '../../src/contract/compose/interpolate.js';
 
 const env: Record<string, string> = { IMMICH_VERSION: 'v1.120.0', EMPTY: '', HOST: 'db', PORT: '5432' };

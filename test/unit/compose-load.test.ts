@@ -3,8 +3,14 @@
  * their line, keys named as unsupported, secrets) on real projects of test/fixtures/compose.
  */
 import { describe, expect, test } from 'vitest';
-import { loadCompose, type ComposeLoadOptions, type ComposeLoadResult, type ComposeProject } from '../../src/contract/compose/index.js';
-import type { ComposeFailure } from '../../src/contract/compose/index.js';
+
+import {
+  loadCompose,
+  type ComposeFailure,
+  type ComposeLoadOptions,
+  type ComposeLoadResult,
+  type ComposeProject,
+} from '../../src/contract/compose/index.js';
 import { fixtureSource } from '../fixtures/compose/fixture-files.js';
 
 async function loaded(

@@ -4,6 +4,7 @@
  * mastodon and taiga included in one repository; and the merge rules one by one on netbox's file.
  */
 import { describe, expect, test } from 'vitest';
+
 import { loadCompose, mapFileSource, type ComposeLoadOptions, type ComposeProject } from '../../src/contract/compose/index.js';
 import { fixtureFiles, fixtureSource } from '../fixtures/compose/fixture-files.js';
 

@@ -4,6 +4,7 @@
  * the loader must refuse.
  */
 import { describe, expect, test } from 'vitest';
+
 import { parsePortSpec } from '../../src/contract/compose/port-spec.js';
 import { parseVolumeSpec } from '../../src/contract/compose/volume-spec.js';
 

@@ -1,13 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+
+import { UsageError } from '../../src/errors.js';
 import { loadConfig } from '../../src/options/config-file.js';
 import { configKey, configSchema, validateConfig } from '../../src/options/config-schema.js';
-import { OPTIONS, configurableRows } from '../../src/options/option-table.js';
+import { configurableRows, OPTIONS } from '../../src/options/option-table.js';
 import { asInput } from '../../src/options/settings.js';
-import { UsageError } from '../../src/errors.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

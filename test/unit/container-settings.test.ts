@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { MIN_MEMORY_BYTES, parseMemory } from '../../src/docker/memory-size.js';
 import { containerEnvironment, resourceLimits, secretValues } from '../../src/options/derived.js';
 import { parseHeaders, parseSecretEnv, readEnvFile } from '../../src/options/parse-values.js';
 import type { Settings } from '../../src/options/settings.js';
-import { MIN_MEMORY_BYTES, parseMemory } from '../../src/docker/memory-size.js';
 import { redactor } from '../../src/session/redact.js';
 import { expectUsageError, usageMessage } from '../helpers/expect-usage-error.js';
 import { settingsFor } from '../helpers/settings.js';

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { UsageError } from '../../src/errors.js';
 import { MAX_DIFF_BYTES, MAX_DIFF_LINES } from '../../src/explain/files/attach-diffs.js';
 import { contextChanges } from '../../src/explain/files/context-changes.js';

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { planBuildContext } from '../../src/git/build-context.js';
 import { planContextChanges, type ContextPlan } from '../../src/git/context-plan.js';
 import { loadCommitGraph } from '../../src/git/history.js';

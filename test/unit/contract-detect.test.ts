@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { detectManifests } from '../../src/contract/at-commit/detect-manifests.js';
 import { readContractAt } from '../../src/contract/at-commit/read-at-commit.js';
 import { alsoFoundText, chooseManifest, type Detected } from '../../src/contract/detect/choose.js';

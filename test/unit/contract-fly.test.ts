@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { describeContract } from '../../src/contract/describe.js';
 import { parseGoDuration } from '../../src/contract/go-duration.js';
 import { readFly } from '../../src/contract/platforms/fly.js';

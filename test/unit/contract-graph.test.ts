@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { BisectSearch } from '../../src/bisect/bisect-search.js';
 import type { CommitGraph, CommitNode } from '../../src/bisect/commit-graph.js';
 import { contractGraph } from '../../src/bisect/contract-graph.js';

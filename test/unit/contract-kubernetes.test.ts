@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { describeContract } from '../../src/contract/describe.js';
 import { readCloudRun } from '../../src/contract/platforms/cloudrun.js';
 import { readKubernetes } from '../../src/contract/platforms/kubernetes.js';

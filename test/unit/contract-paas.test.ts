@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { describeContract } from '../../src/contract/describe.js';
 import { readDigitalOcean } from '../../src/contract/platforms/digitalocean.js';
 import { readHeroku } from '../../src/contract/platforms/heroku.js';

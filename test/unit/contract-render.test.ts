@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { describeContract } from '../../src/contract/describe.js';
 import { readRender } from '../../src/contract/platforms/render.js';
 import { failureLine, serviceChoiceError } from '../../src/contract/source/problem.js';

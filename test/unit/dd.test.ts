@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { dd, ddKey, splitInto, type DdVerdict } from '../../src/bisect/dd.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

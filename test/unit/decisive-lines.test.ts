@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+
 import { chooseLines, describeChosen, isDecisive, withGapMarkers } from '../../src/text/decisive-lines.js';
 
 /** Real outputs (Node 20, Python 3.11, Go, OpenJDK 17, nginx 1.22) captured for issue 19. */

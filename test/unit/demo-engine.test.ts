@@ -1,5 +1,6 @@
 /** Where the demo cannot start the project's private engine, it says what to install instead. */
 import { describe, expect, it } from 'vitest';
+
 import { cannotStartEngine, type MachineFacts } from '../../src/demo/demo-engine.js';
 
 const debianRoot: MachineFacts = { platform: 'linux', root: true, has: (p) => p === 'apt-get', script: '/x/scripts/docker-engine.sh' };

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+
 import { findLikelyCauses } from '../../src/explain/cause/likely-cause.js';
 import { FAILURE_PATTERNS, type LinkContext } from '../../src/explain/cause/patterns.js';
 import { commandProviders } from '../../src/explain/deps/command-providers.js';

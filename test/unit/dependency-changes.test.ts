@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { dependencyLines } from '../../src/explain/deps/describe-changes.js';
 import { diffDependencies } from '../../src/explain/deps/diff-dependencies.js';
 import { readerOf } from '../../src/explain/deps/formats.js';

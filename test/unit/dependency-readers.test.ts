@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+
 import { readerOf } from '../../src/explain/deps/formats.js';
-import { parseYarnClassic } from '../../src/explain/deps/yarn-classic-grammar.js';
 import type { DeclaredPackage, DependencySnapshot } from '../../src/explain/deps/types.js';
+import { parseYarnClassic } from '../../src/explain/deps/yarn-classic-grammar.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/dependencies');
 const text = (path: string) => readFileSync(join(FIXTURES, path), 'utf8');

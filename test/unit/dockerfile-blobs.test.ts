@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { dockerfileBlobs } from '../../src/git/dockerfile-blobs.js';
 import { TestRepo } from '../fixtures/git-repo.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { diffDockerfiles } from '../../src/explain/dockerfile-diff.js';
 import type { Finding } from '../../src/explain/finding.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { formatAge, formatDuration, parseDuration } from '../../src/duration.js';
 import { expectUsageError } from '../helpers/expect-usage-error.js';
 

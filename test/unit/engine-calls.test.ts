@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
+
 import { EngineLostError, guardEngineCalls, isConnectionError } from '../../src/docker/engine-calls.js';
 
 interface Call {

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { currentContextEndpoint } from '../../src/docker/docker-context.js';
 import { EnginePool } from '../../src/docker/engine-pool.js';
 import { engineFor, type Engine } from '../../src/docker/engine.js';

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+
 import { configPortFindings } from '../../src/explain/cause/config-ports.js';
 import { findLikelyCauses, unexplainedEvidence } from '../../src/explain/cause/likely-cause.js';
 import { FAILURE_PATTERNS } from '../../src/explain/cause/patterns.js';

@@ -1,5 +1,6 @@
 /** The flake-aware search core, and how several runs of one commit combine. */
 import { describe, expect, it } from 'vitest';
+
 import { FlakySearch } from '../../src/bisect/flaky-search.js';
 import type { CommitGraph } from '../../src/bisect/index.js';
 import { combineRuns, consistencyWarnings } from '../../src/session/combine-runs.js';

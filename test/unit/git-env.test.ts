@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { GitError, UsageError } from '../../src/errors.js';
 import { gitEnv, writerEnv } from '../../src/git/git-env.js';
 import { runGit } from '../../src/git/git-exec.js';

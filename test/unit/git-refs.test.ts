@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { UsageError } from '../../src/errors.js';
 import { resolveCommit, resolveRange } from '../../src/git/refs.js';
 import { TestRepo } from '../fixtures/git-repo.js';

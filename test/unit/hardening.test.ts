@@ -1,5 +1,6 @@
 /** Guards added after review: hung attempts, throwing probes, a default probe that fits the timeout, cacheability. */
 import { describe, expect, it } from 'vitest';
+
 import { LogWatcher } from '../../src/docker/log-watcher.js';
 import type { ExitInfo, RunningContainer } from '../../src/docker/run-container.js';
 import { systemClock } from '../../src/probes/clock.js';

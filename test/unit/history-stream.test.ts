@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+
 import type { CommitNode } from '../../src/bisect/commit-graph.js';
 import { GitError, UsageError } from '../../src/errors.js';
 import { DiffTreeParser } from '../../src/git/diff-tree-parser.js';
 import { diffTreeEach, diffTreeStream, type CommitDiff } from '../../src/git/diff-tree-stream.js';
-import { RevListParser, loadCommitGraph, parseRevList } from '../../src/git/history.js';
+import { loadCommitGraph, parseRevList, RevListParser } from '../../src/git/history.js';
 import { TestRepo } from '../fixtures/git-repo.js';
 
 const cleanups: (() => void)[] = [];

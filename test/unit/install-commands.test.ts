@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { extractPackages } from '../../src/explain/dockerfile/install-commands.js';
 import { shellCommands } from '../../src/explain/dockerfile/shell-commands.js';
 import { splitShellWords } from '../../src/explain/dockerfile/shell-words.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { storyDockerfile } from '../../src/demo/story-files.js';
 import { instructionChanges, instructionSpans, wordsThatDiffer } from '../../src/explain/dockerfile/instruction-changes.js';
 import { applyEdits } from '../../src/git/line-edits.js';

@@ -1,5 +1,6 @@
 /** --jobs k: k commits per round that cut the remaining range into k+1 near-equal parts. */
 import { describe, expect, it } from 'vitest';
+
 import { BisectSearch, type CommitGraph } from '../../src/bisect/index.js';
 import { ancestorsOf, randomDag, seededRandom, type DagNode } from '../helpers/dag-repo.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
 import { findClues } from '../../src/explain/cause/evidence-clues.js';
-import type { Finding } from '../../src/explain/finding.js';
 import { findLikelyCauses } from '../../src/explain/cause/likely-cause.js';
+import type { Finding } from '../../src/explain/finding.js';
 
 const finding = (f: Partial<Finding> & Pick<Finding, 'kind'>): Finding => ({ stage: '0', instruction: 'RUN', summary: f.kind, ...f });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+
 import { applyEdits, hunksOf, isEditableText, lineEdits, splitLines, textFilePatch } from '../../src/git/line-edits.js';
 
 const before = Array.from({ length: 30 }, (_, i) => `line ${i + 1}\n`).join('');

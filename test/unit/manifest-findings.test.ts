@@ -1,6 +1,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+
 import type { DeploymentContract } from '../../src/contract/contract.js';
 import { readFly } from '../../src/contract/platforms/fly.js';
 import { readKubernetes } from '../../src/contract/platforms/kubernetes.js';

@@ -8,12 +8,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { overlayOf, patchOf } from '../../src/explain/narrow/change-set.js';
 import { copies } from '../../src/explain/narrow/group-changes.js';
 import { overlayPlan } from '../../src/git/overlay-context.js';
 import { splitChanges, type SplitChanges } from '../../src/session/narrow/split-changes.js';
-import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 import { TestRepo } from '../fixtures/git-repo.js';
+import { createStoryRepo, type StoryRepo } from '../fixtures/story-repo.js';
 
 /** The tree of `rev` with `patch` applied by git, as path → content. */
 function applied(repoDir: string, rev: string, patch: string, paths: string[]): Record<string, string | null> {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { narrowReportSection, proofLine, renderNarrowResult } from '../../src/cli/render/narrow.js';
+
 import { painter } from '../../src/cli/render/color.js';
-import type { NarrowResult } from '../../src/session/result.js';
+import { narrowReportSection, proofLine, renderNarrowResult } from '../../src/cli/render/narrow.js';
 import type { Outcome } from '../../src/session/outcome.js';
+import type { NarrowResult } from '../../src/session/result.js';
 
 const outcome = (ok: boolean, signature: string): Outcome =>
   ({ sha: 'x', ok, phase: 'probe', signature, probes: [], logTail: [], built: true, durationMs: 10 }) as Outcome;

@@ -1,5 +1,6 @@
 /** Which container network a run uses and why, against the networks an engine lists. */
 import { describe, expect, it } from 'vitest';
+
 import { networkChoice } from '../../src/session/network-choice.js';
 
 describe('networkChoice', () => {

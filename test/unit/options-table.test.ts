@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+
+import { createProgram } from '../../src/cli/program.js';
 import { OPTIONS, optionsFor } from '../../src/options/option-table.js';
 import { renderOptionsMarkdown } from '../../src/options/render-docs.js';
 import type { CommandName, OptionRow } from '../../src/options/row.js';
-import { createProgram } from '../../src/cli/program.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COMMANDS: readonly CommandName[] = ['run', 'test', 'explain', 'clean', 'log', 'nightly', 'init', 'demo', 'narrow', 'doctor'];

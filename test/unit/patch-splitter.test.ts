@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { PatchSplitter } from '../../src/git/file-patches.js';
 
 const output = [

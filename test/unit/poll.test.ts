@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { poll, type Attempt } from '../../src/probes/poll.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 

@@ -4,6 +4,7 @@
  * a commit from its changes and the bad end's output.
  */
 import { describe, expect, it } from 'vitest';
+
 import { BisectSearch, maxSideWithin, type CommitGraph } from '../../src/bisect/index.js';
 import type { Finding } from '../../src/explain/finding.js';
 import { evidenceTokens, scoreCommit } from '../../src/session/search/prior-score.js';

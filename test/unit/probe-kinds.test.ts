@@ -1,18 +1,18 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LogWatcher } from '../../src/docker/log-watcher.js';
 import type { ExitInfo } from '../../src/docker/run-container.js';
 import type { Clock } from '../../src/probes/clock.js';
-import { ExecProbe, execOnce } from '../../src/probes/exec-probe.js';
+import { execOnce, ExecProbe } from '../../src/probes/exec-probe.js';
 import { ExitProbe } from '../../src/probes/exit-probe.js';
 import { LogProbe } from '../../src/probes/log-probe.js';
 import type { ProbeResult, ProbeTarget } from '../../src/probes/probe.js';
 import { TcpProbe } from '../../src/probes/tcp-probe.js';
 import { redactor } from '../../src/session/redact.js';
-import { FakeClock, ManualClock, deferred, settle } from '../helpers/fake-clock.js';
+import { deferred, FakeClock, ManualClock, settle } from '../helpers/fake-clock.js';
 
 const NEVER = new Promise<never>(() => {});
 

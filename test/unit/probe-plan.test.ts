@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { LogWatcher } from '../../src/docker/log-watcher.js';
 import type { ExitInfo } from '../../src/docker/run-container.js';
 import { ExecProbe } from '../../src/probes/exec-probe.js';

@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { LogWatcher } from '../../src/docker/log-watcher.js';
+import type { ExitInfo } from '../../src/docker/run-container.js';
 import { systemClock, type Clock } from '../../src/probes/clock.js';
 import { HealthcheckProbe } from '../../src/probes/healthcheck-probe.js';
 import { HttpProbe } from '../../src/probes/http-probe.js';
@@ -11,8 +14,6 @@ import { RunningProbe } from '../../src/probes/running-probe.js';
 import { parseStatusMatcher } from '../../src/probes/status-matcher.js';
 import { usageMessage } from '../helpers/expect-usage-error.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { LogWatcher } from '../../src/docker/log-watcher.js';
-import type { ExitInfo } from '../../src/docker/run-container.js';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { diffDockerfiles } from '../../src/explain/dockerfile-diff.js';
 import { explainChange, type Explanation } from '../../src/explain/explain-change.js';
 import { TestRepo } from '../fixtures/git-repo.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { painter } from '../../src/cli/render/color.js';
 import { explanationLines, explanationMarkdown } from '../../src/cli/render/explanation.js';
 import { renderReport, searchVisual } from '../../src/cli/render/report.js';

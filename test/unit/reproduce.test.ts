@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+
 import { createProgram } from '../../src/cli/program.js';
 import { reproduceCommand } from '../../src/cli/reproduce.js';
 import { OPTIONS } from '../../src/options/option-table.js';

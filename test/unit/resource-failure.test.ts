@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { resourceError, resourceFailure } from '../../src/docker/resource-failure.js';
 import { InfrastructureError } from '../../src/errors.js';
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+
 import type { Evaluator } from '../../src/session/evaluate/evaluator.js';
 import type { Outcome } from '../../src/session/outcome.js';
 import { RunState } from '../../src/session/run-state.js';

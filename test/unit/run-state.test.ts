@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+
+import type { Outcome } from '../../src/session/outcome.js';
 import { defaultStatePath, processAlive, readState, RunState } from '../../src/session/run-state.js';
 import { parseLog, renderLog } from '../../src/session/state-log.js';
-import type { Outcome } from '../../src/session/outcome.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deploybisect-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

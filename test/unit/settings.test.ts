@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { containerEnvironment, resourceLimits, secretValues } from '../../src/options/derived.js';
 import { parseKeyValues } from '../../src/options/parse-values.js';
 import type { Settings } from '../../src/options/settings.js';

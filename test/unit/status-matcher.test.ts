@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { UsageError } from '../../src/errors.js';
 import { parseStatusMatcher } from '../../src/probes/status-matcher.js';
 

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { pack as tarPack } from 'tar-stream';
-import { padding, TAR_END, tarHeader, type TarHeaderSpec } from '../../src/git/tar-writer.js';
+import { describe, expect, it } from 'vitest';
+
 import { decodeGitPath } from '../../src/git/path-bytes.js';
+import { padding, TAR_END, tarHeader, type TarHeaderSpec } from '../../src/git/tar-writer.js';
 
 const mtime = new Date('2000-01-01T00:00:00Z');
 

@@ -3,8 +3,9 @@
  * no verdict could be made (git bisect run stops on codes above 127); and the options behind it.
  */
 import { describe, expect, it } from 'vitest';
-import { createProgram } from '../../src/cli/program.js';
+
 import { abortForBisect, SIGNAL_EXIT, TEST_EXIT } from '../../src/cli/exit-status.js';
+import { createProgram } from '../../src/cli/program.js';
 import { DeployBisectError, ExitCode, GitError, InfrastructureError, UsageError } from '../../src/errors.js';
 import { optionsFor } from '../../src/options/option-table.js';
 import { classifyOutcome, decideRegression } from '../../src/session/classify-outcome.js';

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+
 import { runDemo } from '../../demo/run-demo.js';
 import type { CommandSpec } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { progressReporter } from '../render/progress.js';
-import { watched } from '../run-watch.js';
 import { renderReport } from '../render/report.js';
 import { renderQuiet, renderSummary } from '../render/summary.js';
+import { watched } from '../run-watch.js';
 import { writeReport } from '../write-report.js';
 
 export const demoCommand: CommandSpec = {

@@ -1,6 +1,6 @@
+import { dependencyLines } from '../../explain/deps/describe-changes.js';
 import { explainRange } from '../../session/explain-range.js';
 import type { CommandSpec } from '../command.js';
-import { dependencyLines } from '../../explain/deps/describe-changes.js';
 import { renderExplainResult } from '../render/summary.js';
 
 export const explainCommand: CommandSpec = {

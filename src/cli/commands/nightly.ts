@@ -1,13 +1,13 @@
 import { ExitCode } from '../../errors.js';
+import type { Settings } from '../../options/settings.js';
 import { nightlyOutputs, runNightly, type NightlyResult } from '../../session/nightly.js';
 import type { CliIo, CommandSpec } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
 import { progressReporter } from '../render/progress.js';
-import { watched } from '../run-watch.js';
 import { reuseNote } from '../render/reuse.js';
+import { watched } from '../run-watch.js';
 import { renderSearch } from './search.js';
-import type { Settings } from '../../options/settings.js';
 
 export const nightlyCommand: CommandSpec = {
   name: 'nightly',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+
 import { UsageError } from '../../errors.js';
 import { parseLog } from '../../session/state-log.js';
 import type { CommandSpec } from '../command.js';

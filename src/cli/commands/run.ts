@@ -1,5 +1,5 @@
-import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
 import type { CommandSpec } from '../command.js';
+import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
 import { searchAndRender } from './search.js';
 
 export const runCommand: CommandSpec = {

@@ -1,10 +1,10 @@
 /** `run` and `replay` (and the broken case of `nightly`): the search, its report and its output. */
-import type { Mark } from '../../options/rows-search.js';
 import { secretValues } from '../../options/derived.js';
+import type { Mark } from '../../options/rows-search.js';
 import type { Settings } from '../../options/settings.js';
+import { searchThenNarrow } from '../../session/narrow/search-then-narrow.js';
 import { redactor } from '../../session/redact.js';
 import type { BisectResult } from '../../session/result.js';
-import { searchThenNarrow } from '../../session/narrow/search-then-narrow.js';
 import type { CliIo } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { renderNarrowResult } from '../render/narrow.js';

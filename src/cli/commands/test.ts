@@ -2,8 +2,8 @@ import { testCommit, type TestCommitResult } from '../../session/test-commit.js'
 import type { CommandSpec } from '../command.js';
 import { abortForBisect, TEST_EXIT } from '../exit-status.js';
 import { progressReporter } from '../render/progress.js';
-import { watched } from '../run-watch.js';
 import { renderTestResult } from '../render/summary.js';
+import { watched } from '../run-watch.js';
 
 /** What `test --help` says after the options: the exit codes, as `git bisect run` reads them. */
 const EXIT_CODES_HELP = `

@@ -1,6 +1,6 @@
 /** `clean`'s output: the sessions found (what would be removed, what --older-than keeps), what was removed, and its JSON. */
-import { formatAge } from '../../duration.js';
 import type { KindCounts } from '../../docker/labelled-objects.js';
+import { formatAge } from '../../duration.js';
 import type { CleanPlan, SessionGroup } from '../../session/clean-plan.js';
 
 /** What `clean` did: removed (what it could), listed only (--dry-run), or nothing, as the person asked said. */

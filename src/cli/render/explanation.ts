@@ -1,6 +1,6 @@
-import type { ContextChanges, FileChange } from '../../explain/files/file-change.js';
-import type { Explanation } from '../../explain/explain-change.js';
 import { dependencyLines } from '../../explain/deps/describe-changes.js';
+import type { Explanation } from '../../explain/explain-change.js';
+import type { ContextChanges, FileChange } from '../../explain/files/file-change.js';
 import type { painter } from './color.js';
 
 type Paint = ReturnType<typeof painter>;

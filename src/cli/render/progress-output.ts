@@ -9,6 +9,7 @@
  * that, with its text cut to one line; a terminal resized below it falls back to plain lines.
  */
 import ora, { type Ora } from 'ora';
+
 import { clipLine } from '../../text/clip-line.js';
 import { colorEnabled } from './color.js';
 

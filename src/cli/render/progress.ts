@@ -1,9 +1,9 @@
 import { formatDuration } from '../../duration.js';
 import type { SessionEvents } from '../../session/events.js';
+import { count } from '../../text/plural.js';
 import { colorEnabled, painter } from './color.js';
 import { ProgressOutput } from './progress-output.js';
 import { reuseNote } from './reuse.js';
-import { count } from '../../text/plural.js';
 
 export interface ProgressOptions {
   verbose: boolean;

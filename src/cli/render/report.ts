@@ -1,13 +1,13 @@
 import { formatDuration } from '../../duration.js';
 import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
+import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
 import { count } from '../../text/plural.js';
+import { costText } from './cost.js';
 import { evidenceParts } from './evidence.js';
 import { cell, explanationMarkdown, fenced } from './explanation.js';
-import { confidenceLine, formatProbability } from './summary.js';
-import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
-import { costText } from './cost.js';
 import { narrowReportSection } from './narrow.js';
+import { confidenceLine, formatProbability } from './summary.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
 const short = (sha: string) => sha.slice(0, 10);

@@ -1,15 +1,15 @@
 import { formatDuration } from '../../duration.js';
+import type { ExplainRangeResult } from '../../session/explain-range.js';
 import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
 import type { TestCommitResult } from '../../session/test-commit.js';
-import { painter } from './color.js';
-import { explanationLines } from './explanation.js';
-import type { ExplainRangeResult } from '../../session/explain-range.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
-import { costText } from './cost.js';
-import { reuseNote } from './reuse.js';
 import { count } from '../../text/plural.js';
+import { painter } from './color.js';
+import { costText } from './cost.js';
 import { evidenceParts } from './evidence.js';
+import { explanationLines } from './explanation.js';
+import { reuseNote } from './reuse.js';
 
 type Paint = ReturnType<typeof painter>;
 

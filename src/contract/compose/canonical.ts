@@ -6,7 +6,7 @@
  * `extends` and the typed model all work on this form.
  */
 import { fail } from './compose-failure.js';
-import { resolvePath, isRemoteContext } from './paths.js';
+import { isRemoteContext, resolvePath } from './paths.js';
 import { parsePortSpec, PortSpecError } from './port-spec.js';
 import { parseVolumeSpec, VolumeSpecError } from './volume-spec.js';
 import type { TreePath } from './yaml-file.js';

@@ -5,10 +5,10 @@
  * `environment:` key takes its value from the pinned environment or `.env`; set nowhere, it is null
  * (and said in a warning), never taken from deploybisect's own process.
  */
-import { fail } from './compose-failure.js';
 import { isMapping } from './canonical.js';
+import { fail } from './compose-failure.js';
 import { EnvFileError, parseEnvFile } from './env-file.js';
-import type { EnvFileRef, EnvironmentSource, EnvironmentValue, ComposeWarning } from './model.js';
+import type { ComposeWarning, EnvFileRef, EnvironmentSource, EnvironmentValue } from './model.js';
 import { pathRef } from './paths.js';
 
 export interface ProjectEnvironment {

@@ -4,8 +4,8 @@
  * recursively; a cycle, a missing service or file is an error. The other file's relative paths are
  * its own directory's (canonical.ts resolved them when that file was read).
  */
-import { fail } from './compose-failure.js';
 import { isMapping, type Tree } from './canonical.js';
+import { fail } from './compose-failure.js';
 import { extendService } from './merge.js';
 
 /** Another file's canonical services (relative paths already repository-relative); `use` hears each one extended. */

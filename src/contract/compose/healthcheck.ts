@@ -4,8 +4,8 @@
  * and `test: ["NONE"]` turn the image's check off; a string test is `CMD-SHELL`; no test keeps the
  * image's command with the timings given.
  */
-import { parseGoDuration } from './go-duration.js';
 import { isMapping } from './canonical.js';
+import { parseGoDuration } from './go-duration.js';
 import type { ComposeHealthcheck, HealthTest } from './model.js';
 import { booleanAt, integerAt, type FailAt } from './values.js';
 import type { TreePath } from './yaml-file.js';

@@ -6,8 +6,8 @@
  * same name, the two merge with the including file's definition over the imported one (compose-go
  * loader/include.go). Recursive; a cycle is an error.
  */
-import { fail } from './compose-failure.js';
 import { isMapping, type Tree } from './canonical.js';
+import { fail } from './compose-failure.js';
 import { EnvFileError, envMap, parseEnvFile } from './env-file.js';
 import type { LoadContext, LoadFile } from './load-context.js';
 import { mergeTrees } from './merge.js';

@@ -6,9 +6,9 @@
  * references checked. A stack compose would refuse is returned as a failure in compose's words.
  */
 import { normalizeRepoPath } from '../../git/repo-path.js';
-import { ComposeFault, fail, type ComposeFailure } from './compose-failure.js';
 import { isMapping, type Tree } from './canonical.js';
 import { CommitFiles } from './commit-files.js';
+import { ComposeFault, fail, type ComposeFailure } from './compose-failure.js';
 import { discoverComposeFiles } from './discover.js';
 import type { ProjectEnvironment } from './environment.js';
 import type { FileSource } from './file-source.js';

@@ -3,8 +3,8 @@
  * check against the schema, name the keys the model does not carry, turn into canonical form with
  * its paths repository-relative, apply `extends`. Each step's failure carries the file and line.
  */
-import { fail } from './compose-failure.js';
 import { canonicalFile, canonicalService, isMapping, type FileScope, type Tree } from './canonical.js';
+import { fail } from './compose-failure.js';
 import { applyExtends } from './extends.js';
 import { applyInclude } from './include.js';
 import { interpolateTree, TreeInterpolationError } from './interpolate.js';

@@ -2,8 +2,8 @@
  * The file and line that set a path of the merged model: the last document read that has the whole
  * path (a later file overrides an earlier one), else the last that has the longest part of it.
  */
-import { fail } from './compose-failure.js';
 import { isMapping } from './canonical.js';
+import { fail } from './compose-failure.js';
 import type { FailAt } from './values.js';
 import type { TreePath, YamlDocument } from './yaml-file.js';
 

@@ -5,8 +5,8 @@
  * file's entry takes the earlier's place); `!reset` removes a value, `!override` replaces it unmerged.
  * Works on canonical trees (canonical.ts), so list-or-mapping keys are mappings already. Pure.
  */
-import { fail } from './compose-failure.js';
 import { isMapping, type Tree } from './canonical.js';
+import { fail } from './compose-failure.js';
 
 export interface MergeTags {
   /** Dotted paths tagged `!reset` in the overriding file. */

@@ -4,6 +4,7 @@
  * `extends: file:` against that file's directory; an absolute or `~` path is the host's.
  */
 import { posix } from 'node:path';
+
 import type { PathRef } from './model.js';
 
 /** A relative path joined to the base ('' is the repository root); absolute and `~` paths unchanged. */

@@ -7,6 +7,7 @@
  * `services.web additional properties 'foo' not allowed`.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+
 import composeSpecSchema from './compose-spec.json' with { type: 'json' };
 
 export interface SchemaProblem {

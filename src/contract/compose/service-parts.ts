@@ -4,6 +4,7 @@
  * protocol tcp in ingress mode, secret targets under /run/secrets, the implicit `default` network.
  */
 import { posix } from 'node:path';
+
 import { isMapping, listOrDict, type Tree } from './canonical.js';
 import type { BuildSecretRef, ComposeBuild, PortMapping, ServiceNetwork, ServiceSecretRef, VolumeMount } from './model.js';
 import { cleanAbsolute, pathRef } from './paths.js';

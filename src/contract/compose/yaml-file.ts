@@ -3,6 +3,7 @@
  * line of any path for messages and the paths compose's `!reset` / `!override` tags mark.
  */
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+
 import { fail } from './compose-failure.js';
 
 export type TreePath = readonly (string | number)[];

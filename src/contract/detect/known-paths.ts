@@ -3,6 +3,7 @@
  * Pure: the git side (detect-manifests.ts) lists a few directories and hands the names and texts here.
  */
 import { parseAllDocuments } from 'yaml';
+
 import type { Platform } from '../contract.js';
 
 /** At the repository root, by exact name. A `sniff` name is only a manifest when its text says so. */

@@ -5,6 +5,7 @@
  * Good enough for messages; a key written in an inline table or a dotted key falls back to its table's line.
  */
 import { parse, TomlError } from 'smol-toml';
+
 import type { FileText } from '../contract.js';
 import { ManifestProblem, type KeyPath, type Position } from './problem.js';
 import type { ParsedText } from './yaml-source.js';

@@ -4,6 +4,7 @@
  * line and column of every key for messages.
  */
 import { isCollection, LineCounter, parseAllDocuments, parseDocument, type Document, type YAMLError } from 'yaml';
+
 import type { FileText } from '../contract.js';
 import { ManifestProblem, type KeyPath, type Position } from './problem.js';
 

@@ -5,6 +5,7 @@
  * `moby.image.id`, a failure as an `errorDetail` event.
  */
 import type Docker from 'dockerode';
+
 import { BuildFailedError, BuildIncompleteError, buildQuery, type BuildImageOptions } from '../build-image.js';
 import { BuildkitProgress } from './progress.js';
 import { decodeStatus } from './protos.js';

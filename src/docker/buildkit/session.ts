@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import type Docker from 'dockerode';
+
 import { sessionServices } from './protos.js';
 
 export interface BuildkitSession {

@@ -3,9 +3,9 @@
  * it reads (a clue kind), the kinds of change it links, how sure a link is, and the sentence that
  * links one clue to one finding (or nothing, when this finding does not explain this clue).
  */
-import { DEPENDENCY_PATTERNS } from './patterns-dependencies.js';
-import { COMMAND_PATTERNS } from './patterns-commands.js';
 import { define, ref, type FailurePattern } from './pattern-shape.js';
+import { COMMAND_PATTERNS } from './patterns-commands.js';
+import { DEPENDENCY_PATTERNS } from './patterns-dependencies.js';
 
 export type { Certainty, Family, FailurePattern, LinkContext } from './pattern-shape.js';
 

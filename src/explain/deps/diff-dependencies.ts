@@ -4,8 +4,8 @@
  * where a lock says and the manifest's requirement otherwise; whether it is direct and dev comes from
  * the manifest where it names the package. Pure.
  */
-import { compareVersions, isMajorChange, lowestVersion } from './version.js';
 import type { ChangeKind, ChangeSource, DeclaredPackage, DependencySnapshot, PackageChange, Scope } from './types.js';
+import { compareVersions, isMajorChange, lowestVersion } from './version.js';
 
 interface Side {
   declared?: DeclaredPackage;

@@ -2,8 +2,8 @@
 import { readCargoLock, readComposerJson, readComposerLock } from './cargo-composer.js';
 import { readGemfile, readGemfileLock } from './gemfile.js';
 import { readGoMod, readGoSum } from './go-mod.js';
-import { readPackageJson } from './npm-manifest.js';
 import { readPackageLock } from './npm-lock.js';
+import { readPackageJson } from './npm-manifest.js';
 import { readPnpmLock } from './pnpm-lock.js';
 import { readPyproject } from './pyproject.js';
 import { readPipfile, readPipfileLock, readPoetryLock, readUvLock } from './python-locks.js';

@@ -4,8 +4,8 @@
  * module imports directly; `go` and `toolchain` pin the Go version. go.sum lines are
  * `module version[/go.mod] hash`: a module whose code was downloaded has a line without `/go.mod`.
  */
-import { compareVersions } from './version.js';
 import type { DeclaredPackage, DependencySnapshot, RuntimePin } from './types.js';
+import { compareVersions } from './version.js';
 
 const unquote = (token: string) => (/^["`].*["`]$/.test(token) ? token.slice(1, -1) : token);
 

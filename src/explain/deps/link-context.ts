@@ -4,8 +4,8 @@
  * command, is it a dev dependency, what the npm scripts run) and the installs of its Dockerfile that
  * leave dev dependencies out.
  */
-import type { LinkContext } from '../cause/pattern-shape.js';
 import { findClues } from '../cause/evidence-clues.js';
+import type { LinkContext } from '../cause/pattern-shape.js';
 import { programName } from '../dockerfile/shell-commands.js';
 import { commandProviders } from './command-providers.js';
 import { readerOf } from './formats.js';

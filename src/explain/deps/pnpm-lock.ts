@@ -6,6 +6,7 @@
  * production dependency reaches it through `snapshots`.
  */
 import { parse as parseYaml } from 'yaml';
+
 import { isObject, stringOf, type JsonObject } from './json-input.js';
 import { keyedLines } from './line-finder.js';
 import type { DeclaredPackage, DependencySnapshot, Scope } from './types.js';

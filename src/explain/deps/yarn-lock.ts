@@ -4,10 +4,11 @@
  * The workspace's own entry (`name@workspace:.`) is the project, not a package.
  */
 import { parse as parseYaml } from 'yaml';
+
 import { isObject, stringOf, type JsonObject } from './json-input.js';
 import { keyedLines } from './line-finder.js';
-import { parseYarnClassic, YarnLockSyntaxError } from './yarn-classic-grammar.js';
 import type { DeclaredPackage, DependencySnapshot } from './types.js';
+import { parseYarnClassic, YarnLockSyntaxError } from './yarn-classic-grammar.js';
 
 /** `@scope/name@^1.2.0` → `@scope/name`; `name@npm:1.0.0` → `name`. */
 export function nameOfSpecifier(specifier: string): string {

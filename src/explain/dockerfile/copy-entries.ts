@@ -4,6 +4,7 @@
  * Shell form and JSON form; heredoc sources (`COPY <<EOT /etc/x`) carry their content.
  */
 import { posix } from 'node:path';
+
 import type { DockerStage } from './model.js';
 
 export interface CopyEntry {

@@ -4,6 +4,7 @@
  * WORKDIR, or against the last `cd` of the same script.
  */
 import { posix } from 'node:path';
+
 import { programName, shellCommands } from './shell-commands.js';
 
 export interface CreatedDirectory {

@@ -5,6 +5,7 @@
  * newer Dockerfile exactly; any subset gives a Dockerfile between the two. Pure.
  */
 import { DockerfileParser } from 'dockerfile-ast';
+
 import { lineEdits, splitLines, type LineEdit } from '../../git/line-edits.js';
 import { clipLine } from '../../text/clip-line.js';
 

@@ -6,6 +6,7 @@
  */
 import { readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
+
 import { MissingContextError, MissingDockerfileError, planBuildContext, type BuildContextPlan } from '../../git/build-context.js';
 import { parseDockerignore, type IgnoreMatcher } from '../../git/dockerignore.js';
 import { gitOutput } from '../../git/git-exec.js';

@@ -8,9 +8,10 @@
  * kept, some spacing may change); TOML and JSON are written back from the parsed value (TOML comments
  * are lost, key order kept); a multi-document YAML file whose number of documents changes is one change.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { parseAllDocuments, stringify as stringifyYaml, type Document } from 'yaml';
-import { isDeepStrictEqual } from 'node:util';
+
 import { SECRET_NAME } from '../../contract/env.js';
 
 export type ManifestFormat = 'yaml' | 'toml' | 'json';

@@ -1,8 +1,8 @@
 /**
  * FROM: the base image's name, tag or digest (see image-reference.ts), and its --platform.
  */
-import type { DockerStage } from '../dockerfile/model.js';
 import { changedParts } from '../dockerfile/image-reference.js';
+import type { DockerStage } from '../dockerfile/model.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

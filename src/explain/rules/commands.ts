@@ -3,10 +3,10 @@
  * (test and options). Exec form is compared as a JSON array, shell form as its string; the same
  * words in the other form are still a change (a shell in between changes signals and PID 1).
  */
-import type { Finding, FindingKind } from '../finding.js';
-import { instructionsOf, type DockerInstruction, type DockerStage } from '../dockerfile/model.js';
 import { clipLine } from '../../text/clip-line.js';
+import { instructionsOf, type DockerInstruction, type DockerStage } from '../dockerfile/model.js';
 import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { Finding, FindingKind } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

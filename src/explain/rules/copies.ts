@@ -4,9 +4,9 @@
  * `copy-source-changed` finding (other sources, another `--from` stage, other inline content,
  * other `--chown`/`--chmod`, ADD instead of COPY); the rest are `copy-removed` / `copy-added`.
  */
-import type { Finding } from '../finding.js';
 import { copyEntries, copyIdentity, describeSources, sourceIdentity, type CopyEntry } from '../dockerfile/copy-entries.js';
 import { multisetDiff } from '../dockerfile/multiset-diff.js';
+import type { Finding } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

@@ -12,12 +12,13 @@
  * Symmetrically, a newly mkdir'ed directory that already existed that way is not reported.
  */
 import { posix } from 'node:path';
-import type { Finding } from '../finding.js';
-import { extractCreatedDirectories } from '../dockerfile/created-directories.js';
+
 import { splitWords } from '../dockerfile/argument-words.js';
+import { copyEntries } from '../dockerfile/copy-entries.js';
+import { extractCreatedDirectories } from '../dockerfile/created-directories.js';
 import type { DockerStage } from '../dockerfile/model.js';
 import { runScript } from '../dockerfile/run-script.js';
-import { copyEntries } from '../dockerfile/copy-entries.js';
+import type { Finding } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

@@ -3,10 +3,11 @@
  * (per port, `80` meaning `80/tcp`) and VOLUME (per path).
  */
 import { posix } from 'node:path';
-import type { Finding } from '../finding.js';
+
 import { splitWords } from '../dockerfile/argument-words.js';
 import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
 import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

@@ -6,8 +6,8 @@
 import { diffBaseImage } from './base-image.js';
 import { diffCommands } from './commands.js';
 import { diffCopies } from './copies.js';
-import { diffDirectories } from './directories.js';
 import type { DiffRule } from './diff-rule.js';
+import { diffDirectories } from './directories.js';
 import { diffImageConfig } from './image-config.js';
 import { diffPackages } from './packages.js';
 import { diffRuns } from './runs.js';

@@ -5,10 +5,10 @@
  * `package-added` carrying `before` and `after` (the old and new pins), not a removed+added pair:
  * the package is still there, in another version, and that is what the summary says.
  */
-import type { Finding } from '../finding.js';
 import { extractPackages, type InstalledPackage } from '../dockerfile/install-commands.js';
 import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
 import { runScript } from '../dockerfile/run-script.js';
+import type { Finding, PackageRef } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 
@@ -42,6 +42,12 @@ function packageRef(pkg: InstalledPackage): Finding['package'] {
     : { manager: pkg.manager, name: pkg.name };
 }
 
+/** The finding's `package`, where the installed thing is one a manager names. */
+function packageOf(pkg: InstalledPackage): { package?: PackageRef } {
+  const ref = packageRef(pkg);
+  return ref ? { package: ref } : {};
+}
+
 export const diffPackages: DiffRule = (pair) => {
   const before = packagesOfStage(pair.before);
   const after = packagesOfStage(pair.after);
@@ -56,7 +62,7 @@ export const diffPackages: DiffRule = (pair) => {
         instruction: 'RUN',
         before: pinned(old.pkg),
         lineBefore: old.line,
-        package: packageRef(old.pkg),
+        ...packageOf(old.pkg),
         summary: `${describe(old.pkg)} is no longer installed ${where(pair.label, old.line, undefined)}${note(old.pkg)}`,
       });
     } else if (old.pkg.version !== now.pkg.version) {
@@ -68,7 +74,7 @@ export const diffPackages: DiffRule = (pair) => {
         after: pinned(now.pkg),
         lineBefore: old.line,
         lineAfter: now.line,
-        package: packageRef(now.pkg),
+        ...packageOf(now.pkg),
         summary: `${describe(now.pkg)} version changed: ${old.pkg.version ?? 'unpinned'} → ${now.pkg.version ?? 'unpinned'} ${where(pair.label, old.line, now.line)}`,
       });
     }
@@ -81,7 +87,7 @@ export const diffPackages: DiffRule = (pair) => {
       instruction: 'RUN',
       after: pinned(now.pkg),
       lineAfter: now.line,
-      package: packageRef(now.pkg),
+      ...packageOf(now.pkg),
       summary: `${describe(now.pkg)} is now installed ${where(pair.label, undefined, now.line)}${note(now.pkg)}`,
     });
   }

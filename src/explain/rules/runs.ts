@@ -5,13 +5,13 @@
  * other findings say what changed). A RUN added or removed outright is explained when all it
  * does is install, mkdir or useradd, plus housekeeping (`apt-get update`, cache clean-up).
  */
-import type { Finding } from '../finding.js';
-import { packagesOfCommand } from '../dockerfile/install-commands.js';
-import { programName, shellCommands } from '../dockerfile/shell-commands.js';
-import { instructionsOf, type DockerInstruction } from '../dockerfile/model.js';
-import { runScript } from '../dockerfile/run-script.js';
-import { multisetDiff } from '../dockerfile/multiset-diff.js';
 import { clipLine } from '../../text/clip-line.js';
+import { packagesOfCommand } from '../dockerfile/install-commands.js';
+import { instructionsOf, type DockerInstruction } from '../dockerfile/model.js';
+import { multisetDiff } from '../dockerfile/multiset-diff.js';
+import { runScript } from '../dockerfile/run-script.js';
+import { programName, shellCommands } from '../dockerfile/shell-commands.js';
+import type { Finding } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

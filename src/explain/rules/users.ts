@@ -2,11 +2,11 @@
  * Who runs things: the USER the container starts as (the last USER of the stage), the USER
  * sequence during the build when only that changed, and accounts created by useradd/adduser.
  */
-import type { Finding } from '../finding.js';
 import { extractCreatedUsers, type CreatedUser } from '../dockerfile/created-users.js';
 import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
 import { runScript } from '../dockerfile/run-script.js';
 import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

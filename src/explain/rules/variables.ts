@@ -1,11 +1,11 @@
 /**
  * ENV (per key: the last value set in the stage) and ARG (per name: the default), old versus new.
  */
-import type { Finding } from '../finding.js';
+import { clipLine } from '../../text/clip-line.js';
 import { splitWords } from '../dockerfile/argument-words.js';
 import { instructionsOf, type DockerStage } from '../dockerfile/model.js';
-import { clipLine } from '../../text/clip-line.js';
 import type { StagePair } from '../dockerfile/stage-pair.js';
+import type { Finding } from '../finding.js';
 import type { DiffRule } from './diff-rule.js';
 import { where } from './where.js';
 

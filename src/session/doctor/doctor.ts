@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { mebibytes } from '../../docker/disk-space.js';
 import { gitVersion } from '../../git/git-exec.js';
 import { loadConfig } from '../../options/config-file.js';

@@ -4,8 +4,8 @@
  * Docker or Podman, BuildKit or not, its networks (and so the network mode a run will use), and
  * whether it can limit a container's memory.
  */
-import { connectEngine } from '../../docker/engine.js';
 import { EngineAdapter } from '../../docker/engine-adapter.js';
+import { connectEngine } from '../../docker/engine.js';
 import type { NetworkMode } from '../../docker/run-container.js';
 import { networkChoice, type NetworkChoice } from '../network-choice.js';
 

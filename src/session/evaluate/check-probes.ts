@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+
 import { EngineLostError } from '../../docker/engine-calls.js';
 import type { LogWatcher } from '../../docker/log-watcher.js';
 import type { RunningContainer } from '../../docker/run-container.js';

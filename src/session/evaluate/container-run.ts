@@ -4,13 +4,13 @@
  * output), and the container removed. With --network host, runs on one machine take turns.
  */
 import { dataRootSpace } from '../../docker/disk-space.js';
-import { EngineLostError } from '../../docker/engine-calls.js';
-import { engineRestarted } from '../../docker/engine-watch.js';
-import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import type { ImageFacts } from '../../docker/engine-adapter.js';
+import { EngineLostError } from '../../docker/engine-calls.js';
 import type { Lane } from '../../docker/engine-pool.js';
+import { engineRestarted } from '../../docker/engine-watch.js';
 import { resourceLabels } from '../../docker/labels.js';
 import { LogWatcher } from '../../docker/log-watcher.js';
+import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import { containerLogs, type RunningContainer } from '../../docker/run-container.js';
 import { InfrastructureError } from '../../errors.js';
 import { containerEnvironment, resourceLimits } from '../../options/derived.js';

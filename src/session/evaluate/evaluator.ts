@@ -16,11 +16,11 @@ import { systemClock, type Clock } from '../../probes/clock.js';
 import type { Outcome } from '../outcome.js';
 import { redactor } from '../redact.js';
 import type { VerdictCache } from '../verdict-cache.js';
-import { ContainerRunner, type RunSettings } from './container-run.js';
+import { resolveBaseImages, resolvesAbsent } from './base-images.js';
 import { BuildAhead } from './build-ahead.js';
+import { ContainerRunner, type RunSettings } from './container-run.js';
 import { ImageBuilder, type BuildSettings } from './image-builder.js';
 import { OutcomeMemo } from './outcome-memo.js';
-import { resolveBaseImages, resolvesAbsent } from './base-images.js';
 
 export type EvaluationSettings = RunSettings & BuildSettings & Pick<Settings, 'repo' | 'context' | 'file'>;
 
@@ -120,7 +120,7 @@ export class Evaluator {
    * applied), labelled `sha` (any name) in place of a commit; identical contexts share one outcome.
    */
   async evaluateContext(sha: string, context: BuildContext, signal?: AbortSignal, started = this.clock.now()): Promise<Outcome> {
-    const reuse = (outcome: Outcome, reused: Outcome['reused']): Outcome => ({
+    const reuse = (outcome: Outcome, reused: NonNullable<Outcome['reused']>): Outcome => ({
       ...outcome,
       sha,
       built: false,

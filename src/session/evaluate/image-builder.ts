@@ -3,17 +3,18 @@
  * the context made of git objects, stopped at `--build-timeout`.
  */
 import { createHash } from 'node:crypto';
-import { buildFailureSignature, BuildFailedError, BuildIncompleteError, stepImages } from '../../docker/build-image.js';
+
+import { sameWording } from '../../docker/build-failure.js';
+import { BuildFailedError, buildFailureSignature, BuildIncompleteError, stepImages } from '../../docker/build-image.js';
 import { dataRootSpace, describeSpace, mebibytes } from '../../docker/disk-space.js';
-import { engineRestarted } from '../../docker/engine-watch.js';
-import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import type { Lane } from '../../docker/engine-pool.js';
+import { engineRestarted } from '../../docker/engine-watch.js';
 import { LABEL_BUILD, resourceLabels } from '../../docker/labels.js';
+import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import { formatDuration } from '../../duration.js';
 import { InfrastructureError, UsageError } from '../../errors.js';
-import { sameWording } from '../../docker/build-failure.js';
-import { secretFingerprints } from '../../options/build-secrets.js';
 import type { BuildContext } from '../../git/build-context.js';
+import { secretFingerprints } from '../../options/build-secrets.js';
 import type { Settings } from '../../options/settings.js';
 import type { Outcome } from '../outcome.js';
 

@@ -5,18 +5,17 @@
  * type changed) as a whole. Files outside the context or ignored are not changes: they cannot
  * change the image.
  */
-import type { BuildContextPlan } from '../../git/build-context.js';
-import { planBuildContext } from '../../git/build-context.js';
-import { CatFileBatch } from '../../git/cat-file-batch.js';
-import type { ContextEntry } from '../../git/context-tar.js';
-import { filePatches } from '../../git/file-patches.js';
-import { hunksOf, isEditableText, lineEdits, splitLines, type LineEdit } from '../../git/line-edits.js';
-import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
 import { instructionChanges } from '../../explain/dockerfile/instruction-changes.js';
 import { contextChanges } from '../../explain/files/context-changes.js';
 import type { FileChange } from '../../explain/files/file-change.js';
 import type { ChangePart, ChangeSet, EditedFile, FilePart } from '../../explain/narrow/change-set.js';
 import { groupChanges } from '../../explain/narrow/group-changes.js';
+import { planBuildContext, type BuildContextPlan } from '../../git/build-context.js';
+import { CatFileBatch } from '../../git/cat-file-batch.js';
+import type { ContextEntry } from '../../git/context-tar.js';
+import { filePatches } from '../../git/file-patches.js';
+import { hunksOf, isEditableText, lineEdits, splitLines, type LineEdit } from '../../git/line-edits.js';
+import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
 import { clipLine } from '../../text/clip-line.js';
 
 export interface SplitSpec {

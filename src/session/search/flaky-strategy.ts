@@ -3,8 +3,8 @@
  * search ends when one hypothesis (a commit, or "it was noise") reaches the confidence, or after
  * --max-runs runs.
  */
-import type { Verdict } from '../../bisect/index.js';
 import { FlakySearch, type FlakyStatus } from '../../bisect/flaky-search.js';
+import type { Verdict } from '../../bisect/index.js';
 import type { Settings } from '../../options/settings.js';
 import type { SearchPlan } from './search-plan.js';
 import type { SearchStrategy, StrategyStep } from './strategy.js';

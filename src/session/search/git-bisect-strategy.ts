@@ -4,8 +4,8 @@
  */
 import { BisectSearch, type Verdict } from '../../bisect/index.js';
 import { UsageError } from '../../errors.js';
-import type { SearchStrategy, StrategyStep } from './strategy.js';
 import type { SearchPlan } from './search-plan.js';
+import type { SearchStrategy, StrategyStep } from './strategy.js';
 
 /**
  * How much worse than git's choice a split may be for a commit that shares layers with an image

@@ -4,8 +4,8 @@
  * commits remain, git's one choice).
  */
 import type { BisectSearch } from '../../bisect/index.js';
-import type { SearchPlan } from './search-plan.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
+import type { SearchPlan } from './search-plan.js';
 
 export class KSectionStrategy extends GitBisectStrategy {
   constructor(

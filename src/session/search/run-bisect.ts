@@ -3,10 +3,10 @@
  */
 import type { Mark } from '../../options/rows-search.js';
 import type { Settings } from '../../options/settings.js';
+import { checkBuildInputs } from '../check-build-inputs.js';
 import type { SearchRegression } from '../classify-outcome.js';
 import { consistencyWarnings } from '../combine-runs.js';
 import type { SessionEvents } from '../events.js';
-import { checkBuildInputs } from '../check-build-inputs.js';
 import { openSession, type OpenSession } from '../open-session.js';
 import type { Outcome } from '../outcome.js';
 import type { BisectResult } from '../result.js';
@@ -17,13 +17,13 @@ import { FlakyStrategy } from './flaky-strategy.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
 import { KSectionStrategy } from './k-section-strategy.js';
 import { LazyGood } from './lazy-good.js';
-import { buildPrior, type Prior } from './prior.js';
 import { buildBudget, PriorStrategy } from './prior-strategy.js';
+import { buildPrior, type Prior } from './prior.js';
 import { RunLedger } from './run-ledger.js';
 import { runSearchLoop, type SearchEnd } from './search-loop.js';
-import type { SearchStrategy } from './strategy.js';
 import { planSearch, type SearchPlan } from './search-plan.js';
 import { openState, reapEarlierRuns } from './search-state.js';
+import type { SearchStrategy } from './strategy.js';
 import { verifyEnds } from './verify-ends.js';
 
 export interface BisectRequest {

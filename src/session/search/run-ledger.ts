@@ -5,13 +5,13 @@
  */
 import type { Verdict } from '../../bisect/index.js';
 import { getCommitInfo } from '../../git/commit-info.js';
+import type { SearchRegression } from '../classify-outcome.js';
+import { combineRuns, type RunTally } from '../combine-runs.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
 import type { Outcome } from '../outcome.js';
 import type { Confidence, Step } from '../result.js';
 import type { RunState } from '../run-state.js';
-import type { SearchRegression } from '../classify-outcome.js';
-import { combineRuns, type RunTally } from '../combine-runs.js';
 import type { SearchPlan } from './search-plan.js';
 
 export interface Progress {

@@ -3,8 +3,8 @@
  * search chooses from (commits that leave the context as their parent had it share its image, so
  * they are no candidates), and each commit's Dockerfile blob (for ordering by the layer cache).
  */
-import type { CommitGraph } from '../../bisect/index.js';
 import { contractGraph } from '../../bisect/contract-graph.js';
+import type { CommitGraph } from '../../bisect/index.js';
 import { getCommitInfos, type CommitInfo } from '../../git/commit-info.js';
 import { planContextChanges } from '../../git/context-plan.js';
 import { dockerfileBlobs } from '../../git/dockerfile-blobs.js';

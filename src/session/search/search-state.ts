@@ -3,16 +3,17 @@
  * the engines (a `kill -9`, a lost engine, a reboot).
  */
 import { hostname } from 'node:os';
+
 import type { EnginePool } from '../../docker/engine-pool.js';
 import { cleanLabelled, sumRemoved, type Removed } from '../../docker/resource-tracker.js';
 import { absoluteGitDir } from '../../git/refs.js';
 import type { Settings } from '../../options/settings.js';
+import { count } from '../../text/plural.js';
+import { shortTimestamp } from '../../text/timestamp.js';
 import type { SessionEvents } from '../events.js';
 import { cacheConfiguration, type OutcomeSettings } from '../open-session.js';
 import { defaultStatePath, processAlive, RunState } from '../run-state.js';
 import { defaultCacheDir } from '../verdict-cache.js';
-import { count } from '../../text/plural.js';
-import { shortTimestamp } from '../../text/timestamp.js';
 
 export type StateSettings = OutcomeSettings &
   Pick<
