@@ -1,4 +1,4 @@
-import { MissingContextError, MissingDockerfileError, planBuildContext } from '../git/build-context.js';
+import { ContextPlanner } from '../git/context-planner.js';
 import { configPortFindings } from './cause/config-ports.js';
 import { findLikelyCauses, unexplainedEvidence, type LikelyCause } from './cause/likely-cause.js';
 import { FAILURE_PATTERNS } from './cause/patterns.js';
@@ -21,6 +21,8 @@ export interface ExplainSpec {
   contextDir: string;
   dockerfile: string;
   target?: string;
+  /** The plans of these commits, where a search made them already (else they are made here). */
+  planner?: ContextPlanner;
 }
 
 /** What changed in the deployment between two commits, and (with evidence) what likely broke it. */
@@ -45,17 +47,12 @@ export interface Explanation {
 /** Reads everything from git objects: works without Docker. */
 export async function explainChange(spec: ExplainSpec, evidence: readonly string[] = []): Promise<Explanation> {
   const notes: string[] = [];
+  const planner = spec.planner ?? new ContextPlanner({ repoDir: spec.repoDir, contextDir: spec.contextDir, dockerfile: spec.dockerfile });
   const dockerfileAt = async (commit: string): Promise<string> => {
-    try {
-      const plan = await planBuildContext({ repoDir: spec.repoDir, commit, contextDir: spec.contextDir, dockerfile: spec.dockerfile });
-      return plan.dockerfileText;
-    } catch (error) {
-      if (error instanceof MissingDockerfileError || error instanceof MissingContextError) {
-        notes.push(error.message);
-        return '';
-      }
-      throw error;
-    }
+    const result = await planner.plan(commit);
+    if ('planned' in result) return result.planned.dockerfileText;
+    notes.push(result.missing.message);
+    return '';
   };
   const [beforeText, afterText, files, dependencies] = await Promise.all([
     dockerfileAt(spec.before),
@@ -66,6 +63,7 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
       after: spec.after,
       contextDir: spec.contextDir,
       dockerfile: spec.dockerfile,
+      planner,
     }),
     readDependencyChanges(spec.repoDir, spec.before, spec.after),
   ]);

@@ -5,12 +5,13 @@
  * are attached to the in-context files (start scripts, server configs…), so an explanation
  * can show them. Read-only git plumbing: the user's tree, index and refs are not touched.
  */
+import { ContextPlanner } from '../../git/context-planner.js';
 import { diffStatBlobs } from '../../git/diff-stat.js';
 import { comparePathBytes } from '../../git/path-bytes.js';
 import { normalizeRepoPath } from '../../git/repo-path.js';
 import { attachDiffs, markLargeFiles } from './attach-diffs.js';
 import { isSubmodule, printable, toFileChange, type ContextChanges } from './file-change.js';
-import { dockerfileRepoPath, isInside, planOrMissing, sentToBuilder } from './sent-to-builder.js';
+import { dockerfileRepoPath, isInside, sentToBuilder } from './sent-to-builder.js';
 
 export interface ContextChangesSpec {
   repoDir: string;
@@ -22,15 +23,22 @@ export interface ContextChangesSpec {
   contextDir: string;
   /** As for planBuildContext: relative to the context, or absolute. */
   dockerfile: string;
+  /** Plans already made for these commits (a search's), else they are made here. */
+  planner?: ContextPlanner;
 }
 
 export async function contextChanges(spec: ContextChangesSpec): Promise<ContextChanges> {
   const { repoDir, before, after } = spec;
   const contextDir = normalizeRepoPath(spec.contextDir, 'context directory');
+  const planner = spec.planner ?? new ContextPlanner({ repoDir, contextDir, dockerfile: spec.dockerfile });
+  const planned = async (commit: string) => {
+    const result = await planner.plan(commit);
+    return 'planned' in result ? result.planned : undefined;
+  };
   const [records, beforePlan, afterPlan, dockerfilePath] = await Promise.all([
     diffStatBlobs(repoDir, before, after),
-    planOrMissing({ repoDir, commit: before, contextDir, dockerfile: spec.dockerfile }),
-    planOrMissing({ repoDir, commit: after, contextDir, dockerfile: spec.dockerfile }),
+    planned(before),
+    planned(after),
     dockerfileRepoPath(repoDir, contextDir, spec.dockerfile),
   ]);
   const sent = await sentToBuilder(repoDir, contextDir, dockerfilePath, beforePlan, afterPlan);

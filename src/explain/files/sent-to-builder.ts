@@ -7,7 +7,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 
-import { MissingContextError, MissingDockerfileError, planBuildContext, type BuildContextPlan } from '../../git/build-context.js';
+import type { BuildContextPlan } from '../../git/build-context.js';
 import { parseDockerignore, type IgnoreMatcher } from '../../git/dockerignore.js';
 import { gitOutput } from '../../git/git-exec.js';
 import { decodeGitText } from '../../git/path-bytes.js';
@@ -38,16 +38,6 @@ export async function sentToBuilder(
   }
   const inside = (path: string) => isInside(contextDir, path) || path === dockerfilePath;
   return { before: inside, after: inside };
-}
-
-/** The build context plan at a commit, or undefined when the commit has no Dockerfile or no context directory. */
-export async function planOrMissing(spec: Parameters<typeof planBuildContext>[0]): Promise<BuildContextPlan | undefined> {
-  try {
-    return await planBuildContext(spec);
-  } catch (error) {
-    if (error instanceof MissingDockerfileError || error instanceof MissingContextError) return undefined;
-    throw error;
-  }
 }
 
 /** Membership in what a plan sends, as repository paths (the Dockerfile and ignore file included wherever they live). */

@@ -3,13 +3,8 @@
  * Commits whose build contexts are identical share one outcome (the image would be the same).
  */
 import type { EnginePool, Lane } from '../../docker/engine-pool.js';
-import {
-  createBuildContext,
-  MissingContextError,
-  MissingDockerfileError,
-  planBuildContext,
-  type BuildContext,
-} from '../../git/build-context.js';
+import { MissingDockerfileError, type BuildContext } from '../../git/build-context.js';
+import { ContextPlanner } from '../../git/context-planner.js';
 import { secretValues } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { systemClock, type Clock } from '../../probes/clock.js';
@@ -47,6 +42,8 @@ export class Evaluator {
   private readonly essences = new Map<string, string>();
   /** Images built while another candidate is probed (one engine only). */
   private readonly ahead: BuildAhead | undefined;
+  /** Each commit's build context plan, made once for the run (building, building ahead, reuse, the explanation). */
+  readonly planner: ContextPlanner;
 
   constructor(
     private readonly pool: EnginePool,
@@ -56,6 +53,7 @@ export class Evaluator {
     private readonly clock: Clock = systemClock,
   ) {
     const redact = redactor(secretValues(settings));
+    this.planner = new ContextPlanner({ repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file });
     this.memo = new OutcomeMemo(cache);
     this.images = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, events);
     this.runner = new ContainerRunner(settings, pool.sessionId, events, clock, redact, LOG_TAIL_LINES);
@@ -152,19 +150,12 @@ export class Evaluator {
   }
 
   private async buildContext(sha: string): Promise<BuildContext | { failed: PartialOutcome }> {
-    try {
-      return await createBuildContext({
-        repoDir: this.settings.repo,
-        commit: sha,
-        contextDir: this.settings.context,
-        dockerfile: this.settings.file,
-      });
-    } catch (error) {
-      if (!(error instanceof MissingDockerfileError || error instanceof MissingContextError)) throw error;
-      const what =
-        error instanceof MissingDockerfileError ? `no Dockerfile at '${error.path}'` : `no build context directory '${error.path}'`;
-      return { failed: { ok: false, phase: 'build', signature: `build failed: ${what}`, probes: [], logTail: [] } };
-    }
+    const result = await this.planner.context(sha);
+    if ('context' in result) return result.context;
+    const error = result.missing;
+    const what =
+      error instanceof MissingDockerfileError ? `no Dockerfile at '${error.path}'` : `no build context directory '${error.path}'`;
+    return { failed: { ok: false, phase: 'build', signature: `build failed: ${what}`, probes: [], logTail: [] } };
   }
 
   /** 2. The image; 3. the container and its probes. */
@@ -241,11 +232,8 @@ export class Evaluator {
    * small disk holds only the images in flight (its layers stay where another image shares them).
    * Kept with --keep-images.
    */
-  async release(sha: string): Promise<void> {
-    if (this.settings.keepImages) return;
-    const fingerprint = await this.fingerprintOf(sha);
-    const imageId = fingerprint ? this.memo.get(fingerprint)?.imageId : undefined;
-    if (imageId) await this.releaseImage(imageId);
+  async release(outcomes: readonly Outcome[]): Promise<void> {
+    for (const imageId of new Set(outcomes.map((o) => o.imageId))) if (imageId) await this.releaseImage(imageId);
   }
 
   /** An image of this run that is no longer needed (`narrow`'s configurations, once probed): removed now, unless --keep-images. */
@@ -267,8 +255,7 @@ export class Evaluator {
   }
 
   private async fingerprintOf(sha: string): Promise<string | undefined> {
-    const s = this.settings;
-    const plan = await planBuildContext({ repoDir: s.repo, commit: sha, contextDir: s.context, dockerfile: s.file }).catch(() => undefined);
-    return plan?.fingerprint;
+    const result = await this.planner.plan(sha).catch(() => undefined);
+    return result && 'planned' in result ? result.planned.fingerprint : undefined;
   }
 }

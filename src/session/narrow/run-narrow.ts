@@ -8,7 +8,7 @@
  */
 import { dd, ddKey, type DdVerdict } from '../../bisect/dd.js';
 import { UsageError } from '../../errors.js';
-import { explainChange } from '../../explain/explain-change.js';
+import { explainChange, type ExplainSpec } from '../../explain/explain-change.js';
 import { overlayOf, patchOf } from '../../explain/narrow/change-set.js';
 import { getCommitInfo } from '../../git/commit-info.js';
 import { overlayContext, overlayPlan } from '../../git/overlay-context.js';
@@ -75,10 +75,10 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       const verification = { ...(parentOutcome ? { parent: parentOutcome } : {}), commit: commitOutcome };
       return finish({ status: 'not-reproduced', reason, changes: [], difference: [], tests: [], verification, notes: [] });
     }
-    const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file };
+    const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file, planner: evaluator.planner };
     const split = await splitChanges({ ...spec, parent: parentSha, commit: sha });
     const search = await narrowChanges(settings, split, { evaluator, sha, commitOutcome, parentOutcome, parallel }, call, events);
-    const explanation = await explainCommit(settings, parentSha, sha, commitOutcome);
+    const explanation = await explainCommit(settings, { before: parentSha, after: sha, planner: evaluator.planner }, commitOutcome);
     const difference = split.set.changes.filter((c) => search.difference.includes(c.id));
     return finish({
       ...search,
@@ -100,8 +100,8 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
 }
 
 /** The explanation of the whole commit, with the commit's own output as evidence. */
-function explainCommit(settings: Settings, before: string, after: string, outcome: Outcome) {
-  const spec = { repoDir: settings.repo, before, after, contextDir: settings.context, dockerfile: settings.file };
+function explainCommit(settings: Settings, pair: Pick<ExplainSpec, 'before' | 'after' | 'planner'>, outcome: Outcome) {
+  const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file, ...pair };
   return explainChange({ ...spec, ...(settings.target ? { target: settings.target } : {}) }, outcomeEvidence(outcome));
 }
 

@@ -10,8 +10,9 @@ import { contextChanges } from '../../explain/files/context-changes.js';
 import type { FileChange } from '../../explain/files/file-change.js';
 import type { ChangePart, ChangeSet, EditedFile, FilePart } from '../../explain/narrow/change-set.js';
 import { groupChanges } from '../../explain/narrow/group-changes.js';
-import { planBuildContext, type BuildContextPlan } from '../../git/build-context.js';
+import { type BuildContextPlan } from '../../git/build-context.js';
 import { CatFileBatch } from '../../git/cat-file-batch.js';
+import { ContextPlanner } from '../../git/context-planner.js';
 import type { ContextEntry } from '../../git/context-tar.js';
 import { filePatches } from '../../git/file-patches.js';
 import { hunksOf, isEditableText, lineEdits, splitLines, type LineEdit } from '../../git/line-edits.js';
@@ -24,6 +25,8 @@ export interface SplitSpec {
   commit: string;
   contextDir: string;
   dockerfile: string;
+  /** The run's plans of these commits (made for the same context and Dockerfile), else they are made here. */
+  planner?: ContextPlanner;
 }
 
 export interface SplitChanges {
@@ -41,11 +44,17 @@ type SentEntry = Exclude<ContextEntry, { type: 'directory' }>;
 
 export async function splitChanges(spec: SplitSpec): Promise<SplitChanges> {
   const contextDir = normalizeRepoPath(spec.contextDir, 'context directory');
-  const plan = (commit: string) => planBuildContext({ repoDir: spec.repoDir, commit, contextDir, dockerfile: spec.dockerfile });
+  const planner = spec.planner ?? new ContextPlanner({ repoDir: spec.repoDir, contextDir, dockerfile: spec.dockerfile });
+  // Both ends were evaluated: their plans exist (a side without one fails here as it would have there).
+  const plan = async (commit: string) => {
+    const result = await planner.plan(commit);
+    if ('missing' in result) throw result.missing;
+    return result.planned;
+  };
   const [parentPlan, commitPlan, files] = await Promise.all([
     plan(spec.parent),
     plan(spec.commit),
-    contextChanges({ repoDir: spec.repoDir, before: spec.parent, after: spec.commit, contextDir, dockerfile: spec.dockerfile }),
+    contextChanges({ repoDir: spec.repoDir, before: spec.parent, after: spec.commit, contextDir, dockerfile: spec.dockerfile, planner }),
   ]);
   const inContext = (path: string) =>
     contextDir === '' ? path : path.startsWith(`${contextDir}/`) ? path.slice(contextDir.length + 1) : undefined;

@@ -39,7 +39,13 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
   if (!parent) return culprit;
   ctx.events.phase?.(sha, 'explain');
   culprit.explanation = await explainChange(
-    { ...spec, before: parent, after: sha, ...(ctx.settings.target ? { target: ctx.settings.target } : {}) },
+    {
+      ...spec,
+      before: parent,
+      after: sha,
+      planner: ctx.evaluator.planner,
+      ...(ctx.settings.target ? { target: ctx.settings.target } : {}),
+    },
     outcomeEvidence(outcome),
   );
   // For contrast: how the parent behaved (tested itself, or a commit with the same build context).

@@ -79,7 +79,7 @@ export class RunLedger {
       outcomes.push(outcome);
     }
     // Its runs are done: the image goes (the flake-aware search may run the commit again later).
-    if (!this.options.flaky) await this.evaluator.release(sha);
+    if (!this.options.flaky) await this.evaluator.release(outcomes);
     return outcomes;
   }
 
