@@ -1,13 +1,10 @@
 /** The rules between options, checked once the settings are parsed: each breach is one UsageError line. */
 import { UsageError } from '../errors.js';
-import { HttpProbe } from '../probes/http-probe.js';
-import { RunningProbe } from '../probes/running-probe.js';
-import { TcpProbe } from '../probes/tcp-probe.js';
-import type { Settings } from './option-table.js';
+import { defaultOf, type Settings } from './option-table.js';
 
 const RULES: ReadonlyArray<(s: Settings) => void> = [
   function probesReachTheContainer(s) {
-    if (s.network === 'none' && s.probe.some((p) => p instanceof HttpProbe || p instanceof TcpProbe)) {
+    if (s.network === 'none' && s.probe.some((p) => p.hostPort !== undefined)) {
       throw new UsageError(
         '--network none: an http or tcp probe cannot reach the container; use --probe healthcheck, exec:, log:, or --network host',
       );
@@ -15,8 +12,8 @@ const RULES: ReadonlyArray<(s: Settings) => void> = [
   },
   function runningProbesCanPass(s) {
     for (const probe of s.probe) {
-      if (probe instanceof RunningProbe && probe.durationMs >= s.timeout) {
-        const timeout = String(s.given.timeout ?? '60s');
+      if (probe.passesAfterMs !== undefined && probe.passesAfterMs >= s.timeout) {
+        const timeout = String(s.given.timeout ?? defaultOf('timeout'));
         throw new UsageError(`--probe ${probe.spec} can never pass within --timeout ${timeout}: make the timeout longer than the duration`);
       }
     }

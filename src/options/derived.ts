@@ -13,6 +13,11 @@ export function secretValues(s: Pick<Settings, 'secretEnv' | 'secret'>): string[
   return [...Object.values(s.secretEnv), ...secretTexts(s.secret)];
 }
 
+/** What the build context of each commit is made from: the repository, the context directory and the Dockerfile (`-C`, `--context`, `-f`). */
+export function contextSpec(s: Pick<Settings, 'repo' | 'context' | 'file'>): { repoDir: string; contextDir: string; dockerfile: string } {
+  return { repoDir: s.repo, contextDir: s.context, dockerfile: s.file };
+}
+
 /** Memory (swap not beyond it), CPUs and processes per container (`--pids-limit 0` = none). */
 export function resourceLimits(s: Pick<Settings, 'memory' | 'cpus' | 'pidsLimit'>): ResourceLimits {
   return {

@@ -49,6 +49,13 @@ export function optionsFor(command: CommandName | 'replay'): OptionRow[] {
   return rows.filter((o) => o.commands.includes(as));
 }
 
+/** A row's default as written on the command line (`60s`, `2xx`): the one place it is written. */
+export function defaultOf(key: string): string {
+  const row = (OPTIONS as readonly OptionRow[]).find((o) => o.key === key && o.aliasOf === undefined);
+  if (row?.default === undefined) throw new Error(`option ${key} has no default`);
+  return row.default;
+}
+
 /** The rows with a Settings key of their own (not a second spelling such as `--no-config`). */
 export function settingRows(): OptionRow[] {
   return (OPTIONS as readonly OptionRow[]).filter((o) => o.aliasOf === undefined);

@@ -36,6 +36,10 @@ export class HttpProbe implements Probe {
     return Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80));
   }
 
+  get hostPort(): number {
+    return this.port;
+  }
+
   /**
    * The target as written, with its port always spelled out (`http://127.0.0.1:80/health`): when a
    * connection fails, the port is often the whole story (an app that moved to another port).

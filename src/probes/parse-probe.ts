@@ -7,11 +7,12 @@ import { HttpProbe } from './http-probe.js';
 import { LogProbe } from './log-probe.js';
 import type { Probe } from './probe.js';
 import { RunningProbe } from './running-probe.js';
-import { parseStatusMatcher, type StatusMatcher } from './status-matcher.js';
+import type { StatusMatcher } from './status-matcher.js';
 import { TcpProbe } from './tcp-probe.js';
 
 export interface ProbeSettings {
-  expectStatus?: StatusMatcher;
+  /** The statuses an http probe accepts (`--expect-status`, whose row holds the default). */
+  expectStatus: StatusMatcher;
   expectBody?: RegExp;
   headers?: Record<string, string>;
   insecure?: boolean;
@@ -23,7 +24,7 @@ export const PROBE_KINDS =
   'healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>';
 
 /** Parses one `--probe` spec (see PROBE_KINDS). */
-export function parseProbe(spec: string, settings: ProbeSettings = {}): Probe {
+export function parseProbe(spec: string, settings: ProbeSettings): Probe {
   const text = spec.trim();
   if (text === 'healthcheck') return new HealthcheckProbe();
   if (text === 'running') return new RunningProbe(text, DEFAULT_RUNNING_MS);
@@ -31,7 +32,7 @@ export function parseProbe(spec: string, settings: ProbeSettings = {}): Probe {
   if (/^https?:\/\//i.test(text)) {
     parseUrlWithPort(text, spec);
     return new HttpProbe(text, {
-      expectStatus: settings.expectStatus ?? parseStatusMatcher('2xx'),
+      expectStatus: settings.expectStatus,
       ...(settings.expectBody ? { expectBody: settings.expectBody } : {}),
       ...(settings.headers ? { headers: settings.headers } : {}),
       ...(settings.insecure ? { insecure: true } : {}),

@@ -57,6 +57,15 @@ export interface ProbeResult {
 export interface Probe {
   readonly kind: string;
   readonly spec: string;
+  /**
+   * The container port the probe reaches from the host (http, tcp): published in bridge mode, out of
+   * reach on a remote engine or without a network. Absent: it runs inside the container or watches it.
+   */
+  readonly hostPort?: number;
+  /** The probe cannot pass before this long (`running:<duration>`). */
+  readonly passesAfterMs?: number;
+  /** The probe judges how the container ends (`exit:<code>`): its stopping is the evidence, not a reason to stop probing. */
+  readonly waitsForExit?: boolean;
   /** Checks until `deadline` (absolute, clock scale). Never throws for a failing service: returns ok=false. */
   check(target: ProbeTarget, deadline: number): Promise<ProbeResult>;
 }

@@ -10,6 +10,10 @@ export class RunningProbe implements Probe {
     readonly durationMs: number,
   ) {}
 
+  get passesAfterMs(): number {
+    return this.durationMs;
+  }
+
   async check(target: ProbeTarget, deadline: number): Promise<ProbeResult> {
     const { clock } = target;
     const until = clock.now() + this.durationMs;

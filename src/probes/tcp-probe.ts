@@ -9,6 +9,10 @@ export class TcpProbe implements Probe {
   readonly kind = 'tcp';
   readonly host: string;
   readonly port: number;
+  /** Reached from the host. */
+  get hostPort(): number {
+    return this.port;
+  }
 
   constructor(readonly spec: string) {
     const url = new URL(spec);

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { explainChange, type Explanation } from '../explain/explain-change.js';
 import { getCommitInfos, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
+import { contextSpec } from '../options/derived.js';
 import type { Settings } from '../options/settings.js';
 
 export type ExplainSettings = Pick<Settings, 'repo' | 'context' | 'file' | 'target'>;
@@ -19,11 +20,9 @@ export async function explainRange(settings: ExplainSettings, goodRef: string, b
   if (good === bad) throw new UsageError(`'${goodRef}' and '${badRef}' are the same commit: nothing to explain`);
   const [goodInfo, badInfo] = await getCommitInfos(repoDir, [good, bad]);
   const explanation = await explainChange({
-    repoDir,
+    ...contextSpec(settings),
     before: good,
     after: bad,
-    contextDir: settings.context,
-    dockerfile: settings.file,
     ...(settings.target ? { target: settings.target } : {}),
   });
   return { good: goodInfo!, bad: badInfo!, explanation };

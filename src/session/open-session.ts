@@ -73,7 +73,7 @@ export async function openSession(
 ): Promise<OpenSession> {
   const engines = await connectEngines(settings.dockerHost, undefined, settings.engineTimeout);
   const remote = engines.find((e) => e.machine !== 'local');
-  if (remote && settings.probe.some((p) => /^(https?|tcp):\/\//i.test(p.spec))) {
+  if (remote && settings.probe.some((p) => p.hostPort !== undefined)) {
     throw new UsageError(
       `http and tcp probes reach 127.0.0.1 on this machine, not the containers of the engine at ${remote.endpoint}: probe inside the container instead (healthcheck, exec:, log:, exit:, running:)`,
     );

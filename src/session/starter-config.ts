@@ -13,6 +13,7 @@ import { splitWords } from '../explain/dockerfile/argument-words.js';
 import { parseDockerfile } from '../explain/dockerfile/model.js';
 import { repositoryRoot, trackedFiles } from '../git/work-tree.js';
 import { CONFIG_FILES, loadConfig } from '../options/config-file.js';
+import { defaultOf } from '../options/option-table.js';
 
 export interface StarterConfig {
   /** Where it was written. */
@@ -55,7 +56,7 @@ export function proposeFromDockerfile(content: string): { config: Record<string,
   }
   if (ports.length > 0) {
     return {
-      config: { probe: [`http://127.0.0.1:${ports[0]}/`], expectStatus: '100-499', network: 'host', timeout: '60s' },
+      config: { probe: [`http://127.0.0.1:${ports[0]}/`], expectStatus: '100-499', network: 'host', timeout: defaultOf('timeout') },
       reasons: [
         `probe: an HTTP GET on 127.0.0.1:${ports[0]}, the first port the Dockerfile EXPOSEs (no HEALTHCHECK); expectStatus 100-499: any answer but a server error passes (narrow it, e.g. to 200, with a health path)`,
         'network: host, so the probe reaches the port on 127.0.0.1 (one container at a time)',

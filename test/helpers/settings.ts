@@ -8,3 +8,6 @@ export function settingsFor(
 ): Settings {
   return resolveSettings({ command, given: { repo, ...given } });
 }
+
+/** What `--probe` parsing takes from the other options when none is given: their rows' defaults. */
+export const PROBE_DEFAULTS = { expectStatus: resolveSettings({ command: 'run' }).expectStatus };

@@ -14,6 +14,7 @@ import { RunningProbe } from '../../src/probes/running-probe.js';
 import { parseStatusMatcher } from '../../src/probes/status-matcher.js';
 import { usageMessage } from '../helpers/expect-usage-error.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { PROBE_DEFAULTS } from '../helpers/settings.js';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -290,7 +291,7 @@ describe('HealthcheckProbe', () => {
 describe('parseProbe', () => {
   it('parses healthcheck', () => {
     for (const spec of ['healthcheck', '  healthcheck ']) {
-      const probe = parseProbe(spec);
+      const probe = parseProbe(spec, PROBE_DEFAULTS);
       expect(probe).toBeInstanceOf(HealthcheckProbe);
       expect(probe.kind).toBe('healthcheck');
       expect(probe.spec).toBe('healthcheck');
@@ -298,7 +299,7 @@ describe('parseProbe', () => {
   });
 
   it('parses running with the default duration', () => {
-    const probe = parseProbe('running');
+    const probe = parseProbe('running', PROBE_DEFAULTS);
     expect(probe).toBeInstanceOf(RunningProbe);
     expect(probe.kind).toBe('running');
     expect(probe.spec).toBe('running');
@@ -312,17 +313,17 @@ describe('parseProbe', () => {
     ['running:1m30s', 90_000],
     ['running:5', 5000],
   ])('parses %s', (spec, ms) => {
-    const probe = parseProbe(spec);
+    const probe = parseProbe(spec, PROBE_DEFAULTS);
     expect(probe).toBeInstanceOf(RunningProbe);
     expect(probe.spec).toBe(spec);
     expect((probe as RunningProbe).durationMs).toBe(ms);
   });
 
   it('rejects a running probe with a bad duration', () => {
-    expect(usageMessage(() => parseProbe('running:soon'))).toBe(
+    expect(usageMessage(() => parseProbe('running:soon', PROBE_DEFAULTS))).toBe(
       "invalid running duration 'soon': use a number with a unit, e.g. 500ms, 10s, 2m, 1h",
     );
-    expect(usageMessage(() => parseProbe('running:'))).toBe(
+    expect(usageMessage(() => parseProbe('running:', PROBE_DEFAULTS))).toBe(
       "invalid running duration '': use a number with a unit, e.g. 500ms, 10s, 2m, 1h",
     );
   });
@@ -336,7 +337,7 @@ describe('parseProbe', () => {
     ['http://127.0.0.1:80/health', 80],
     ['https://example.test:443/', 443],
   ])('parses the http probe %s (container port %d)', (spec, port) => {
-    const probe = parseProbe(spec);
+    const probe = parseProbe(spec, PROBE_DEFAULTS);
     expect(probe).toBeInstanceOf(HttpProbe);
     expect(probe.kind).toBe('http');
     expect(probe.spec).toBe(spec);
@@ -346,7 +347,9 @@ describe('parseProbe', () => {
   it.each(['http://127.0.0.1/health', 'https://example.test/', 'http://localhost', 'http://[::1]/x', 'http://user:8080@example.test/x'])(
     'rejects the URL without a port %s',
     (spec) => {
-      expect(usageMessage(() => parseProbe(spec))).toBe(`probe URL '${spec}' needs an explicit port, e.g. http://127.0.0.1:8080/health`);
+      expect(usageMessage(() => parseProbe(spec, PROBE_DEFAULTS))).toBe(
+        `probe URL '${spec}' needs an explicit port, e.g. http://127.0.0.1:8080/health`,
+      );
     },
   );
 
@@ -358,7 +361,7 @@ describe('parseProbe', () => {
     ['http://127.0.0.1:/x', 'the port after the colon is missing'],
     ['http://[::1:8080/', "the IPv6 address has no closing ']'"],
   ])('rejects the invalid URL %s, saying why', (spec, why) => {
-    expect(usageMessage(() => parseProbe(spec))).toBe(`invalid probe URL '${spec}': ${why}`);
+    expect(usageMessage(() => parseProbe(spec, PROBE_DEFAULTS))).toBe(`invalid probe URL '${spec}': ${why}`);
   });
 
   it.each([
@@ -373,14 +376,14 @@ describe('parseProbe', () => {
     'exit',
     'Exec:ls',
   ])('rejects the unknown probe %j', (spec) => {
-    expect(usageMessage(() => parseProbe(spec))).toBe(
+    expect(usageMessage(() => parseProbe(spec, PROBE_DEFAULTS))).toBe(
       `unknown probe '${spec}': use healthcheck, http://HOST:PORT/PATH, https://…, tcp://HOST:PORT, exec:<command>, log:<regex>, exit:<code>, running:<duration>`,
     );
   });
 });
 
 describe('HttpProbe.targetUrl', () => {
-  const probe = (spec: string): HttpProbe => parseProbe(spec) as HttpProbe;
+  const probe = (spec: string): HttpProbe => parseProbe(spec, PROBE_DEFAULTS) as HttpProbe;
 
   it('sends a loopback URL to the published port in bridge mode', () => {
     const asked: number[] = [];
@@ -520,7 +523,7 @@ describe('HttpProbe.check against a local server', () => {
   it('uses 2xx by default and the given settings when parsed from a spec', async () => {
     handlers.set('/created', (_req, res) => send(res, 201, 'created'));
     handlers.set('/teapot', (_req, res) => send(res, 418, 'teapot'));
-    const byDefault = await parseProbe(`http://127.0.0.1:${port}/created`).check(hostTarget(), deadline(1000));
+    const byDefault = await parseProbe(`http://127.0.0.1:${port}/created`, PROBE_DEFAULTS).check(hostTarget(), deadline(1000));
     expect(byDefault.ok).toBe(true);
     const withSettings = await parseProbe(`http://127.0.0.1:${port}/teapot`, {
       expectStatus: parseStatusMatcher('418'),

@@ -124,8 +124,7 @@ export async function checkProbes(input: CheckProbesInput): Promise<ProbeResult[
   const deadline = start + input.timeoutMs;
   const results = await Promise.all(
     input.probes.map(async (probe) => {
-      const waitsForExit = (probe as { waitsForExit?: boolean }).waitsForExit === true;
-      const result = await runProbe(probe, waitsForExit ? exitTarget : target, deadline, elapsed).catch((error: unknown) => {
+      const result = await runProbe(probe, probe.waitsForExit ? exitTarget : target, deadline, elapsed).catch((error: unknown) => {
         failFirst('the engine was lost');
         throw error;
       });

@@ -5,7 +5,7 @@
 import type { EnginePool, Lane } from '../../docker/engine-pool.js';
 import { MissingDockerfileError, type BuildContext } from '../../git/build-context.js';
 import { ContextPlanner } from '../../git/context-planner.js';
-import { secretValues } from '../../options/derived.js';
+import { contextSpec, secretValues } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { systemClock, type Clock } from '../../probes/clock.js';
 import type { Outcome } from '../outcome.js';
@@ -53,7 +53,7 @@ export class Evaluator {
     private readonly clock: Clock = systemClock,
   ) {
     const redact = redactor(secretValues(settings));
-    this.planner = new ContextPlanner({ repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file });
+    this.planner = new ContextPlanner(contextSpec(settings));
     this.memo = new OutcomeMemo(cache);
     this.images = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, events);
     this.runner = new ContainerRunner(settings, pool.sessionId, events, clock, redact, LOG_TAIL_LINES);

@@ -6,7 +6,6 @@ import { DEFAULT_RUNNING_MS } from '../../probes/parse-probe.js';
 import type { HealthTolerance, Probe } from '../../probes/probe.js';
 import { RunningProbe } from '../../probes/running-probe.js';
 import { parseStatusMatcher } from '../../probes/status-matcher.js';
-import { TcpProbe } from '../../probes/tcp-probe.js';
 
 export type { ImageFacts } from '../../docker/engine-adapter.js';
 
@@ -65,7 +64,7 @@ export function planProbes(image: ImageFacts, options: ProbePlanOptions): ProbeP
       }
     }
   }
-  const publish = [...new Set(probes.flatMap((p) => (p instanceof HttpProbe ? [p.port] : p instanceof TcpProbe ? [p.port] : [])))];
+  const publish = [...new Set(probes.flatMap((p) => (p.hostPort === undefined ? [] : [p.hostPort])))];
   const plan: ProbePlan = { probes, publish };
   const timing = hasHealthcheck ? healthTiming(check!, options.healthIntervalMs) : undefined;
   if (timing) plan.healthcheck = timing.healthcheck;

@@ -13,6 +13,7 @@ import { overlayOf, patchOf } from '../../explain/narrow/change-set.js';
 import { getCommitInfo } from '../../git/commit-info.js';
 import { overlayContext, overlayPlan } from '../../git/overlay-context.js';
 import { resolveCommit } from '../../git/refs.js';
+import { contextSpec } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
@@ -75,7 +76,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       const verification = { ...(parentOutcome ? { parent: parentOutcome } : {}), commit: commitOutcome };
       return finish({ status: 'not-reproduced', reason, changes: [], difference: [], tests: [], verification, notes: [] });
     }
-    const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file, planner: evaluator.planner };
+    const spec = { ...contextSpec(settings), planner: evaluator.planner };
     const split = await splitChanges({ ...spec, parent: parentSha, commit: sha });
     const search = await narrowChanges(settings, split, { evaluator, sha, commitOutcome, parentOutcome, parallel }, call, events);
     const explanation = await explainCommit(settings, { before: parentSha, after: sha, planner: evaluator.planner }, commitOutcome);
@@ -101,7 +102,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
 
 /** The explanation of the whole commit, with the commit's own output as evidence. */
 function explainCommit(settings: Settings, pair: Pick<ExplainSpec, 'before' | 'after' | 'planner'>, outcome: Outcome) {
-  const spec = { repoDir: settings.repo, contextDir: settings.context, dockerfile: settings.file, ...pair };
+  const spec = { ...contextSpec(settings), ...pair };
   return explainChange({ ...spec, ...(settings.target ? { target: settings.target } : {}) }, outcomeEvidence(outcome));
 }
 

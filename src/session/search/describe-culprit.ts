@@ -5,6 +5,7 @@
  */
 import { explainChange } from '../../explain/explain-change.js';
 import { changedFiles, getCommitInfo } from '../../git/commit-info.js';
+import { contextSpec } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
@@ -34,7 +35,7 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
     (await ledger.evaluate(sha, 'search', { remaining: 1, stepsLeft: 0 }))[0]!;
   const info = plan.subjects.get(sha) ?? (await getCommitInfo(plan.repoDir, sha));
   const parent = plan.graph.commits.find((c) => c.sha === sha)?.parents[0];
-  const spec = { repoDir: plan.repoDir, contextDir: ctx.settings.context, dockerfile: ctx.settings.file };
+  const spec = contextSpec({ ...ctx.settings, repo: plan.repoDir });
   const culprit: Culprit = { ...info, files: await changedFiles(plan.repoDir, parent, sha, spec.contextDir), outcome };
   if (!parent) return culprit;
   ctx.events.phase?.(sha, 'explain');

@@ -72,8 +72,8 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
       network: session.network,
     });
     const ctx: SearchContext = { plan, ledger, session, jobs, events, ...(call.signal ? { signal: call.signal } : {}) };
-    const end = await searchAndDescribe(settings, ctx);
-    const found = result(end, { plan, ledger, session, started, ...(ctx.prior ? { prior: ctx.prior } : {}) });
+    const { end, prior } = await searchAndDescribe(settings, ctx);
+    const found = result(end, { plan, ledger, session, started, ...(prior ? { prior } : {}) });
     state?.finish(found.status);
     return found;
   } finally {
@@ -88,12 +88,10 @@ interface SearchContext {
   jobs: number;
   events: SessionEvents;
   signal?: AbortSignal;
-  /** The prior the search started from (set once the bad end is known). */
-  prior?: Prior;
 }
 
-/** verify → search → describe. */
-async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promise<SearchEnd> {
+/** verify → search → describe; with the prior the search started from (made once the bad end is known). */
+async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promise<{ end: SearchEnd; prior?: Prior }> {
   const { plan, ledger, session } = ctx;
   const plain = chooseStrategy(settings, ctx);
   let regression: SearchRegression = settings.regression === 'auto' ? 'runtime' : settings.regression;
@@ -109,7 +107,8 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
       lazyGood: ctx.jobs === 1 && !settings.flaky && settings.prior === 'risk',
     });
     regression = verified.regression;
-    if (verified.kind !== 'verified') return { partial: { status: verified.kind, regression, verification: verified.verification } };
+    if (verified.kind !== 'verified')
+      return { end: { partial: { status: verified.kind, regression, verification: verified.verification } } };
     badOutcome = verified.badOutcome;
     goodPending = verified.goodPending === true;
   }
@@ -122,12 +121,12 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
   };
   await checkSpace(plain.initial.stepsLeft);
   const lazy = new LazyGood(goodPending, plan, ledger, plan.range);
-  ctx.prior = await buildPrior(plan, settings, badOutcome);
-  const strategy = searchStrategy(settings, ctx, plain, lazy);
+  const prior = await buildPrior(plan, settings, badOutcome);
+  const strategy = searchStrategy(settings, ctx, { plain, lazy, prior });
   if (strategy instanceof GitBisectStrategy) strategy.applyMarks();
   const describe = { settings, plan, ledger, evaluator: session.evaluator, events: ctx.events, badOutcome };
   try {
-    return await runSearchLoop(strategy, ledger, regression, {
+    const end = await runSearchLoop(strategy, ledger, regression, {
       repoDir: plan.repoDir,
       describe: (sha, warnings) => describeCulprit(describe, sha, warnings),
       settle: async (step) => {
@@ -140,6 +139,7 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
         ? { buildAhead: (upcoming, current) => session.evaluator.buildAhead(upcoming, current, ctx.signal) }
         : {}),
     });
+    return { end, prior };
   } finally {
     await session.evaluator.stopBuildingAhead();
   }
@@ -150,8 +150,13 @@ async function searchAndDescribe(settings: Settings, ctx: SearchContext): Promis
  * included), the informed search (`--prior risk`: one job, or k-sections at the prior's quantiles with
  * --jobs k), or git's bisection / k-sections.
  */
-function searchStrategy(settings: Settings, ctx: SearchContext, plain: GitBisectStrategy, lazy: LazyGood): SearchStrategy {
-  const { plan, ledger, prior } = ctx;
+function searchStrategy(
+  settings: Settings,
+  ctx: SearchContext,
+  start: { plain: GitBisectStrategy; lazy: LazyGood; prior: Prior | undefined },
+): SearchStrategy {
+  const { plan, ledger } = ctx;
+  const { plain, lazy, prior } = start;
   const mass = prior && prior.kind === 'risk' ? priorMass(prior) : undefined;
   if (settings.flaky) return new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha), mass);
   if (!mass) return plain;

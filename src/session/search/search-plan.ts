@@ -10,6 +10,7 @@ import { planContextChanges } from '../../git/context-plan.js';
 import { dockerfileBlobs } from '../../git/dockerfile-blobs.js';
 import { loadCommitGraph } from '../../git/history.js';
 import { resolveCommit, resolveRange, type ResolvedRange } from '../../git/refs.js';
+import { contextSpec } from '../../options/derived.js';
 import type { Mark } from '../../options/rows-search.js';
 import type { Settings } from '../../options/settings.js';
 
@@ -38,7 +39,7 @@ export async function planSearch(
   const graph = await loadCommitGraph(repoDir, range.bad, [range.good], { firstParent: s.firstParent });
   const marks = await Promise.all(request.marks.map(async (m) => ({ ...m, sha: await resolveCommit(repoDir, m.ref) })));
   const infos = await getCommitInfos(repoDir, [range.good, ...graph.commits.map((c) => c.sha)]);
-  const plan = await planContextChanges({ repoDir, commits: graph.commits, contextDir: s.context, dockerfile: s.file });
+  const plan = await planContextChanges({ ...contextSpec(s), commits: graph.commits });
   const contracted = contractGraph(graph, (sha) => plan.changesContext.get(sha) ?? true, new Set([range.bad]));
   const blobs = await dockerfileBlobs(repoDir, [range.good, ...contracted.graph.commits.map((c) => c.sha)], s.context, s.file).catch(
     () => new Map<string, string>(),
