@@ -2,7 +2,6 @@
  * `deploybisect docter`: the first word is no command, so it is taken for the good commit of a
  * search; when it is no revision either but close to a command's name, it was a typo.
  */
-import { resolveCommit } from '../git/refs.js';
 
 /** The edit distance (insertions, deletions, substitutions, swaps of neighbours) between two words. */
 function distance(a: string, b: string): number {
@@ -59,6 +58,8 @@ export async function mistypedCommand(
   if (first === undefined || commands.includes(first)) return undefined;
   const near = closestCommand(first, commands);
   if (!near) return undefined;
+  // Loaded only here: git's libraries are not needed for any other first word (nor for --help, --version).
+  const { resolveCommit } = await import('../git/refs.js');
   const revision = await resolveCommit(repositoryOf(args), first).then(
     () => true,
     () => false,

@@ -26,16 +26,43 @@ export interface CliIo {
   paint(style: Style, text: string): string;
 }
 
-export interface CommandSpec {
-  name: 'run' | 'replay' | 'nightly' | 'log' | 'test' | 'narrow' | 'explain' | 'demo' | 'init' | 'clean' | 'doctor';
+export type CommandName = 'run' | 'replay' | 'nightly' | 'log' | 'test' | 'narrow' | 'explain' | 'demo' | 'init' | 'clean' | 'doctor';
+
+/** A positional argument: `<name>` when required, `[name]` when optional (with its default, if any). */
+export interface ArgumentSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly optional?: boolean;
+  readonly default?: string;
+}
+
+type ValueOf<A extends ArgumentSpec> = A extends { optional: true }
+  ? A extends { default: string }
+    ? string
+    : string | undefined
+  : string;
+
+/** The positional arguments an action receives, by name: a required one is always a string. */
+export type ArgsOf<A extends readonly ArgumentSpec[]> = { [K in A[number] as K['name']]: ValueOf<K> };
+
+/** What a command does with its arguments and typed Settings: renders, and sets the exit code. */
+export type CommandAction<Args> = (args: Args, settings: Settings, io: CliIo) => Promise<void>;
+
+export interface CommandSpec<A extends readonly ArgumentSpec[] = readonly ArgumentSpec[]> {
+  name: CommandName;
   description: string;
   /** More for `<command> --help`, after the options (e.g. what the exit codes mean). */
   help?: string;
-  /** commander's argument syntax (`<good>`, `[ref]`), what it is, and a default for an optional one. */
-  arguments?: ReadonlyArray<{ name: string; description: string; default?: string }>;
+  arguments: A;
   /** Runs when no command is named (`deploybisect <good> <bad>`). */
   isDefault?: boolean;
   /** Accepts (hidden from help) and ignores the options of another command, so its command line can be reused. */
   ignoresOptionsOf?: 'run';
-  action(args: string[], settings: Settings, io: CliIo): Promise<void>;
+  /** The action, loaded when the command runs: `--help` and `--version` load no command's code. */
+  load(): Promise<CommandAction<ArgsOf<A>>>;
+}
+
+/** A command whose action takes exactly the arguments its spec names (checked by the compiler). */
+export function command<const A extends readonly ArgumentSpec[]>(spec: CommandSpec<A>): CommandSpec {
+  return spec as unknown as CommandSpec;
 }

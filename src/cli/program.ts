@@ -85,12 +85,14 @@ export function createProgram(ctx: CliContext): Command {
   };
   for (const spec of COMMANDS) {
     const command = program.command(spec.name, spec.isDefault ? { isDefault: true } : {}).description(spec.description);
-    for (const arg of spec.arguments ?? []) command.argument(arg.name, arg.description, arg.default);
+    for (const arg of spec.arguments) command.argument(arg.optional ? `[${arg.name}]` : `<${arg.name}>`, arg.description, arg.default);
     if (spec.help) command.addHelpText('after', spec.help);
-    addOptions(command, spec).action(async (...args: unknown[]) => {
-      const self = args.at(-1) as Command;
-      const positional = args.slice(0, spec.arguments?.length ?? 0) as string[];
-      await spec.action(positional, await settingsOf(spec, self), io);
+    addOptions(command, spec).action(async (...values: unknown[]) => {
+      const self = values.at(-1) as Command;
+      // The positional values by their names, as the action's type says (commander checked the required ones).
+      const args = Object.fromEntries(spec.arguments.map((arg, i) => [arg.name, values[i] as string | undefined]));
+      const [action, settings] = await Promise.all([spec.load(), settingsOf(spec, self)]);
+      await action(args as never, settings, io);
     });
   }
   return program;

@@ -1,42 +1,27 @@
 import { ExitCode } from '../../errors.js';
 import type { Settings } from '../../options/settings.js';
 import { nightlyOutputs, runNightly, type NightlyResult } from '../../session/nightly.js';
-import type { CliIo, CommandSpec } from '../command.js';
+import { withProgress } from '../action.js';
+import type { CliIo, CommandAction } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { appendStepSummary, writeStepOutputs } from '../github-actions.js';
-import { progressReporter } from '../render/progress.js';
 import { reuseNote } from '../render/reuse.js';
-import { watched } from '../run-watch.js';
 import { renderSearch } from './search.js';
 
-export const nightlyCommand: CommandSpec = {
-  name: 'nightly',
-  description:
-    'check <ref> (default HEAD): healthy, record it as the last known good and exit 0; broken, bisect from the last known good, report, and exit non-zero (6 when the culprit was found)',
-  arguments: [{ name: '[ref]', description: 'the commit to check', default: 'HEAD' }],
-  async action([ref], settings, io) {
-    const progress = progressReporter(settings);
-    let searchProgress: ReturnType<typeof progressReporter> | undefined;
-    let result: NightlyResult;
-    try {
-      result = await runNightly(settings, ref ?? 'HEAD', {
-        signal: io.ctx.signal,
-        events: watched(io.ctx.run, progress, { resumable: false }),
-        onBroken: (checked, good) => {
-          progress.stop();
-          io.ctx.stderr.write(
-            `deploybisect: ${checked.commit.sha.slice(0, 12)} is broken (${checked.outcome.signature}); bisecting from the last known good ${good.slice(0, 12)}\n`,
-          );
-          searchProgress = progressReporter(settings);
-          return watched(io.ctx.run, searchProgress, { resumable: settings.state !== false });
-        },
-      });
-    } finally {
-      progress.stop();
-      searchProgress?.stop();
-    }
-    renderNightly(result, settings, io);
-  },
+export const nightly: CommandAction<{ ref: string }> = async ({ ref }, settings, io) => {
+  const result = await withProgress(io, settings, { resumable: false }, (call) =>
+    runNightly(settings, ref, {
+      ...call,
+      onBroken: (checked, good) => {
+        call.events.notice?.(
+          `${checked.commit.sha.slice(0, 12)} is broken (${checked.outcome.signature}); bisecting from the last known good ${good.slice(0, 12)}`,
+        );
+        // The search that follows resumes when run again.
+        io.ctx.run.resumable = settings.state !== false;
+      },
+    }),
+  );
+  renderNightly(result, settings, io);
 };
 
 /** The result on stdout (or stderr), the GitHub step summary and outputs, and the exit code: never 0 while the commit is broken. */

@@ -5,14 +5,13 @@ import type { Settings } from '../../options/settings.js';
 import { searchThenNarrow } from '../../session/narrow/search-then-narrow.js';
 import { redactor } from '../../session/redact.js';
 import type { BisectResult } from '../../session/result.js';
+import { printResult, withProgress } from '../action.js';
 import type { CliIo } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
 import { renderNarrowResult } from '../render/narrow.js';
-import { progressReporter } from '../render/progress.js';
 import { renderReport } from '../render/report.js';
 import { renderQuiet, renderSummary } from '../render/summary.js';
 import { reproduceCommand } from '../reproduce.js';
-import { watched } from '../run-watch.js';
 import { writeReportAndSay } from '../write-report.js';
 
 export async function searchAndRender(
@@ -20,17 +19,12 @@ export async function searchAndRender(
   range: { good: string; bad: string; marks?: Mark[] },
   io: CliIo,
 ): Promise<{ result: BisectResult; markdown: string }> {
-  const progress = progressReporter(settings);
-  try {
-    const events = watched(io.ctx.run, progress, { resumable: settings.state !== false });
-    const result = await searchThenNarrow(settings, range, { signal: io.ctx.signal, events });
-    progress.stop();
-    const markdown = renderSearch(result, settings, io);
-    io.ctx.exitCode = STATUS_EXIT[result.status];
-    return { result, markdown };
-  } finally {
-    progress.stop();
-  }
+  const result = await withProgress(io, settings, { resumable: settings.state !== false }, (call) =>
+    searchThenNarrow(settings, range, call),
+  );
+  const markdown = renderSearch(result, settings, io);
+  io.ctx.exitCode = STATUS_EXIT[result.status];
+  return { result, markdown };
 }
 
 /** The report (written when asked for) and the result on stdout; returns the report's Markdown. */
@@ -39,8 +33,7 @@ export function renderSearch(result: BisectResult, settings: Settings, io: CliIo
   const reproduce = result.culprit ? redact(reproduceCommand(settings.given, result.culprit.sha)) : undefined;
   const markdown = renderReport(result, reproduce ? { reproduce } : {});
   if (settings.report) writeReportAndSay(settings.report, markdown, io, settings.quiet);
-  if (settings.json) io.json(result);
-  else io.write(settings.quiet ? renderQuiet(result) : renderSummary(result, io.paint));
+  printResult(io, settings, result, { quiet: renderQuiet, text: (r) => renderSummary(r, io.paint) });
   if (result.narrow && !settings.json && !settings.quiet) io.write(renderNarrowResult(result.narrow, io.paint));
   return markdown;
 }
