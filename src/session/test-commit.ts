@@ -6,9 +6,9 @@ import { checkBuildInputs } from './check-build-inputs.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
 import type { EngineBuilder } from './evaluate/choose-builders.js';
 import type { SessionEvents } from './events.js';
-import { openSession } from './open-session.js';
 import type { Outcome } from './outcome.js';
 import type { CallControl } from './search/run-bisect.js';
+import { withSession } from './with-session.js';
 
 export interface TestCommitResult {
   /** The verdict in words: healthy (good), unhealthy (bad), untestable (skip: cannot show the regression looked for). */
@@ -34,17 +34,8 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
   const sha = await resolveCommit(settings.repo, commit);
   const info = await getCommitInfo(settings.repo, sha);
   await checkBuildInputs(settings, [{ role: 'the commit', sha }]);
-  const { sessionId, pool, evaluator, builders, network } = await openSession(settings, events);
-  events.start?.({
-    sessionId,
-    endpoint: pool.endpoint,
-    good: sha,
-    bad: sha,
-    commits: 1,
-    commit: { sha, subject: info.subject },
-    network,
-  });
-  try {
+  const start = { good: sha, bad: sha, commits: 1, commit: { sha, subject: info.subject } };
+  return withSession(settings, events, { start }, async ({ sessionId, evaluator, builders }) => {
     events.evaluate?.({ sha, subject: info.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
     const outcome = await evaluator.evaluate(sha, call.signal);
     const regression = decideRegression(settings.regression, undefined);
@@ -61,9 +52,5 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
       builds: evaluator.builds,
       durationMs: Date.now() - started,
     };
-  } finally {
-    // Cleaned up whether or not anyone listens (an optional call would skip its argument).
-    const removed = await pool.cleanup({ keepImages: settings.keepImages });
-    events.cleanup?.(removed, pool.sessionId);
-  }
+  });
 }

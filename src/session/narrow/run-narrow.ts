@@ -18,10 +18,10 @@ import type { Settings } from '../../options/settings.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
-import { openSession } from '../open-session.js';
 import { outcomeEvidence } from '../outcome-evidence.js';
 import type { Outcome } from '../outcome.js';
 import type { CallControl } from '../search/run-bisect.js';
+import { withSession, type RunSession } from '../with-session.js';
 import { explanationOf, type NarrowResult, type NarrowTest } from './narrow-result.js';
 import { splitChanges, type SplitChanges } from './split-changes.js';
 
@@ -38,36 +38,21 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
     { role: 'the commit', sha },
     { role: 'its parent', sha: parentSha },
   ]);
-  const { sessionId, pool, evaluator, builders, network } = await openSession(settings, events);
-  events.start?.({
-    sessionId,
-    endpoint: pool.endpoint,
+  const start = {
     good: parentSha,
     bad: sha,
     commits: 1,
     title: `narrowing ${sha.slice(0, 10)} against its parent ${parentSha.slice(0, 10)}`,
-    network,
-  });
-  try {
-    const verify = async (target: string, subject: string) => {
-      events.evaluate?.({ sha: target, subject, role: 'verify', remaining: 1, stepsLeft: 1 });
-      const outcome = await evaluator.evaluate(target, call.signal);
-      events.verdict?.({ sha: target, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
-      return outcome;
-    };
-    // With --jobs ≥ 2 (or several engines) both ends at once; else the parent only when the commit fails.
-    const parallel = Math.max(1, settings.jobs ?? pool.lanes.length);
-    const parentEarly = parallel >= 2 ? verify(parentSha, parentInfo.subject) : undefined;
-    parentEarly?.catch(() => undefined); // awaited below
-    const commitOutcome = await verify(sha, commitInfo.subject).catch(async (error: unknown) => {
-      await parentEarly?.catch(() => undefined); // nothing may still be running when the session cleans up
-      throw error;
-    });
-    const parentOutcome = await (parentEarly ?? (commitOutcome.ok ? undefined : verify(parentSha, parentInfo.subject)));
-    const base = { sessionId, commit: commitInfo, parent: parentInfo, signature: commitOutcome.signature, builders };
-    const finish = (result: Omit<NarrowResult, keyof typeof base | 'builds' | 'durationMs'>): NarrowResult => ({
+  };
+  return withSession(settings, events, { start }, async (session) => {
+    const { evaluator } = session;
+    const ends = { commit: { sha, subject: commitInfo.subject }, parent: { sha: parentSha, subject: parentInfo.subject } };
+    const { commitOutcome, parentOutcome } = await verifyEnds(session, ends, call, events);
+    const base = { sessionId: session.sessionId, commit: commitInfo, parent: parentInfo, signature: commitOutcome.signature };
+    const finish = (result: Omit<NarrowResult, keyof typeof base | 'builders' | 'builds' | 'durationMs'>): NarrowResult => ({
       ...base,
       ...result,
+      builders: session.builders,
       builds: evaluator.builds,
       durationMs: Date.now() - started,
     });
@@ -78,6 +63,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
     }
     const spec = { ...contextSpec(settings), planner: evaluator.planner };
     const split = await splitChanges({ ...spec, parent: parentSha, commit: sha });
+    const parallel = session.jobs;
     const search = await narrowChanges(settings, split, { evaluator, sha, commitOutcome, parentOutcome, parallel }, call, events);
     const explanation = await explainCommit(settings, { before: parentSha, after: sha, planner: evaluator.planner }, commitOutcome);
     const difference = split.set.changes.filter((c) => search.difference.includes(c.id));
@@ -94,10 +80,35 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       verification: { parent: parentOutcome, commit: commitOutcome },
       notes: split.notes,
     });
-  } finally {
-    const removed = await pool.cleanup({ keepImages: settings.keepImages });
-    events.cleanup?.(removed, pool.sessionId);
-  }
+  });
+}
+
+type End = { sha: string; subject: string };
+
+/**
+ * The commit (which must fail) and its parent (which must pass): with --jobs ≥ 2 (or several engines)
+ * both at once; else the parent only when the commit fails.
+ */
+async function verifyEnds(
+  session: RunSession,
+  ends: { commit: End; parent: End },
+  call: CallControl,
+  events: SessionEvents,
+): Promise<{ commitOutcome: Outcome; parentOutcome: Outcome | undefined }> {
+  const verify = async (end: End) => {
+    events.evaluate?.({ sha: end.sha, subject: end.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
+    const outcome = await session.evaluator.evaluate(end.sha, call.signal);
+    events.verdict?.({ sha: end.sha, verdict: outcome.ok ? 'good' : 'bad', outcome, role: 'verify' });
+    return outcome;
+  };
+  const parentEarly = session.jobs >= 2 ? verify(ends.parent) : undefined;
+  parentEarly?.catch(() => undefined); // awaited below
+  const commitOutcome = await verify(ends.commit).catch(async (error: unknown) => {
+    await parentEarly?.catch(() => undefined); // nothing may still be running when the session cleans up
+    throw error;
+  });
+  const parentOutcome = await (parentEarly ?? (commitOutcome.ok ? undefined : verify(ends.parent)));
+  return { commitOutcome, parentOutcome };
 }
 
 /** The explanation of the whole commit, with the commit's own output as evidence. */

@@ -1,16 +1,17 @@
 /**
  * The whole search: resolve → plan → verify → search → describe. Cleans up on every path.
  */
+import type { CleanupReport } from '../../docker/engine-pool.js';
 import type { Mark } from '../../options/rows-search.js';
 import type { Settings } from '../../options/settings.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
 import type { SearchRegression } from '../classify-outcome.js';
 import { consistencyWarnings } from '../combine-runs.js';
 import type { SessionEvents } from '../events.js';
-import { openSession, type OpenSession } from '../open-session.js';
+import type { OpenSession } from '../open-session.js';
 import type { Outcome } from '../outcome.js';
 import type { BisectResult } from '../result.js';
-import type { RunState } from '../run-state.js';
+import { withSession } from '../with-session.js';
 import { describeCulprit } from './describe-culprit.js';
 import { warnIfShortOfSpace } from './disk-check.js';
 import { FlakyStrategy } from './flaky-strategy.js';
@@ -47,38 +48,33 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
     { role: 'the bad commit', sha: plan.range.bad },
   ]);
   const state = await openState(settings, plan.range, events);
+  const start = {
+    good: plan.range.good,
+    bad: plan.range.bad,
+    commits: plan.graph.commits.length,
+    changing: plan.changing,
+    planningMs: plan.planningMs,
+  };
   // Several runs per commit, or a search that weighs runs, must see every run: no verdict cache then.
-  const weighsRuns = settings.flaky || settings.runs > 1;
-  const session = await openSession(settings, events, { useCache: !weighsRuns });
-  try {
+  const useCache = !(settings.flaky || settings.runs > 1);
+  // Everything removed (or kept on purpose, --keep-images): no later run must reap this session.
+  const cleaned = (removed: CleanupReport, sessionId: string) => (removed.unreachable ? undefined : state?.release(sessionId));
+  return withSession(settings, events, { start, useCache, cleaned }, async (session) => {
     if (state) {
       await reapEarlierRuns(state, session.pool, events);
       state.claim(session.sessionId);
     }
-    const jobs = Math.max(1, settings.jobs ?? session.pool.lanes.length);
     const ledger = new RunLedger(plan, session.evaluator, state, events, {
       runsPer: settings.runs,
       flaky: settings.flaky,
       ...(call.signal ? { signal: call.signal } : {}),
     });
-    events.start?.({
-      sessionId: session.sessionId,
-      endpoint: session.pool.endpoint,
-      good: plan.range.good,
-      bad: plan.range.bad,
-      commits: plan.graph.commits.length,
-      changing: plan.changing,
-      planningMs: plan.planningMs,
-      network: session.network,
-    });
-    const ctx: SearchContext = { plan, ledger, session, jobs, events, ...(call.signal ? { signal: call.signal } : {}) };
+    const ctx: SearchContext = { plan, ledger, session, jobs: session.jobs, events, ...(call.signal ? { signal: call.signal } : {}) };
     const { end, prior } = await searchAndDescribe(settings, ctx);
     const found = result(end, { plan, ledger, session, started, ...(prior ? { prior } : {}) });
     state?.finish(found.status);
     return found;
-  } finally {
-    await cleanUp(session, state, settings.keepImages, events);
-  }
+  });
 }
 
 interface SearchContext {
@@ -226,13 +222,6 @@ function cost(
     durationMs: own.durationMs + replayed.durationMs,
     resume: { replayedRuns: replayed.runs, ...own },
   };
-}
-
-async function cleanUp(session: OpenSession, state: RunState | undefined, keepImages: boolean, events: SessionEvents): Promise<void> {
-  const removed = await session.pool.cleanup({ keepImages });
-  // Everything removed (or kept on purpose, --keep-images): no later run must reap this session.
-  if (!removed.unreachable) state?.release(session.sessionId);
-  events.cleanup?.(removed, session.sessionId);
 }
 
 /** The prior in the result: its kind and the commits that carried the most of it, with why. */

@@ -1,0 +1,42 @@
+/**
+ * The lifecycle every run shares (a search, `test`, `narrow`, and stacks to come): open the engines
+ * and the evaluator, say the run's first line, do the work, and remove what the session made on every
+ * path (success, failure, Ctrl-C), saying so.
+ */
+import type { CleanupReport } from '../docker/engine-pool.js';
+import type { Settings } from '../options/settings.js';
+import type { SessionEvents } from './events.js';
+import { openSession, type OpenSession, type SessionSettings } from './open-session.js';
+
+/** What a run's first line says it does, besides the session, the engines and the network (which the session knows). */
+export type RunStart = Omit<Parameters<NonNullable<SessionEvents['start']>>[0], 'sessionId' | 'endpoint' | 'network'>;
+
+export interface RunSession extends OpenSession {
+  /** Evaluations at once: --jobs, else one per engine. */
+  jobs: number;
+}
+
+export async function withSession<T>(
+  settings: SessionSettings & Pick<Settings, 'jobs' | 'keepImages'>,
+  events: SessionEvents,
+  run: {
+    start: RunStart;
+    /** Whether outcomes may come from the verdict cache (not when every run must be seen). */
+    useCache?: boolean;
+    /** Told what the cleanup removed, before the cleanup event. */
+    cleaned?(removed: CleanupReport, sessionId: string): void;
+  },
+  work: (session: RunSession) => Promise<T>,
+): Promise<T> {
+  const opened = await openSession(settings, events, { useCache: run.useCache ?? true });
+  const session: RunSession = { ...opened, jobs: Math.max(1, settings.jobs ?? opened.pool.lanes.length) };
+  events.start?.({ sessionId: session.sessionId, endpoint: session.pool.endpoint, network: session.network, ...run.start });
+  try {
+    return await work(session);
+  } finally {
+    // Cleaned up whether or not anyone listens.
+    const removed = await session.pool.cleanup({ keepImages: settings.keepImages });
+    run.cleaned?.(removed, session.sessionId);
+    events.cleanup?.(removed, session.sessionId);
+  }
+}
