@@ -102,6 +102,26 @@ describe('docs/json.md', () => {
     expect(reference).toContain('| `verdict` | `"good"` \\| `"bad"` \\| `"skip"` |');
   }, 30_000);
 
+  it('shows an example of the run document whose every field the reference lists', () => {
+    const reference = readBetween(json, 'json-reference', 'docs/json.md');
+    const example = /## An example[\s\S]*?```json\n([\s\S]*?)```/.exec(json)?.[1];
+    expect(example, 'a json block under ## An example').toBeDefined();
+    const document = JSON.parse(example!) as Record<string, unknown>;
+    const fieldsOf = (section: string) =>
+      [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!.replaceAll('?', '').replaceAll('[]', ''));
+    const bisect = reference.slice(reference.indexOf('### BisectResult'), reference.indexOf('### TestCommitResult'));
+    const topLevel = new Set(['schemaVersion', ...fieldsOf(bisect).filter((f) => !f.includes('.'))]);
+    for (const key of Object.keys(document)) expect(topLevel, key).toContain(key);
+    const everyName = new Set(fieldsOf(reference).flatMap((f) => f.split('.')));
+    const keys = (value: unknown): string[] =>
+      Array.isArray(value)
+        ? value.flatMap(keys)
+        : value !== null && typeof value === 'object'
+          ? Object.entries(value).flatMap(([k, v]) => (k === 'evidence' && typeof v === 'object' ? [k] : [k, ...keys(v)]))
+          : [];
+    for (const key of keys(document).filter((k) => k !== 'schemaVersion')) expect(everyName, key).toContain(key);
+  });
+
   it('gives the schema version every document carries', () => {
     expect(json).toContain(`now \`${JSON_SCHEMA_VERSION}\``);
   });
