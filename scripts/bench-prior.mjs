@@ -127,5 +127,5 @@ for (const kind of ['deployment', 'application']) {
   );
 }
 console.log(`  wrong culprits: ${wrong}; searches over ⌈log₂ D⌉ + 2 builds: ${overBound}`);
-// A wrong culprit fails the benchmark; searches over the bound are reported (merges can force them: see the README).
+// A wrong culprit fails the benchmark; searches over the bound are reported (merges can force them: see docs/benchmark.md).
 if (wrong > 0) process.exitCode = 1;

@@ -46,7 +46,7 @@ export interface CommitSummary extends CommitInfo {
   files: ChangedFile[];
 }
 
-/** What one run found: the document `--json` prints (schema in the README). */
+/** What one run found: the document `run --json` prints. */
 export interface BisectResult {
   status: RunStatus;
   /** Value of the deploybisect.session label on what this run created (`clean --session`). */

@@ -4,7 +4,7 @@
  * the behaviour shows there (`explain` needs no Docker; one `test` does), and through the build
  * context module for the tar's bytes.
  *
- * What is expected (README, "Huge commits and file names that are not UTF-8"):
+ * What is expected (docs/robustness.md, "Bad input: huge commits and file names that are not UTF-8"):
  * - memory stays bounded: a 200 MiB file is never held (RSS of the command below the file's size);
  * - an explanation lists a file over 16 MiB as binary, says its size and that it is not read,
  *   and shows diffs for at most 20 files / 64 KiB;

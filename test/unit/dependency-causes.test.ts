@@ -210,15 +210,3 @@ describe('commands that packages provide', () => {
     ]);
   });
 });
-
-describe('the README', () => {
-  it('lists every pattern of the catalogue in its failure-pattern table', () => {
-    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
-    const rows = readme.split('\n').filter((line) => line.startsWith('| '));
-    for (const pattern of FAILURE_PATTERNS)
-      expect(
-        rows.some((row) => row.startsWith(`| ${pattern.family} | \`${pattern.id}\` |`)),
-        pattern.id,
-      ).toBe(true);
-  });
-});

@@ -128,17 +128,17 @@ describe('renderOptionsMarkdown', () => {
   });
 });
 
-describe('README.md option reference', () => {
+describe('docs/options.md, the option reference', () => {
   it('contains renderOptionsMarkdown() verbatim between the options markers', () => {
-    const path = join(ROOT, 'README.md');
-    expect(existsSync(path), 'README.md at the repository root').toBe(true);
-    const readme = readFileSync(path, 'utf8');
-    const start = readme.indexOf(START);
-    const end = readme.indexOf(END);
-    expect(start, `README.md has ${START}`).toBeGreaterThanOrEqual(0);
-    expect(end, `README.md has ${END} after ${START}`).toBeGreaterThan(start);
-    expect(readme.indexOf(START, start + 1), `only one ${START}`).toBe(-1);
-    const between = readme.slice(start + START.length, end);
-    expect(between.trim()).toBe(renderOptionsMarkdown());
+    const path = join(ROOT, 'docs', 'options.md');
+    expect(existsSync(path), 'docs/options.md').toBe(true);
+    const page = readFileSync(path, 'utf8');
+    const start = page.indexOf(START);
+    const end = page.indexOf(END);
+    expect(start, `docs/options.md has ${START}`).toBeGreaterThanOrEqual(0);
+    expect(end, `docs/options.md has ${END} after ${START}`).toBeGreaterThan(start);
+    expect(page.indexOf(START, start + 1), `only one ${START}`).toBe(-1);
+    const between = page.slice(start + START.length, end);
+    expect(between.trim(), 'run `npm run docs:options` after changing an option row').toBe(renderOptionsMarkdown());
   });
 });
