@@ -6,6 +6,7 @@ import { mistypedCommand } from './command-guess.js';
 import { COMMAND_NAMES } from './commands/index.js';
 import { SIGNAL_EXIT } from './exit-status.js';
 import { jsonError, wantsJson } from './json-output.js';
+import { optionHelpRequest, renderOptionHelp } from './option-help.js';
 import { createProgram, type CliContext } from './program.js';
 import { interruptedLine, leftLine, type RunWatch } from './run-watch.js';
 import { SHORT_USAGE } from './usage.js';
@@ -33,8 +34,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(SHORT_USAGE);
     return ExitCode.usage;
   }
-  const meant = await mistypedCommand(argv.slice(2), COMMAND_NAMES);
   const json = wantsJson(argv);
+  // `[command] --help --<option>`: that option in full.
+  const asked = optionHelpRequest(argv.slice(2), COMMAND_NAMES);
+  if (asked) {
+    try {
+      process.stdout.write(`${renderOptionHelp(asked.command, asked.flags)}\n`);
+      return 0;
+    } catch (error) {
+      return handleError(error, json);
+    }
+  }
+  const meant = await mistypedCommand(argv.slice(2), COMMAND_NAMES);
   if (meant) return handleError(new UsageError(`unknown command '${meant.word}' (did you mean ${meant.command}?)`), json);
   const controller = new AbortController();
   const run: RunWatch = { verdicts: 0, resumable: false };

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 
 import { loadConfig } from '../options/config-file.js';
 import { optionsFor } from '../options/option-table.js';
+import { longFlag } from '../options/row.js';
 import { resolveSettings, type Settings } from '../options/settings.js';
 import type { CliContext, CliIo, CommandSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -17,21 +18,39 @@ export type { CliContext } from './command.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/**
+ * The command's options: the common ones listed in `--help` with their one-line description, the
+ * others named in a paragraph under them (`--help --<option>` says what one does). Defaults are the
+ * rows' business (settings.ts), not commander's.
+ */
 function addOptions(command: Command, spec: CommandSpec): Command {
   const own = optionsFor(spec.name);
   for (const row of own) {
     const option = new Option(row.flags, row.description);
     if (row.choices) option.choices(row.choices);
     if (row.repeatable) option.argParser(collect);
-    else if (row.default !== undefined) option.default(row.default);
+    if (!row.common) option.hideHelp();
     command.addOption(option);
   }
+  const more = own.filter((row) => !row.common).map((row) => longFlag(row));
+  if (more.length > 0) command.addHelpText('after', moreOptionsText(spec.name, more));
   // Another command's options, taken and dropped (never parsed, not in help).
   const taken = new Set(own.map((row) => row.key));
   for (const row of spec.ignoresOptionsOf ? optionsFor(spec.ignoresOptionsOf) : []) {
     if (!taken.has(row.key)) command.addOption(new Option(row.flags).hideHelp());
   }
   return command;
+}
+
+/** The options `--help` does not list, named, and how to learn about one. */
+function moreOptionsText(name: string, flags: readonly string[]): string {
+  const lines: string[] = [];
+  for (const flag of flags) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + flag.length + 1 <= 78) lines[lines.length - 1] = `${last} ${flag}`;
+    else lines.push(`  ${flag}`);
+  }
+  return `\nMore options:\n${lines.join('\n')}\n\nWhat one does: deploybisect ${name} --help --<option> (e.g. --help ${flags[0]}); all of them: docs/options.md`;
 }
 
 /** What the command line said (not commander's defaults) of the command's own options, by key. */
@@ -75,6 +94,8 @@ export function createProgram(ctx: CliContext): Command {
       // One style for every error line: `deploybisect: <message>`.
       outputError: (s, write) => write(`${s.replace(/^error: /, 'deploybisect: ').trimEnd()} (see deploybisect --help)\n`),
     })
+    // An option's line in --help is its description alone (its default and choices are in its long help).
+    .configureHelp({ optionDescription: (option) => option.description })
     // Before the subcommands are added, so they inherit it: parse errors become exit 2 in main.ts.
     .exitOverride();
   const io: CliIo = {
@@ -86,8 +107,9 @@ export function createProgram(ctx: CliContext): Command {
   for (const spec of COMMANDS) {
     const command = program.command(spec.name, spec.isDefault ? { isDefault: true } : {}).description(spec.description);
     for (const arg of spec.arguments) command.argument(arg.optional ? `[${arg.name}]` : `<${arg.name}>`, arg.description, arg.default);
+    addOptions(command, spec);
     if (spec.help) command.addHelpText('after', spec.help);
-    addOptions(command, spec).action(async (...values: unknown[]) => {
+    command.action(async (...values: unknown[]) => {
       const self = values.at(-1) as Command;
       // The positional values by their names, as the action's type says (commander checked the required ones).
       const args = Object.fromEntries(spec.arguments.map((arg, i) => [arg.name, values[i] as string | undefined]));

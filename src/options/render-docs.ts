@@ -1,19 +1,19 @@
 /**
- * What the option table renders besides commander: the README's option reference and the library's
+ * What the option table renders besides commander: docs/options.md's option reference and the library's
  * option type (src/options/config-options.ts). `npm run docs:options` rewrites both; unit tests keep
  * them in step with the table.
  */
 import { configurableRows, OPTIONS } from './option-table.js';
 import type { OptionRow } from './row.js';
 
-/** The README's option reference. */
+/** The option reference in docs/options.md: each option's full text. */
 export function renderOptionsMarkdown(): string {
   // A `|` inside a table cell ends the cell, even inside backticks, unless escaped.
   const cell = (text: string): string => text.replaceAll('|', '\\|');
   const rows = (OPTIONS as readonly OptionRow[]).map((o) => {
     const def = o.default === undefined ? '' : `\`${o.default}\``;
     const choices = o.choices ? ` (${o.choices.map((c) => `\`${c}\``).join(', ')})` : '';
-    return `| ${cell(`\`${o.flags}\``)} | ${cell(`${o.description}${choices}`)} | ${cell(def)} | ${o.commands.join(', ')} |`;
+    return `| ${cell(`\`${o.flags}\``)} | ${cell(`${o.help ?? o.description}${choices}`)} | ${cell(def)} | ${o.commands.join(', ')} |`;
   });
   return ['| option | meaning | default | commands |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
@@ -47,7 +47,7 @@ export function renderConfigTypes(): string {
     'export interface ConfigOptions {',
   ];
   for (const [key, row] of configurableRows()) {
-    lines.push(`  /** \`${row.flags}\`: ${row.description.replaceAll('*/', '* /')} */`, `  ${key}?: ${libraryType(row)};`);
+    lines.push(`  /** \`${row.flags}\`: ${(row.help ?? row.description).replaceAll('*/', '* /')} */`, `  ${key}?: ${libraryType(row)};`);
   }
   lines.push('}', '');
   return lines.join('\n');

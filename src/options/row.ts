@@ -28,7 +28,12 @@ export interface OptionRow<K extends string = string, T = unknown> {
   readonly key: K;
   /** commander flags, e.g. `-C, --repo <dir>`. */
   readonly flags: string;
+  /** One line for `--help` (short enough not to wrap there). */
   readonly description: string;
+  /** What the option does in full, for `<command> --help --<option>` and docs/options.md; absent: the description says it all. */
+  readonly help?: string;
+  /** Listed with its description in `--help`; the others are named in one paragraph under it. */
+  readonly common?: boolean;
   readonly commands: readonly CommandName[];
   readonly kind: ValueKind;
   /** The default, as it would be written on the command line (shown in help and the README). */
@@ -49,7 +54,7 @@ export interface OptionRow<K extends string = string, T = unknown> {
 }
 
 type RowBase<K extends string> = Pick<OptionRow<K>, 'key' | 'flags' | 'description' | 'commands'> &
-  Partial<Pick<OptionRow<K>, 'perInvocation' | 'userPath'>>;
+  Partial<Pick<OptionRow<K>, 'perInvocation' | 'userPath' | 'help' | 'common'>>;
 
 /** A flag: true when given (`--no-x`: false when given, else true). */
 export function flag<K extends string>(base: RowBase<K>): OptionRow<K, boolean> {

@@ -7,8 +7,9 @@ export const CLEAN_ROWS = [
   flag({
     key: 'all',
     flags: '--all',
-    description:
-      'with clean: remove what every session left (without it, and without --session, clean lists and asks on a terminal, and refuses elsewhere)',
+    description: "remove every session's leftovers",
+    help: 'with clean: remove what every session left (without it, and without --session, clean lists and asks on a terminal, and refuses elsewhere)',
+    common: true,
     commands: ['clean'],
     perInvocation: true,
   }),
@@ -16,7 +17,9 @@ export const CLEAN_ROWS = [
     {
       key: 'session',
       flags: '--session <id>',
-      description: 'with clean: only what the run with this session id created',
+      description: 'only what this session created',
+      help: 'with clean: only what the run with this session id created',
+      common: true,
       commands: ['clean'],
       perInvocation: true,
     },
@@ -31,7 +34,9 @@ export const CLEAN_ROWS = [
   flag({
     key: 'dryRun',
     flags: '--dry-run',
-    description: 'with clean: list what would be removed, by session, and remove nothing',
+    description: 'list what would be removed, remove nothing',
+    help: 'with clean: list what would be removed, by session, and remove nothing',
+    common: true,
     commands: ['clean'],
     perInvocation: true,
   }),
@@ -39,8 +44,9 @@ export const CLEAN_ROWS = [
     {
       key: 'olderThan',
       flags: '--older-than <duration>',
-      description:
-        "with clean: only sessions at least this old (e.g. 2h, 7d; a session's age is that of its oldest container, image, network or volume)",
+      description: 'only sessions at least this old, e.g. 7d',
+      help: "with clean: only sessions at least this old (e.g. 2h, 7d; a session's age is that of its oldest container, image, network or volume)",
+      common: true,
       kind: 'duration',
       commands: ['clean'],
       perInvocation: true,

@@ -13,8 +13,9 @@ export const CONTAINER_ROWS = [
     {
       key: 'network',
       flags: '--network <mode>',
-      description:
-        'container network: bridge publishes the probed ports on 127.0.0.1 at ephemeral ports and rewrites probe URLs to them; host; none',
+      description: 'container network: bridge, host or none',
+      help: 'container network: bridge publishes the probed ports on 127.0.0.1 at ephemeral ports and rewrites probe URLs to them; host; none',
+      common: true,
       default: 'bridge',
       kind: 'choice',
       choices: NETWORK_MODES,
@@ -23,14 +24,22 @@ export const CONTAINER_ROWS = [
     (text): NetworkMode => choice(text, NETWORK_MODES, '--network'),
   ),
   repeatable(
-    { key: 'env', flags: '-e, --env <KEY=VALUE>', description: 'container environment variable (repeatable)', commands: EVALUATING },
+    {
+      key: 'env',
+      flags: '-e, --env <KEY=VALUE>',
+      description: 'container environment variable (repeatable)',
+      common: true,
+      commands: EVALUATING,
+    },
     (values) => parseKeyValues(values, '--env'),
   ),
   repeatable(
     {
       key: 'envFile',
       flags: '--env-file <path>',
-      description: 'read container environment variables from a file of KEY=VALUE lines, as docker run --env-file (repeatable)',
+      description: 'container environment from a KEY=VALUE file',
+      help: 'read container environment variables from a file of KEY=VALUE lines, as docker run --env-file (repeatable)',
+      common: true,
       commands: EVALUATING,
       userPath: true,
     },
@@ -41,7 +50,9 @@ export const CONTAINER_ROWS = [
     {
       key: 'secretEnv',
       flags: '--secret-env <KEY>',
-      description: 'pass KEY from your environment to the container; its value is masked as *** in logs, reports and JSON (repeatable)',
+      description: 'pass KEY from your environment, masked as ***',
+      help: 'pass KEY from your environment to the container; its value is masked as *** in logs, reports and JSON (repeatable)',
+      common: true,
       commands: EVALUATING,
     },
     parseSecretEnv,
@@ -50,7 +61,8 @@ export const CONTAINER_ROWS = [
     {
       key: 'memory',
       flags: '--memory <bytes>',
-      description: 'memory limit per container (swap not allowed beyond it), e.g. 512m, 2g',
+      description: 'memory limit per container, e.g. 512m',
+      help: 'memory limit per container (swap not allowed beyond it), e.g. 512m, 2g',
       default: '1g',
       commands: EVALUATING,
     },

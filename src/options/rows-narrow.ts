@@ -6,14 +6,18 @@ export const NARROW_ROWS = [
   flag({
     key: 'narrow',
     flags: '--narrow',
-    description: 'after the search, narrow the culprit to the change that breaks it, as `deploybisect narrow <culprit>` does',
+    description: 'then narrow the culprit to the change',
+    help: 'after the search, narrow the culprit to the change that breaks it, as `deploybisect narrow <culprit>` does',
+    common: true,
     commands: ['run'],
   }),
   optional(
     {
       key: 'parent',
       flags: '--parent <rev>',
-      description: "narrow: the passing side (default: the commit's first parent)",
+      description: 'the passing side (default: the first parent)',
+      help: "narrow: the passing side (default: the commit's first parent)",
+      common: true,
       commands: ['narrow'],
       perInvocation: true,
     },
@@ -23,8 +27,8 @@ export const NARROW_ROWS = [
     {
       key: 'maxBuilds',
       flags: '--max-builds <n>',
-      description:
-        'narrow: at most this many builds (the commit and its parent included); when they run out, the best pair found so far is reported (exit 5)',
+      description: 'narrow: at most this many builds',
+      help: 'narrow: at most this many builds (the commit and its parent included); when they run out, the best pair found so far is reported (exit 5)',
       default: '24',
       kind: 'number',
       commands: ['run', 'narrow'],

@@ -14,8 +14,9 @@ export const PROBE_ROWS = [
     {
       key: 'probe',
       flags: '--probe <spec>',
-      description:
-        'health probe, repeatable, all must pass: healthcheck | http://HOST:PORT/PATH | https://… | tcp://HOST:PORT | exec:<command> | log:<regex> | exit:<code> | running:<duration>. Default: healthcheck when the image has a HEALTHCHECK, else running:10s plus GET / on the first EXPOSEd port',
+      description: 'how a commit is judged healthy (repeatable)',
+      help: 'health probe, repeatable, all must pass: healthcheck | http://HOST:PORT/PATH | https://… | tcp://HOST:PORT | exec:<command> | log:<regex> | exit:<code> | running:<duration>. Default: healthcheck when the image has a HEALTHCHECK, else running:10s plus GET / on the first EXPOSEd port',
+      common: true,
       commands: EVALUATING,
     },
     (specs, ctx): Probe[] => specs.map((spec) => parseProbe(spec, probeSettings(ctx))),
@@ -24,7 +25,9 @@ export const PROBE_ROWS = [
     {
       key: 'failOnLog',
       flags: '--fail-on-log <regex>',
-      description: "the commit is bad the moment a line of container output matches, e.g. 'Traceback|FATAL|panic:' (repeatable)",
+      description: 'bad the moment a line of output matches',
+      help: "the commit is bad the moment a line of container output matches, e.g. 'Traceback|FATAL|panic:' (repeatable)",
+      common: true,
       commands: EVALUATING,
     },
     (sources): FailOnLog[] => sources.map((source) => new FailOnLog(parseRegex(source, '--fail-on-log'))),
@@ -32,15 +35,16 @@ export const PROBE_ROWS = [
   flag({
     key: 'defaultHttp',
     flags: '--no-default-http',
-    description: 'without --probe and HEALTHCHECK, do not GET / on the first EXPOSEd port',
+    description: 'no GET / on the first EXPOSEd port',
+    help: 'without --probe and HEALTHCHECK, do not GET / on the first EXPOSEd port',
     commands: EVALUATING,
   }),
   optional(
     {
       key: 'healthInterval',
       flags: '--health-interval <duration>',
-      description:
-        "run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 500ms, the image's tolerance (start period + interval × retries) kept",
+      description: "run the image's HEALTHCHECK this often",
+      help: "run the image's HEALTHCHECK this often (its test and retries kept). Default: at most 500ms, the image's tolerance (start period + interval × retries) kept",
       kind: 'duration',
       commands: EVALUATING,
     },
@@ -50,7 +54,9 @@ export const PROBE_ROWS = [
     {
       key: 'expectStatus',
       flags: '--expect-status <code|range>',
-      description: 'HTTP status an http probe accepts: 200, 2xx, 200-399',
+      description: 'HTTP status accepted: 200, 2xx, 200-399',
+      help: 'HTTP status an http probe accepts: 200, 2xx, 200-399',
+      common: true,
       default: '2xx',
       commands: EVALUATING,
     },
@@ -60,7 +66,8 @@ export const PROBE_ROWS = [
     {
       key: 'expectBody',
       flags: '--expect-body <regex>',
-      description: 'regular expression the body of an http probe must match',
+      description: 'regex the http response body must match',
+      help: 'regular expression the body of an http probe must match',
       commands: EVALUATING,
     },
     (text) => {
@@ -81,6 +88,7 @@ export const PROBE_ROWS = [
       key: 'timeout',
       flags: '--timeout <duration>',
       description: 'time the probes of one commit may take',
+      common: true,
       default: '60s',
       kind: 'duration',
       commands: EVALUATING,
@@ -91,7 +99,8 @@ export const PROBE_ROWS = [
     {
       key: 'buildTimeout',
       flags: '--build-timeout <duration>',
-      description: 'a build (with its pulls) that takes longer is stopped and reported as hung (exit 1; re-run to resume)',
+      description: 'a longer build is stopped as hung',
+      help: 'a build (with its pulls) that takes longer is stopped and reported as hung (exit 1; re-run to resume)',
       default: '20m',
       kind: 'duration',
       commands: EVALUATING,

@@ -11,8 +11,9 @@ export const RUN_ROWS = [
     {
       key: 'dockerHost',
       flags: '--docker-host <url>',
-      description:
-        'a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket',
+      description: 'a Docker engine (repeat for several)',
+      help: 'a Docker engine to build and run on: unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH honoured), ssh://user@host. Repeat to spread the work over several engines. Default: DOCKER_HOST, else the current docker context, else the local socket',
+      common: true,
       commands: ENGINE,
     },
     (hosts) => [...new Set(hosts)],
@@ -21,8 +22,8 @@ export const RUN_ROWS = [
     {
       key: 'engineTimeout',
       flags: '--engine-timeout <duration>',
-      description:
-        'an engine call (inspect, create, start, remove, list...) that gets no answer this long ends the run as a lost engine (exit 1; the state is kept, re-run to resume). Builds have --build-timeout; waiting for a container has --timeout',
+      description: 'an engine call unanswered this long ends the run',
+      help: 'an engine call (inspect, create, start, remove, list...) that gets no answer this long ends the run as a lost engine (exit 1; the state is kept, re-run to resume). Builds have --build-timeout; waiting for a container has --timeout',
       default: '2m',
       kind: 'duration',
       commands: ENGINE,
@@ -33,19 +34,21 @@ export const RUN_ROWS = [
     {
       key: 'cacheDir',
       flags: '--cache-dir <dir>',
-      description:
-        'where verdicts are remembered across runs, and where runs save their state (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect)',
+      description: 'where verdicts and saved states are kept',
+      help: 'where verdicts are remembered across runs, and where runs save their state (default: $XDG_CACHE_HOME/deploybisect or ~/.cache/deploybisect)',
       commands: [...EVALUATING, 'log', 'doctor'],
       userPath: true,
     },
     (text) => resolve(text),
   ),
-  flag({ key: 'cache', flags: '--no-cache', description: 'neither read nor write the verdict cache', commands: EVALUATING }),
+  flag({ key: 'cache', flags: '--no-cache', description: 'neither read nor write the verdict cache', common: true, commands: EVALUATING }),
   optional(
     {
       key: 'report',
       flags: '--report <file.md>',
-      description: 'write a Markdown incident report: the range, every step, the culprit, what changed and the evidence, how to reproduce',
+      description: 'write a Markdown incident report',
+      help: 'write a Markdown incident report: the range, every step, the culprit, what changed and the evidence, how to reproduce',
+      common: true,
       commands: ['run', 'narrow'],
       userPath: true,
     },
@@ -57,21 +60,24 @@ export const RUN_ROWS = [
   flag({
     key: 'keepImages',
     flags: '--keep-images',
-    description:
-      'keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again',
+    description: 'keep the images built',
+    help: 'keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again',
     commands: EVALUATING,
   }),
   flag({
     key: 'verbose',
     flags: '-v, --verbose',
     description: 'stream build output and container logs',
+    common: true,
     commands: [...EVALUATING, 'demo'],
   }),
   optional(
     {
       key: 'good',
       flags: '--good <commit>',
-      description: 'nightly: bisect from this commit when the checked one is broken, instead of the last known good',
+      description: 'bisect from this commit when the checked one is broken',
+      help: 'nightly: bisect from this commit when the checked one is broken, instead of the last known good',
+      common: true,
       commands: ['nightly'],
       perInvocation: true,
     },
@@ -81,8 +87,9 @@ export const RUN_ROWS = [
     {
       key: 'lastGoodFile',
       flags: '--last-good-file <file>',
-      description:
-        'nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good',
+      description: 'keep the last known good in this file',
+      help: 'nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good',
+      common: true,
       commands: ['nightly'],
       userPath: true,
     },
@@ -92,14 +99,16 @@ export const RUN_ROWS = [
     key: 'force',
     flags: '--force',
     description: 'init: overwrite an existing deploybisect.config.json',
+    common: true,
     commands: ['init'],
     perInvocation: true,
   }),
   {
     key: 'config',
     flags: '--config <file>',
-    description:
-      'read options from this file instead of the repository root\'s deploybisect.config.json, .deploybisectrc.json or package.json "deploybisect" key (options given here win)',
+    description: 'read options from this file',
+    help: 'read options from this file instead of the repository root\'s deploybisect.config.json, .deploybisectrc.json or package.json "deploybisect" key (options given here win)',
+    common: true,
     commands: CONFIGURED,
     kind: 'text',
     perInvocation: true,
@@ -108,9 +117,23 @@ export const RUN_ROWS = [
       input === undefined || input === false ? input : resolve(String(input)),
   } satisfies OptionRow<'config', string | false | undefined>,
   {
-    ...flag({ key: 'noConfig', flags: '--no-config', description: 'ignore the config file', commands: CONFIGURED, perInvocation: true }),
+    ...flag({
+      key: 'noConfig',
+      flags: '--no-config',
+      description: 'ignore the config file',
+      common: true,
+      commands: CONFIGURED,
+      perInvocation: true,
+    }),
     aliasOf: 'config',
   },
-  flag({ key: 'quiet', flags: '-q, --quiet', description: 'print only the result', commands: PRINTING }),
-  flag({ key: 'json', flags: '--json', description: 'print one JSON document on stdout and nothing else there', commands: PRINTING }),
+  flag({ key: 'quiet', flags: '-q, --quiet', description: 'print only the result', common: true, commands: PRINTING }),
+  flag({
+    key: 'json',
+    flags: '--json',
+    description: 'one JSON document on stdout',
+    help: 'print one JSON document on stdout and nothing else there',
+    common: true,
+    commands: PRINTING,
+  }),
 ] as const;

@@ -22,8 +22,8 @@ export const SEARCH_ROWS = [
     {
       key: 'regression',
       flags: '--regression <kind>',
-      description:
-        'what counts as bad: auto (follow the bad commit: build failure or runtime failure; for test, runtime), build, runtime (build failures are skipped: test exits 125), any',
+      description: 'what counts as bad: auto, build, runtime, any',
+      help: 'what counts as bad: auto (follow the bad commit: build failure or runtime failure; for test, runtime), build, runtime (build failures are skipped: test exits 125), any',
       default: 'auto',
       kind: 'choice',
       choices: REGRESSIONS,
@@ -35,8 +35,8 @@ export const SEARCH_ROWS = [
     {
       key: 'prior',
       flags: '--prior <kind>',
-      description:
-        "which commits to test first: risk (weigh commits by what they change for the deployment: the Dockerfile's CMD, USER, packages, start scripts, configs, manifests, and what the bad commit's output names; never more than ⌈log2 D⌉+2 builds) or uniform (git's halving)",
+      description: 'which commits to test first: risk or uniform',
+      help: "which commits to test first: risk (weigh commits by what they change for the deployment: the Dockerfile's CMD, USER, packages, start scripts, configs, manifests, and what the bad commit's output names; never more than ⌈log2 D⌉+2 builds) or uniform (git's halving)",
       default: 'risk',
       kind: 'choice',
       choices: PRIORS,
@@ -47,28 +47,31 @@ export const SEARCH_ROWS = [
   flag({
     key: 'firstParent',
     flags: '--first-parent',
-    description: 'follow only the first parent of merges, as git bisect --first-parent',
+    description: 'follow only the first parent of merges',
+    help: 'follow only the first parent of merges, as git bisect --first-parent',
     commands: ['run'],
   }),
   flag({
     key: 'verify',
     flags: '--no-verify',
-    description: 'do not check that good passes and bad fails before the search',
+    description: 'do not check the ends before the search',
+    help: 'do not check that good passes and bad fails before the search',
     commands: ['run'],
   }),
   flag({
     key: 'buildAhead',
     flags: '--no-build-ahead',
-    description:
-      'build one image at a time: do not build the next candidates while one is probed (by default they are, with one job on one engine with room on its disk)',
+    description: 'build one image at a time, none ahead',
+    help: 'build one image at a time: do not build the next candidates while one is probed (by default they are, with one job on one engine with room on its disk)',
     commands: ['run'],
   }),
   optional(
     {
       key: 'jobs',
       flags: '-j, --jobs <k>',
-      description:
-        'evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts (narrow: k configurations of a round at once). Default: one per engine',
+      description: 'evaluate k commits at once',
+      help: 'evaluate k commits at once: good and bad together, then rounds of k commits that cut the remaining range into k+1 near-equal parts (narrow: k configurations of a round at once). Default: one per engine',
+      common: true,
       kind: 'number',
       commands: ['run', 'narrow'],
     },
@@ -78,8 +81,9 @@ export const SEARCH_ROWS = [
     {
       key: 'runs',
       flags: '--runs <n>',
-      description:
-        'run each evaluated commit n times (fresh containers from one image); the verdict is the majority, a tie is bad, and disagreeing runs are reported. Bypasses the verdict cache',
+      description: 'run each commit n times: the majority decides',
+      help: 'run each evaluated commit n times (fresh containers from one image); the verdict is the majority, a tie is bad, and disagreeing runs are reported. Bypasses the verdict cache',
+      common: true,
       default: '1',
       kind: 'number',
       commands: ['run'],
@@ -89,15 +93,17 @@ export const SEARCH_ROWS = [
   flag({
     key: 'flaky',
     flags: '--flaky',
-    description:
-      'flake-aware search for deployments whose health checks sometimes lie: every run updates the probability of each commit being the culprit (and of "it was noise"); stops at --confidence. Bypasses the verdict cache',
+    description: 'flake-aware search: every run weighs',
+    help: 'flake-aware search for deployments whose health checks sometimes lie: every run updates the probability of each commit being the culprit (and of "it was noise"); stops at --confidence. Bypasses the verdict cache',
+    common: true,
     commands: ['run'],
   }),
   valued(
     {
       key: 'confidence',
       flags: '--confidence <p>',
-      description: 'with --flaky: stop when one commit (or "noise") is this probable',
+      description: 'with --flaky: how probable the answer must be',
+      help: 'with --flaky: stop when one commit (or "noise") is this probable',
       default: '0.99',
       kind: 'number',
       commands: ['run'],
@@ -111,7 +117,8 @@ export const SEARCH_ROWS = [
     {
       key: 'flakeRate',
       flags: '--flake-rate <f>',
-      description: 'with --flaky: the share of runs of a healthy commit that fail anyway, when known (default: learnt from the runs)',
+      description: 'with --flaky: the known flake rate',
+      help: 'with --flaky: the share of runs of a healthy commit that fail anyway, when known (default: learnt from the runs)',
       kind: 'number',
       commands: ['run'],
     },
@@ -124,7 +131,8 @@ export const SEARCH_ROWS = [
     {
       key: 'maxRuns',
       flags: '--max-runs <n>',
-      description: 'with --flaky: give up (exit 5) after this many runs in all',
+      description: 'with --flaky: give up after this many runs',
+      help: 'with --flaky: give up (exit 5) after this many runs in all',
       default: '60',
       kind: 'number',
       commands: ['run'],
@@ -134,8 +142,8 @@ export const SEARCH_ROWS = [
   {
     key: 'state',
     flags: '--state <file>',
-    description:
-      "the saved state of this search: every run's outcome, written as soon as it is known, so that re-running the same command after an interruption resumes it (default: <cache dir>/state/<repository and range>.json)",
+    description: 'the saved state of this search (to resume)',
+    help: "the saved state of this search: every run's outcome, written as soon as it is known, so that re-running the same command after an interruption resumes it (default: <cache dir>/state/<repository and range>.json)",
     commands: ['run', 'log'],
     kind: 'text',
     perInvocation: true,
@@ -146,7 +154,8 @@ export const SEARCH_ROWS = [
   flag({
     key: 'restart',
     flags: '--restart',
-    description: 'discard the saved state of this range and start over',
+    description: 'start over: discard the saved state',
+    help: 'discard the saved state of this range and start over',
     commands: ['run'],
     perInvocation: true,
   }),
@@ -154,7 +163,8 @@ export const SEARCH_ROWS = [
     {
       key: 'mark',
       flags: '--mark <sha=verdict>',
-      description: 'a verdict you know, used instead of evaluating that commit: <commit>=good, bad or skip (repeatable; not with --flaky)',
+      description: 'a verdict you know: <commit>=good|bad|skip',
+      help: 'a verdict you know, used instead of evaluating that commit: <commit>=good, bad or skip (repeatable; not with --flaky)',
       commands: ['run'],
       perInvocation: true,
     },

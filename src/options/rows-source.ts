@@ -14,6 +14,7 @@ export const SOURCE_ROWS = [
       key: 'repo',
       flags: '-C, --repo <dir>',
       description: 'repository to bisect',
+      common: true,
       default: '.',
       commands: [...SOURCE, 'log', 'init', 'doctor'],
       perInvocation: true,
@@ -24,8 +25,9 @@ export const SOURCE_ROWS = [
     {
       key: 'file',
       flags: '-f, --file <path>',
-      description:
-        "Dockerfile: relative = inside each commit's build context; absolute and outside the repository = that one file for every commit",
+      description: 'the Dockerfile, relative to the build context',
+      help: "Dockerfile: relative = inside each commit's build context; absolute and outside the repository = that one file for every commit",
+      common: true,
       default: 'Dockerfile',
       commands: SOURCE,
     },
@@ -36,13 +38,20 @@ export const SOURCE_ROWS = [
       key: 'context',
       flags: '--context <dir>',
       description: 'build context, relative to the repository root',
+      common: true,
       default: '.',
       commands: SOURCE,
     },
     contextDir,
   ),
   repeatable(
-    { key: 'buildArg', flags: '--build-arg <KEY=VALUE>', description: 'build argument (repeatable)', commands: ['run', 'test'] },
+    {
+      key: 'buildArg',
+      flags: '--build-arg <KEY=VALUE>',
+      description: 'build argument (repeatable)',
+      common: true,
+      commands: ['run', 'test'],
+    },
     (values) => parseKeyValues(values, '--build-arg'),
   ),
   optional(
@@ -53,8 +62,8 @@ export const SOURCE_ROWS = [
     {
       key: 'builder',
       flags: '--builder <kind>',
-      description:
-        "how images are built: auto (BuildKit where the engine has it, else the classic builder), buildkit (the engine's own: RUN --mount, COPY --chmod, secrets), classic",
+      description: 'how images are built: auto, buildkit or classic',
+      help: "how images are built: auto (BuildKit where the engine has it, else the classic builder), buildkit (the engine's own: RUN --mount, COPY --chmod, secrets), classic",
       default: 'auto',
       kind: 'choice',
       choices: BUILDERS,
@@ -66,8 +75,8 @@ export const SOURCE_ROWS = [
     {
       key: 'secret',
       flags: '--secret <id=ID,env=VAR|src=FILE>',
-      description:
-        'a build secret for RUN --mount=type=secret, as docker build --secret takes it: from an environment variable (env=) or a file (src=); its value is never shown or stored (repeatable; needs BuildKit)',
+      description: 'a build secret for RUN --mount=type=secret',
+      help: 'a build secret for RUN --mount=type=secret, as docker build --secret takes it: from an environment variable (env=) or a file (src=); its value is never shown or stored (repeatable; needs BuildKit)',
       commands: EVALUATING,
     },
     (specs): BuildSecret[] => {
@@ -82,7 +91,8 @@ export const SOURCE_ROWS = [
     {
       key: 'buildNetwork',
       flags: '--build-network <mode>',
-      description: 'network mode for RUN steps during the build, e.g. host',
+      description: 'network mode for RUN steps, e.g. host',
+      help: 'network mode for RUN steps during the build, e.g. host',
       commands: EVALUATING,
     },
     (text) => text,

@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
+import { renderOptionHelp } from '../../src/cli/option-help.js';
 import { createProgram } from '../../src/cli/program.js';
 import { OPTIONS, optionsFor } from '../../src/options/option-table.js';
 import { renderOptionsMarkdown } from '../../src/options/render-docs.js';
-import type { CommandName, OptionRow } from '../../src/options/row.js';
+import { longFlag, type CommandName, type OptionRow } from '../../src/options/row.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COMMANDS: readonly CommandName[] = ['run', 'test', 'explain', 'clean', 'log', 'nightly', 'init', 'demo', 'narrow', 'doctor'];
@@ -27,22 +28,25 @@ function fakeStream(): NodeJS.WriteStream {
   } as unknown as NodeJS.WriteStream;
 }
 
+/** What `<command> --help` prints, the text after the options included. */
 function helpOf(command: CommandName): string {
+  const stdout = fakeStream();
   const program = createProgram({
     signal: new AbortController().signal,
-    stdout: fakeStream(),
+    stdout,
     stderr: fakeStream(),
     exitCode: 0,
     run: { verdicts: 0, resumable: false },
   });
   const sub = program.commands.find((c) => c.name() === command);
   expect(sub, `command ${command}`).toBeDefined();
-  return sub!.helpInformation();
+  sub!.outputHelp();
+  return (stdout as unknown as { text: string }).text;
 }
 
 /** The flags column of the Options section: each option line starts with two spaces and a dash. */
 function helpFlags(help: string): string[] {
-  const section = help.split(/^Options:\n/m)[1] ?? '';
+  const section = (help.split(/^Options:\n/m)[1] ?? '').split(/\n\n/)[0]!;
   return section
     .split('\n')
     .filter((line) => /^ {2}-/.test(line))
@@ -67,21 +71,46 @@ describe('the option table and --help', () => {
     expect(new Set(longNames).size).toBe(OPTIONS.length);
   });
 
-  it.each(COMMANDS)('%s --help lists exactly the options the table gives it, plus --help', (command) => {
-    const listed = helpFlags(helpOf(command));
-    expect(listed).toEqual([...optionsFor(command).map((o) => o.flags), '-h, --help']);
-  });
+  it.each(COMMANDS)(
+    '%s --help lists exactly the common options the table gives it (plus --help) and names every other one under More options',
+    (command) => {
+      const help = helpOf(command);
+      const listed = helpFlags(help);
+      expect(listed).toEqual([
+        ...optionsFor(command)
+          .filter((o) => o.common)
+          .map((o) => o.flags),
+        '-h, --help',
+      ]);
+      const more = squash(help.split(/^More options:\n/m)[1]?.split(/\n\n/)[0] ?? '')
+        .split(' ')
+        .filter(Boolean);
+      expect(more).toEqual(
+        optionsFor(command)
+          .filter((o) => !o.common)
+          .map((o) => longFlag(o)),
+      );
+    },
+  );
 
-  it.each(COMMANDS)('%s --help shows each option with its description, choices and default', (command) => {
-    const help = squash(helpOf(command));
-    for (const option of optionsFor(command)) {
-      expect(help).toContain(`${option.flags} ${squash(option.description)}`);
-      if (option.choices) expect(help).toContain(`choices: ${option.choices.map((c) => `"${c}"`).join(', ')}`);
-      if (typeof option.default === 'string') {
-        expect(help).toContain(
-          `${squash(option.description)} (${option.choices ? `choices: ${option.choices.map((c) => `"${c}"`).join(', ')}, ` : ''}default: "${option.default}")`,
-        );
+  it.each(COMMANDS)(
+    '%s --help shows each listed option with its one-line description; --help --<option> shows every option in full, with its choices and default',
+    (command) => {
+      const help = squash(helpOf(command));
+      for (const option of optionsFor(command)) {
+        if (option.common) expect(help).toContain(`${option.flags} ${squash(option.description)}`);
+        const full = squash(renderOptionHelp(command, [longFlag(option)]));
+        expect(full).toContain(`${option.flags} ${squash(option.help ?? option.description)}`);
+        if (option.choices) expect(full).toContain(`one of: ${option.choices.join(', ')}`);
+        if (typeof option.default === 'string') expect(full).toContain(`default: ${option.default}`);
       }
+    },
+  );
+
+  it('a short --help: run --help under 60 lines, and every one-line description fits beside its flags in 80 columns', () => {
+    expect(helpOf('run').split('\n').length).toBeLessThan(60);
+    for (const option of OPTIONS as readonly OptionRow[]) {
+      expect(`  ${option.flags}  ${option.description}`.length, option.flags).toBeLessThanOrEqual(80);
     }
   });
 
@@ -120,7 +149,7 @@ describe('renderOptionsMarkdown', () => {
     ROWS.forEach((option, i) => {
       const [flags, meaning, def, commands] = cells(lines[i + 2]!).map((c) => c.replaceAll('\\|', '|'));
       expect(flags).toBe(`\`${option.flags}\``);
-      expect(meaning).toContain(option.description);
+      expect(meaning).toContain(option.help ?? option.description);
       for (const choice of option.choices ?? []) expect(meaning).toContain(`\`${choice}\``);
       expect(def).toBe(typeof option.default === 'string' ? `\`${option.default}\`` : '');
       expect(commands).toBe(option.commands.join(', '));
