@@ -49,4 +49,3 @@ function wrap(text: string, width: number): string[] {
   }
   return lines;
 }
-
