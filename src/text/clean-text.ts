@@ -27,6 +27,9 @@ const SEQUENCE = new RegExp(
 );
 /** A control character other than tab and line feed: a line without one needs no work. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const CONTROLS = new RegExp(CONTROL.source, 'g');
+/** What may move the cursor along the line or erase (a superset): a line without any only loses its sequences and controls. */
+const MOVES = /[\r\b]|(?:\u001b\[|\u009b)[0-?]*[ -/]*[GCDKXa`]/;
 /** How far right a cursor move may go past the text: a terminal stops at its edge; `ESC[999999999C` must not make a line that long. */
 const WIDTH = 1024;
 
@@ -49,6 +52,7 @@ export function cleanText(text: string, options: CleanOptions = {}): string {
 
 function cleanLine(line: string, keepColour: boolean): string {
   if (!CONTROL.test(line)) return line;
+  if (!keepColour && !MOVES.test(line)) return line.replace(SEQUENCE, '').replace(CONTROLS, '');
   const screen = new LineScreen(keepColour);
   let at = 0;
   for (const match of line.matchAll(SEQUENCE)) {
@@ -59,6 +63,11 @@ function cleanLine(line: string, keepColour: boolean): string {
   }
   screen.write(line.slice(at));
   return screen.text();
+}
+
+/** The code points of CONTROL. */
+function isControl(code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f);
 }
 
 /** One line of a terminal: cells written at a cursor that control characters and CSI move. */
@@ -75,7 +84,7 @@ class LineScreen {
     for (const char of text) {
       if (char === '\r') this.column = 0;
       else if (char === '\b') this.column = Math.max(0, this.column - 1);
-      else if (!CONTROL.test(char)) this.put(char);
+      else if (!isControl(char.codePointAt(0)!)) this.put(char);
     }
   }
 

@@ -105,6 +105,19 @@ const CLASSIC_EVENTS = [
   },
 ];
 
+/** The same RUN on Podman 4.3's compatible API (buildah): its step lines come whole, the RUN's output in pieces. */
+const PODMAN_EVENTS = [
+  { stream: 'STEP 1/2: FROM deploybisect-test/busybox:2\n' },
+  { stream: 'STEP 2/2: RUN printf "np"; sleep 1; printf "m notice\\n"; printf "a\\rb\\n"; printf "tail-no-nl"; sleep 1; exit 1\n' },
+  { stream: 'np' },
+  { stream: 'm notice\n' },
+  { stream: 'a\rb\ntail-no-nl' },
+  {
+    errorDetail: { message: 'building at STEP "RUN printf …; exit 1": while running runtime: exit status 1\n' },
+    error: 'building at STEP "RUN printf …; exit 1": while running runtime: exit status 1\n',
+  },
+];
+
 function fakeEngine(events: object[]): Docker {
   return {
     buildImage: async () => new PassThrough(),
@@ -136,7 +149,7 @@ describe('the classic builder’s stream', () => {
       ' ---> 3d567c99de1b',
       CLASSIC_EVENTS[3]!.stream,
       ' ---> Running in 01ac4d44cd88',
-      'np' + 'm notice',
+      'npm notice',
       'b',
       'tail-no-nl',
       'Removing intermediate container 01ac4d44cd88',
@@ -144,6 +157,18 @@ describe('the classic builder’s stream', () => {
     expect((failed as BuildFailedError).step).toBe(CLASSIC_EVENTS[3]!.stream);
     expect(steps).toHaveLength(2);
     expect(printed).toContain('a\rb');
+  });
+
+  it('on Podman too: the RUN output left without its \\n ends before the error', async () => {
+    const failed = (await buildImage(fakeEngine(PODMAN_EVENTS), {
+      context: new PassThrough(),
+      dockerfile: 'Dockerfile',
+      tag: 't',
+      labels: {},
+    }).catch((error: unknown) => error)) as BuildFailedError;
+    expect(failed.output.slice(2)).toEqual(['npm notice', 'b', 'tail-no-nl']);
+    expect(failed.step).toMatch(/^STEP 2\/2: RUN printf/);
+    expect(failed.reason).toBe('building at STEP "RUN printf …; exit 1": while running runtime: exit status 1');
   });
 });
 
