@@ -1,10 +1,11 @@
 /**
  * Program output made safe to show and store: each line as a terminal would show it. Escape
  * sequences go (CSI: colours, cursor movement, modes; OSC: titles, hyperlinks; DCS, SOS, PM, APC;
- * the short ESC ones), a carriage return or a backspace moves back over the line so that what is
- * written next replaces what was there (a progress bar redrawn with `\r` keeps its last state), as
- * do moves along the line (`ESC[G`, `ESC[C`, `ESC[D`) and erasures (`ESC[K`, `ESC[X`); the other C0
- * and C1 controls go, except tab. Text without any control comes back as it is.
+ * the short ESC ones, which take the character after the ESC, as a terminal does); a carriage
+ * return or a backspace moves back over the line, so that what is written next replaces what was
+ * there (a progress bar redrawn with `\r` keeps its last state), as do moves along the line
+ * (`ESC[G`, `ESC[C`, `ESC[D`) and erasures (`ESC[K`, `ESC[X`); the other C0 and C1 controls go,
+ * except tab. Text without any control comes back as it is.
  *
  * Node's util.stripVTControlCharacters is not enough: it leaves OSC strings whose text holds a
  * space or `,+!()'` (window titles, most hyperlinks), DCS strings, CSI with `:` or `>` parameters
