@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 
+import { cleanText } from '../text/clean-text.js';
+import { LineSplitter } from '../text/line-splitter.js';
+
 export interface BuildImageOptions {
   /** Uncompressed tar of the build context. */
   context: NodeJS.ReadableStream | Readable;
@@ -14,7 +17,7 @@ export interface BuildImageOptions {
   networkMode?: string;
   /** `os[/arch[/variant]]`. */
   platform?: string;
-  /** Each line of build output, as the engine sends it. */
+  /** Each line of build output, as the program printed it (escape codes kept); the lines kept are clean. */
   onOutput?: (line: string) => void;
   /** Each step of the Dockerfile as it starts (`[2/6] RUN npm ci`, `Step 2/6 : RUN npm ci`). */
   onStep?: (step: string) => void;
@@ -90,40 +93,17 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   if (options.signal) query.abortSignal = options.signal;
 
   const stream = await docker.buildImage(options.context as NodeJS.ReadableStream, query);
-  const output: string[] = [];
-  let imageId: string | undefined;
-  let failure: string | undefined;
-  let step: string | undefined;
-
+  const progress = new ClassicProgress(options);
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
       (error: Error | null) => (error ? reject(error) : resolve()),
-      (event: BuildEvent) => {
-        if (event.aux?.ID) imageId = event.aux.ID;
-        const text = event.stream ?? event.status;
-        if (text) {
-          for (const line of text.split('\n')) {
-            if (line.trim() === '') continue;
-            output.push(line);
-            options.onOutput?.(line);
-            // `Step 2/6 : RUN npm ci` (Docker), `STEP 2/6: RUN npm ci` (Podman).
-            const started = /^Step \d+\/\d+ : |^STEP \d+\/\d+: /i.exec(line);
-            if (started) {
-              step = line.trim();
-              options.onStep?.(step);
-            }
-            const built = /^Successfully built ([0-9a-f]+)/.exec(line);
-            if (built && !imageId) imageId = built[1];
-          }
-        }
-        if (event.errorDetail || event.error) {
-          failure ??= (event.errorDetail?.message ?? event.error ?? 'unknown error').trim();
-          options.onOutput?.(`ERROR: ${failure}`);
-        }
-      },
+      (event: BuildEvent) => progress.add(event),
     );
   });
+  progress.end();
+  const { output, failure, step } = progress;
+  let imageId = progress.imageId;
 
   if (failure !== undefined) throw new BuildFailedError(failure, output, step);
   if (!imageId) {
@@ -138,6 +118,64 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
     imageId = info.Id;
   }
   return { imageId, output };
+}
+
+/**
+ * The builder's own messages (`Step 2/6 : RUN …`, ` ---> 3f1c0a2b9d4e`, Podman's `STEP 2/6: …`,
+ * `--> 2240b8a2655`): each comes whole, so a RUN's output left without its last `\n` ends before one.
+ */
+const BUILDER_MESSAGE =
+  /^(?:Step \d+\/\d+ : |STEP \d+\/\d+: | ?-{2,3}> |Removing intermediate container |Successfully (?:built|tagged) |COMMIT )/;
+
+/**
+ * The classic builder's stream: its lines (kept clean, passed on as printed), the step building, the
+ * image built and the error. A RUN's output comes in the pieces the program wrote, not in lines.
+ */
+class ClassicProgress {
+  /** The lines so far, clean (cleanText). */
+  readonly output: string[] = [];
+  imageId: string | undefined;
+  failure: string | undefined;
+  step: string | undefined;
+  private readonly lines = new LineSplitter();
+
+  constructor(private readonly options: Pick<BuildImageOptions, 'onOutput' | 'onStep'>) {}
+
+  add(event: BuildEvent): void {
+    if (event.aux?.ID) this.imageId = event.aux.ID;
+    if (event.stream !== undefined) {
+      if (BUILDER_MESSAGE.test(event.stream)) this.end();
+      for (const line of this.lines.push(event.stream)) this.line(line);
+    }
+    if (event.status !== undefined) {
+      this.end();
+      for (const line of event.status.split('\n')) this.line(line);
+    }
+    if (event.errorDetail || event.error) {
+      this.end();
+      this.failure ??= cleanText(event.errorDetail?.message ?? event.error ?? 'unknown error').trim();
+      this.options.onOutput?.(`ERROR: ${this.failure}`);
+    }
+  }
+
+  /** Output left without its last `\n` is a line too. */
+  end(): void {
+    for (const line of this.lines.end()) this.line(line);
+  }
+
+  private line(printed: string): void {
+    const line = cleanText(printed);
+    if (line.trim() === '') return;
+    this.output.push(line);
+    this.options.onOutput?.(printed);
+    // `Step 2/6 : RUN npm ci` (Docker), `STEP 2/6: RUN npm ci` (Podman).
+    if (/^Step \d+\/\d+ : |^STEP \d+\/\d+: /i.test(line)) {
+      this.step = line.trim();
+      this.options.onStep?.(this.step);
+    }
+    const built = /^Successfully built ([0-9a-f]+)/.exec(line);
+    if (built && !this.imageId) this.imageId = built[1];
+  }
 }
 
 /** A one-line, stable signature for a build failure: the engine's message, shortened. */

@@ -1,16 +1,19 @@
 import type Docker from 'dockerode';
 
+import { cleanText, maskedAsPrinted } from '../text/clean-text.js';
 import { followLogs } from './run-container.js';
 
 const MAX_LINES = 10_000;
 
 /**
  * One live stream of a container's output (stdout and stderr, demultiplexed), shared by everything
- * that reads it: the log probe, --fail-on-log, --verbose. Keeps the lines seen so far.
+ * that reads it: the log probe, --fail-on-log, --verbose. Keeps the lines seen so far. Lines are
+ * read, kept and matched as a terminal shows them (cleanText); onPrinted hears them as printed.
  */
 export class LogWatcher {
   private readonly seen: string[] = [];
   private readonly listeners = new Set<(line: string) => void>();
+  private readonly printedListeners = new Set<(line: string) => void>();
   private unfollow: (() => void) | undefined;
   private markEnded!: () => void;
   /** Resolves when the stream has ended (the container stopped and every line was delivered) or stop() was called. */
@@ -30,7 +33,7 @@ export class LogWatcher {
     watcher.unfollow = () => abort.abort();
     followLogs(
       container,
-      (raw) => watcher.push(raw),
+      (printed) => watcher.push(printed),
       () => watcher.markEnded(),
       abort.signal,
     ).then(
@@ -52,11 +55,15 @@ export class LogWatcher {
     this.markEnded();
   }
 
-  push(raw: string): void {
-    const line = this.transform(raw);
+  /** A line as the program printed it (escape codes and all). */
+  push(printed: string): void {
+    const line = this.transform(cleanText(printed));
     this.seen.push(line);
     if (this.seen.length > MAX_LINES) this.seen.splice(0, this.seen.length - MAX_LINES);
     for (const listener of this.listeners) listener(line);
+    if (this.printedListeners.size === 0) return;
+    const asPrinted = maskedAsPrinted(printed, this.transform);
+    for (const listener of this.printedListeners) listener(asPrinted);
   }
 
   /** Lines so far. */
@@ -68,6 +75,12 @@ export class LogWatcher {
   onLine(listener: (line: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` for every later line as printed (through the transform; escape codes kept, for a live view); returns the unsubscribe function. */
+  onPrinted(listener: (line: string) => void): () => void {
+    this.printedListeners.add(listener);
+    return () => this.printedListeners.delete(listener);
   }
 
   /** The first line (seen already or later) that matches; resolves never if none does. */
@@ -92,6 +105,7 @@ export class LogWatcher {
   stop(): void {
     this.unfollow?.();
     this.listeners.clear();
+    this.printedListeners.clear();
     this.markEnded();
   }
 }

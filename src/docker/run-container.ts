@@ -1,6 +1,8 @@
-import { createInterface } from 'node:readline';
 import { PassThrough, Readable } from 'node:stream';
 import type Docker from 'dockerode';
+
+import { cleanText } from '../text/clean-text.js';
+import { LineSplitter } from '../text/line-splitter.js';
 
 export type NetworkMode = 'bridge' | 'host' | 'none' | (string & {});
 
@@ -141,7 +143,7 @@ export function formatBytes(bytes: number): string {
   return `${value} ${units[unit]}`;
 }
 
-/** The container's output (stdout and stderr demultiplexed, in order), last `tail` lines. */
+/** The container's output (stdout and stderr demultiplexed, in order), last `tail` lines, each as a terminal shows it (cleanText). */
 export async function containerLogs(container: Docker.Container, tail = 200): Promise<string[]> {
   const raw = (await container.logs({ stdout: true, stderr: true, follow: false, tail, timestamps: false })) as unknown;
   const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
@@ -163,12 +165,17 @@ export async function containerLogs(container: Docker.Container, tail = 200): Pr
   }
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return lines.slice(-tail);
+  return lines.slice(-tail).flatMap((line) => {
+    const clean = cleanText(line.endsWith('\r') ? line.slice(0, -1) : line);
+    // A line of nothing but codes (a window title, a cursor move) showed nothing: it is no line of output.
+    return clean.trim() === '' && line.trim() !== '' ? [] : [clean];
+  });
 }
 
 /**
- * Follows the container's output live (stdout and stderr demultiplexed), one call per line,
- * until the container stops or the returned function is called.
+ * Follows the container's output live (stdout and stderr demultiplexed), one call per line as
+ * printed (lines end at `\n`, not where the engine's frames end, not at `\r`), until the container
+ * stops or the returned function is called.
  */
 export async function followLogs(
   container: Docker.Container,
@@ -184,15 +191,21 @@ export async function followLogs(
   })) as NodeJS.ReadableStream & {
     destroy?: () => void;
   };
-  const lines = new PassThrough();
-  container.modem.demuxStream(stream, lines, lines);
-  stream.on('end', () => lines.end());
-  stream.on('error', () => lines.end());
-  const reader = createInterface({ input: lines, crlfDelay: Infinity });
-  reader.on('line', onLine);
-  reader.on('close', onEnd);
+  // demuxStream only writes to its outputs: each feeds a splitter of its own, in the order the frames come.
+  const splitters = [new LineSplitter(), new LineSplitter()];
+  const [stdout, stderr] = splitters.map((lines) => ({ write: (piece: Buffer) => lines.push(piece).forEach((line) => onLine(line)) }));
+  container.modem.demuxStream(stream, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    for (const lines of splitters) lines.end().forEach((line) => onLine(line));
+    onEnd();
+  };
+  stream.on('end', end);
+  stream.on('error', end);
   return () => {
-    reader.close();
+    end();
     stream.destroy?.();
   };
 }

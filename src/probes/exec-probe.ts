@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 
 import { EngineLostError } from '../docker/engine-calls.js';
+import { cleanText } from '../text/clean-text.js';
 import { poll } from './poll.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
@@ -25,8 +26,8 @@ export class ExecProbe implements Probe {
           if (error instanceof EngineLostError) throw error;
           return { exitCode: undefined, output: '', error: error.message };
         });
-        // Mask before cutting: a cut through a secret would leave part of it unmasked.
-        const output = target.redact(run.output).slice(-OUTPUT_LIMIT);
+        // Clean, then mask, then cut: codes could split a secret, and a cut through one would leave part of it unmasked.
+        const output = target.redact(cleanText(run.output)).slice(-OUTPUT_LIMIT);
         evidence = { exitCode: run.exitCode, output };
         if (run.exitCode === 0) return { done: true, value: true };
         const why =

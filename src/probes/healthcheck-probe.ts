@@ -1,3 +1,4 @@
+import { cleanText } from '../text/clean-text.js';
 import { poll } from './poll.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
 
@@ -32,7 +33,7 @@ export class HealthcheckProbe implements Probe {
         const health = (info.State as { Health?: { Status: string; FailingStreak?: number; Log?: HealthLogEntry[] } }).Health;
         if (!health) return { done: true, value: { status: 'none' } };
         const last = health.Log?.at(-1);
-        if (last) lastOutput = last.Output ? target.redact(last.Output.trim()) : '';
+        if (last) lastOutput = last.Output ? target.redact(cleanText(last.Output).trim()) : '';
         lastPassed = last?.ExitCode === 0;
         if (health.Status === 'healthy' || health.Status === 'unhealthy') return { done: true, value: { status: health.Status } };
         if (tolerance && (health.FailingStreak ?? 0) >= tolerance.failures && clock.now() >= unhealthyFrom) {

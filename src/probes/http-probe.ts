@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
+import { cleanText } from '../text/clean-text.js';
 import { loopbackTarget } from './loopback.js';
 import { poll } from './poll.js';
 import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './probe.js';
@@ -70,7 +71,7 @@ export class HttpProbe implements Probe {
         const budget = Math.max(100, Math.min(this.options.requestTimeoutMs ?? 5000, deadline - clock.now()));
         const answer = await get(url, budget, this.options);
         if ('error' in answer) return { done: false, reason: `http ${answer.error} on ${path} (${this.target})` };
-        evidence = { url: url.toString(), status: answer.status, body: target.redact(answer.body).slice(0, 500) };
+        evidence = { url: url.toString(), status: answer.status, body: target.redact(cleanText(answer.body)).slice(0, 500) };
         if (!this.options.expectStatus.matches(answer.status)) {
           return { done: false, reason: `http ${answer.status} from ${path}` };
         }

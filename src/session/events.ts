@@ -25,10 +25,11 @@ export interface SessionEvents {
   /** role `narrow`: a configuration of `narrow` (sha is its label; remaining: the changes; stepsLeft: the builds left). */
   evaluate?(e: { sha: string; subject: string; role: Step['role'] | 'narrow'; remaining: number; stepsLeft: number }): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
+  /** Each line of build output, live, as printed (colour and other escape codes kept; secrets masked): cleanText shows it as a terminal would. */
   buildOutput?(sha: string, line: string): void;
   /** A step of the Dockerfile started building (`[2/6] RUN npm ci`). */
   buildStep?(sha: string, step: string): void;
-  /** Each line the container prints, live (only requested by verbose renderers: it costs a log stream). */
+  /** Each line the container prints, live, as printed like buildOutput (only requested by verbose renderers: it costs a log stream). */
   containerLine?(sha: string, line: string): void;
   verdict?(e: { sha: string; verdict: Verdict; outcome: Outcome; role: Step['role'] | 'narrow' }): void;
   cleanup?(removed: CleanupReport, sessionId: string): void;

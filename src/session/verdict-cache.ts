@@ -5,8 +5,11 @@ import { dirname, join } from 'node:path';
 
 import type { Outcome } from './outcome.js';
 
-/** Bumped when the meaning of a cached outcome changes, so old entries are not reused. 2: keyed by the base images too. */
-const CACHE_VERSION = 2;
+/**
+ * Bumped when the meaning of a cached outcome changes, so old entries are not reused. 2: keyed by the
+ * base images too. 3: output kept and matched as a terminal shows it (no escape codes; log patterns see the clean line).
+ */
+const CACHE_VERSION = 3;
 
 /** The default cache directory: $XDG_CACHE_HOME/deploybisect, else ~/.cache/deploybisect. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -618,6 +618,15 @@ describe('ExecProbe (fake container speaking the engine exec protocol)', () => {
     expect(result.evidence!.output).toBe(`***${'b'.repeat(3997)}`);
   });
 
+  it('keeps the output as a terminal shows it, cleaned before masking: codes cannot hide a secret', async () => {
+    const clock = new FakeClock();
+    const { container } = execContainer([
+      { code: 1, frames: [frame(1, '\u001b[33mTOKEN=hun\u001b[1m'), frame(2, 'ter2\u001b[0m\r\n0%\r100%\n')] },
+    ]);
+    const result = await new ExecProbe('exec:x', 'x').check(target({ clock, container, redact: redactor(['hunter2']) }), clock.now() + 100);
+    expect(result.evidence!.output).toBe('TOKEN=***\n100%\n');
+  });
+
   it('fails at once with the stop reason', async () => {
     const clock = new FakeClock();
     const { container } = execContainer([{ code: 1 }]);

@@ -153,6 +153,14 @@ describe('HealthcheckProbe', () => {
     expect(clock.sleeps).toEqual([250, 250]);
   });
 
+  it('keeps the last check output as a terminal shows it: no colours, a \\r progress at its last state', async () => {
+    const clock = new FakeClock();
+    const Output = '\u001b[31mFAIL\u001b[0m db\r\nchecking 10%\rchecking 100%\u001b[K\n';
+    const seq = inspectSequence([{ Running: true, Health: { Status: 'unhealthy', Log: [{ ExitCode: 1, Output }] } }]);
+    const result = await new HealthcheckProbe().check(fakeTarget({ clock, inspect: seq.inspect }), clock.now() + 60_000);
+    expect(result.evidence).toEqual({ lastOutput: 'FAIL db\nchecking 100%' });
+  });
+
   it('fails when the status goes from starting to unhealthy, keeping the last check output', async () => {
     const clock = new FakeClock();
     const seq = inspectSequence([
@@ -531,6 +539,14 @@ describe('HttpProbe.check against a local server', () => {
     }).check(hostTarget(), deadline(1000));
     expect(withSettings.ok).toBe(true);
     expect(withSettings.reason).toBe('http 418 from /teapot');
+  });
+
+  it('keeps the body without escape codes or controls', async () => {
+    handlers.set('/color', (_req, res) =>
+      send(res, 500, '\u001b[1;31mpanic\u001b[0m: \u001b]8;;https://x.test/a,b\u0007db down\u001b]8;;\u0007\u0000'),
+    );
+    const result = await http('/color').check(hostTarget(), deadline(200));
+    expect(result.evidence).toMatchObject({ status: 500, body: 'panic: db down' });
   });
 
   it('passes when the body matches --expect-body, waiting for it to match', async () => {

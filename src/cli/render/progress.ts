@@ -1,5 +1,6 @@
 import { formatDuration } from '../../duration.js';
 import type { SessionEvents } from '../../session/events.js';
+import { cleanText } from '../../text/clean-text.js';
 import { count } from '../../text/plural.js';
 import { colorEnabled, painter } from './color.js';
 import { ProgressOutput } from './progress-output.js';
@@ -40,13 +41,16 @@ function stepText(stepNo: number, e: Parameters<NonNullable<SessionEvents['evalu
 export function progressReporter(options: ProgressOptions): SessionEvents & { stop(): void } {
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { stop: () => undefined };
-  const paint = painter(colorEnabled(stream));
+  const colour = colorEnabled(stream);
+  const paint = painter(colour);
   const out = new ProgressOutput(stream);
   let current = '';
   let stepNo = 0;
   let single = false;
   const subjects = new Map<string, string>();
-  const verbose = (prefix: string) => (_sha: string, text: string) => out.line(paint('dim', `  ${prefix} | ${text}`));
+  // Lines as printed keep their colours where colour is shown; cursor moves and the rest never reach the screen.
+  const verbose = (prefix: string) => (_sha: string, text: string) =>
+    out.line(paint('dim', `  ${prefix} | ${cleanText(text, { keepColour: colour })}`));
 
   return {
     start(e) {

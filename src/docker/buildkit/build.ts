@@ -6,6 +6,7 @@
  */
 import type Docker from 'dockerode';
 
+import { cleanText } from '../../text/clean-text.js';
 import { BuildFailedError, BuildIncompleteError, buildQuery, type BuildImageOptions } from '../build-image.js';
 import { BuildkitProgress } from './progress.js';
 import { decodeStatus } from './protos.js';
@@ -36,10 +37,11 @@ export async function buildWithBuildkit(docker: Docker, options: BuildkitOptions
         (event: BuildkitEvent) => {
           if (event.id === 'moby.buildkit.trace' && typeof event.aux === 'string') progress.add(decodeStatus(event.aux));
           else if (event.id === 'moby.image.id' && typeof event.aux === 'object') imageId = event.aux.ID;
-          if (event.errorDetail || event.error) failure ??= (event.errorDetail?.message ?? event.error ?? 'unknown error').trim();
+          if (event.errorDetail || event.error) failure ??= cleanText(event.errorDetail?.message ?? event.error ?? 'unknown error').trim();
         },
       );
     });
+    progress.end();
   } finally {
     session.close();
   }

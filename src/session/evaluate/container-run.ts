@@ -196,7 +196,7 @@ export class ContainerRunner {
       this.probeRuns++;
       logs = LogWatcher.follow(running.container, this.redact);
       const onLine = this.events.containerLine?.bind(this.events);
-      if (onLine) logs.onLine((line) => onLine(sha, line));
+      if (onLine) logs.onPrinted((line) => onLine(sha, line));
       const driver = lane.adapter.healthcheckDriver(running.id, image.healthcheck, plan.healthcheck);
       const results = await checkProbes({
         docker: lane.engine.docker,

@@ -16,6 +16,7 @@ import { InfrastructureError, UsageError } from '../../errors.js';
 import type { BuildContext } from '../../git/build-context.js';
 import { secretFingerprints } from '../../options/build-secrets.js';
 import type { Settings } from '../../options/settings.js';
+import { maskedAsPrinted } from '../../text/clean-text.js';
 import type { Outcome } from '../outcome.js';
 
 /** How long a failure waits for a stopping engine to show itself before it is believed. */
@@ -188,7 +189,7 @@ export class ImageBuilder {
         ...(s.platform ? { platform: s.platform } : {}),
         builder: lane.builder,
         secrets: s.secret,
-        onOutput: (line) => this.events.buildOutput?.(sha, this.redact(line)),
+        onOutput: (line) => this.events.buildOutput?.(sha, maskedAsPrinted(line, this.redact)),
         onStep: (step) => this.events.buildStep?.(sha, this.redact(step)),
         signal: signal ? AbortSignal.any([signal, limit]) : limit,
       })
