@@ -94,7 +94,7 @@ export interface ConfigOptions {
   report?: string;
   /** `--keep-images`: keep the images built (labelled deploybisect.session and deploybisect.build), and probe a kept image of the same build instead of building it again */
   keepImages?: boolean;
-  /** `-v, --verbose`: stream build output and container logs */
+  /** `-v, --verbose`: stream build output and container logs; on a terminal with colour the lines keep their colours, elsewhere they are plain text */
   verbose?: boolean;
   /** `--last-good-file <file>`: nightly: read and write the last known good commit in this file (e.g. in a cached directory) instead of the ref refs/deploybisect/last-good */
   lastGoodFile?: string;

@@ -68,6 +68,7 @@ export const RUN_ROWS = [
     key: 'verbose',
     flags: '-v, --verbose',
     description: 'stream build output and container logs',
+    help: 'stream build output and container logs; on a terminal with colour the lines keep their colours, elsewhere they are plain text',
     common: true,
     commands: [...EVALUATING, 'demo'],
   }),
