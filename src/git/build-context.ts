@@ -11,6 +11,7 @@ import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
+import { pathWithin } from '../text/path-within.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { contextTar, type ContextEntry } from './context-tar.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
@@ -229,7 +230,7 @@ function placeDockerfile(
 ): DockerfilePlacement {
   const content = source.kind === 'external' ? source.content : (dockerfileBlob ?? Buffer.alloc(0));
   if (source.kind === 'repo') {
-    const inContext = contextRelative(contextDir, source.repoPath);
+    const inContext = pathWithin(contextDir, source.repoPath);
     const entry = inContext === undefined ? undefined : byPath.get(inContext);
     if (inContext !== undefined && entry && entry.kind !== 'symlink') return { path: inContext, content, injected: false };
   }
@@ -246,7 +247,7 @@ function contextEntries(
 ): ContextEntry[] {
   const alwaysSend = ['.dockerignore'];
   if (!dockerfile.injected) alwaysSend.push(dockerfile.path);
-  const ignoreInContext = ignore.file && !isAbsolute(ignore.file) ? contextRelative(contextDir, ignore.file) : undefined;
+  const ignoreInContext = ignore.file && !isAbsolute(ignore.file) ? pathWithin(contextDir, ignore.file) : undefined;
   if (ignoreInContext !== undefined) alwaysSend.push(ignoreInContext);
 
   const matcher: IgnoreMatcher | undefined = ignore.text === undefined ? undefined : parseDockerignore(ignore.text);
@@ -277,12 +278,6 @@ async function locateDockerfile(repoDir: string, contextDir: string, dockerfile:
   const location = await locateDockerfilePath(repoDir, contextDir, dockerfile);
   if (location.kind === 'repo') return { kind: 'repo', repoPath: location.repoPath, display: location.repoPath };
   return { kind: 'external', absPath: location.absPath, content: await readFile(location.absPath) };
-}
-
-/** `path` relative to the context dir, or undefined when it lies outside. */
-function contextRelative(contextDir: string, path: string): string | undefined {
-  if (contextDir === '') return path;
-  return path.startsWith(`${contextDir}/`) ? path.slice(contextDir.length + 1) : undefined;
 }
 
 function uniqueName(base: string, tree: readonly TreeEntry[]): string {

@@ -4,6 +4,7 @@
  * known only once the commits are walked parents first). A change to a path that always counts
  * settles the commit; paths inside the context wait for the rules.
  */
+import { pathWithin } from '../text/path-within.js';
 import { INJECTED_DOCKERFILE_NAME } from './build-context.js';
 import type { CommitDiff } from './diff-tree-stream.js';
 import type { DockerfileLocation } from './dockerfile-location.js';
@@ -55,7 +56,7 @@ export function watchedPaths(contextDir: string, location: DockerfileLocation): 
     contextLine.add(contextDir);
     addAncestors(contextDir, contextLine);
   }
-  const injectedDockerfile = dockerfilePath === undefined || contextRelative(contextDir, dockerfilePath) === undefined;
+  const injectedDockerfile = dockerfilePath === undefined || pathWithin(contextDir, dockerfilePath) === undefined;
   return { contextDir, dockerfilePath, dockerfileIgnorePath, contextIgnorePath, special, guarded, contextLine, injectedDockerfile };
 }
 
@@ -118,7 +119,7 @@ export class ChangeJudge {
       }
       if (contextLine.has(path) && !(oldMode === TREE && newMode === TREE)) sure = true;
       if (sure) continue; // keep scanning: an ignore file may still change in this commit
-      const rel = contextRelative(contextDir, path);
+      const rel = pathWithin(contextDir, path);
       if (rel === undefined || rel === '') continue;
       if (oldMode === GITLINK || newMode === GITLINK)
         sure = true; // a submodule: unsure what a build would see
@@ -136,12 +137,6 @@ export class ChangeJudge {
 
 function isRegularFile(mode: string): boolean {
   return mode.startsWith('100');
-}
-
-function contextRelative(contextDir: string, path: string): string | undefined {
-  if (contextDir === '') return path;
-  if (path === contextDir) return '';
-  return path.startsWith(`${contextDir}/`) ? path.slice(contextDir.length + 1) : undefined;
 }
 
 function topComponent(path: string): string {

@@ -4,6 +4,7 @@
  * of those), the files skaffold.yaml points to, and the texts of the few candidates that must be read to
  * be told apart (one `git cat-file --batch`). Costs a handful of git calls whatever the tree's size.
  */
+import { isWithin } from '../../text/path-within.js';
 import type { Platform } from '../contract.js';
 import type { Detected } from '../detect/choose.js';
 import { composeBuildsHere, DO_SPECS, K8S_DIRS, platformByName, platformByText, ROOT_MANIFESTS } from '../detect/known-paths.js';
@@ -99,9 +100,9 @@ async function skaffoldDetected(repoDir: string, commit: string, entry: Entry, t
   }
   const bases = [...new Set([...config.manifestGlobs.map(globBase), ...config.kustomizeDirs])].filter((b) => b !== '');
   // The usual directories are listed already; list the others skaffold names.
-  const covered = (base: string) => [...K8S_DIRS, '.do'].some((dir) => base === dir || base.startsWith(`${dir}/`));
+  const covered = (base: string) => [...K8S_DIRS, '.do'].some((dir) => isWithin(dir, base));
   const files = [
-    ...listed.filter((f) => bases.some((b) => covered(b) && f.path.startsWith(`${b}/`))),
+    ...listed.filter((f) => bases.some((b) => covered(b) && f.path !== b && isWithin(b, f.path))),
     ...(await filesUnder(
       repoDir,
       commit,

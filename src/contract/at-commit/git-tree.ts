@@ -6,6 +6,7 @@ import { CatFileBatch } from '../../git/cat-file-batch.js';
 import { gitOutput } from '../../git/git-exec.js';
 import { decodeGitText } from '../../git/path-bytes.js';
 import { parseLsTree, type TreeEntry } from '../../git/tree-entries.js';
+import { isWithin } from '../../text/path-within.js';
 
 /** Manifests larger than this are not read (a 1 MiB render.yaml is not a manifest). */
 const MAX_TEXT_BYTES = 1024 * 1024;
@@ -44,7 +45,7 @@ export async function entriesAt(repoDir: string, commit: string, paths: readonly
 
 /** Whether `path` exists, judged from entriesAt's answer. */
 export function present(entries: readonly Entry[], path: string): boolean {
-  return entries.some((e) => e.path === path || e.path.startsWith(`${path}/`));
+  return entries.some((e) => isWithin(path, e.path));
 }
 
 /** The texts of blobs by oid (UTF-8); a blob over 1 MiB reads as ''. */

@@ -3,16 +3,15 @@
  * it reads (a clue kind), the kinds of change it links, how sure a link is, and the sentence that
  * links one clue to one finding (or nothing, when this finding does not explain this clue).
  */
+import { isWithin } from '../../text/path-within.js';
 import { define, ref, type FailurePattern } from './pattern-shape.js';
 import { COMMAND_PATTERNS } from './patterns-commands.js';
 import { DEPENDENCY_PATTERNS } from './patterns-dependencies.js';
 
 export type { Certainty, Family, FailurePattern, LinkContext } from './pattern-shape.js';
 
-function within(path: string, dir: string): boolean {
-  const d = dir.replace(/\/+$/, '') || '/';
-  return path === d || path.startsWith(d === '/' ? '/' : `${d}/`);
-}
+/** Whether an absolute path in the image is `dir` or under it (an empty `dir` is the image's root). */
+const within = (path: string, dir: string): boolean => isWithin(dir === '' ? '/' : dir, path);
 
 /** Commands whose package has another name (the common cases; otherwise names are compared directly). */
 const PACKAGE_OF_COMMAND: Record<string, string[]> = {

@@ -9,9 +9,10 @@ import { ContextPlanner } from '../../git/context-planner.js';
 import { diffStatBlobs } from '../../git/diff-stat.js';
 import { comparePathBytes } from '../../git/path-bytes.js';
 import { normalizeRepoPath } from '../../git/repo-path.js';
+import { isWithin } from '../../text/path-within.js';
 import { attachDiffs, markLargeFiles } from './attach-diffs.js';
 import { isSubmodule, printable, toFileChange, type ContextChanges } from './file-change.js';
-import { dockerfileRepoPath, isInside, sentToBuilder } from './sent-to-builder.js';
+import { dockerfileRepoPath, sentToBuilder } from './sent-to-builder.js';
 
 export interface ContextChangesSpec {
   repoDir: string;
@@ -52,7 +53,7 @@ export async function contextChanges(spec: ContextChangesSpec): Promise<ContextC
       !isSubmodule(entry) && ((entry.status !== 'D' && sent.after(entry.path)) || (entry.status !== 'A' && sent.before(oldPath)));
     if (wasSent) result.inContext.push(change);
     // Submodules inside the context are never sent (contexts come from git objects): not in context.
-    else if (isInside(contextDir, entry.path) || isInside(contextDir, oldPath)) result.ignored.push(change);
+    else if (isWithin(contextDir, entry.path) || isWithin(contextDir, oldPath)) result.ignored.push(change);
     else result.outsideContext.push(change);
   }
 

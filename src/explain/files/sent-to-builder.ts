@@ -12,6 +12,7 @@ import { parseDockerignore, type IgnoreMatcher } from '../../git/dockerignore.js
 import { gitOutput } from '../../git/git-exec.js';
 import { decodeGitText } from '../../git/path-bytes.js';
 import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
+import { isWithin } from '../../text/path-within.js';
 
 /** Whether a repository path was sent to the builder, before and after the change. */
 export interface SentToBuilder {
@@ -36,7 +37,7 @@ export async function sentToBuilder(
     const bySet = sentSet(plan, contextDir, dockerfilePath);
     return { before: beforePlan ? bySet : byRules, after: afterPlan ? bySet : byRules };
   }
-  const inside = (path: string) => isInside(contextDir, path) || path === dockerfilePath;
+  const inside = (path: string) => isWithin(contextDir, path) || path === dockerfilePath;
   return { before: inside, after: inside };
 }
 
@@ -68,7 +69,7 @@ async function sentByRules(
   }
   return (path) => {
     if (always.has(path)) return true;
-    if (!isInside(contextDir, path)) return false;
+    if (!isWithin(contextDir, path)) return false;
     return !matcher?.ignores(contextDir === '' ? path : path.slice(contextDir.length + 1));
   };
 }
@@ -100,9 +101,4 @@ export async function dockerfileRepoPath(repoDir: string, contextDir: string, do
   } catch {
     return undefined; // bare repository, or no such file
   }
-}
-
-/** Whether a repository path is inside the context directory ('' for the repository root). */
-export function isInside(contextDir: string, path: string): boolean {
-  return contextDir === '' || path.startsWith(`${contextDir}/`);
 }

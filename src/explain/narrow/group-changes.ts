@@ -8,6 +8,7 @@
  * An instruction split across continuation lines is one part already (instruction-changes.ts).
  * `COPY --from` copies from a stage or image, not the context: never grouped. Pure.
  */
+import { isWithin } from '../../text/path-within.js';
 import { copyEntries, type CopyEntry } from '../dockerfile/copy-entries.js';
 import type { InstructionSpan } from '../dockerfile/instruction-changes.js';
 import { parseDockerfile } from '../dockerfile/model.js';
@@ -68,8 +69,7 @@ function sourcesOf(spans: EditPart['before'], copiesAt: ReadonlyMap<number, Copy
 /** Whether a COPY source (context-relative, normalised) takes the file at `path`. */
 export function copies(source: string, path: string): boolean {
   const src = source.replace(/^\/+/, '').replace(/\/+$/, '');
-  if (src === '.' || src === '') return true;
-  if (path === src || path.startsWith(`${src}/`)) return true;
+  if (isWithin(src, path)) return true;
   if (!/[*?[]/.test(src)) return false;
   // A glob matches a path, or a directory above it, component by component.
   const glob = new RegExp(

@@ -18,6 +18,7 @@ import { filePatches } from '../../git/file-patches.js';
 import { hunksOf, isEditableText, lineEdits, splitLines, type LineEdit } from '../../git/line-edits.js';
 import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
 import { clipLine } from '../../text/clip-line.js';
+import { pathWithin } from '../../text/path-within.js';
 
 export interface SplitSpec {
   repoDir: string;
@@ -56,8 +57,7 @@ export async function splitChanges(spec: SplitSpec): Promise<SplitChanges> {
     plan(spec.commit),
     contextChanges({ repoDir: spec.repoDir, before: spec.parent, after: spec.commit, contextDir, dockerfile: spec.dockerfile, planner }),
   ]);
-  const inContext = (path: string) =>
-    contextDir === '' ? path : path.startsWith(`${contextDir}/`) ? path.slice(contextDir.length + 1) : undefined;
+  const inContext = (path: string) => pathWithin(contextDir, path);
   const sent = (p: BuildContextPlan) =>
     new Map(p.entries.flatMap((e) => (e.type === 'directory' ? [] : [[e.path, e as SentEntry] as const])));
   const [before, after] = [sent(parentPlan), sent(commitPlan)];

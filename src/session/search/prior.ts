@@ -11,6 +11,7 @@ import { dockerfileBlobs } from '../../git/dockerfile-blobs.js';
 import { locateDockerfilePath } from '../../git/dockerfile-location.js';
 import { normalizeRepoPath } from '../../git/repo-path.js';
 import type { Settings } from '../../options/settings.js';
+import { isWithin } from '../../text/path-within.js';
 import type { Outcome } from '../outcome.js';
 import { evidenceTokens, scoreCommit, type PriorScore } from './prior-score.js';
 import type { SearchPlan } from './search-plan.js';
@@ -58,7 +59,7 @@ async function scoreCandidates(
   const firstParents = candidates.filter((c) => c.parents.length > 0).map((c) => [c.sha, c.parents[0]!] as const);
   const paths = await changedPaths(plan.repoDir, firstParents);
   const context = normalizeRepoPath(s.context === '' ? '.' : s.context, 'context directory');
-  const inContext = (p: string) => context === '' || context === '.' || p.startsWith(`${context}/`);
+  const inContext = (p: string) => isWithin(context, p);
   const location = await locateDockerfilePath(plan.repoDir, s.context, s.file).catch(() => undefined);
   const dockerfile = location?.kind === 'repo' ? location.repoPath : undefined;
   const findings = dockerfile ? await dockerfileFindings(plan, firstParents, paths, dockerfile, s.target) : new Map<string, Finding[]>();
