@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 
 import { DeployBisectError, ExitCode, UsageError } from '../errors.js';
 import { pathWithin } from '../text/path-within.js';
+import { shortSha } from '../text/short-sha.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { contextTar, type ContextEntry } from './context-tar.js';
 import { locateDockerfilePath } from './dockerfile-location.js';
@@ -66,7 +67,7 @@ export class MissingDockerfileError extends DeployBisectError {
   readonly commit: string;
   readonly path: string;
   constructor(commit: string, path: string) {
-    super(`commit ${commit.slice(0, 12)} has no Dockerfile at '${path}'`, ExitCode.internal);
+    super(`commit ${shortSha(commit)} has no Dockerfile at '${path}'`, ExitCode.internal);
     this.commit = commit;
     this.path = path;
   }
@@ -77,7 +78,7 @@ export class MissingContextError extends DeployBisectError {
   readonly commit: string;
   readonly path: string;
   constructor(commit: string, path: string) {
-    super(`commit ${commit.slice(0, 12)} has no build context directory '${path}'`, ExitCode.internal);
+    super(`commit ${shortSha(commit)} has no build context directory '${path}'`, ExitCode.internal);
     this.commit = commit;
     this.path = path;
   }

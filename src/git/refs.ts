@@ -7,6 +7,7 @@
  * (git-porcelain.ts).
  */
 import { UsageError } from '../errors.js';
+import { shortSha } from '../text/short-sha.js';
 import { firstLine, gitFailure } from './git-exec.js';
 import { porcelainOutput, runPorcelain } from './git-porcelain.js';
 
@@ -25,17 +26,17 @@ export async function resolveRange(repoDir: string, good: string, bad: string): 
   });
   if (goodSha === undefined || badSha === undefined) throw new Error('unreachable: resolveCommits lost a ref');
   if (goodSha === badSha) {
-    throw new UsageError(`good '${good}' and bad '${bad}' are the same commit (${goodSha.slice(0, 12)})`);
+    throw new UsageError(`good '${good}' and bad '${bad}' are the same commit (${shortSha(goodSha)})`);
   }
   if (!(await isAncestor(repoDir, goodSha, badSha))) {
     if (await isAncestor(repoDir, badSha, goodSha)) {
       throw new UsageError(
-        `good '${good}' (${goodSha.slice(0, 12)}) is a descendant of bad '${bad}' (${badSha.slice(0, 12)}): are good and bad swapped?`,
+        `good '${good}' (${shortSha(goodSha)}) is a descendant of bad '${bad}' (${shortSha(badSha)}): are good and bad swapped?`,
       );
     }
     throw await withShallowHint(
       repoDir,
-      new UsageError(`good '${good}' (${goodSha.slice(0, 12)}) is not an ancestor of bad '${bad}' (${badSha.slice(0, 12)})`),
+      new UsageError(`good '${good}' (${shortSha(goodSha)}) is not an ancestor of bad '${bad}' (${shortSha(badSha)})`),
     );
   }
   return { good: goodSha, bad: badSha };

@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import { buildInputsAt } from '../git/build-inputs.js';
 import type { Settings } from '../options/settings.js';
+import { shortSha } from '../text/short-sha.js';
 
 export interface End {
   /** How the end is named in the message: `the good commit`, `the commit`, … */
@@ -24,8 +25,8 @@ export async function checkBuildInputs(s: Pick<Settings, 'repo' | 'context' | 'f
   const lacking = (what: 'context' | 'dockerfile') => ends.filter((e) => !found.get(e.sha)?.[what]);
   const named = (list: readonly End[]) =>
     list.length === ends.length && ends.length > 1
-      ? `either end (${list.map((e) => `${e.role.replace(/^the /, '')} ${e.sha.slice(0, 10)}`).join(', ')})`
-      : list.map((e) => `${e.role} ${e.sha.slice(0, 10)}`).join(' or ');
+      ? `either end (${list.map((e) => `${e.role.replace(/^the /, '')} ${shortSha(e.sha)}`).join(', ')})`
+      : list.map((e) => `${e.role} ${shortSha(e.sha)}`).join(' or ');
   const noContext = lacking('context');
   if (noContext.length > 0) {
     throw new UsageError(`no build context directory '${s.context}' in ${named(noContext)}: --context is relative to the repository root`);

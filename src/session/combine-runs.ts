@@ -1,4 +1,5 @@
 import type { Verdict } from '../bisect/index.js';
+import { shortSha } from '../text/short-sha.js';
 import { classifyOutcome, type SearchRegression } from './classify-outcome.js';
 import type { Outcome } from './outcome.js';
 
@@ -34,7 +35,7 @@ export function consistencyWarnings(tallies: ReadonlyMap<string, RunTally>, subj
   for (const [sha, { runs, failures }] of tallies) {
     if (failures === 0 || failures === runs) continue;
     const subject = subjectOf(sha);
-    warnings.push(`inconsistent: ${sha.slice(0, 12)}${subject ? ` (${subject})` : ''} failed ${failures} of ${runs} runs`);
+    warnings.push(`inconsistent: ${shortSha(sha)}${subject ? ` (${subject})` : ''} failed ${failures} of ${runs} runs`);
   }
   return warnings;
 }

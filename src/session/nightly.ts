@@ -6,6 +6,7 @@
 import { UsageError } from '../errors.js';
 import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
+import { shortSha } from '../text/short-sha.js';
 import type { SessionEvents } from './events.js';
 import { LAST_GOOD_REF, readLastGood, writeLastGood } from './last-good.js';
 import type { BisectResult } from './result.js';
@@ -39,7 +40,7 @@ export async function runNightly(settings: Settings, ref: string, call: NightlyC
   if (good === sha) return { status: 'good-is-unhealthy', checked };
   if (good === undefined) {
     throw new UsageError(
-      `${sha.slice(0, 12)} is broken (${checked.outcome.signature}) and there is no last known good to bisect from: pass --good <commit that deployed>, or keep --last-good-file <file> between runs (a healthy nightly run writes ${settings.lastGoodFile ?? LAST_GOOD_REF})`,
+      `${shortSha(sha)} is broken (${checked.outcome.signature}) and there is no last known good to bisect from: pass --good <commit that deployed>, or keep --last-good-file <file> between runs (a healthy nightly run writes ${settings.lastGoodFile ?? LAST_GOOD_REF})`,
     );
   }
   const events = call.onBroken?.(checked, good) ?? call.events;

@@ -16,6 +16,7 @@ import { getCommitInfos } from '../git/commit-info.js';
 import { absoluteGitDir, resolveRange } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
 import { count } from '../text/plural.js';
+import { shortSha } from '../text/short-sha.js';
 import { classifyOutcome, decideRegression } from './classify-outcome.js';
 import type { Outcome, Regression } from './outcome.js';
 import { defaultStatePath, readState } from './run-state.js';
@@ -88,7 +89,7 @@ export async function logOfRange(settings: LogSettings, good: string, bad: strin
   const saved = readState(path);
   if (!saved || saved.good !== range.good || saved.bad !== range.bad) {
     throw new UsageError(
-      `no saved state for ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)} at ${path}: run the search first (or pass --state)`,
+      `no saved state for ${shortSha(range.good)}..${shortSha(range.bad)} at ${path}: run the search first (or pass --state)`,
     );
   }
   return renderSavedState(settings.repo, path, saved);
@@ -127,7 +128,7 @@ async function renderSavedState(repoDir: string, path: string, saved: NonNullabl
     { good: saved.good, bad: saved.bad, runs: saved.runs, regression: configuration.regression ?? 'auto' },
     (sha) => infos.get(sha) ?? '',
     [
-      `deploybisect log of ${saved.good.slice(0, 12)}..${saved.bad.slice(0, 12)}: ${count(saved.runs.length, 'run')}, saved ${saved.updatedAt} in ${path}`,
+      `deploybisect log of ${shortSha(saved.good)}..${shortSha(saved.bad)}: ${count(saved.runs.length, 'run')}, saved ${saved.updatedAt} in ${path}`,
       'edit a verdict and continue with: deploybisect replay <this file> [the options of the run]',
     ],
   );

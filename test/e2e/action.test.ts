@@ -53,7 +53,7 @@ describe('the GitHub Action (action.yml)', () => {
       `deploybisect run ${shas[0]} ${shas[6]} -C . --docker-host ${testDockerHost()} --report incident.md --network none`,
     );
     const report = readFileSync(join(repo.dir, 'incident.md'), 'utf8');
-    expect(report).toContain(`# deploybisect: First bad commit: ${shas[culprit]!.slice(0, 10)}`);
+    expect(report).toContain(`# deploybisect: First bad commit: ${shas[culprit]!.slice(0, 12)}`);
     expect(run.summary.trim()).toBe(report.trim());
     rmSync(join(repo.dir, 'incident.md'));
   }, 180_000);
@@ -73,7 +73,7 @@ describe('the GitHub Action (action.yml)', () => {
     expect(broken.code, broken.log).toBe(6);
     expect(broken.outputs).toEqual({ status: 'found', culprit: shas[culprit], report: 'deploybisect-report.md' });
     expect(existsSync(join(repo.dir, 'deploybisect-report.md'))).toBe(true);
-    expect(broken.summary).toContain(`# deploybisect: First bad commit: ${shas[culprit]!.slice(0, 10)}`);
+    expect(broken.summary).toContain(`# deploybisect: First bad commit: ${shas[culprit]!.slice(0, 12)}`);
     expect(broken.summary).toContain('Drop the config file');
 
     // The report of that night does not pass for the next one's: a healthy night outputs no report.

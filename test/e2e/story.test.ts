@@ -106,7 +106,7 @@ describe('deploybisect on the supervisord → start script story', () => {
     expect(report).toContain('## The search');
     expect(report).toMatch(/good [·✔✖↷◆ ×\d]+ bad/);
     expect(report).toContain(`deploybisect test ${story.culprit} --network none`);
-    for (const step of result.steps) expect(report).toContain(`\`${step.sha.slice(0, 10)}\``);
+    for (const step of result.steps) expect(report).toContain(`\`${step.sha.slice(0, 12)}\``);
   });
 
   it('leaves the repository exactly as it was', () => {

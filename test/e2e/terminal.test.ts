@@ -66,6 +66,11 @@ describe('progress on pseudo-terminals', () => {
     // No spinner: no cursor movements, and the output is the size of a plain run (the hang wrote hundreds of MB).
     expect(run.output).not.toMatch(/\u001b\[\d*[AG]/);
     expect(run.output.length).toBeLessThan(20_000);
+    // One width for a commit everywhere in the text: 12 hex digits, or the whole id.
+    const spelled = [...run.output.matchAll(/\b[0-9a-f]{7,40}\b/g)].map((m) => m[0]);
+    const commits = spelled.filter((hex) => story.commits.some((c) => c.sha.startsWith(hex)));
+    expect(commits.length).toBeGreaterThan(5);
+    expect(new Set(commits.map((hex) => hex.length))).toEqual(new Set([12, 40]));
   }, 240_000);
 
   it('an 80-column terminal: the spinner runs and the search finishes the same', async () => {

@@ -196,19 +196,19 @@ describe('bad input', () => {
       'a Dockerfile neither end has: a configuration error, not an unhealthy good commit',
       [...range(), '-f', 'nope/Dockerfile'],
       2,
-      `deploybisect: no Dockerfile at 'nope/Dockerfile' in either end (good commit ${shas[0]!.slice(0, 10)}, bad commit ${shas[3]!.slice(0, 10)}): -f/--file is relative to the build context ('.'); \`deploybisect explain\` shows what each end has`,
+      `deploybisect: no Dockerfile at 'nope/Dockerfile' in either end (good commit ${shas[0]!.slice(0, 12)}, bad commit ${shas[3]!.slice(0, 12)}): -f/--file is relative to the build context ('.'); \`deploybisect explain\` shows what each end has`,
     ],
     [
       'a build context neither end has',
       [...range(), '--context', 'app'],
       2,
-      `deploybisect: no build context directory 'app' in either end (good commit ${shas[0]!.slice(0, 10)}, bad commit ${shas[3]!.slice(0, 10)}): --context is relative to the repository root`,
+      `deploybisect: no build context directory 'app' in either end (good commit ${shas[0]!.slice(0, 12)}, bad commit ${shas[3]!.slice(0, 12)}): --context is relative to the repository root`,
     ],
     [
       'test of a commit without the Dockerfile',
       ['test', shas[1]!, '-f', 'Dockerfile.prod'],
       2,
-      `deploybisect: no Dockerfile at 'Dockerfile.prod' in the commit ${shas[1]!.slice(0, 10)}: -f/--file is relative to the build context ('.'); \`deploybisect explain\` shows what each end has`,
+      `deploybisect: no Dockerfile at 'Dockerfile.prod' in the commit ${shas[1]!.slice(0, 12)}: -f/--file is relative to the build context ('.'); \`deploybisect explain\` shows what each end has`,
     ],
     [
       'narrow of a commit whose ends lack the Dockerfile',

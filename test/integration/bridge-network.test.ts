@@ -64,7 +64,7 @@ describe('--network bridge on an engine with a bridge (Podman)', () => {
     const run = await runCli(['test', sha, ...bridge, '--verbose'], { cwd: repo.dir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(
-      new RegExp(`^deploybisect: session [0-9a-f]{8}: testing ${sha.slice(0, 10)} .* on ${podmanHost()}, network bridge$`, 'm'),
+      new RegExp(`^deploybisect: session [0-9a-f]{8}: testing ${sha.slice(0, 12)} .* on ${podmanHost()}, network bridge$`, 'm'),
     );
     expect(run.stderr).toContain(
       `deploybisect: network bridge (--network bridge): probed ports are published on 127.0.0.1 at ephemeral ports`,

@@ -70,6 +70,6 @@ describe('a resumed run reports like a fresh one', () => {
     expect(text.stdout).toMatch(/this run resumed the search and replayed \d+ runs? from its saved state; it spent 0 builds, 0 probes/);
     const md = readFileSync(report, 'utf8');
     expect(md).toContain(`- Cost: ${first.builds} builds, ${first.probes} probes,`);
-    expect(md).toContain(`**Its parent \`${shas[2]!.slice(0, 10)}\`, for contrast:** passed`);
+    expect(md).toContain(`**Its parent \`${shas[2]!.slice(0, 12)}\`, for contrast:** passed`);
   });
 });

@@ -25,12 +25,12 @@ describe('checkBuildInputs', () => {
   it('names the one end that lacks the Dockerfile', async () => {
     const check = checkBuildInputs(settings('Dockerfile'), ends(middle, after));
     await expect(check).rejects.toBeInstanceOf(UsageError);
-    await expect(check).rejects.toThrow(`no Dockerfile at 'Dockerfile' in the good commit ${middle.slice(0, 10)}: -f/--file`);
+    await expect(check).rejects.toThrow(`no Dockerfile at 'Dockerfile' in the good commit ${middle.slice(0, 12)}: -f/--file`);
   });
 
   it('a missing context comes first, and names both ends when both lack it', async () => {
     await expect(checkBuildInputs(settings('Dockerfile', 'app'), ends(before, after))).rejects.toThrow(
-      `no build context directory 'app' in either end (good commit ${before.slice(0, 10)}, bad commit ${after.slice(0, 10)})`,
+      `no build context directory 'app' in either end (good commit ${before.slice(0, 12)}, bad commit ${after.slice(0, 12)})`,
     );
   });
 

@@ -39,7 +39,7 @@ describe("narrow's text", () => {
   it('puts the difference first, as a diff with its file and line, then the proof', () => {
     const text = renderNarrowResult(result(), painter(false));
     const lines = text.split('\n');
-    expect(lines[0]).toBe(`Narrowed: cccccccccc Set A (against pppppppppp): 1 of 3 changes`);
+    expect(lines[0]).toBe(`Narrowed: cccccccccccc Set A (against pppppppppppp): 1 of 3 changes`);
     expect(lines[1]).toBe('  #1 app.conf, line 1 (-1 +1): A=1');
     expect(lines.slice(2, 7)).toEqual(['    --- a/app.conf', '    +++ b/app.conf', '    @@ -1 +1 @@', '    -A=0', '    +A=1']);
     expect(lines[7]).toBe(
@@ -86,7 +86,7 @@ describe("narrow's text", () => {
 
   it('says when it was not reproduced', () => {
     const text = renderNarrowResult(result({ status: 'not-reproduced', reason: 'commit-is-healthy', difference: [] }), painter(false));
-    expect(text.split('\n')[0]).toBe('Not reproduced: cccccccccc Set A is healthy (container exited with code 3)');
+    expect(text.split('\n')[0]).toBe('Not reproduced: cccccccccccc Set A is healthy (container exited with code 3)');
   });
 
   it('gives the report a section with both patches', () => {

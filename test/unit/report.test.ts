@@ -256,8 +256,8 @@ describe('renderReport', () => {
   it('found: title, range, the culprit and its parent, the explanation, the search, the steps and how to reproduce', () => {
     const md = renderReport(foundResult(), { reproduce: REPRODUCE, generatedAt: GENERATED });
     const lines = md.split('\n');
-    expect(lines[0]).toBe('# deploybisect: First bad commit: 0505050505 drop supervisor \\| slim image');
-    expect(lines).toContain('- Range: `0000000000` (good) .. `0909090909` (bad), 9 commits');
+    expect(lines[0]).toBe('# deploybisect: First bad commit: 050505050505 drop supervisor \\| slim image');
+    expect(lines).toContain('- Range: `000000000000` (good) .. `090909090909` (bad), 9 commits');
     expect(lines).toContain('- Regression searched for: runtime');
     expect(lines).toContain('- Cost: 5 builds, 4 probes, 3 bisection steps, 1m30s');
     expect(lines).toContain('- Report written 2024-05-06T07:08:09.000Z');
@@ -267,7 +267,7 @@ describe('renderReport', () => {
     expect(lines).toContain('**How it failed:** failed — `exit:127` (probe phase, 4.2s)');
     expect(lines).toContain('- ✖ `http://:80/`: connection refused (300ms) — status: 502');
     expect(lines).toContain('Container output (last 2 lines):');
-    expect(lines).toContain('**Its parent `0404040404`, for contrast:** passed — `all probes passed` (probe phase, 1.5s)');
+    expect(lines).toContain('**Its parent `040404040404`, for contrast:** passed — `all probes passed` (probe phase, 1.5s)');
 
     // The explanation: likely cause quote, findings table, files with the in-context diff.
     expect(lines).toContain('## What changed');
@@ -305,11 +305,11 @@ describe('renderReport', () => {
     // One row per step, six cells each, pipes escaped.
     const rows = tableRows(lines, '| # | commit | subject | verdict | signature | duration |');
     expect(rows).toEqual([
-      ['1', '`0000000000`', 'the good one', 'good (check)', 'healthy', '2.0s'],
-      ['2', '`0909090909`', 'the bad one', 'bad (check)', 'probe http://:80/ failed \\| 502', '2.5s'],
-      ['3', '`0404040404`', 'fix: a\\|b \\<tag\\> \\|\\| c', 'good', 'healthy', '1.2s'],
-      ['4', '`0606060606`', 'flaky', 'skip', 'build: `RUN make` \\| exit 2', '1m01s'],
-      ['5', '`0505050505`', 'drop supervisor', 'bad', 'exit:127', '4.2s'],
+      ['1', '`000000000000`', 'the good one', 'good (check)', 'healthy', '2.0s'],
+      ['2', '`090909090909`', 'the bad one', 'bad (check)', 'probe http://:80/ failed \\| 502', '2.5s'],
+      ['3', '`040404040404`', 'fix: a\\|b \\<tag\\> \\|\\| c', 'good', 'healthy', '1.2s'],
+      ['4', '`060606060606`', 'flaky', 'skip', 'build: `RUN make` \\| exit 2', '1m01s'],
+      ['5', '`050505050505`', 'drop supervisor', 'bad', 'exit:127', '4.2s'],
     ]);
 
     // Section order.
@@ -356,7 +356,7 @@ describe('renderReport', () => {
     const md = renderReport(r, { generatedAt: GENERATED });
     const lines = md.split('\n');
     expect(lines[0]).toBe('# deploybisect: Inconclusive: only skipped commits are left');
-    expect(lines).toContain('- Range: `0000000000` (good) .. `0909090909` (bad), 4 commits');
+    expect(lines).toContain('- Range: `000000000000` (good) .. `090909090909` (bad), 4 commits');
     expect(lines).toContain('## The first bad commit could be any of');
     const candidates = lines.filter((l) => l.startsWith('- `'));
     expect(candidates).toEqual([`- \`${sha(2)}\` wip \\| tmp (skip)`, `- \`${sha(3)}\` more (skip)`, `- \`${sha(4)}\` the bad one (bad)`]);
@@ -389,7 +389,7 @@ describe('renderReport', () => {
     expect(md).not.toContain('The good commit');
     expect(md).not.toContain('## The culprit');
     expect(tableRows(lines, '| # | commit | subject | verdict | signature | duration |')).toEqual([
-      ['1', '`0909090909`', 'bad', 'good (check)', 'all probes passed', '3.0s'],
+      ['1', '`090909090909`', 'bad', 'good (check)', 'all probes passed', '3.0s'],
     ]);
     expect(lines).toContain('- Cost: 0 builds, 0 probes, 0 bisection steps, 0ms');
   });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 import { runDemo } from '../../demo/run-demo.js';
+import { shortSha } from '../../text/short-sha.js';
 import { printResult, withProgress } from '../action.js';
 import type { CommandAction } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
@@ -21,7 +22,7 @@ export const demo: CommandAction<Record<string, never>> = async (_args, settings
   );
   const reportPath = join(story.dir, 'deploybisect-report.md');
   writeReport(reportPath, renderReport(result, {}));
-  const where = `\nThe Markdown report: ${reportPath}\nThe repository stays in ${story.dir} for a look (git log, deploybisect explain ${story.culprit.slice(0, 10)}~ ${story.culprit.slice(0, 10)}); remove it when done.`;
+  const where = `\nThe Markdown report: ${reportPath}\nThe repository stays in ${story.dir} for a look (git log, deploybisect explain ${shortSha(story.culprit)}~ ${shortSha(story.culprit)}); remove it when done.`;
   printResult(io, settings, result, { quiet: renderQuiet, text: (r) => `${renderSummary(r, io.paint)}\n${where}` });
   io.ctx.exitCode = STATUS_EXIT[result.status];
 };

@@ -1,6 +1,7 @@
 import { ExitCode } from '../../errors.js';
 import type { Settings } from '../../options/settings.js';
 import { nightlyOutputs, runNightly, type NightlyResult } from '../../session/nightly.js';
+import { shortSha } from '../../text/short-sha.js';
 import { withProgress } from '../action.js';
 import type { CliIo, CommandAction } from '../command.js';
 import { STATUS_EXIT } from '../exit-status.js';
@@ -14,7 +15,7 @@ export const nightly: CommandAction<{ ref: string }> = async ({ ref }, settings,
       ...call,
       onBroken: (checked, good) => {
         call.events.notice?.(
-          `${checked.commit.sha.slice(0, 12)} is broken (${checked.outcome.signature}); bisecting from the last known good ${good.slice(0, 12)}`,
+          `${shortSha(checked.commit.sha)} is broken (${checked.outcome.signature}); bisecting from the last known good ${shortSha(good)}`,
         );
         // The search that follows resumes when run again.
         io.ctx.run.resumable = settings.state !== false;
@@ -31,7 +32,7 @@ function renderNightly(result: NightlyResult, settings: Settings, io: CliIo): vo
   let report = '';
   if (result.status === 'healthy') {
     const reused = reuseNote(result.checked.outcome);
-    const summary = `${sha.slice(0, 12)} ${subject}: healthy (${signature}${reused ? `; ${reused}` : ''}); last known good is now ${sha.slice(0, 12)} (${result.recordedIn})`;
+    const summary = `${shortSha(sha)} ${subject}: healthy (${signature}${reused ? `; ${reused}` : ''}); last known good is now ${shortSha(sha)} (${result.recordedIn})`;
     if (settings.json)
       io.json({
         status: 'healthy',
@@ -42,13 +43,13 @@ function renderNightly(result: NightlyResult, settings: Settings, io: CliIo): vo
       });
     else io.write(settings.quiet ? 'healthy' : summary);
     appendStepSummary(
-      `## deploybisect nightly: healthy\n\n\`${sha.slice(0, 12)}\` ${subject} deploys (${signature}); it is the last known good now.\n`,
+      `## deploybisect nightly: healthy\n\n\`${shortSha(sha)}\` ${subject} deploys (${signature}); it is the last known good now.\n`,
     );
     io.ctx.exitCode = 0;
   } else if (result.status === 'good-is-unhealthy') {
     if (settings.json) io.json({ status: 'last-good-is-broken', commit: result.checked.commit, outcome: result.checked.outcome });
     io.ctx.stderr.write(
-      `deploybisect: ${sha.slice(0, 12)}, the last known good, is broken now (${signature}) with no commit since: what changed is outside the repository (a base image, a dependency, the engine) or the deployment is flaky\n`,
+      `deploybisect: ${shortSha(sha)}, the last known good, is broken now (${signature}) with no commit since: what changed is outside the repository (a base image, a dependency, the engine) or the deployment is flaky\n`,
     );
     io.ctx.exitCode = ExitCode.goodIsUnhealthy;
   } else {

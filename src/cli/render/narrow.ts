@@ -3,11 +3,11 @@ import { formatDuration } from '../../duration.js';
 import type { NarrowResult } from '../../session/narrow/narrow-result.js';
 import { clipLine } from '../../text/clip-line.js';
 import { count } from '../../text/plural.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { painter } from './color.js';
 
 type Paint = ReturnType<typeof painter>;
 
-const short = (sha: string) => sha.slice(0, 10);
 const ids = (list: readonly number[]) => (list.length === 0 ? 'none' : list.map((id) => `#${id}`).join(', '));
 
 /** The lines of a patch worth showing: hunks and their file headers, without git's extended header. */
@@ -44,13 +44,13 @@ export function renderNarrowResult(result: NarrowResult, paint: Paint): string {
   if (result.status === 'not-reproduced') {
     out.push(
       result.reason === 'commit-is-healthy'
-        ? `${paint('yellow', 'Not reproduced')}: ${short(commit.sha)} ${commit.subject} is healthy (${result.verification.commit.signature})`
-        : `${paint('yellow', 'Not reproduced')}: the parent ${short(parent.sha)} ${parent.subject} fails too (${result.verification.parent?.signature ?? 'unhealthy'})`,
+        ? `${paint('yellow', 'Not reproduced')}: ${shortSha(commit.sha)} ${commit.subject} is healthy (${result.verification.commit.signature})`
+        : `${paint('yellow', 'Not reproduced')}: the parent ${shortSha(parent.sha)} ${parent.subject} fails too (${result.verification.parent?.signature ?? 'unhealthy'})`,
     );
   } else {
     const head = result.status === 'narrowed' ? paint('green', 'Narrowed') : paint('yellow', 'Not fully narrowed');
     out.push(
-      `${head}: ${short(commit.sha)} ${commit.subject} (against ${short(parent.sha)}): ${result.difference.length} of ${count(result.changes.length, 'change')}`,
+      `${head}: ${shortSha(commit.sha)} ${commit.subject} (against ${shortSha(parent.sha)}): ${result.difference.length} of ${count(result.changes.length, 'change')}`,
     );
     if (result.reason) out.push(`  ${result.reason}`);
     for (const change of result.changes.filter((c) => result.difference.includes(c.id))) {

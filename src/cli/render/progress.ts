@@ -2,6 +2,7 @@ import { formatDuration } from '../../duration.js';
 import type { SessionEvents } from '../../session/events.js';
 import { cleanText } from '../../text/clean-text.js';
 import { count } from '../../text/plural.js';
+import { shortSha } from '../../text/short-sha.js';
 import { colorEnabled, painter } from './color.js';
 import { ProgressOutput } from './progress-output.js';
 import { reuseNote } from './reuse.js';
@@ -12,16 +13,14 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
 }
 
-const short = (sha: string): string => sha.slice(0, 10);
-
 /** `session 5f3a9c1e: bisecting 12 commits (7 change the build context) between … on unix:///…, network none` */
 function startText(e: Parameters<NonNullable<SessionEvents['start']>>[0]): string {
   const changing = e.changing === undefined ? '' : ` (${e.changing} ${e.changing === 1 ? 'changes' : 'change'} the build context)`;
   const what =
     e.title ??
     (e.commit
-      ? `testing ${short(e.commit.sha)} ${e.commit.subject}`
-      : `bisecting ${count(e.commits, 'commit')}${changing} between ${short(e.good)} and ${short(e.bad)}`);
+      ? `testing ${shortSha(e.commit.sha)} ${e.commit.subject}`
+      : `bisecting ${count(e.commits, 'commit')}${changing} between ${shortSha(e.good)} and ${shortSha(e.bad)}`);
   return `session ${e.sessionId}: ${what} on ${e.endpoint}${e.network ? `, network ${e.network.mode}` : ''}`;
 }
 
@@ -31,7 +30,7 @@ function stepText(stepNo: number, e: Parameters<NonNullable<SessionEvents['evalu
   const what = e.role === 'verify' ? 'checking' : 'testing';
   const steps = `~${count(e.stepsLeft, 'step')} left`;
   const left = e.role === 'search' ? `, ${count(e.remaining, 'candidate')} left, ${steps}` : `, ${steps}`;
-  return `[${stepNo}${left}] ${what} ${short(e.sha)} ${e.subject}`;
+  return `[${stepNo}${left}] ${what} ${shortSha(e.sha)} ${e.subject}`;
 }
 
 /**
@@ -63,7 +62,7 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       subjects.set(e.sha, e.subject);
       // One commit tested (`test`): the first line said which; no step counts.
       if (single) {
-        current = `testing ${short(e.sha)} ${e.subject}`;
+        current = `testing ${shortSha(e.sha)} ${e.subject}`;
         if (out.interactive) out.status(current);
         return;
       }
@@ -85,7 +84,7 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       const word = e.role === 'narrow' ? { good: 'pass', bad: 'fail', skip: 'unresolved' }[e.verdict] : e.verdict;
       // A reused outcome says how it was obtained, not how long its replay took.
       const how = reuseNote(e.outcome) ?? formatDuration(e.outcome.durationMs);
-      const text = `${short(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, word)}: ${e.outcome.signature} (${how})`;
+      const text = `${shortSha(e.sha)} ${subjects.get(e.sha) ?? ''} — ${paint(style, word)}: ${e.outcome.signature} (${how})`;
       out.persist(paint(style, symbol), text);
     },
     notice(message) {

@@ -3,6 +3,7 @@ import type { Outcome } from '../../session/outcome.js';
 import type { BisectResult } from '../../session/result.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
 import { count } from '../../text/plural.js';
+import { shortSha } from '../../text/short-sha.js';
 import { costText } from './cost.js';
 import { evidenceParts } from './evidence.js';
 import { cell, explanationMarkdown, fenced } from './explanation.js';
@@ -10,7 +11,6 @@ import { narrowReportSection } from './narrow.js';
 import { confidenceLine, formatProbability } from './summary.js';
 
 const MARK = { good: '✔', bad: '✖', skip: '↷', untested: '·', culprit: '◆' } as const;
-const short = (sha: string) => sha.slice(0, 10);
 
 /**
  * The range as one row of marks, oldest first: ✔ good, ✖ bad, ↷ skipped, · untested, ◆ the first bad
@@ -76,7 +76,7 @@ export function renderReport(result: BisectResult, options: { reproduce?: string
 
 function headerSection(result: BisectResult, generatedAt: Date): string[] {
   const title = {
-    found: `First bad commit: ${short(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
+    found: `First bad commit: ${shortSha(result.culprit?.sha ?? '')} ${result.culprit?.subject ?? ''}`,
     inconclusive:
       result.confidence.mode === 'flaky'
         ? 'Inconclusive: no commit reached the confidence asked for'
@@ -87,7 +87,7 @@ function headerSection(result: BisectResult, generatedAt: Date): string[] {
   return [
     `# deploybisect: ${cell(title)}`,
     '',
-    `- Range: \`${short(result.good)}\` (good) .. \`${short(result.bad)}\` (bad), ${count(result.range.length, 'commit')}`,
+    `- Range: \`${shortSha(result.good)}\` (good) .. \`${shortSha(result.bad)}\` (bad), ${count(result.range.length, 'commit')}`,
     `- Regression searched for: ${result.regression}`,
     `- Cost: ${costText(result)}`,
     `- Report written ${generatedAt.toISOString()}`,
@@ -107,7 +107,7 @@ function culpritSection(c: NonNullable<BisectResult['culprit']>, narrowed = fals
     '',
   ];
   out.push(...outcomeMarkdown(c.outcome, 'How it failed'));
-  if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${short(c.parent.sha)}\`, for contrast`));
+  if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${shortSha(c.parent.sha)}\`, for contrast`));
   if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));
   if (narrowed)
     out.push(
@@ -134,7 +134,7 @@ function runsSection(result: BisectResult): string[] {
   out.push('| --- | --- | --- |' + (flaky ? ' --- |' : ''));
   for (const c of result.confidence.commits) {
     const probability = c.probability === undefined ? 'known good' : formatProbability(c.probability);
-    out.push(`| \`${short(c.sha)}\` | ${c.runs} | ${c.failures} |` + (flaky ? ` ${probability} |` : ''));
+    out.push(`| \`${shortSha(c.sha)}\` | ${c.runs} | ${c.failures} |` + (flaky ? ` ${probability} |` : ''));
   }
   out.push('');
   return out;
@@ -156,7 +156,7 @@ function searchSection(result: BisectResult): string[] {
   result.steps.forEach((s, i) => {
     const role = s.role === 'verify' ? ' (check)' : '';
     out.push(
-      `| ${i + 1} | \`${short(s.sha)}\` | ${cell(s.subject)} | ${s.verdict}${role} | ${cell(s.outcome.signature)} | ${formatDuration(s.durationMs)} |`,
+      `| ${i + 1} | \`${shortSha(s.sha)}\` | ${cell(s.subject)} | ${s.verdict}${role} | ${cell(s.outcome.signature)} | ${formatDuration(s.durationMs)} |`,
     );
   });
   out.push('', ...priorLines(result));
@@ -167,7 +167,7 @@ function searchSection(result: BisectResult): string[] {
 function priorLines(result: BisectResult): string[] {
   if (!result.prior || result.prior.top.length === 0) return [];
   const lines = result.prior.top.map(
-    (t) => `- \`${short(t.sha)}\` ${cell(t.subject)}: ${Math.round(t.probability * 100)}% — ${cell(t.reasons.join('; '))}`,
+    (t) => `- \`${shortSha(t.sha)}\` ${cell(t.subject)}: ${Math.round(t.probability * 100)}% — ${cell(t.reasons.join('; '))}`,
   );
   return [
     'The search tested first where the deployment is described (`--prior risk`); the commits that carried the most prior:',

@@ -5,6 +5,7 @@ import type { BisectResult } from '../../session/result.js';
 import type { TestCommitResult } from '../../session/test-commit.js';
 import { describeChosen, withGapMarkers } from '../../text/decisive-lines.js';
 import { count } from '../../text/plural.js';
+import { shortSha } from '../../text/short-sha.js';
 import { painter } from './color.js';
 import { costText } from './cost.js';
 import { evidenceParts } from './evidence.js';
@@ -50,7 +51,7 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
       out.push(`  Regression: ${result.regression}`);
       out.push(...outcomeLines(c.outcome, paint));
       if (c.parent)
-        out.push(`  Its parent ${c.parent.sha.slice(0, 12)}: ${c.parent.outcome.ok ? 'passed' : 'failed'}: ${c.parent.outcome.signature}`);
+        out.push(`  Its parent ${shortSha(c.parent.sha)}: ${c.parent.outcome.ok ? 'passed' : 'failed'}: ${c.parent.outcome.signature}`);
       if (c.explanation) {
         out.push(...explanationLines(c.explanation, paint));
       } else if (c.files.length > 0) {
@@ -74,12 +75,12 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
       break;
     }
     case 'bad-is-healthy': {
-      out.push(paint('yellow', `The bad commit ${result.bad.slice(0, 12)} is healthy: nothing to bisect.`));
+      out.push(paint('yellow', `The bad commit ${shortSha(result.bad)} is healthy: nothing to bisect.`));
       if (result.verification?.bad) out.push(...outcomeLines(result.verification.bad, paint));
       break;
     }
     case 'good-is-unhealthy': {
-      out.push(paint('yellow', `The good commit ${result.good.slice(0, 12)} is not healthy: pick an older good commit.`));
+      out.push(paint('yellow', `The good commit ${shortSha(result.good)} is not healthy: pick an older good commit.`));
       if (result.verification?.good) out.push(...outcomeLines(result.verification.good, paint));
       break;
     }
@@ -100,7 +101,7 @@ export function confidenceLine(result: BisectResult): string {
     case 'runs':
       return `Confidence: every verdict is the majority of ${c.runsPerEvaluation} runs (${runs} runs in all).`;
     case 'flaky': {
-      const named = result.status === 'found' ? `${result.culprit!.sha.slice(0, 12)} is the first bad commit` : 'of the likeliest commit';
+      const named = result.status === 'found' ? `${shortSha(result.culprit!.sha)} is the first bad commit` : 'of the likeliest commit';
       const rate = `${c.flakeRateGiven ? 'flake rate' : 'estimated flake rate'} ${formatProbability(c.flakeRate ?? 0)}`;
       return `Confidence: ${formatProbability(c.probability ?? 0)} that ${named} (asked for ${c.target}; noise ${formatProbability(c.noise ?? 0)}; ${rate}; ${runs} runs in all).`;
     }
@@ -115,7 +116,7 @@ export function formatProbability(p: number): string {
 
 /** `deploybisect explain`: the two commits, then the explanation with small diffs. */
 export function renderExplainResult(result: ExplainRangeResult, paint: Paint): string {
-  const head = (label: string, c: ExplainRangeResult['good']) => `${label} ${c.sha.slice(0, 12)} ${c.subject} (${c.author}, ${c.date})`;
+  const head = (label: string, c: ExplainRangeResult['good']) => `${label} ${shortSha(c.sha)} ${c.subject} (${c.author}, ${c.date})`;
   return [head('From', result.good), head('To  ', result.bad), ...explanationLines(result.explanation, paint, { diffs: true })].join('\n');
 }
 

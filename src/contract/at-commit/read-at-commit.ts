@@ -4,6 +4,7 @@
  * Dockerfile that does not exist at that commit: the contract says so, the caller decides).
  */
 import { UsageError } from '../../errors.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { DeploymentContract, FileText } from '../contract.js';
 import type { Detected } from '../detect/choose.js';
 import { dirOf } from '../paths.js';
@@ -31,7 +32,7 @@ export async function readContractAt(repoDir: string, commit: string, detected: 
     return entry ? { path, blob: entry.oid, text: texts.get(entry.oid) ?? '' } : undefined;
   };
   const manifest = file(detected.path);
-  if (!manifest) throw new UsageError(`${detected.path} does not exist at ${commit.slice(0, 12)}`);
+  if (!manifest) throw new UsageError(`${detected.path} does not exist at ${shortSha(commit)}`);
   const result = readContract({
     platform: detected.platform,
     manifest,

@@ -19,6 +19,7 @@ import type { Clock } from '../../probes/clock.js';
 import { tryConnect } from '../../probes/tcp-probe.js';
 import { clipLine } from '../../text/clip-line.js';
 import { chooseLines } from '../../text/decisive-lines.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { Outcome } from '../outcome.js';
 import { checkProbes } from './check-probes.js';
 import { ENGINE_SETTLE_MS } from './image-builder.js';
@@ -83,7 +84,7 @@ export class ContainerRunner {
   }
 
   private async startAndProbe(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<RunOutcome> {
-    if (lane.watch.lost) throw engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} waited for its turn`);
+    if (lane.watch.lost) throw engineRestarted(lane.engine.endpoint, `${shortSha(sha)} waited for its turn`);
     const image = await lane.adapter.imageFacts(imageId);
     const plan = this.plan(lane, image);
     this.events.phase?.(sha, 'start');
@@ -123,7 +124,7 @@ export class ContainerRunner {
     for (const port of plan.publish.filter((p) => exposed.has(p))) {
       if ((await tryConnect('127.0.0.1', port, 500)) === undefined) {
         throw new InfrastructureError(
-          `127.0.0.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of ${sha.slice(0, 12)} started: the container cannot listen there on the host network, and the probe would reach that process; stop it and re-run to resume`,
+          `127.0.0.1:${port}, which the image EXPOSEs and a probe targets, already answers before the container of ${shortSha(sha)} started: the container cannot listen there on the host network, and the probe would reach that process; stop it and re-run to resume`,
         );
       }
     }
@@ -137,7 +138,7 @@ export class ContainerRunner {
     plan: ProbePlan,
   ): Promise<{ running: RunningContainer } | { failed: RunOutcome }> {
     const s = this.settings;
-    const name = await lane.adapter.freeContainerName(() => `deploybisect-${this.sessionId}-${sha.slice(0, 7)}-${++this.sequence}`);
+    const name = await lane.adapter.freeContainerName(() => `deploybisect-${this.sessionId}-${shortSha(sha)}-${++this.sequence}`);
     try {
       const running = await lane.adapter.start({
         image: imageId,
@@ -158,16 +159,11 @@ export class ContainerRunner {
       // The engine's own disk, memory or containerd failing says nothing about the commit.
       const resource = resourceFailure(message);
       if (resource)
-        throw resourceError(
-          resource,
-          lane.engine.endpoint,
-          `starting the container of ${sha.slice(0, 12)}`,
-          await dataRootSpace(lane.engine),
-        );
+        throw resourceError(resource, lane.engine.endpoint, `starting the container of ${shortSha(sha)}`, await dataRootSpace(lane.engine));
       // A port another process holds fails every commit alike: no verdict, stop and say so.
       if (/port is already allocated|address already in use/i.test(message)) {
         throw new InfrastructureError(
-          `the container of ${sha.slice(0, 12)} could not start on ${lane.engine.endpoint}: ${clipLine(this.redact(message), 160, '...')}; free the port and re-run to resume`,
+          `the container of ${shortSha(sha)} could not start on ${lane.engine.endpoint}: ${clipLine(this.redact(message), 160, '...')}; free the port and re-run to resume`,
         );
       }
       return {
@@ -238,7 +234,7 @@ export class ContainerRunner {
   private async engineStillAnswers(lane: Lane, sha: string): Promise<void> {
     await lane.adapter.answers(ENGINE_RECHECK_MS).catch((error: unknown) => {
       throw new EngineLostError(
-        `the Docker engine at ${lane.engine.endpoint} stopped answering while ${sha.slice(0, 12)} was probed (${(error as Error).message}): the state is kept; once the engine answers, re-run the same command to resume`,
+        `the Docker engine at ${lane.engine.endpoint} stopped answering while ${shortSha(sha)} was probed (${(error as Error).message}): the state is kept; once the engine answers, re-run the same command to resume`,
         { cause: error },
       );
     });
@@ -257,14 +253,14 @@ export class ContainerRunner {
       .then((info) => info.State.Running === true)
       .catch(() => false);
     if (stillRuns ? lane.watch.lost : await lane.watch.lostWithin(ENGINE_SETTLE_MS)) {
-      throw engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} was probed`);
+      throw engineRestarted(lane.engine.endpoint, `${shortSha(sha)} was probed`);
     }
     const resource = resourceFailure(evidence.join('\n'));
     if (resource?.kind !== 'disk') return;
     // The container's own writes failed for lack of space: the engine's disk, unless it has room to spare.
     const space = await dataRootSpace(lane.engine);
     if (!space || space.freeBytes < Math.max(ROOMY_BYTES, space.totalBytes * 0.05)) {
-      throw resourceError(resource, lane.engine.endpoint, `running ${sha.slice(0, 12)}`, space);
+      throw resourceError(resource, lane.engine.endpoint, `running ${shortSha(sha)}`, space);
     }
   }
 }

@@ -17,6 +17,7 @@ import type { BuildContext } from '../../git/build-context.js';
 import { secretFingerprints } from '../../options/build-secrets.js';
 import type { Settings } from '../../options/settings.js';
 import { maskedAsPrinted } from '../../text/clean-text.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { Outcome } from '../outcome.js';
 
 /** How long a failure waits for a stopping engine to show itself before it is believed. */
@@ -127,8 +128,8 @@ export class ImageBuilder {
     context: BuildContext,
     error: unknown,
   ): Promise<Omit<Outcome, 'sha' | 'durationMs' | 'built'>> {
-    const during = `building ${sha.slice(0, 12)}`;
-    const restarted = () => engineRestarted(lane.engine.endpoint, `${sha.slice(0, 12)} was being built`);
+    const during = `building ${shortSha(sha)}`;
+    const restarted = () => engineRestarted(lane.engine.endpoint, `${shortSha(sha)} was being built`);
     if (lane.watch.lost || error instanceof BuildIncompleteError) throw restarted();
     const text =
       error instanceof BuildFailedError
@@ -166,7 +167,7 @@ export class ImageBuilder {
       const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       if (!evidence.some((line) => new RegExp(`secret ${escaped} not found|/run/secrets/${escaped}\\b`).test(line))) continue;
       throw new UsageError(
-        `the build of ${sha.slice(0, 12)} needs the secret ${id} (RUN --mount=type=secret,id=${id}), which was not given: pass --secret id=${id},env=<VARIABLE> or --secret id=${id},src=<file>`,
+        `the build of ${shortSha(sha)} needs the secret ${id} (RUN --mount=type=secret,id=${id}), which was not given: pass --secret id=${id},env=<VARIABLE> or --secret id=${id},src=<file>`,
       );
     }
   }
@@ -181,7 +182,7 @@ export class ImageBuilder {
       .build({
         context: context.tar,
         dockerfile: context.dockerfilePath,
-        tag: `deploybisect-${this.sessionId}:${sha.slice(0, 12)}`,
+        tag: `deploybisect-${this.sessionId}:${shortSha(sha)}`,
         labels: { ...resourceLabels(this.sessionId, sha), [LABEL_BUILD]: buildKey },
         buildArgs: s.buildArg,
         ...(s.target ? { target: s.target } : {}),
@@ -196,7 +197,7 @@ export class ImageBuilder {
       .catch((error: unknown) => {
         if (limit.aborted && !signal?.aborted) {
           throw new InfrastructureError(
-            `the build of ${sha.slice(0, 12)} on ${lane.engine.endpoint} did not finish within ${formatDuration(s.buildTimeout)} (--build-timeout): re-run to resume, with a longer --build-timeout if the build is just slow`,
+            `the build of ${shortSha(sha)} on ${lane.engine.endpoint} did not finish within ${formatDuration(s.buildTimeout)} (--build-timeout): re-run to resume, with a longer --build-timeout if the build is just slow`,
           );
         }
         throw error;

@@ -15,6 +15,7 @@ import { overlayContext, overlayPlan } from '../../git/overlay-context.js';
 import { resolveCommit } from '../../git/refs.js';
 import { contextSpec } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
+import { shortSha } from '../../text/short-sha.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
@@ -42,7 +43,7 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
     good: parentSha,
     bad: sha,
     commits: 1,
-    title: `narrowing ${sha.slice(0, 10)} against its parent ${parentSha.slice(0, 10)}`,
+    title: `narrowing ${shortSha(sha)} against its parent ${shortSha(parentSha)}`,
   };
   return withSession(settings, events, { start }, async (session) => {
     const { evaluator } = session;
@@ -127,7 +128,7 @@ async function resolveParent(settings: Settings, sha: string): Promise<string> {
   try {
     return await resolveCommit(settings.repo, `${sha}^`);
   } catch {
-    throw new UsageError(`${sha.slice(0, 12)} has no parent: give the passing side with --parent <rev>`);
+    throw new UsageError(`${shortSha(sha)} has no parent: give the passing side with --parent <rev>`);
   }
 }
 

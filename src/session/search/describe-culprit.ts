@@ -7,6 +7,7 @@ import { explainChange } from '../../explain/explain-change.js';
 import { changedFiles, getCommitInfo } from '../../git/commit-info.js';
 import { contextSpec } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
 import { outcomeEvidence } from '../outcome-evidence.js';
@@ -57,7 +58,7 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
   // An image identical to its parent's cannot be the cause of anything.
   if (outcome.imageId && parentOutcome?.imageId && ctx.evaluator.sameImage(outcome.imageId, parentOutcome.imageId)) {
     warnings.push(
-      `unreliable: the image of ${sha.slice(0, 12)} is identical to its parent's (same layers and configuration), so the change cannot have caused the failure; the deployment is probably flaky or depends on something outside the image: try --flaky or --runs`,
+      `unreliable: the image of ${shortSha(sha)} is identical to its parent's (same layers and configuration), so the change cannot have caused the failure; the deployment is probably flaky or depends on something outside the image: try --flaky or --runs`,
     );
   }
   return culprit;

@@ -6,6 +6,7 @@
 import { FlakySearch, type FlakyStatus } from '../../bisect/flaky-search.js';
 import type { Verdict } from '../../bisect/index.js';
 import type { Settings } from '../../options/settings.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { SearchPlan } from './search-plan.js';
 import type { SearchStrategy, StrategyStep } from './strategy.js';
 
@@ -81,7 +82,7 @@ export class FlakyStrategy implements SearchStrategy {
     const why =
       st.culprit === null
         ? `no culprit: the failures look like noise (probability ${st.noise.toFixed(3)}, estimated flake rate ${st.flakeRate.toFixed(2)})`
-        : `no commit reached confidence ${this.settings.confidence} within --max-runs ${this.settings.maxRuns}: the likeliest is ${st.culprit.slice(0, 12)} at ${st.probability.toFixed(3)}`;
+        : `no commit reached confidence ${this.settings.confidence} within --max-runs ${this.settings.maxRuns}: the likeliest is ${shortSha(st.culprit)} at ${st.probability.toFixed(3)}`;
     return { kind: 'inconclusive', candidates: ranked.map(([sha]) => ({ sha, verdict: this.lastVerdict(sha) })), warnings: [why] };
   }
 }

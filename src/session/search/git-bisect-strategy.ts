@@ -4,6 +4,7 @@
  */
 import { BisectSearch, type Verdict } from '../../bisect/index.js';
 import { UsageError } from '../../errors.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { SearchPlan } from './search-plan.js';
 import type { SearchStrategy, StrategyStep } from './strategy.js';
 
@@ -34,7 +35,7 @@ export class GitBisectStrategy implements SearchStrategy {
       const sha = contracted.representative.get(mark.sha) ?? mark.sha;
       if (!contracted.graph.commits.some((c) => c.sha === sha) && mark.verdict !== 'good') {
         throw new UsageError(
-          `--mark ${mark.ref}=${mark.verdict}: ${mark.sha.slice(0, 12)} is not in the range ${range.good.slice(0, 12)}..${range.bad.slice(0, 12)}`,
+          `--mark ${mark.ref}=${mark.verdict}: ${shortSha(mark.sha)} is not in the range ${shortSha(range.good)}..${shortSha(range.bad)}`,
         );
       }
       try {

@@ -6,6 +6,7 @@
 import { UsageError } from '../../errors.js';
 import type { ResolvedRange } from '../../git/refs.js';
 import type { Regression } from '../../options/rows-search.js';
+import { shortSha } from '../../text/short-sha.js';
 import { decideRegression, type SearchRegression } from '../classify-outcome.js';
 import type { Outcome } from '../outcome.js';
 import type { Progress, Recorded, RunLedger } from './run-ledger.js';
@@ -60,7 +61,7 @@ export async function verifyEnds(ledger: RunLedger, range: ResolvedRange, option
   if (bad.verdict !== 'bad') await goodEarly?.catch(() => undefined);
   if (bad.verdict === 'skip') {
     throw new UsageError(
-      `the bad commit ${range.bad.slice(0, 12)} fails to build (${bad.outcome.signature}), but --regression ${options.regression} looks for a runtime failure: use --regression build or auto`,
+      `the bad commit ${shortSha(range.bad)} fails to build (${bad.outcome.signature}), but --regression ${options.regression} looks for a runtime failure: use --regression build or auto`,
     );
   }
   if (bad.verdict === 'good') return { kind: 'bad-is-healthy', regression, verification: { bad: bad.outcome } };
