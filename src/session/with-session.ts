@@ -5,11 +5,11 @@
  */
 import type { CleanupReport } from '../docker/engine-pool.js';
 import type { Settings } from '../options/settings.js';
-import type { SessionEvents } from './events.js';
+import type { SessionEvents, StartEvent } from './events.js';
 import { openSession, type OpenSession, type SessionSettings } from './open-session.js';
 
 /** What a run's first line says it does, besides the session, the engines and the network (which the session knows). */
-export type RunStart = Omit<Parameters<NonNullable<SessionEvents['start']>>[0], 'sessionId' | 'endpoint' | 'network'>;
+export type RunStart = Omit<StartEvent, 'sessionId' | 'endpoint' | 'network'>;
 
 export interface RunSession extends OpenSession {
   /** Evaluations at once: --jobs, else one per engine. */

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../duration.js';
-import type { SessionEvents } from '../../session/events.js';
+import type { EvaluateEvent, SessionEvents, StartEvent } from '../../session/events.js';
 import { cleanText } from '../../text/clean-text.js';
 import { count } from '../../text/plural.js';
 import { shortSha } from '../../text/short-sha.js';
@@ -14,7 +14,7 @@ export interface ProgressOptions {
 }
 
 /** `session 5f3a9c1e: bisecting 12 commits (7 change the build context) between … on unix:///…, network none` */
-function startText(e: Parameters<NonNullable<SessionEvents['start']>>[0]): string {
+function startText(e: StartEvent): string {
   const changing = e.changing === undefined ? '' : ` (${e.changing} ${e.changing === 1 ? 'changes' : 'change'} the build context)`;
   const what =
     e.title ??
@@ -25,7 +25,7 @@ function startText(e: Parameters<NonNullable<SessionEvents['start']>>[0]): strin
 }
 
 /** `[3, 7 candidates left, ~2 steps left] testing b29a06e954 Add app configuration` */
-function stepText(stepNo: number, e: Parameters<NonNullable<SessionEvents['evaluate']>>[0]): string {
+function stepText(stepNo: number, e: EvaluateEvent): string {
   if (e.role === 'narrow') return `[${stepNo}, ≤${count(e.stepsLeft, 'build')} left] testing the parent with ${e.subject}`;
   const what = e.role === 'verify' ? 'checking' : 'testing';
   const steps = `~${count(e.stepsLeft, 'step')} left`;

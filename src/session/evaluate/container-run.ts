@@ -24,6 +24,7 @@ import type { Outcome } from '../outcome.js';
 import { checkProbes } from './check-probes.js';
 import { ENGINE_SETTLE_MS } from './image-builder.js';
 import { planProbes, type ProbePlan } from './probe-plan.js';
+import type { StageOptions } from './stage-options.js';
 
 export type RunSettings = Pick<
   Settings,
@@ -62,14 +63,17 @@ export class ContainerRunner {
   /** With --network host, containers of the same app would fight over its ports: one machine, one container at a time. */
   private readonly probeLocks = new Map<string, Promise<unknown>>();
 
-  constructor(
-    private readonly settings: RunSettings,
-    private readonly sessionId: string,
-    private readonly events: RunEvents,
-    private readonly clock: Clock,
-    private readonly redact: (text: string) => string,
-    private readonly logLines: number,
-  ) {}
+  private readonly settings: RunSettings;
+  private readonly sessionId: string;
+  private readonly redact: (text: string) => string;
+  private readonly logLines: number;
+  private readonly events: RunEvents;
+  private readonly clock: Clock;
+
+  constructor(options: StageOptions<RunSettings, RunEvents> & { clock: Clock }) {
+    ({ settings: this.settings, sessionId: this.sessionId, redact: this.redact, logLines: this.logLines, events: this.events } = options);
+    this.clock = options.clock;
+  }
 
   run(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<RunOutcome> {
     if (this.settings.network !== 'host') return this.startAndProbe(lane, sha, imageId, signal);

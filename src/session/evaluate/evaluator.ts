@@ -55,13 +55,14 @@ export class Evaluator {
     const redact = redactor(secretValues(settings));
     this.planner = new ContextPlanner(contextSpec(settings));
     this.memo = new OutcomeMemo(cache);
-    this.images = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, events);
-    this.runner = new ContainerRunner(settings, pool.sessionId, events, clock, redact, LOG_TAIL_LINES);
+    const stage = { settings, sessionId: pool.sessionId, redact, logLines: LOG_TAIL_LINES };
+    this.images = new ImageBuilder({ ...stage, events });
+    this.runner = new ContainerRunner({ ...stage, events, clock });
     const [lane, ...more] = pool.lanes;
     if (lane && more.length === 0) {
       // Its own builder: the spinner and steps stay on the candidate being evaluated; --verbose shows every build's lines.
       const output = events.buildOutput?.bind(events);
-      const aheadImages = new ImageBuilder(settings, pool.sessionId, redact, LOG_TAIL_LINES, output ? { buildOutput: output } : {});
+      const aheadImages = new ImageBuilder({ ...stage, events: output ? { buildOutput: output } : {} });
       this.ahead = new BuildAhead(lane, aheadImages, {
         context: (sha) => this.buildContext(sha),
         known: async (context) => this.memo.has(context.fingerprint, await this.basesOf(context)),

@@ -19,6 +19,7 @@ import type { Settings } from '../../options/settings.js';
 import { maskedAsPrinted } from '../../text/clean-text.js';
 import { shortSha } from '../../text/short-sha.js';
 import type { Outcome } from '../outcome.js';
+import type { StageOptions } from './stage-options.js';
 
 /** How long a failure waits for a stopping engine to show itself before it is believed. */
 export const ENGINE_SETTLE_MS = 1500;
@@ -44,13 +45,15 @@ export class ImageBuilder {
   /** How much of its engine's disk the run's first build took (where the engine's free space can be read). */
   firstBuildBytes: number | undefined;
 
-  constructor(
-    private readonly settings: BuildSettings,
-    private readonly sessionId: string,
-    private readonly redact: (text: string) => string,
-    private readonly logLines: number,
-    private readonly events: BuildEvents = {},
-  ) {}
+  private readonly settings: BuildSettings;
+  private readonly sessionId: string;
+  private readonly redact: (text: string) => string;
+  private readonly logLines: number;
+  private readonly events: BuildEvents;
+
+  constructor(options: StageOptions<BuildSettings, BuildEvents>) {
+    ({ settings: this.settings, sessionId: this.sessionId, redact: this.redact, logLines: this.logLines, events: this.events } = options);
+  }
 
   /** What decides the image besides the context: a kept image is reused only for the same key. */
   buildKey(fingerprint: string, builder: 'buildkit' | 'classic'): string {

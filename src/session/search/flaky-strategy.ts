@@ -8,32 +8,41 @@ import type { Verdict } from '../../bisect/index.js';
 import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
 import type { SearchPlan } from './search-plan.js';
-import type { SearchStrategy, StrategyStep } from './strategy.js';
+import type { SearchStrategy, StrategyOptions, StrategyStep } from './strategy.js';
 
 export type FlakySettings = Pick<Settings, 'confidence' | 'flakeRate' | 'maxRuns' | 'firstParent'>;
 
 export class FlakyStrategy implements SearchStrategy {
   private readonly model: FlakySearch;
 
+  private readonly settings: FlakySettings;
+  private readonly jobs: number;
+  private readonly lastVerdict: (sha: string) => Verdict | 'untested';
+
+  /** With the informed search's prior (`options.mass`), the posterior starts from it. */
   constructor(
     plan: SearchPlan,
-    private readonly settings: FlakySettings,
-    private readonly jobs: number,
-    earlier: ReadonlyArray<{ sha: string; verdict: Verdict }>,
-    private readonly lastVerdict: (sha: string) => Verdict | 'untested',
-    /** The informed search's prior (`--prior risk`): the posterior starts from it. */
-    mass?: (sha: string) => number,
+    options: StrategyOptions & {
+      settings: FlakySettings;
+      /** Every run so far (the verification's included). */
+      earlier: ReadonlyArray<{ sha: string; verdict: Verdict }>;
+      lastVerdict: (sha: string) => Verdict | 'untested';
+    },
   ) {
+    const { settings, mass } = options;
+    this.settings = settings;
+    this.jobs = options.jobs;
+    this.lastVerdict = options.lastVerdict;
     this.model = new FlakySearch(
       plan.contracted.graph,
-      { bad: plan.range.bad, goods: [plan.range.good], firstParent: settings.firstParent },
+      { bad: plan.range.bad, goods: [plan.range.good], firstParent: options.firstParent },
       {
         confidence: settings.confidence,
         ...(settings.flakeRate !== undefined ? { flakeRate: settings.flakeRate } : {}),
         ...(mass ? { mass } : {}),
       },
     );
-    for (const run of earlier) this.observe(run.sha, run.verdict);
+    for (const run of options.earlier) this.observe(run.sha, run.verdict);
   }
 
   next(): StrategyStep {

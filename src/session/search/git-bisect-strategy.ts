@@ -6,7 +6,7 @@ import { BisectSearch, type Verdict } from '../../bisect/index.js';
 import { UsageError } from '../../errors.js';
 import { shortSha } from '../../text/short-sha.js';
 import type { SearchPlan } from './search-plan.js';
-import type { SearchStrategy, StrategyStep } from './strategy.js';
+import type { SearchStrategy, StrategyOptions, StrategyStep } from './strategy.js';
 
 /**
  * How much worse than git's choice a split may be for a commit that shares layers with an image
@@ -19,7 +19,7 @@ export class GitBisectStrategy implements SearchStrategy {
 
   constructor(
     private readonly plan: SearchPlan,
-    private readonly options: { firstParent: boolean; builtAlready: (sha: string) => boolean },
+    protected readonly options: StrategyOptions,
   ) {
     this.search = new BisectSearch(plan.contracted.graph, {
       bad: plan.range.bad,

@@ -6,20 +6,16 @@
 import type { BisectSearch } from '../../bisect/index.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
 import type { SearchPlan } from './search-plan.js';
+import type { StrategyOptions } from './strategy.js';
 
 export class KSectionStrategy extends GitBisectStrategy {
-  constructor(
-    plan: SearchPlan,
-    private readonly jobs: number,
-    options: { firstParent: boolean; builtAlready: (sha: string) => boolean },
-    /** A prior over the culprit (`--prior risk`): the k commits are its quantiles. */
-    private readonly mass?: (sha: string) => number,
-  ) {
+  /** With a prior over the culprit (`options.mass`), the k commits are its quantiles. */
+  constructor(plan: SearchPlan, options: StrategyOptions) {
     super(plan, options);
   }
 
   protected override choose(gitsChoice: string, search: BisectSearch = this.search, pending = 0): string[] {
-    const sections = search.sections(this.jobs, this.mass);
+    const sections = search.sections(this.options.jobs, this.options.mass);
     return sections.length > 0 ? sections : super.choose(gitsChoice, search, pending);
   }
 }

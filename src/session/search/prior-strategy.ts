@@ -8,6 +8,7 @@
 import { maxSideWithin, type BisectSearch } from '../../bisect/index.js';
 import { GitBisectStrategy } from './git-bisect-strategy.js';
 import type { SearchPlan } from './search-plan.js';
+import type { StrategyOptions } from './strategy.js';
 
 export interface Budget {
   /** Builds the whole search may take: ⌈log₂ D⌉ + 2. */
@@ -23,14 +24,13 @@ export interface Budget {
 }
 
 export class PriorStrategy extends GitBisectStrategy {
-  constructor(
-    plan: SearchPlan,
-    options: { firstParent: boolean; builtAlready: (sha: string) => boolean },
-    /** The prior's mass of each commit (run-bisect's priorMass: never zero). */
-    private readonly mass: (sha: string) => number,
-    private readonly budget: Budget,
-  ) {
+  private readonly mass: (sha: string) => number;
+  private readonly budget: Budget;
+
+  constructor(plan: SearchPlan, options: StrategyOptions & { mass: (sha: string) => number; budget: Budget }) {
     super(plan, options);
+    this.mass = options.mass;
+    this.budget = options.budget;
   }
 
   protected override choose(gitsChoice: string, search: BisectSearch = this.search, pending = 0): string[] {

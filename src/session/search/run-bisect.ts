@@ -24,7 +24,7 @@ import { RunLedger } from './run-ledger.js';
 import { runSearchLoop, type SearchEnd } from './search-loop.js';
 import { planSearch, type SearchPlan } from './search-plan.js';
 import { openState, reapEarlierRuns } from './search-state.js';
-import type { SearchStrategy } from './strategy.js';
+import type { SearchStrategy, StrategyOptions } from './strategy.js';
 import { verifyEnds } from './verify-ends.js';
 
 export interface BisectRequest {
@@ -154,14 +154,19 @@ function searchStrategy(
   const { plan, ledger } = ctx;
   const { plain, lazy, prior } = start;
   const mass = prior && prior.kind === 'risk' ? priorMass(prior) : undefined;
-  if (settings.flaky) return new FlakyStrategy(plan, settings, ctx.jobs, ledger.observations, (sha) => ledger.lastVerdict(sha), mass);
+  const options = { ...strategyOptions(settings, ctx), ...(mass ? { mass } : {}) };
+  if (settings.flaky) {
+    const earlier = ledger.observations;
+    return new FlakyStrategy(plan, { ...options, settings, earlier, lastVerdict: (sha) => ledger.lastVerdict(sha) });
+  }
   if (!mass) return plain;
-  if (ctx.jobs > 1) return new KSectionStrategy(plan, ctx.jobs, strategyOptions(settings, ctx), mass);
-  return new PriorStrategy(plan, strategyOptions(settings, ctx), mass, {
+  if (ctx.jobs > 1) return new KSectionStrategy(plan, options);
+  const budget = {
     total: buildBudget(plan.contracted.graph.commits.length),
     used: () => ledger.steps.length,
     reserved: () => lazy.reserved,
-  });
+  };
+  return new PriorStrategy(plan, { ...options, mass, budget });
 }
 
 /** The prior's mass of each commit (a floor for those it does not name, so none is impossible). */
@@ -173,11 +178,15 @@ function priorMass(prior: Prior): (sha: string) => number {
 /** Git's bisection, or k-sections with --jobs k (the flake-aware or informed search takes over after the verification). */
 function chooseStrategy(settings: Settings, ctx: SearchContext): GitBisectStrategy {
   const options = strategyOptions(settings, ctx);
-  return ctx.jobs > 1 ? new KSectionStrategy(ctx.plan, ctx.jobs, options) : new GitBisectStrategy(ctx.plan, options);
+  return ctx.jobs > 1 ? new KSectionStrategy(ctx.plan, options) : new GitBisectStrategy(ctx.plan, options);
 }
 
-function strategyOptions(settings: Settings, ctx: SearchContext): { firstParent: boolean; builtAlready: (sha: string) => boolean } {
-  return { firstParent: settings.firstParent, builtAlready: (sha: string) => ctx.ledger.builtBlobs.has(ctx.plan.blobs.get(sha) ?? '') };
+function strategyOptions(settings: Settings, ctx: SearchContext): StrategyOptions {
+  return {
+    firstParent: settings.firstParent,
+    builtAlready: (sha: string) => ctx.ledger.builtBlobs.has(ctx.plan.blobs.get(sha) ?? ''),
+    jobs: ctx.jobs,
+  };
 }
 
 function result(

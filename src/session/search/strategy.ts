@@ -14,6 +14,18 @@ export type StrategyStep =
   /** No commit can be named: the commits it could be (with what is known of each), and why. */
   | { kind: 'inconclusive'; candidates: Array<{ sha: string; verdict: Verdict | 'untested' }>; warnings: string[] };
 
+/** What every strategy is told, in one object (each takes `(plan, options)`). */
+export interface StrategyOptions {
+  /** Follow only the first parent of merges. */
+  firstParent: boolean;
+  /** Whether a commit's Dockerfile was built already in this run (its layers are cached). */
+  builtAlready(sha: string): boolean;
+  /** Evaluations at once (≥ 2: k-sections). */
+  jobs: number;
+  /** The prior's mass of each commit (`--prior risk`; never zero), when the search has one. */
+  mass?: (sha: string) => number;
+}
+
 export interface SearchStrategy {
   next(): Promise<StrategyStep> | StrategyStep;
   /** One evaluation's combined verdict, and the verdict of each of its runs. */
