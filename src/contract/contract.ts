@@ -13,8 +13,6 @@
 
 export type Platform = 'render' | 'fly' | 'kubernetes' | 'railway' | 'heroku' | 'digitalocean' | 'cloudrun' | 'compose';
 
-export const PLATFORMS: readonly Platform[] = ['render', 'fly', 'kubernetes', 'railway', 'heroku', 'digitalocean', 'cloudrun', 'compose'];
-
 /** A file read from git at the commit: its repository-relative path and its blob id. */
 export interface ManifestFile {
   path: string;

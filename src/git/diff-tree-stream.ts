@@ -10,7 +10,7 @@ import { GitError } from '../errors.js';
 import { DiffTreeParser, type CommitDiff } from './diff-tree-parser.js';
 import { firstLine, spawnGit } from './git-exec.js';
 
-export type { CommitDiff, RawChange } from './diff-tree-parser.js';
+export type { CommitDiff } from './diff-tree-parser.js';
 
 /**
  * Diffs every `[commit, parent]` pair, yielding one CommitDiff per pair in the same order.

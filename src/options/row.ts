@@ -101,8 +101,3 @@ function textOf(input: Input | undefined, fallback: string): string {
 export function longFlag(row: Pick<OptionRow, 'flags'>): string {
   return row.flags.split(/[ ,|]+/).find((part) => part.startsWith('--'))!;
 }
-
-/** Whether the row takes a value (`<…>`), as opposed to a flag. */
-export function takesValue(row: Pick<OptionRow, 'flags'>): boolean {
-  return /[<[]/.test(row.flags);
-}

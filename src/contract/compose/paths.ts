@@ -46,9 +46,3 @@ export function pathRef(resolved: string): PathRef {
   }
   return { kind: 'repository', path: resolved };
 }
-
-/** The path as a compose file would show it relative to the repository root (`.` for the root). */
-export function showPath(ref: PathRef): string {
-  if (ref.kind === 'url') return ref.url;
-  return ref.path === '' ? '.' : ref.path;
-}

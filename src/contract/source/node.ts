@@ -112,9 +112,3 @@ function describe(value: unknown): string {
   if (typeof value === 'object' && value !== null) return 'a mapping';
   return typeof value === 'string' ? `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"` : String(value);
 }
-
-/** The keys of a mapping that a reader does not know, as `unsupported` entries' keys (`services[0].plan`). */
-export function unknownKeys(node: Node, known: readonly string[]): string[] {
-  if (!node.isMap) return [];
-  return node.keys().filter((key) => !known.includes(key));
-}

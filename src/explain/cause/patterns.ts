@@ -8,7 +8,7 @@ import { define, ref, type FailurePattern } from './pattern-shape.js';
 import { COMMAND_PATTERNS } from './patterns-commands.js';
 import { DEPENDENCY_PATTERNS } from './patterns-dependencies.js';
 
-export type { Certainty, Family, FailurePattern, LinkContext } from './pattern-shape.js';
+export type { Certainty, FailurePattern, LinkContext } from './pattern-shape.js';
 
 /** Whether an absolute path in the image is `dir` or under it (an empty `dir` is the image's root). */
 const within = (path: string, dir: string): boolean => isWithin(dir === '' ? '/' : dir, path);
