@@ -2,7 +2,7 @@
 /**
  * Benchmark of manifest detection (src/contract/at-commit/detect-manifests.ts) on a repository whose
  * commit holds 100,000 files: render.yaml, fly.toml, a compose file, skaffold.yaml with its manifests,
- * k8s/ with 40 manifests, and 99,9xx other files in 1,000 directories. Issue 25 asks for under 50 ms.
+ * k8s/ with 40 manifests, and 99,9xx other files in 1,000 directories. The target is under 50 ms.
  *
  *   npm run build && node scripts/bench-contract-detect.mjs [files] [runs]   (default: 100000 9)
  *

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// How long the dependency readers take on a 10,000-entry lock (issue 27: under 300 ms). Builds a
+// How long the dependency readers take on a 10,000-entry lock (target: under 300 ms). Builds a
 // package-lock.json v3 and a yarn.lock classic of 10,000 entries from the real entries of
 // test/fixtures/dependencies (eemeli/yaml's lock, unjs/h3's yarn.lock), parses each with the built
 // readers (dist/, `npm run build` first), and prints the time: the median of 5 runs after one warm-up.

@@ -18,7 +18,11 @@
 // bisection, --runs 3 and --flaky (test/simulation/flaky-simulation.test.ts), as a table.
 //
 // Environment: DOCKER_HOST (default: the test engine's socket), BENCH_SEED (default 7),
-// BENCH_SCENARIOS (default "story,story-app,linear,cache,planning,prior,flaky"), BENCH_KEEP=1 keeps the temp dir.
+// BENCH_SCENARIOS (default "story,story-app,linear,cache,planning,prior,flaky,start,detect,deps"), BENCH_KEEP=1 keeps the temp dir.
+//
+// (g) start: --version, --help and run --help against Node's own start (scripts/bench-start.mjs);
+// (h) detect: finding the platform manifests of a 100,000-file commit (scripts/bench-contract-detect.mjs);
+// (i) deps: reading a 10,000-entry lock file (scripts/bench-deps.mjs).
 //
 // (f) prior: the informed search against git's halving on seeded simulated histories (scripts/bench-prior.mjs).
 //
@@ -113,7 +117,7 @@ done
 echo "timed out"; exit 1
 `;
 
-// What an expert hands to \`git bisect run\` (issue 15's reference): the image's HEALTHCHECK checked
+// What an expert hands to \`git bisect run\` (the reference): the image's HEALTHCHECK checked
 // every 500 ms (its start period and retries kept), the verdict the moment the container turns
 // healthy or unhealthy or exits (the engine's own events, not a poll), exit 125 when the build fails.
 const EXPERT_SCRIPT = `#!/usr/bin/env bash
@@ -342,7 +346,7 @@ async function main() {
   );
 
   work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
-  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,story-app,linear,cache,planning,prior,flaky').split(',');
+  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,story-app,linear,cache,planning,prior,flaky,start,detect,deps').split(',');
   let allRight = true;
   if (wanted.includes('story')) {
     allRight =
@@ -383,6 +387,17 @@ async function main() {
     if (sim.code !== 0) throw new Error(`the prior simulation failed: ${sim.stdout.trim().slice(-800)} ${sim.stderr.trim().slice(-800)}`);
     console.log('\n(f) the informed search, simulated (no Docker)');
     console.log(sim.stdout.trimEnd().replace(/^/gm, '  '));
+  }
+  for (const [key, title, script] of [
+    ['start', '(g) start: how fast the command answers before any work', 'bench-start.mjs'],
+    ['detect', '(h) manifest detection on a 100,000-file commit', 'bench-contract-detect.mjs'],
+    ['deps', '(i) dependency readers on a 10,000-entry lock file', 'bench-deps.mjs'],
+  ]) {
+    if (!wanted.includes(key)) continue;
+    const out = await run(process.execPath, [join(ROOT, 'scripts', script)]);
+    if (out.code !== 0) throw new Error(`${script} failed: ${out.stderr.trim().slice(-800)}`);
+    console.log(`\n${title}`);
+    console.log(out.stdout.trimEnd().replace(/^/gm, '  '));
   }
   if (wanted.includes('flaky')) {
     log('flaky: simulating 1,000 searches per mode');

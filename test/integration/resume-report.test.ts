@@ -1,5 +1,5 @@
 /**
- * A resumed run reports like a fresh one (issue 19): the culprit's parent and its outcome (here a
+ * A resumed run reports like a fresh one: the culprit's parent and its outcome (here a
  * commit the search skipped, whose build context equals an evaluated one), and the cost of the
  * whole search, with what the resume itself spent beside it, in the JSON, the text and the report.
  */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { chooseLines, describeChosen, isDecisive, withGapMarkers } from '../../src/text/decisive-lines.js';
 
-/** Real outputs (Node 20, Python 3.11, Go, OpenJDK 17, nginx 1.22) captured for issue 19. */
+/** Real outputs (Node 20, Python 3.11, Go, OpenJDK 17, nginx 1.22) captured here. */
 const output = (name: string) =>
   readFileSync(join(import.meta.dirname, '../fixtures/failure-output', `${name}.out`), 'utf8')
     .replace(/\n$/, '')

@@ -2,7 +2,7 @@
  * The catalogue of failure patterns (src/explain/cause/patterns.ts), one case per pattern: a real
  * Dockerfile change (diffed as `explain` does) and real output of the failure it causes
  * (test/fixtures/failure-output: Node 20, Python 3.11, Go, OpenJDK 17, nginx 1.22, BusyBox and the
- * engine, captured for issue 19), or our own probes' wording. The likely cause must name the change,
+ * engine, captured here), or our own probes' wording. The likely cause must name the change,
  * with the pattern and how sure it is; unrelated changes must not be linked.
  */
 import { readFileSync } from 'node:fs';

@@ -34,7 +34,7 @@ export const K8S_DIRS = ['k8s', 'kubernetes', 'deploy', 'manifests', 'kubernetes
 /**
  * The documented order when several are found: the single-service platforms first (their manifest exists
  * only to deploy this repository), then Kubernetes (often for another environment), then compose (often
- * for local development), as issue 25 asks: a platform manifest before a compose file.
+ * for local development): a platform manifest before a compose file.
  */
 export const PLATFORM_ORDER: readonly Platform[] = [
   'render',
