@@ -3,9 +3,10 @@
 # format, lint: `npm run check`), brings up the private Docker engines and the Podman service the
 # integration and end-to-end tests need (scripts/docker-engine.sh, scripts/podman-engine.sh; the
 # engine-loss test starts and kills one of its own), runs every test with vitest, and closes with
-# one plain "N passed, N failed" line. A failed check fails the run, after the tests have run.
+# one plain "N passed, N failed in XmYYs" line (the whole run's time). A failed check fails the run, after the tests have run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s)
 
 if [ ! -d node_modules ]; then
   echo "test: installing dependencies (npm ci)" >&2
@@ -47,7 +48,9 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$report" || echo "0 passed, 1 failed"
+  const s = Math.round(Date.now() / 1000) - Number(process.argv[2]);
+  const took = `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : "") + ` in ${took}`);
+' "$report" "$started" || echo "0 passed, 1 failed"
 if [ "$checks" != 0 ]; then echo "code checks failed"; [ "$status" != 0 ] || status=1; fi
 exit "$status"
