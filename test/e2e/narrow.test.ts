@@ -184,7 +184,7 @@ describe("narrow on the story's culprit", () => {
     console.log(text.stdout);
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Narrowed: [0-9a-f]{10} Replace supervisord with a start script/);
+    expect(lines[0]).toMatch(/^Narrowed: [0-9a-f]{12} Replace supervisord with a start script/);
     expect(text.stdout).toMatch(/-RUN mkdir -p \/app\/logs \/var\/www\/cgi-bin\n\s+\+RUN mkdir -p \/var\/www\/cgi-bin/);
     expect(text.stdout).toMatch(
       /proven: with (none of the other changes applied \(the parent\)|these \d+ other changes applied|this 1 other change applied)[^\n]* the service is healthy; adding (this one|these 2) makes it fail with healthcheck unhealthy/,

@@ -214,7 +214,7 @@ describe('bad input', () => {
       'narrow of a commit whose ends lack the Dockerfile',
       ['narrow', shas[2]!, '-f', 'Dockerfile.prod'],
       2,
-      /^deploybisect: no Dockerfile at 'Dockerfile.prod' in either end \(commit \w{10}, its parent \w{10}\)/,
+      /^deploybisect: no Dockerfile at 'Dockerfile.prod' in either end \(commit \w{12}, its parent \w{12}\)/,
     ],
     ['explain of an unknown ref', ['explain', shas[0]!, 'nope'], 2, `deploybisect: unknown revision 'nope' (not a commit in ${repo.dir})`],
   ];
