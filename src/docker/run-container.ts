@@ -21,6 +21,19 @@ export interface StartContainerOptions {
   platform?: string;
   /** The engine does not report OOMKilled (Podman): an exit by SIGKILL (137) under a memory limit counts as one. */
   oomFromExit137?: boolean;
+  /** What replaces the image's ENTRYPOINT, CMD, WORKDIR and USER (a platform's start command). */
+  overrides?: ContainerOverrides;
+}
+
+/**
+ * A platform's changes to how the image starts: `entrypoint` replaces the image's ENTRYPOINT (and, as
+ * docker run --entrypoint does, drops its CMD); `cmd` replaces CMD (`[]`: none).
+ */
+export interface ContainerOverrides {
+  entrypoint?: string[];
+  cmd?: string[];
+  workingDir?: string;
+  user?: string;
 }
 
 /** What one container may use, so a broken commit cannot exhaust the host. */
@@ -71,6 +84,10 @@ export function containerCreateOptions(options: StartContainerOptions): Docker.C
     ...(options.name ? { name: options.name } : {}),
     Labels: options.labels,
     Env: options.env,
+    ...(options.overrides?.entrypoint ? { Entrypoint: options.overrides.entrypoint } : {}),
+    ...(options.overrides?.cmd ? { Cmd: options.overrides.cmd } : {}),
+    ...(options.overrides?.workingDir ? { WorkingDir: options.overrides.workingDir } : {}),
+    ...(options.overrides?.user ? { User: options.overrides.user } : {}),
     ExposedPorts: exposed,
     ...(options.healthcheck ? { Healthcheck: options.healthcheck } : {}),
     HostConfig: {

@@ -27,16 +27,22 @@ export async function planOrMissing(spec: BuildContextSpec): Promise<PlanResult>
   }
 }
 
+type ContextSpec = Omit<BuildContextSpec, 'commit'>;
+
 export class ContextPlanner {
   private readonly plans = new Map<string, Promise<PlanResult>>();
 
-  constructor(readonly spec: Omit<BuildContextSpec, 'commit'>) {}
+  /** `specAt`: where a commit's context is, when it differs by commit (a platform's manifest says); else `spec`. */
+  constructor(
+    readonly spec: ContextSpec,
+    private readonly specAt?: (commit: string) => Promise<ContextSpec>,
+  ) {}
 
   /** The commit's plan (made on first use, then shared). */
   plan(commit: string): Promise<PlanResult> {
     let plan = this.plans.get(commit);
     if (!plan) {
-      plan = planOrMissing({ ...this.spec, commit });
+      plan = (this.specAt ? this.specAt(commit) : Promise.resolve(this.spec)).then((spec) => planOrMissing({ ...spec, commit }));
       this.plans.set(commit, plan);
       // A failure is not kept: the next ask tries again.
       plan.catch(() => this.plans.delete(commit));

@@ -20,6 +20,12 @@ export interface ConfigOptions {
   secret?: string[] | string;
   /** `--build-network <mode>`: network mode for RUN steps during the build, e.g. host */
   buildNetwork?: string;
+  /** `--platform <name>`: deploy each commit as the platform would, from its manifest at that commit: auto (the manifest found in the bad commit's tree: render.yaml, fly.toml, skaffold.yaml or Kubernetes manifests, railway.toml/json, heroku.yml, .do/app.yaml, a Cloud Run service.yaml, then a compose file with a service built from the repository), one platform by name, or none (the options alone, no manifest). Options given on the command line win over the manifest; docs/platforms.md says what is read from each */
+  platform?: 'auto' | 'render' | 'fly' | 'kubernetes' | 'railway' | 'heroku' | 'digitalocean' | 'cloudrun' | 'compose' | 'none';
+  /** `--manifest <path>`: the platform manifest to deploy by, as a path in the repository (e.g. infra/render.yaml), where detection does not look; with --platform when its name does not say which platform it is for */
+  manifest?: string;
+  /** `--service <name>`: the service to deploy, where the manifest has several (Render services, Fly process groups, Kubernetes workloads or containers, app spec services, compose services); without it a manifest with several says which there are */
+  service?: string;
   /** `--network <mode>`: container network: bridge publishes the probed ports on 127.0.0.1 at ephemeral ports and rewrites probe URLs to them; host; none */
   network?: 'bridge' | 'host' | 'none';
   /** `-e, --env <KEY=VALUE>`: container environment variable (repeatable) */
@@ -34,8 +40,8 @@ export interface ConfigOptions {
   cpus?: number;
   /** `--pids-limit <number>`: process limit per container (0 = none) */
   pidsLimit?: number;
-  /** `--platform <os/arch>`: platform to build and run, e.g. linux/amd64 */
-  platform?: string;
+  /** `--image-platform <os/arch>`: the image's platform to build and run, e.g. linux/amd64 (docker build --platform) */
+  imagePlatform?: string;
   /** `--probe <spec>`: health probe, repeatable, all must pass: healthcheck | http://HOST:PORT/PATH | https://… | tcp://HOST:PORT | exec:<command> | log:<regex> | exit:<code> | running:<duration>. Default: healthcheck when the image has a HEALTHCHECK, else running:10s plus GET / on the first EXPOSEd port */
   probe?: string[] | string;
   /** `--fail-on-log <regex>`: the commit is bad the moment a line of container output matches, e.g. 'Traceback|FATAL|panic:' (repeatable) */

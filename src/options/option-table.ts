@@ -5,6 +5,7 @@
 import type { CommandName, Input, OptionRow } from './row.js';
 import { CLEAN_ROWS } from './rows-clean.js';
 import { CONTAINER_ROWS } from './rows-container.js';
+import { DEPLOY_ROWS } from './rows-deploy.js';
 import { NARROW_ROWS } from './rows-narrow.js';
 import { PROBE_ROWS } from './rows-probes.js';
 import { RUN_ROWS } from './rows-run.js';
@@ -13,6 +14,7 @@ import { SOURCE_ROWS } from './rows-source.js';
 
 export const OPTIONS = [
   ...SOURCE_ROWS,
+  ...DEPLOY_ROWS,
   ...CONTAINER_ROWS,
   ...PROBE_ROWS,
   ...SEARCH_ROWS,

@@ -91,7 +91,13 @@ export const CONTAINER_ROWS = [
     },
   ),
   optional(
-    { key: 'platform', flags: '--platform <os/arch>', description: 'platform to build and run, e.g. linux/amd64', commands: EVALUATING },
+    {
+      key: 'imagePlatform',
+      flags: '--image-platform <os/arch>',
+      description: 'os/arch to build and run, e.g. linux/amd64',
+      help: "the image's platform to build and run, e.g. linux/amd64 (docker build --platform)",
+      commands: EVALUATING,
+    },
     (text) => text,
   ),
 ] as const;

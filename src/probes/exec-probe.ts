@@ -8,12 +8,16 @@ import { startResult, type Probe, type ProbeResult, type ProbeTarget } from './p
 
 const OUTPUT_LIMIT = 4000;
 
-/** `exec:<command>` — the command, run inside the container with `sh -c`, exits 0. Retried until the deadline. */
+/**
+ * `exec:<command>` — the command, run inside the container with `sh -c`, exits 0. Retried until the
+ * deadline. With `argv` (a platform's exec check, which runs no shell), those words are run as they are.
+ */
 export class ExecProbe implements Probe {
   readonly kind = 'exec';
   constructor(
     readonly spec: string,
     readonly command: string,
+    private readonly argv?: readonly string[],
   ) {}
 
   async check(target: ProbeTarget, deadline: number): Promise<ProbeResult> {
@@ -22,7 +26,7 @@ export class ExecProbe implements Probe {
     let evidence: Record<string, unknown> = {};
     const outcome = await poll<true>(
       async () => {
-        const run = await execOnce(target.container, ['sh', '-c', this.command]).catch((error: Error) => {
+        const run = await execOnce(target.container, this.argv ? [...this.argv] : ['sh', '-c', this.command]).catch((error: Error) => {
           if (error instanceof EngineLostError) throw error;
           return { exitCode: undefined, output: '', error: error.message };
         });

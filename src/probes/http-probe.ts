@@ -14,6 +14,8 @@ export interface HttpProbeOptions {
   headers?: Record<string, string>;
   /** Accept any TLS certificate (`--insecure`). */
   insecure?: boolean;
+  /** The request's method (a platform's check may use another than GET). */
+  method?: string;
   /** Per-request timeout cap. */
   requestTimeoutMs?: number;
   intervalMs?: number;
@@ -108,12 +110,12 @@ const ERROR_CODES: Record<string, string> = {
   CERT_HAS_EXPIRED: 'expired certificate (use --insecure)',
 };
 
-/** One GET, never throwing: the status and (up to 64 KiB of) body, or a short error. No redirects followed. */
+/** One request (a GET unless told), never throwing: the status and (up to 64 KiB of) body, or a short error. No redirects followed. */
 function get(url: URL, timeoutMs: number, options: HttpProbeOptions): Promise<Answer> {
   return new Promise((resolve) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = request(url, {
-      method: 'GET',
+      method: options.method ?? 'GET',
       headers: { 'user-agent': 'deploybisect', ...options.headers },
       ...(url.protocol === 'https:' ? { rejectUnauthorized: !options.insecure } : {}),
       timeout: timeoutMs,

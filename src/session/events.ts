@@ -18,6 +18,11 @@ export interface StartEvent {
   commit?: { sha: string; subject: string };
   /** The container network: its mode, and one line on where it came from and what it means for the probes (network-choice.ts). */
   network?: { mode: string; why: string };
+  /**
+   * How commits are deployed, when a platform's manifest was looked for: the contract of the bad commit
+   * (`deploying as Render would: …`) and what else is worth knowing (other manifests found, variables to pass).
+   */
+  deployment?: { line?: string; notes: string[] };
 }
 
 /** One evaluation begins. role `narrow`: a configuration of `narrow` (sha is its label; remaining: the changes; stepsLeft: the builds left). */

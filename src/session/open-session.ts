@@ -6,6 +6,8 @@ import { UsageError } from '../errors.js';
 import { secretFingerprints } from '../options/build-secrets.js';
 import { containerEnvironment, resourceLimits } from '../options/derived.js';
 import type { Settings } from '../options/settings.js';
+import { systemClock } from '../probes/clock.js';
+import type { Deployments } from './deploy/deployments.js';
 import { chooseBuilders, type EngineBuilder } from './evaluate/choose-builders.js';
 import { Evaluator, type EvaluationSettings } from './evaluate/evaluator.js';
 import type { SessionEvents } from './events.js';
@@ -24,7 +26,7 @@ export interface OpenSession {
 }
 
 /** What decides an outcome besides the build context: the evaluation's settings and the http probes' own. */
-export type OutcomeSettings = EvaluationSettings & Pick<Settings, 'expectStatus' | 'expectBody' | 'header' | 'insecure'>;
+export type OutcomeSettings = EvaluationSettings & Pick<Settings, 'expectStatus' | 'expectBody' | 'header' | 'insecure' | 'platform'>;
 
 export type SessionSettings = OutcomeSettings & Pick<Settings, 'dockerHost' | 'engineTimeout' | 'cache' | 'cacheDir' | 'builder' | 'given'>;
 
@@ -42,10 +44,12 @@ export function cacheConfiguration(s: OutcomeSettings, builders?: readonly Engin
     // What built the images: the kinds the engines use, once known (auto is decided per engine).
     builder: builders ? [...new Set(builders.map((b) => b.builder))].sort().join('+') : s.builder,
     secrets: secretFingerprints(s.secret),
-    platform: s.platform ?? null,
+    platform: s.imagePlatform ?? null,
     network: s.network,
     env: containerEnvironment(s).sort(),
     limits: resourceLimits(s),
+    // How commits are deployed: by which platform's manifest (each commit's contract is in its outcome's fingerprint).
+    deployment: { platform: s.platform, manifest: s.manifest ?? null, service: s.service ?? null },
     probes: s.probe.map((p) => p.spec),
     probeSettings: {
       expectStatus: s.expectStatus.text,
@@ -69,7 +73,7 @@ export function verdictCacheDir(s: Pick<Settings, 'cache' | 'cacheDir'>): string
 export async function openSession(
   settings: SessionSettings,
   events: SessionEvents,
-  { useCache = true }: { useCache?: boolean } = {},
+  { useCache = true, deployments }: { useCache?: boolean; deployments?: Deployments } = {},
 ): Promise<OpenSession> {
   const engines = await connectEngines(settings.dockerHost, undefined, settings.engineTimeout);
   const remote = engines.find((e) => e.machine !== 'local');
@@ -98,5 +102,6 @@ export async function openSession(
     cacheDir === false ? undefined : new VerdictCache(cacheDir, cacheConfiguration(settings, builders), (m) => events.notice?.(m));
   const { mode, why } = networkChoice(settings.network, settings.given.network !== undefined, undefined);
   const network = { mode, why };
-  return { sessionId, builders, pool, evaluator: new Evaluator(pool, settings, events, cache), network };
+  const evaluator = new Evaluator(pool, settings, events, cache, systemClock, deployments);
+  return { sessionId, builders, pool, evaluator, network };
 }

@@ -1,8 +1,12 @@
 import type { ProbeResult } from '../probes/probe.js';
 import type { LineGap } from '../text/decisive-lines.js';
+import type { ContractSummary } from './deploy/deployment.js';
 
-/** Where an evaluation stopped: the build, the container start, or the probes. */
-export type Phase = 'build' | 'start' | 'probe';
+/**
+ * Where an evaluation stopped: the platform refused the deployment (its manifest does not parse),
+ * the build, the platform's pre-deploy command, the container start, or the probes.
+ */
+export type Phase = 'deploy' | 'build' | 'pre-deploy' | 'start' | 'probe';
 
 /** What happened when one commit was built, started and probed. */
 export interface Outcome {
@@ -29,6 +33,8 @@ export interface Outcome {
   reused?: 'same-context' | 'cache' | 'state';
   /** For an outcome from the verdict cache: when it was saved (ISO 8601). */
   cachedAt?: string;
+  /** The platform contract the commit was deployed by (its manifest at that commit), when one was. */
+  contract?: ContractSummary;
   /** True when a kept image of the same build was probed instead of building one (`--keep-images`). */
   imageReused?: boolean;
   /** True for a further run of a commit already evaluated (`--runs`, `--flaky`): same image, fresh container. */

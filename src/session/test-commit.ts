@@ -4,6 +4,7 @@ import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
 import { checkBuildInputs } from './check-build-inputs.js';
 import { classifyOutcome, decideRegression, type SearchRegression } from './classify-outcome.js';
+import { prepareDeployments } from './deploy/prepare.js';
 import type { EngineBuilder } from './evaluate/choose-builders.js';
 import type { SessionEvents } from './events.js';
 import type { Outcome } from './outcome.js';
@@ -33,9 +34,10 @@ export async function testCommit(settings: Settings, commit: string, call: CallC
   const events: SessionEvents = call.events ?? {};
   const sha = await resolveCommit(settings.repo, commit);
   const info = await getCommitInfo(settings.repo, sha);
-  await checkBuildInputs(settings, [{ role: 'the commit', sha }]);
+  const { deployments } = await prepareDeployments(settings, { bad: sha });
+  if (deployments.plan.kind === 'none') await checkBuildInputs(settings, [{ role: 'the commit', sha }]);
   const start = { good: sha, bad: sha, commits: 1, commit: { sha, subject: info.subject } };
-  return withSession(settings, events, { start }, async ({ sessionId, evaluator, builders }) => {
+  return withSession(settings, events, { start, deployments }, async ({ sessionId, evaluator, builders }) => {
     events.evaluate?.({ sha, subject: info.subject, role: 'verify', remaining: 1, stepsLeft: 1 });
     const outcome = await evaluator.evaluate(sha, call.signal);
     const regression = decideRegression(settings.regression, undefined);

@@ -5,6 +5,7 @@
  */
 import type { CleanupReport } from '../docker/engine-pool.js';
 import type { Settings } from '../options/settings.js';
+import type { Deployments } from './deploy/deployments.js';
 import type { SessionEvents, StartEvent } from './events.js';
 import { openSession, type OpenSession, type SessionSettings } from './open-session.js';
 
@@ -16,6 +17,12 @@ export interface RunSession extends OpenSession {
   jobs: number;
 }
 
+/** What the first lines say of the deployment: the bad commit's contract, and the plan's notes and the contract's. */
+async function deploymentLines(deployments: Deployments, bad: string): Promise<NonNullable<StartEvent['deployment']>> {
+  const atBad = await deployments.at(bad);
+  return { ...(atBad.contract ? { line: atBad.contract.line } : {}), notes: [...deployments.plan.lines, ...atBad.notes] };
+}
+
 export async function withSession<T>(
   settings: SessionSettings & Pick<Settings, 'jobs' | 'keepImages'>,
   events: SessionEvents,
@@ -25,12 +32,24 @@ export async function withSession<T>(
     useCache?: boolean;
     /** Told what the cleanup removed, before the cleanup event. */
     cleaned?(removed: CleanupReport, sessionId: string): void;
+    /** How commits are deployed (a platform's manifest, or the options); without: the options alone. */
+    deployments?: Deployments;
   },
   work: (session: RunSession) => Promise<T>,
 ): Promise<T> {
-  const opened = await openSession(settings, events, { useCache: run.useCache ?? true });
+  const opened = await openSession(settings, events, {
+    useCache: run.useCache ?? true,
+    ...(run.deployments ? { deployments: run.deployments } : {}),
+  });
   const session: RunSession = { ...opened, jobs: Math.max(1, settings.jobs ?? opened.pool.lanes.length) };
-  events.start?.({ sessionId: session.sessionId, endpoint: session.pool.endpoint, network: session.network, ...run.start });
+  const deployment = run.deployments ? await deploymentLines(run.deployments, run.start.bad) : undefined;
+  events.start?.({
+    sessionId: session.sessionId,
+    endpoint: session.pool.endpoint,
+    network: session.network,
+    ...run.start,
+    ...(deployment ? { deployment } : {}),
+  });
   try {
     return await work(session);
   } finally {

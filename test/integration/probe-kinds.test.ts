@@ -323,13 +323,13 @@ describe('probe kinds on a real engine', () => {
       expect(stderr).toContain('container | mode=prod greeting=hello world token=***');
     });
 
-    it('--platform is passed to the build and the run', async () => {
+    it('--image-platform is passed to the build and the run', async () => {
       const { code, outcome } = await probe(shellApp('sleep 300'), [
         '--network',
         'none',
         '--probe',
         'running:1s',
-        '--platform',
+        '--image-platform',
         'linux/amd64',
       ]);
       expect(code).toBe(0);

@@ -334,9 +334,13 @@ describe('settings: resource limits and probe settings', () => {
     expect(usageMessage(() => settings({ header: ['nocolon'] }))).toBe("invalid --header 'nocolon': expected NAME:VALUE");
   });
 
-  it('passes --platform through and omits it when not given', () => {
-    expect(settings({ platform: 'linux/arm64' }).platform).toBe('linux/arm64');
-    expect(settings().platform).toBeUndefined();
+  it('passes --image-platform through and omits it when not given; --platform with an os/arch says where it went', () => {
+    expect(settings({ imagePlatform: 'linux/arm64' }).imagePlatform).toBe('linux/arm64');
+    expect(settings().imagePlatform).toBeUndefined();
+    expect(usageMessage(() => settings({ platform: 'linux/arm64' }))).toBe(
+      "--platform linux/arm64: --platform names the deployment platform (auto, render, fly, kubernetes, railway, heroku, digitalocean, cloudrun, compose, none); the image's os/arch is --image-platform linux/arm64",
+    );
+    expect(settings().platform).toBe('auto');
   });
 
   it('rejects a tcp probe with --network none, and an invalid --fail-on-log', () => {

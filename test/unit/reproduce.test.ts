@@ -227,7 +227,7 @@ describe('reproduceCommand', () => {
       '0.5',
       '--pids-limit',
       '100',
-      '--platform',
+      '--image-platform',
       'linux/amd64',
       '--probe',
       'healthcheck',

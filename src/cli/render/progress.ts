@@ -57,6 +57,8 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       // The first line stays (it names the session, for `clean --session`); the reasoning behind the network with --verbose.
       out.message(startText(e), (t) => paint('dim', t));
       if (options.verbose && e.network) out.message(`network ${e.network.why}`, (t) => paint('dim', t));
+      if (e.deployment?.line) out.message(e.deployment.line, (t) => paint('dim', t));
+      for (const note of e.deployment?.notes ?? []) out.message(note, (t) => paint('yellow', t));
     },
     evaluate(e) {
       subjects.set(e.sha, e.subject);

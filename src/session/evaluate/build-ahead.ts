@@ -8,7 +8,7 @@
 import { dataRootSpace } from '../../docker/disk-space.js';
 import type { Lane } from '../../docker/engine-pool.js';
 import type { BuildContext } from '../../git/build-context.js';
-import type { BuiltImage, ImageBuilder } from './image-builder.js';
+import type { BuiltImage, ImageBuild, ImageBuilder } from './image-builder.js';
 
 /** The free space building ahead leaves untouched besides twice what its images may take. */
 const SPARE_BYTES = 256 * 1024 ** 2;
@@ -27,8 +27,10 @@ interface Ahead {
 export interface BuildAheadSources {
   /** The commit's build context, or why it has none (then nothing is built ahead). */
   context(sha: string): Promise<BuildContext | { failed: unknown }>;
-  /** Whether an outcome for this context is known or on its way (then nothing is built ahead). */
-  known(context: BuildContext): Promise<boolean>;
+  /** Whether an outcome for this commit's context is known or on its way (then nothing is built ahead). */
+  known(context: BuildContext, sha: string): Promise<boolean>;
+  /** What the commit's image is built with (its build arguments and target). */
+  build(sha: string): Promise<ImageBuild>;
 }
 
 export class BuildAhead {
@@ -109,11 +111,12 @@ export class BuildAhead {
   private async build(sha: string, ahead: Ahead): Promise<AheadImage | undefined> {
     const context = await this.sources.context(sha);
     if ('failed' in context) return undefined;
-    if (ahead.dropped || this.signal?.aborted || (await this.sources.known(context))) {
+    if (ahead.dropped || this.signal?.aborted || (await this.sources.known(context, sha))) {
       context.tar.destroy();
       return undefined;
     }
-    return { fingerprint: context.fingerprint, image: await this.images.image(this.lane, sha, context, this.signal) };
+    const build = await this.sources.build(sha);
+    return { fingerprint: context.fingerprint, image: await this.images.image(this.lane, sha, context, build, this.signal) };
   }
 
   private discard(sha: string, ahead: Ahead): void {

@@ -13,13 +13,15 @@ import { LogWatcher } from '../../docker/log-watcher.js';
 import { resourceError, resourceFailure } from '../../docker/resource-failure.js';
 import { containerLogs, type RunningContainer } from '../../docker/run-container.js';
 import { InfrastructureError } from '../../errors.js';
-import { containerEnvironment, resourceLimits } from '../../options/derived.js';
+import { resourceLimits } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import type { Clock } from '../../probes/clock.js';
+import { ExitProbe } from '../../probes/exit-probe.js';
 import { tryConnect } from '../../probes/tcp-probe.js';
 import { clipLine } from '../../text/clip-line.js';
 import { chooseLines } from '../../text/decisive-lines.js';
 import { shortSha } from '../../text/short-sha.js';
+import type { ContainerSpec } from '../deploy/deployment.js';
 import type { Outcome } from '../outcome.js';
 import { checkProbes } from './check-probes.js';
 import { ENGINE_SETTLE_MS } from './image-builder.js';
@@ -40,7 +42,7 @@ export type RunSettings = Pick<
   | 'memory'
   | 'cpus'
   | 'pidsLimit'
-  | 'platform'
+  | 'imagePlatform'
 >;
 
 export type RunOutcome = Omit<Outcome, 'sha' | 'durationMs' | 'built'>;
@@ -75,11 +77,12 @@ export class ContainerRunner {
     this.clock = options.clock;
   }
 
-  run(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<RunOutcome> {
-    if (this.settings.network !== 'host') return this.startAndProbe(lane, sha, imageId, signal);
+  /** Starts the commit's image as `spec` says (its platform's pre-deploy command first, if any) and probes it. */
+  run(lane: Lane, sha: string, imageId: string, spec: ContainerSpec, signal?: AbortSignal): Promise<RunOutcome> {
+    if (this.settings.network !== 'host') return this.preDeployThenProbe(lane, sha, imageId, spec, signal);
     // One lock per machine: engines on other machines have host networks of their own.
     const machine = lane.engine.machine;
-    const turn = (this.probeLocks.get(machine) ?? Promise.resolve()).then(() => this.startAndProbe(lane, sha, imageId, signal));
+    const turn = (this.probeLocks.get(machine) ?? Promise.resolve()).then(() => this.preDeployThenProbe(lane, sha, imageId, spec, signal));
     this.probeLocks.set(
       machine,
       turn.catch(() => undefined),
@@ -87,32 +90,57 @@ export class ContainerRunner {
     return turn;
   }
 
-  private async startAndProbe(lane: Lane, sha: string, imageId: string, signal?: AbortSignal): Promise<RunOutcome> {
+  /**
+   * The platform's pre-deploy command (a release, a migration), run in the new image before the
+   * health phase as the platform does: a non-zero exit fails the deployment, its output the evidence.
+   */
+  private async preDeployThenProbe(
+    lane: Lane,
+    sha: string,
+    imageId: string,
+    spec: ContainerSpec,
+    signal?: AbortSignal,
+  ): Promise<RunOutcome> {
+    const pre = spec.preDeploy;
+    if (pre) {
+      const once: ContainerSpec = {
+        env: spec.env,
+        probes: [new ExitProbe('exit:0', 0)],
+        timeoutMs: pre.timeoutMs,
+        overrides: pre.overrides,
+      };
+      const ran = await this.startAndProbe(lane, sha, imageId, once, signal);
+      if (!ran.ok) return { ...ran, phase: 'pre-deploy', signature: `pre-deploy command failed (${pre.what}): ${ran.signature}` };
+    }
+    return this.startAndProbe(lane, sha, imageId, spec, signal);
+  }
+
+  private async startAndProbe(lane: Lane, sha: string, imageId: string, spec: ContainerSpec, signal?: AbortSignal): Promise<RunOutcome> {
     if (lane.watch.lost) throw engineRestarted(lane.engine.endpoint, `${shortSha(sha)} waited for its turn`);
     const image = await lane.adapter.imageFacts(imageId);
-    const plan = this.plan(lane, image);
+    const plan = this.plan(lane, image, spec);
     this.events.phase?.(sha, 'start');
     signal?.throwIfAborted();
     await this.checkPortsFree(lane, sha, image, plan);
-    const started = await this.start(lane, sha, imageId, image, plan);
+    const started = await this.start(lane, sha, { imageId, image, plan, spec });
     if ('failed' in started) return started.failed;
     const running = started.running;
     lane.tracker.addContainer(running.id);
     try {
-      return await this.probe(lane, sha, running, image, plan, signal);
+      return await this.probe(lane, sha, running, { image, plan, spec }, signal);
     } finally {
       await lane.tracker.removeContainer(running.id).catch(() => undefined);
     }
   }
 
-  private plan(lane: Lane, image: ImageFacts): ProbePlan {
+  private plan(lane: Lane, image: ImageFacts, spec: ContainerSpec): ProbePlan {
     const s = this.settings;
     return planProbes(image, {
-      userProbes: s.probe,
+      userProbes: spec.probes,
       network: s.network,
       // The default GET goes to 127.0.0.1 here: it cannot reach an engine on another machine.
       defaultHttp: s.defaultHttp && lane.engine.machine === 'local',
-      timeoutMs: s.timeout,
+      timeoutMs: spec.timeoutMs,
       ...(s.healthInterval !== undefined ? { healthIntervalMs: s.healthInterval } : {}),
     });
   }
@@ -137,22 +165,22 @@ export class ContainerRunner {
   private async start(
     lane: Lane,
     sha: string,
-    imageId: string,
-    image: ImageFacts,
-    plan: ProbePlan,
+    what: { imageId: string; image: ImageFacts; plan: ProbePlan; spec: ContainerSpec },
   ): Promise<{ running: RunningContainer } | { failed: RunOutcome }> {
     const s = this.settings;
+    const { imageId, image, plan, spec } = what;
     const name = await lane.adapter.freeContainerName(() => `deploybisect-${this.sessionId}-${shortSha(sha)}-${++this.sequence}`);
     try {
       const running = await lane.adapter.start({
         image: imageId,
         name,
         labels: resourceLabels(this.sessionId, sha),
-        env: containerEnvironment(s),
+        env: spec.env,
+        ...(spec.overrides ? { overrides: spec.overrides } : {}),
         networkMode: s.network,
         publish: plan.publish,
         limits: resourceLimits(s),
-        ...(s.platform ? { platform: s.platform } : {}),
+        ...(s.imagePlatform ? { platform: s.imagePlatform } : {}),
         // The image's check with our timing: the whole of it, since not every engine merges a partial one.
         ...(plan.healthcheck ? { healthcheck: { ...image.healthcheck, ...plan.healthcheck } } : {}),
       });
@@ -186,10 +214,10 @@ export class ContainerRunner {
     lane: Lane,
     sha: string,
     running: RunningContainer,
-    image: ImageFacts,
-    plan: ProbePlan,
+    what: { image: ImageFacts; plan: ProbePlan; spec: ContainerSpec },
     signal?: AbortSignal,
   ): Promise<RunOutcome> {
+    const { image, plan, spec } = what;
     let logs: LogWatcher | undefined;
     try {
       this.events.phase?.(sha, 'probe');
@@ -205,7 +233,7 @@ export class ContainerRunner {
         probes: plan.probes,
         failOnLog: this.settings.failOnLog,
         network: this.settings.network,
-        timeoutMs: this.settings.timeout,
+        timeoutMs: spec.timeoutMs,
         clock: this.clock,
         redact: this.redact,
         ...(signal ? { signal } : {}),

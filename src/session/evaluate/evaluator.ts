@@ -6,18 +6,19 @@ import type { EnginePool, Lane } from '../../docker/engine-pool.js';
 import { MissingDockerfileError, type BuildContext } from '../../git/build-context.js';
 import { ContextPlanner } from '../../git/context-planner.js';
 import { contextSpec, secretValues } from '../../options/derived.js';
-import type { Settings } from '../../options/settings.js';
 import { systemClock, type Clock } from '../../probes/clock.js';
+import { deploymentFingerprint, type Deployment } from '../deploy/deployment.js';
+import { Deployments, type DeploymentsSettings } from '../deploy/deployments.js';
 import type { Outcome } from '../outcome.js';
 import { redactor } from '../redact.js';
 import type { VerdictCache } from '../verdict-cache.js';
 import { resolveBaseImages, resolvesAbsent } from './base-images.js';
 import { BuildAhead } from './build-ahead.js';
 import { ContainerRunner, type RunSettings } from './container-run.js';
-import { ImageBuilder, type BuildSettings } from './image-builder.js';
+import { ImageBuilder, type BuildSettings, type ImageBuild } from './image-builder.js';
 import { OutcomeMemo } from './outcome-memo.js';
 
-export type EvaluationSettings = RunSettings & BuildSettings & Pick<Settings, 'repo' | 'context' | 'file'>;
+export type EvaluationSettings = RunSettings & BuildSettings & DeploymentsSettings;
 
 export interface EvaluatorEvents {
   buildOutput?(sha: string, line: string): void;
@@ -25,6 +26,23 @@ export interface EvaluatorEvents {
   containerLine?(sha: string, line: string): void;
   phase?(sha: string, phase: 'build' | 'start' | 'probe' | 'explain'): void;
   notice?(text: string): void;
+}
+
+/**
+ * Masks the options' secrets and the values the run's deployments generated (made as commits are read:
+ * the masking is made again when there are more).
+ */
+function maskingWith(secrets: readonly string[], deployments: Deployments): (text: string) => string {
+  let known = -1;
+  let mask = redactor(secrets);
+  return (text) => {
+    const generated = deployments.secrets();
+    if (generated.length !== known) {
+      known = generated.length;
+      mask = redactor([...secrets, ...generated]);
+    }
+    return mask(text);
+  };
 }
 
 /** Lines of container (or build) output kept with each outcome. */
@@ -45,15 +63,23 @@ export class Evaluator {
   /** Each commit's build context plan, made once for the run (building, building ahead, reuse, the explanation). */
   readonly planner: ContextPlanner;
 
+  /** Each commit's deployment: as the options say, or as its platform's manifest at that commit says. */
+  readonly deployments: Deployments;
+
   constructor(
     private readonly pool: EnginePool,
     private readonly settings: EvaluationSettings,
     private readonly events: EvaluatorEvents = {},
     cache?: VerdictCache,
     private readonly clock: Clock = systemClock,
+    deployments?: Deployments,
   ) {
-    const redact = redactor(secretValues(settings));
-    this.planner = new ContextPlanner(contextSpec(settings));
+    this.deployments = deployments ?? new Deployments(settings, { kind: 'none', lines: [] });
+    const redact = maskingWith(secretValues(settings), this.deployments);
+    this.planner = new ContextPlanner(contextSpec(settings), async (commit) => {
+      const { context } = await this.deployments.at(commit);
+      return { repoDir: settings.repo, contextDir: context.contextDir, dockerfile: context.dockerfile };
+    });
     this.memo = new OutcomeMemo(cache);
     const stage = { settings, sessionId: pool.sessionId, redact, logLines: LOG_TAIL_LINES };
     this.images = new ImageBuilder({ ...stage, events });
@@ -65,7 +91,11 @@ export class Evaluator {
       const aheadImages = new ImageBuilder({ ...stage, events: output ? { buildOutput: output } : {} });
       this.ahead = new BuildAhead(lane, aheadImages, {
         context: (sha) => this.buildContext(sha),
-        known: async (context) => this.memo.has(context.fingerprint, await this.basesOf(context)),
+        known: async (context, sha) => {
+          const deployment = await this.deployments.at(sha);
+          return this.memo.has(deploymentFingerprint(context.fingerprint, deployment), await this.basesOf(context, deployment.build));
+        },
+        build: async (sha) => (await this.deployments.at(sha)).build,
       });
     }
   }
@@ -108,17 +138,41 @@ export class Evaluator {
 
   async evaluate(sha: string, signal?: AbortSignal): Promise<Outcome> {
     const started = this.clock.now();
+    // 0. How the commit is deployed: a manifest that does not parse is refused, as the platform would.
+    const deployment = await this.deployments.at(sha);
+    const contract = deployment.contract ? { contract: deployment.contract } : {};
+    if (deployment.refused) {
+      const { signature, evidence } = deployment.refused;
+      return {
+        sha,
+        ok: false,
+        phase: 'deploy',
+        signature,
+        probes: [],
+        logTail: evidence,
+        built: false,
+        durationMs: this.clock.now() - started,
+      };
+    }
     // 1. The build context, from git objects.
     const context = await this.buildContext(sha);
-    if ('failed' in context) return { sha, built: false, ...context.failed, durationMs: this.clock.now() - started };
-    return this.evaluateContext(sha, context, signal, started);
+    if ('failed' in context) return { sha, built: false, ...context.failed, ...contract, durationMs: this.clock.now() - started };
+    return this.evaluateContext(sha, context, deployment, { started, ...(signal ? { signal } : {}) });
   }
 
   /**
    * Evaluates a build context made by the caller (`narrow`: the parent's with some changes
-   * applied), labelled `sha` (any name) in place of a commit; identical contexts share one outcome.
+   * applied), labelled `sha` (any name) in place of a commit, deployed as `deployment` says;
+   * identical deployments of identical contexts share one outcome.
    */
-  async evaluateContext(sha: string, context: BuildContext, signal?: AbortSignal, started = this.clock.now()): Promise<Outcome> {
+  async evaluateContext(
+    sha: string,
+    context: BuildContext,
+    deployment: Deployment,
+    call: { signal?: AbortSignal; started?: number } = {},
+  ): Promise<Outcome> {
+    const { signal, started = this.clock.now() } = call;
+    const fingerprint = deploymentFingerprint(context.fingerprint, deployment);
     const reuse = (outcome: Outcome, reused: NonNullable<Outcome['reused']>): Outcome => ({
       ...outcome,
       sha,
@@ -126,28 +180,28 @@ export class Evaluator {
       reused,
       durationMs: this.clock.now() - started,
     });
-    const bases = await this.basesOf(context);
-    const known = this.memo.known(context.fingerprint, bases);
+    const bases = await this.basesOf(context, deployment.build);
+    const known = this.memo.known(fingerprint, bases);
     if (known) {
       context.tar.destroy();
       return reuse(known.outcome, known.reused);
     }
     // With --jobs, another commit with the same context may be on its way: share its evaluation.
-    const pending = this.memo.pending(context.fingerprint);
+    const pending = this.memo.pending(fingerprint);
     if (pending) {
       context.tar.destroy();
       return reuse(await pending, 'same-context');
     }
     return this.memo.track(
-      context.fingerprint,
-      this.pool.use((lane) => this.buildAndRun(lane, { sha, context, bases, started }, signal)),
+      fingerprint,
+      this.pool.use((lane) => this.buildAndRun(lane, { sha, context, deployment, fingerprint, bases, started }, signal)),
     );
   }
 
   /** What the context's FROM images resolve to on the engines, for the verdict cache's key ('' without a cache). */
-  private async basesOf(context: Pick<BuildContext, 'dockerfileText'>): Promise<string> {
+  private async basesOf(context: Pick<BuildContext, 'dockerfileText'>, build: ImageBuild): Promise<string> {
     if (!this.memo.caches) return '';
-    return resolveBaseImages(this.pool.lanes, context.dockerfileText, this.settings.buildArg);
+    return resolveBaseImages(this.pool.lanes, context.dockerfileText, build.buildArg);
   }
 
   private async buildContext(sha: string): Promise<BuildContext | { failed: PartialOutcome }> {
@@ -162,33 +216,34 @@ export class Evaluator {
   /** 2. The image; 3. the container and its probes. */
   private async buildAndRun(
     lane: Lane,
-    job: { sha: string; context: BuildContext; bases: string; started: number },
+    job: { sha: string; context: BuildContext; deployment: Deployment; fingerprint: string; bases: string; started: number },
     signal?: AbortSignal,
   ): Promise<Outcome> {
-    const { sha, context, started } = job;
+    const { sha, context, deployment, started } = job;
     const done = async (partial: PartialOutcome): Promise<Outcome> => {
       const outcome: Outcome = {
         sha,
         built: false,
         ...partial,
-        fingerprint: context.fingerprint,
+        fingerprint: job.fingerprint,
+        ...(deployment.contract ? { contract: deployment.contract } : {}),
         ...(this.pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
         durationMs: this.clock.now() - started,
       };
       // A base the engine did not hold before the build may have been pulled by it: remembered under what it is now.
-      const bases = resolvesAbsent(job.bases) ? await this.basesOf(context) : job.bases;
+      const bases = resolvesAbsent(job.bases) ? await this.basesOf(context, deployment.build) : job.bases;
       return this.memo.remember(outcome, bases);
     };
     this.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
     const ready = await this.ahead?.take(sha, context.fingerprint);
     if (ready) context.tar.destroy();
-    const image = ready ?? (await this.images.image(lane, sha, context, signal));
+    const image = ready ?? (await this.images.image(lane, sha, context, deployment.build, signal));
     if ('failed' in image) return done({ ...image.failed, built: true });
     this.imageLanes.set(image.imageId, lane);
     const essence = await lane.adapter.imageEssence(image.imageId).catch(() => undefined);
     if (essence) this.essences.set(image.imageId, essence);
-    const run = await this.runner.run(lane, sha, image.imageId, signal);
+    const run = await this.runner.run(lane, sha, image.imageId, deployment.run, signal);
     return done({ ...run, imageId: image.imageId, built: !image.reused, ...(image.reused ? { imageReused: true } : {}) });
   }
 
@@ -205,7 +260,8 @@ export class Evaluator {
     const lane = first.imageId ? this.imageLanes.get(first.imageId) : undefined;
     if (!first.imageId || !lane) return { ...first, sha, built: false, reused: 'same-context', durationMs: this.clock.now() - started };
     const imageId = first.imageId;
-    const outcome = await this.pool.use((l) => this.runner.run(l, sha, imageId, signal), lane);
+    const { run } = await this.deployments.at(sha);
+    const outcome = await this.pool.use((l) => this.runner.run(l, sha, imageId, run, signal), lane);
     return {
       ...outcome,
       sha,
@@ -255,8 +311,10 @@ export class Evaluator {
     return known ? { ...known, sha, built: false } : undefined;
   }
 
+  /** What the commit's outcome is remembered by (its context's fingerprint and its deployment). */
   private async fingerprintOf(sha: string): Promise<string | undefined> {
     const result = await this.planner.plan(sha).catch(() => undefined);
-    return result && 'planned' in result ? result.planned.fingerprint : undefined;
+    if (!result || !('planned' in result)) return undefined;
+    return deploymentFingerprint(result.planned.fingerprint, await this.deployments.at(sha));
   }
 }

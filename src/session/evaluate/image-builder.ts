@@ -24,9 +24,15 @@ import type { StageOptions } from './stage-options.js';
 /** How long a failure waits for a stopping engine to show itself before it is believed. */
 export const ENGINE_SETTLE_MS = 1500;
 
+/** What one commit's image is built with: its build arguments and target (the options', or its platform's). */
+export interface ImageBuild {
+  buildArg: Readonly<Record<string, string>>;
+  target?: string;
+}
+
 export type BuildSettings = Pick<
   Settings,
-  'buildArg' | 'target' | 'buildNetwork' | 'platform' | 'buildTimeout' | 'keepImages' | 'secret' | 'builder'
+  'buildArg' | 'target' | 'buildNetwork' | 'imagePlatform' | 'buildTimeout' | 'keepImages' | 'secret' | 'builder'
 >;
 
 export interface BuildEvents {
@@ -56,13 +62,13 @@ export class ImageBuilder {
   }
 
   /** What decides the image besides the context: a kept image is reused only for the same key. */
-  buildKey(fingerprint: string, builder: 'buildkit' | 'classic'): string {
+  buildKey(fingerprint: string, builder: 'buildkit' | 'classic', build: ImageBuild): string {
     const s = this.settings;
     const inputs = JSON.stringify([
       fingerprint,
-      Object.entries(s.buildArg).sort(),
-      s.target ?? null,
-      s.platform ?? null,
+      Object.entries(build.buildArg).sort(),
+      build.target ?? null,
+      s.imagePlatform ?? null,
       s.buildNetwork ?? null,
       builder,
       secretFingerprints(s.secret),
@@ -71,8 +77,8 @@ export class ImageBuilder {
   }
 
   /** The commit's image on the lane's engine, or the build failure's outcome. The context's tar is always released. */
-  async image(lane: Lane, sha: string, context: BuildContext, signal?: AbortSignal): Promise<BuiltImage> {
-    const buildKey = this.buildKey(context.fingerprint, lane.builder);
+  async image(lane: Lane, sha: string, context: BuildContext, build: ImageBuild, signal?: AbortSignal): Promise<BuiltImage> {
+    const buildKey = this.buildKey(context.fingerprint, lane.builder, build);
     try {
       const kept = this.settings.keepImages ? await lane.adapter.keptImage(buildKey) : undefined;
       if (kept) {
@@ -82,7 +88,7 @@ export class ImageBuilder {
       // BuildKit's cache holds disk whichever builder this run uses (the engine's other builds, earlier runs).
       if ((await lane.adapter.buildCapabilities()).buildkit) await this.makeRoom(lane);
       const first = this.firstBuildBytes === undefined ? await dataRootSpace(lane.engine) : undefined;
-      const imageId = await this.build(lane, sha, context, buildKey, signal);
+      const imageId = await this.build(lane, sha, context, { ...build, key: buildKey }, signal);
       lane.tracker.addImage(imageId);
       if (first) {
         // A build whose layers were all cached took nothing: the next one is measured instead.
@@ -175,7 +181,13 @@ export class ImageBuilder {
     }
   }
 
-  private async build(lane: Lane, sha: string, context: BuildContext, buildKey: string, signal?: AbortSignal): Promise<string> {
+  private async build(
+    lane: Lane,
+    sha: string,
+    context: BuildContext,
+    build: ImageBuild & { key: string },
+    signal?: AbortSignal,
+  ): Promise<string> {
     this.builds++;
     lane.builds++;
     const s = this.settings;
@@ -186,11 +198,11 @@ export class ImageBuilder {
         context: context.tar,
         dockerfile: context.dockerfilePath,
         tag: `deploybisect-${this.sessionId}:${shortSha(sha)}`,
-        labels: { ...resourceLabels(this.sessionId, sha), [LABEL_BUILD]: buildKey },
-        buildArgs: s.buildArg,
-        ...(s.target ? { target: s.target } : {}),
+        labels: { ...resourceLabels(this.sessionId, sha), [LABEL_BUILD]: build.key },
+        buildArgs: build.buildArg,
+        ...(build.target ? { target: build.target } : {}),
         ...((s.buildNetwork ?? lane.buildNetwork) ? { networkMode: s.buildNetwork ?? lane.buildNetwork } : {}),
-        ...(s.platform ? { platform: s.platform } : {}),
+        ...(s.imagePlatform ? { platform: s.imagePlatform } : {}),
         builder: lane.builder,
         secrets: s.secret,
         onOutput: (line) => this.events.buildOutput?.(sha, maskedAsPrinted(line, this.redact)),

@@ -11,7 +11,7 @@ export type { ImageFacts } from '../../docker/engine-adapter.js';
 
 export interface ProbePlanOptions {
   /** The parsed `--probe`s; empty = the defaults. */
-  userProbes: Probe[];
+  userProbes: readonly Probe[];
   network: string;
   /** `--no-default-http` turns the default HTTP GET off. */
   defaultHttp: boolean;
@@ -49,7 +49,7 @@ const DEFAULT_HTTP_STATUS = '100-499';
 export function planProbes(image: ImageFacts, options: ProbePlanOptions): ProbePlan {
   const check = image.healthcheck;
   const hasHealthcheck = Boolean(check?.Test && check.Test.length > 0 && check.Test[0] !== 'NONE');
-  let probes = options.userProbes;
+  let probes = [...options.userProbes];
   if (probes.length === 0) {
     if (hasHealthcheck) {
       probes = [new HealthcheckProbe()];

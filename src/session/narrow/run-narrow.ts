@@ -17,6 +17,7 @@ import { contextSpec } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
+import { prepareDeployments } from '../deploy/prepare.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
 import { outcomeEvidence } from '../outcome-evidence.js';
@@ -35,17 +36,20 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
   const sha = await resolveCommit(settings.repo, commit);
   const parentSha = await resolveParent(settings, sha);
   const [commitInfo, parentInfo] = await Promise.all([getCommitInfo(settings.repo, sha), getCommitInfo(settings.repo, parentSha)]);
-  await checkBuildInputs(settings, [
-    { role: 'the commit', sha },
-    { role: 'its parent', sha: parentSha },
-  ]);
+  const { deployments } = await prepareDeployments(settings, { bad: sha, good: parentSha });
+  if (deployments.plan.kind === 'none') {
+    await checkBuildInputs(settings, [
+      { role: 'the commit', sha },
+      { role: 'its parent', sha: parentSha },
+    ]);
+  }
   const start = {
     good: parentSha,
     bad: sha,
     commits: 1,
     title: `narrowing ${shortSha(sha)} against its parent ${shortSha(parentSha)}`,
   };
-  return withSession(settings, events, { start }, async (session) => {
+  return withSession(settings, events, { start, deployments }, async (session) => {
     const { evaluator } = session;
     const ends = { commit: { sha, subject: commitInfo.subject }, parent: { sha: parentSha, subject: parentInfo.subject } };
     const { commitOutcome, parentOutcome } = await verifyEnds(session, ends, call, events);
@@ -165,13 +169,16 @@ async function narrowChanges(
     outcome.ok ? 'pass' : outcome.phase === commitOutcome.phase && outcome.signature === commitOutcome.signature ? 'fail' : 'unresolved';
   let label = 0;
   let inFlight = 0;
+  // Every configuration is deployed as the commit is (with a manifest: the commit's contract).
+  const deployment = await evaluator.deployments.at(sha);
   const test = async (applied: readonly number[]): Promise<DdVerdict> => {
     const name = `n${++label}-${sha.slice(0, 9)}`;
     const left = Math.max(0, settings.maxBuilds - evaluator.builds);
     const subject = applied.length === 0 ? 'no change' : `changes ${applied.map((id) => `#${id}`).join(', ')} of ${ids.length}`;
     events.evaluate?.({ sha: name, subject, role: 'narrow', remaining: ids.length, stepsLeft: left });
     inFlight++;
-    const outcome = await evaluator.evaluateContext(name, overlayContext(settings.repo, parentPlan, overlayOf(set, applied)), call.signal);
+    const context = overlayContext(settings.repo, parentPlan, overlayOf(set, applied));
+    const outcome = await evaluator.evaluateContext(name, context, deployment, call.signal ? { signal: call.signal } : {});
     // Its image is not needed again (an identical context reuses the outcome): removed now, unless another test is in
     // flight (two contexts can make one image); the rest go at the session's cleanup.
     if (--inFlight === 0 && outcome.imageId && outcome.built) await evaluator.releaseImage(outcome.imageId);

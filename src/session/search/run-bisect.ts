@@ -2,11 +2,13 @@
  * The whole search: resolve → plan → verify → search → describe. Cleans up on every path.
  */
 import type { CleanupReport } from '../../docker/engine-pool.js';
+import { resolveRange } from '../../git/refs.js';
 import type { Mark } from '../../options/rows-search.js';
 import type { Settings } from '../../options/settings.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
 import type { SearchRegression } from '../classify-outcome.js';
 import { consistencyWarnings } from '../combine-runs.js';
+import { prepareDeployments } from '../deploy/prepare.js';
 import type { SessionEvents } from '../events.js';
 import type { OpenSession } from '../open-session.js';
 import type { Outcome } from '../outcome.js';
@@ -42,11 +44,18 @@ export interface CallControl {
 export async function runBisect(settings: Settings, request: BisectRequest, call: CallControl = {}): Promise<BisectResult> {
   const started = Date.now();
   const events = call.events ?? {};
-  const plan = await planSearch(settings, { good: request.good, bad: request.bad, marks: [...(request.marks ?? []), ...settings.mark] });
-  await checkBuildInputs(settings, [
-    { role: 'the good commit', sha: plan.range.good },
-    { role: 'the bad commit', sha: plan.range.bad },
-  ]);
+  const ends = await resolveRange(settings.repo, request.good, request.bad);
+  // How commits are deployed (a platform's manifest, or the options), decided before anything is built.
+  const { deployments, search } = await prepareDeployments(settings, ends);
+  const marks = [...(request.marks ?? []), ...settings.mark];
+  const plan = await planSearch(settings, { good: ends.good, bad: ends.bad, marks }, search);
+  // Without a manifest, the options name the Dockerfile and the context: both ends must have them (a manifest's are the platform's).
+  if (deployments.plan.kind === 'none') {
+    await checkBuildInputs(settings, [
+      { role: 'the good commit', sha: plan.range.good },
+      { role: 'the bad commit', sha: plan.range.bad },
+    ]);
+  }
   const state = await openState(settings, plan.range, events);
   const start = {
     good: plan.range.good,
@@ -59,7 +68,7 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
   const useCache = !(settings.flaky || settings.runs > 1);
   // Everything removed (or kept on purpose, --keep-images): no later run must reap this session.
   const cleaned = (removed: CleanupReport, sessionId: string) => (removed.unreachable ? undefined : state?.release(sessionId));
-  return withSession(settings, events, { start, useCache, cleaned }, async (session) => {
+  return withSession(settings, events, { start, useCache, cleaned, deployments }, async (session) => {
     if (state) {
       await reapEarlierRuns(state, session.pool, events);
       state.claim(session.sessionId);

@@ -9,8 +9,8 @@ import { getCommitInfos, type CommitInfo } from '../../git/commit-info.js';
 import { planContextChanges } from '../../git/context-plan.js';
 import { dockerfileBlobs } from '../../git/dockerfile-blobs.js';
 import { loadCommitGraph } from '../../git/history.js';
+import { commitsTouching } from '../../git/paths-touched.js';
 import { resolveCommit, resolveRange, type ResolvedRange } from '../../git/refs.js';
-import { contextSpec } from '../../options/derived.js';
 import type { Mark } from '../../options/rows-search.js';
 import type { Settings } from '../../options/settings.js';
 
@@ -30,26 +30,41 @@ export interface SearchPlan {
   marks: Array<Mark & { sha: string }>;
 }
 
+/**
+ * `deployment`: where the bad commit's build context is when a platform's manifest says (else the
+ * options'), and the paths whose change changes the deployment though not the context (the manifest and
+ * the files it reads): a commit that changes them is a candidate too.
+ */
 export async function planSearch(
   s: Pick<Settings, 'repo' | 'context' | 'file' | 'firstParent'>,
   request: { good: string; bad: string; marks: readonly Mark[] },
+  deployment: { context: { contextDir: string; dockerfile: string }; watch: readonly string[] } = {
+    context: { contextDir: s.context, dockerfile: s.file },
+    watch: [],
+  },
 ): Promise<SearchPlan> {
   const repoDir = s.repo;
   const range = await resolveRange(repoDir, request.good, request.bad);
   const graph = await loadCommitGraph(repoDir, range.bad, [range.good], { firstParent: s.firstParent });
   const marks = await Promise.all(request.marks.map(async (m) => ({ ...m, sha: await resolveCommit(repoDir, m.ref) })));
   const infos = await getCommitInfos(repoDir, [range.good, ...graph.commits.map((c) => c.sha)]);
-  const plan = await planContextChanges({ ...contextSpec(s), commits: graph.commits });
-  const contracted = contractGraph(graph, (sha) => plan.changesContext.get(sha) ?? true, new Set([range.bad]));
-  const blobs = await dockerfileBlobs(repoDir, [range.good, ...contracted.graph.commits.map((c) => c.sha)], s.context, s.file).catch(
-    () => new Map<string, string>(),
-  );
+  const where = { repoDir, ...deployment.context };
+  const plan = await planContextChanges({ ...where, commits: graph.commits });
+  const touching = await commitsTouching(repoDir, range, deployment.watch);
+  const changes = (sha: string) => touching.has(sha) || (plan.changesContext.get(sha) ?? true);
+  const contracted = contractGraph(graph, changes, new Set([range.bad]));
+  const blobs = await dockerfileBlobs(
+    repoDir,
+    [range.good, ...contracted.graph.commits.map((c) => c.sha)],
+    where.contextDir,
+    where.dockerfile,
+  ).catch(() => new Map<string, string>());
   return {
     repoDir,
     range,
     graph,
     contracted,
-    changing: plan.changing,
+    changing: deployment.watch.length === 0 ? plan.changing : graph.commits.filter((c) => changes(c.sha)).length,
     planningMs: Math.round(plan.durationMs),
     subjects: new Map(infos.map((i) => [i.sha, i])),
     blobs,

@@ -1,0 +1,35 @@
+/**
+ * A run's deployments, decided before anything is built: the plan (chooseDeployment), and what the
+ * search plan needs of it: where the bad commit's context is, and the paths whose change changes the
+ * deployment though not the context (the manifest, the files it reads, the good commit's context when the
+ * manifest moved it).
+ */
+import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
+import { chooseDeployment } from './choose-deployment.js';
+import type { Deployment } from './deployment.js';
+import { Deployments, type DeploymentsSettings } from './deployments.js';
+
+export interface PreparedDeployments {
+  deployments: Deployments;
+  /** For planSearch: the bad commit's context, and the paths watched besides it. */
+  search: { context: Deployment['context']; watch: string[] };
+}
+
+export async function prepareDeployments(
+  settings: DeploymentsSettings & Parameters<typeof chooseDeployment>[0],
+  ends: { bad: string; good?: string },
+): Promise<PreparedDeployments> {
+  const deployments = new Deployments(settings, await chooseDeployment(settings, ends));
+  const atBad = await deployments.at(ends.bad);
+  const plan = deployments.plan;
+  if (plan.kind === 'none') return { deployments, search: { context: atBad.context, watch: [] } };
+  const watch = new Set([plan.detected.path, ...plan.detected.files]);
+  if (ends.good !== undefined) {
+    const atGood = await deployments.at(ends.good);
+    if (atGood.context.contextDir !== atBad.context.contextDir)
+      watch.add(normalizeRepoPath(atGood.context.contextDir, 'context directory') || '.');
+    const dockerfile = joinRepoPath(normalizeRepoPath(atGood.context.contextDir, 'context directory'), atGood.context.dockerfile);
+    watch.add(dockerfile);
+  }
+  return { deployments, search: { context: atBad.context, watch: [...watch] } };
+}
