@@ -1,3 +1,4 @@
+import type { DeploymentContract } from '../contract/contract.js';
 import { ContextPlanner } from '../git/context-planner.js';
 import { configPortFindings } from './cause/config-ports.js';
 import { findLikelyCauses, unexplainedEvidence, type LikelyCause } from './cause/likely-cause.js';
@@ -11,6 +12,7 @@ import { contextChanges } from './files/context-changes.js';
 import type { ContextChanges } from './files/file-change.js';
 import { omissionNotes } from './files/omission-notes.js';
 import type { Finding } from './finding.js';
+import { contractFindings } from './manifest/contract-findings.js';
 
 export interface ExplainSpec {
   repoDir: string;
@@ -23,6 +25,8 @@ export interface ExplainSpec {
   target?: string;
   /** The plans of these commits, where a search made them already (else they are made here). */
   planner?: ContextPlanner;
+  /** The platform contracts the two commits were deployed by, where a manifest was (what changed in it is a finding too). */
+  contracts?: { before?: DeploymentContract; after?: DeploymentContract };
 }
 
 /** What changed in the deployment between two commits, and (with evidence) what likely broke it. */
@@ -68,11 +72,10 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
     readDependencyChanges(spec.repoDir, spec.before, spec.after),
   ]);
   notes.push(...omissionNotes(files), ...dependencies.notes);
-  const findings = diffDockerfiles(
-    beforeText,
-    afterText,
-    spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined,
-  );
+  const findings = [
+    ...diffDockerfiles(beforeText, afterText, spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined),
+    ...contractFindings(spec.contracts?.before, spec.contracts?.after),
+  ];
   // Ports in the configuration files sent to the builder, and package changes, can explain the output too.
   const linkable =
     evidence.length > 0

@@ -16,16 +16,26 @@ const fileLine = (f: FileChange) => `${f.status} ${f.oldPath ? `${f.oldPath} -> 
 const sureness = (cause: Explanation['likelyCauses'][number]): string =>
   cause.certainty ? ` (${cause.certainty}: ${cause.pattern ?? 'pattern'})` : '';
 
-/** Text lines for a terminal: likely causes first, then the Dockerfile findings, then the files. */
+/** The Dockerfile's findings, and the deployment manifest's (stage `(manifest)`). */
+function byPlace(findings: Explanation['findings']): { dockerfile: Explanation['findings']; manifest: Explanation['findings'] } {
+  return { dockerfile: findings.filter((f) => f.stage !== '(manifest)'), manifest: findings.filter((f) => f.stage === '(manifest)') };
+}
+
+/** Text lines for a terminal: likely causes first, then the Dockerfile's and the manifest's findings, then the files. */
 export function explanationLines(explanation: Explanation, paint: Paint, options: { indent?: string; diffs?: boolean } = {}): string[] {
   const indent = options.indent ?? '  ';
   const out: string[] = [];
   for (const cause of explanation.likelyCauses) out.push(`${indent}${paint('bold', 'Likely cause:')} ${cause.summary}${sureness(cause)}`);
-  if (explanation.findings.length > 0) {
+  const { dockerfile, manifest } = byPlace(explanation.findings);
+  if (dockerfile.length > 0) {
     out.push(`${indent}What changed in the Dockerfile:`);
-    for (const finding of explanation.findings) out.push(`${indent}  - ${finding.summary}`);
+    for (const finding of dockerfile) out.push(`${indent}  - ${finding.summary}`);
   } else {
     out.push(`${indent}The Dockerfile did not change.`);
+  }
+  if (manifest.length > 0) {
+    out.push(`${indent}What changed in the deployment manifest:`);
+    for (const finding of manifest) out.push(`${indent}  - ${finding.summary}`);
   }
   const dependencies = dependencyLines(explanation.dependencies ?? []);
   if (dependencies.length > 0) out.push(`${indent}Dependency changes:`, ...dependencies.map((line) => `${indent}  - ${line}`));
@@ -57,9 +67,15 @@ export function explanationMarkdown(explanation: Explanation): string[] {
   const out: string[] = [];
   for (const cause of explanation.likelyCauses)
     out.push(`> **Likely cause:** ${escapeInline(cause.summary)}${escapeInline(sureness(cause))}`, '');
-  if (explanation.findings.length > 0) {
+  const { dockerfile, manifest } = byPlace(explanation.findings);
+  if (manifest.length > 0) {
+    out.push('**What changed in the deployment manifest**', '');
+    for (const f of manifest) out.push(`- ${escapeInline(f.summary)}`);
+    out.push('');
+  }
+  if (dockerfile.length > 0) {
     out.push('| change | stage | instruction | before | after | line |', '| --- | --- | --- | --- | --- | --- |');
-    for (const f of explanation.findings) {
+    for (const f of dockerfile) {
       const line = [f.lineBefore, f.lineAfter].map((n) => (n === undefined ? '–' : String(n))).join(' → ');
       out.push(`| ${cell(f.summary)} | ${cell(f.stage)} | ${f.instruction} | ${code(f.before)} | ${code(f.after)} | ${line} |`);
     }

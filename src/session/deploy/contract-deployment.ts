@@ -43,6 +43,7 @@ export function contractDeployment(contract: DeploymentContract, s: DeploySettin
     },
     key: deploymentKey(contract),
     contract: summary(contract),
+    source: contract,
     notes: [...unresolvedNotes(contract, s), ...checks.notes],
   };
 }

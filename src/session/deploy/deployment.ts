@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import type { DeploymentContract } from '../../contract/contract.js';
 import type { ContainerOverrides } from '../../docker/run-container.js';
 import { containerEnvironment } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
@@ -47,6 +48,8 @@ export interface Deployment {
   /** What identifies the manifest's part of the deployment (an outcome is remembered by it and the context's fingerprint); '' without one. */
   key: string;
   contract?: ContractSummary;
+  /** The whole contract, for what changed between two commits' deployments (never printed as it is). */
+  source?: DeploymentContract;
   /** Why the platform would not deploy this commit at all (its manifest does not parse): the verdict, without a build. */
   refused?: { signature: string; evidence: string[] };
   /** Facts worth a line (a check that cannot run on this network, a manifest missing at this commit). */

@@ -5,7 +5,6 @@
  */
 import { explainChange } from '../../explain/explain-change.js';
 import { changedFiles, getCommitInfo } from '../../git/commit-info.js';
-import { contextSpec } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
@@ -36,7 +35,12 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
     (await ledger.evaluate(sha, 'search', { remaining: 1, stepsLeft: 0 }))[0]!;
   const info = plan.subjects.get(sha) ?? (await getCommitInfo(plan.repoDir, sha));
   const parent = plan.graph.commits.find((c) => c.sha === sha)?.parents[0];
-  const spec = contextSpec({ ...ctx.settings, repo: plan.repoDir });
+  // Explained where the culprit's deployment builds from (its platform's manifest may say another place than the options).
+  const [atCulprit, atParent] = await Promise.all([
+    ctx.evaluator.deployments.at(sha),
+    parent ? ctx.evaluator.deployments.at(parent) : undefined,
+  ]);
+  const spec = { repoDir: plan.repoDir, ...atCulprit.context };
   const culprit: Culprit = { ...info, files: await changedFiles(plan.repoDir, parent, sha, spec.contextDir), outcome };
   if (!parent) return culprit;
   ctx.events.phase?.(sha, 'explain');
@@ -46,6 +50,7 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
       before: parent,
       after: sha,
       planner: ctx.evaluator.planner,
+      contracts: { ...(atParent?.source ? { before: atParent.source } : {}), ...(atCulprit.source ? { after: atCulprit.source } : {}) },
       ...(ctx.settings.target ? { target: ctx.settings.target } : {}),
     },
     outcomeEvidence(outcome),
@@ -56,7 +61,8 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
     ledger.lastOutcome(parent) ?? (await ctx.evaluator.knownOutcome(parent, (fingerprint) => ledger.outcomeOfContext(fingerprint)));
   if (parentOutcome) culprit.parent = { sha: parent, outcome: parentOutcome };
   // An image identical to its parent's cannot be the cause of anything.
-  if (outcome.imageId && parentOutcome?.imageId && ctx.evaluator.sameImage(outcome.imageId, parentOutcome.imageId)) {
+  const sameDeployment = atCulprit.key === atParent?.key;
+  if (sameDeployment && outcome.imageId && parentOutcome?.imageId && ctx.evaluator.sameImage(outcome.imageId, parentOutcome.imageId)) {
     warnings.push(
       `unreliable: the image of ${shortSha(sha)} is identical to its parent's (same layers and configuration), so the change cannot have caused the failure; the deployment is probably flaky or depends on something outside the image: try --flaky or --runs`,
     );
