@@ -53,7 +53,7 @@ describe('docs/explanations.md, the failure patterns', () => {
       .map((r) => /`([^`]+)`/.exec(r)![1]);
     const families = ids.map((id) => FAILURE_PATTERNS.find((p) => p.id === id)!.family);
     expect(families[0]).toBe('ports');
-    expect(families.at(-1)).toBe('dependencies');
+    expect(families.at(-1)).toBe('deployment');
     for (let i = 1; i < ids.length; i++) {
       if (families[i] !== families[i - 1]) continue;
       const order = (id: string) => FAILURE_PATTERNS.findIndex((p) => p.id === id);

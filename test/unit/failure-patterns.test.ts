@@ -37,7 +37,7 @@ describe('the catalogue of failure patterns', () => {
       expect(p.title.length, p.id).toBeGreaterThan(10);
     }
     expect(new Set(FAILURE_PATTERNS.map((p) => p.family))).toEqual(
-      new Set(['ports', 'permissions', 'missing things', 'environment', 'runtime', 'health', 'memory', 'dependencies']),
+      new Set(['ports', 'permissions', 'missing things', 'environment', 'runtime', 'health', 'memory', 'dependencies', 'deployment']),
     );
   });
 });

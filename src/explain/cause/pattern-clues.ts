@@ -9,6 +9,8 @@ export type PatternClue =
   | { kind: 'permission'; path?: string; line: string }
   | { kind: 'privileged-bind'; port?: number; line: string }
   | { kind: 'missing-env'; name: string; line: string }
+  /** An http probe's answer that is not a success: the status and the path asked for. */
+  | { kind: 'http-status'; status: number; path: string; line: string }
   | { kind: 'loopback-listen'; line: string }
   | { kind: 'runtime-version'; line: string }
   | { kind: 'healthcheck-failed'; line: string }
@@ -92,6 +94,8 @@ export function patternCluesOf(line: string): PatternClue[] {
   }
   const env = first(MISSING_ENV);
   if (env?.[1]) clues.push({ kind: 'missing-env', name: env[1], line });
+  const answered = /^http (\d{3}) from (\S+)/.exec(line);
+  if (answered) clues.push({ kind: 'http-status', status: Number(answered[1]), path: answered[2]!, line });
   if (LOOPBACK_LISTEN.test(line)) clues.push({ kind: 'loopback-listen', line });
   if (first(RUNTIME_VERSION)) clues.push({ kind: 'runtime-version', line });
   if (HEALTHCHECK_FAILED.test(line)) clues.push({ kind: 'healthcheck-failed', line });

@@ -10,7 +10,8 @@ import type { Clue } from './evidence-clues.js';
 /** strong: the change by itself produces that output; likely: a usual cause of it; possible: one cause among others. */
 export type Certainty = 'strong' | 'likely' | 'possible';
 
-export type Family = 'ports' | 'permissions' | 'missing things' | 'environment' | 'runtime' | 'health' | 'memory' | 'dependencies';
+export type Family =
+  'ports' | 'permissions' | 'missing things' | 'environment' | 'runtime' | 'health' | 'memory' | 'dependencies' | 'deployment';
 
 /**
  * What the commit's tree says beyond its findings, for the patterns that need it: which package

@@ -7,6 +7,7 @@ import { isWithin } from '../../text/path-within.js';
 import { define, ref, type FailurePattern } from './pattern-shape.js';
 import { COMMAND_PATTERNS } from './patterns-commands.js';
 import { DEPENDENCY_PATTERNS } from './patterns-dependencies.js';
+import { MANIFEST_PATTERNS } from './patterns-manifest.js';
 
 export type { Certainty, FailurePattern, LinkContext } from './pattern-shape.js';
 
@@ -317,4 +318,5 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
   }),
   ...COMMAND_PATTERNS,
   ...DEPENDENCY_PATTERNS,
+  ...MANIFEST_PATTERNS,
 ];
