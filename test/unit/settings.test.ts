@@ -100,7 +100,8 @@ describe('resolveSettings', () => {
     expect(containerEnvironment(s)).toEqual([]);
     expect(secretValues(s)).toEqual([]);
     expect(resourceLimits(s)).toEqual({ memoryBytes: 1024 ** 3, pidsLimit: 512 });
-    for (const key of ['target', 'buildNetwork', 'imagePlatform', 'healthInterval', 'expectBody'] as const) expect(s[key], key).toBeUndefined();
+    for (const key of ['target', 'buildNetwork', 'imagePlatform', 'healthInterval', 'expectBody'] as const)
+      expect(s[key], key).toBeUndefined();
   });
 
   it('passes the optional settings through', () => {
