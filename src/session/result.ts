@@ -84,6 +84,11 @@ export interface BisectResult {
   warnings: string[];
   /** How each engine built the images: BuildKit or the classic builder (and the network RUN steps used, when chosen). */
   builders: EngineBuilder[];
+  /**
+   * How the commits were deployed, when a platform's manifest was looked for: the bad commit's contract in one
+   * line, and what else was said of it (other manifests found, variables to pass, a manifest that was not used).
+   */
+  deployment?: { line?: string; notes: string[] };
   /** The prior the search started from (`--prior`), and the commits that carried the most of it, with why. */
   prior?: { kind: 'risk' | 'uniform'; top: Array<{ sha: string; subject: string; probability: number; reasons: string[] }> };
   /** Images built for the whole search (a resumed run counts those of the runs it replayed). */

@@ -2,8 +2,9 @@
  * `deploybisect init`: a starter config written from what the repository says. It finds the
  * Dockerfile (at the root, else the shallowest one git tracks), reads its last stage's EXPOSE and
  * HEALTHCHECK, and proposes probes: the HEALTHCHECK when there is one; else an HTTP GET on the first
- * EXPOSEd tcp port over the host network; else `running:10s`. It never overwrites a config file
- * unless told to (`--force`).
+ * EXPOSEd tcp port over the host network; else `running:10s`. With a platform's manifest (render.yaml,
+ * fly.toml, …) it names the platform instead: each commit's contract comes from it. It never overwrites a
+ * config file unless told to (`--force`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
@@ -14,6 +15,7 @@ import { parseDockerfile } from '../explain/dockerfile/model.js';
 import { repositoryRoot, trackedFiles } from '../git/work-tree.js';
 import { CONFIG_FILES, loadConfig } from '../options/config-file.js';
 import { defaultOf } from '../options/option-table.js';
+import { checkManifests } from './doctor/manifest-check.js';
 
 export interface StarterConfig {
   /** Where it was written. */
@@ -81,6 +83,17 @@ export async function writeStarterConfig(dir: string, force: boolean): Promise<S
     throw new UsageError(
       `the repository already has a config (${other.source}): pass --force to write ${path}, which takes precedence over it`,
     );
+  // A platform's manifest says how the repository deploys: the config names it; each commit's contract comes from it.
+  const manifest = (await checkManifests({ repo: root, platform: 'auto' })).find((m) => m.used);
+  if (manifest) {
+    const config = { platform: manifest.platform, network: 'host' };
+    const reasons = [
+      `platform: ${manifest.platform}, from ${manifest.path}: ${manifest.says}; the Dockerfile, environment, port and health check come from it at each commit (options given win)`,
+      'network: host, so the health checks reach the port on 127.0.0.1 (one container at a time)',
+    ];
+    writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+    return { path, config, reasons };
+  }
   const dockerfile = await findDockerfile(root);
   if (dockerfile === undefined) throw new UsageError(`no Dockerfile in ${root}: write one, or a config by hand with "file"`);
   const context = posix.dirname(dockerfile);

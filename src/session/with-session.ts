@@ -15,6 +15,8 @@ export type RunStart = Omit<StartEvent, 'sessionId' | 'endpoint' | 'network'>;
 export interface RunSession extends OpenSession {
   /** Evaluations at once: --jobs, else one per engine. */
   jobs: number;
+  /** What the first lines said of the deployment (for the result), when a manifest was looked for. */
+  deployment?: NonNullable<StartEvent['deployment']>;
 }
 
 /** What the first lines say of the deployment: the bad commit's contract, and the plan's notes and the contract's. */
@@ -41,8 +43,10 @@ export async function withSession<T>(
     useCache: run.useCache ?? true,
     ...(run.deployments ? { deployments: run.deployments } : {}),
   });
-  const session: RunSession = { ...opened, jobs: Math.max(1, settings.jobs ?? opened.pool.lanes.length) };
   const deployment = run.deployments ? await deploymentLines(run.deployments, run.start.bad) : undefined;
+  const jobs = Math.max(1, settings.jobs ?? opened.pool.lanes.length);
+  const said = deployment && (deployment.line !== undefined || deployment.notes.length > 0);
+  const session: RunSession = { ...opened, jobs, ...(said ? { deployment } : {}) };
   events.start?.({
     sessionId: session.sessionId,
     endpoint: session.pool.endpoint,

@@ -22,6 +22,8 @@ export function renderDoctor(r: DoctorReport, paint: Paint): string {
   if (!config.found) lines.push(ok('config file: none (optional; `deploybisect init` writes a starter one)'));
   else if (config.valid) lines.push(ok(`config file: ${config.path}, valid`));
   else lines.push(bad(`config file: ${config.error?.replace(/\ndeploybisect: /g, '; ')}: fix it, or pass --no-config to a run`));
+  if (r.manifests.length === 0) lines.push(ok('platform manifests: none in HEAD (commits are deployed as the options say)'));
+  for (const m of r.manifests) lines.push(ok(`${m.used ? 'deploys by' : 'also found'} ${m.path} (${m.platform}): ${m.says}`));
   const count = r.problems.length;
   lines.push(
     count === 0

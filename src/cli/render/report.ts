@@ -89,6 +89,8 @@ function headerSection(result: BisectResult, generatedAt: Date): string[] {
     '',
     `- Range: \`${shortSha(result.good)}\` (good) .. \`${shortSha(result.bad)}\` (bad), ${count(result.range.length, 'commit')}`,
     `- Regression searched for: ${result.regression}`,
+    ...(result.deployment?.line ? [`- Deployment: ${cell(result.deployment.line)}`] : []),
+    ...(result.deployment?.notes ?? []).map((note) => `- Deployment note: ${cell(note)}`),
     `- Cost: ${costText(result)}`,
     `- Report written ${generatedAt.toISOString()}`,
     ...(result.status === 'found' || result.status === 'inconclusive' ? [`- ${cell(confidenceLine(result))}`] : []),
@@ -106,6 +108,9 @@ function culpritSection(c: NonNullable<BisectResult['culprit']>, narrowed = fals
     `Author: ${cell(c.author)} <${c.authorEmail}>, ${c.date}`,
     '',
   ];
+  if (c.outcome.contract && c.parent?.outcome.contract && c.outcome.contract.line !== c.parent.outcome.contract.line) {
+    out.push(`Deployed: ${cell(c.outcome.contract.line)} (its parent: ${cell(c.parent.outcome.contract.line)})`, '');
+  }
   out.push(...outcomeMarkdown(c.outcome, 'How it failed'));
   if (c.parent) out.push(...outcomeMarkdown(c.parent.outcome, `Its parent \`${shortSha(c.parent.sha)}\`, for contrast`));
   if (c.explanation) out.push('## What changed', '', ...explanationMarkdown(c.explanation));

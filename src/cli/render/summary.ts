@@ -49,6 +49,7 @@ export function renderSummary(result: BisectResult, paint: Paint): string {
       out.push(`  Author: ${c.author} <${c.authorEmail}>`);
       out.push(`  Date:   ${c.date}`);
       out.push(`  Regression: ${result.regression}`);
+      if (c.outcome.contract) out.push(`  Deployed: ${c.outcome.contract.line}`);
       out.push(...outcomeLines(c.outcome, paint));
       if (c.parent)
         out.push(`  Its parent ${shortSha(c.parent.sha)}: ${c.parent.outcome.ok ? 'passed' : 'failed'}: ${c.parent.outcome.signature}`);
@@ -137,6 +138,7 @@ export function renderTestResult(result: TestCommitResult, paint: Paint): string
   const reused = reuseNote(outcome);
   return [
     `${outcome.ok ? paint('green', 'healthy') : paint('red', 'unhealthy')}: ${commit.sha} ${commit.subject}${reused ? ` (${reused})` : ''}`,
+    ...(outcome.contract ? [`  Deployed: ${outcome.contract.line}`] : []),
     ...outcomeLines(outcome, paint),
     `Run: ${count(result.builds, 'build')}, ${formatDuration(result.durationMs)}.`,
   ].join('\n');

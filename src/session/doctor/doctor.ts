@@ -13,6 +13,7 @@ import { loadConfig } from '../../options/config-file.js';
 import type { Settings } from '../../options/settings.js';
 import { defaultCacheDir } from '../verdict-cache.js';
 import { checkEngine, type EngineCheck } from './engine-check.js';
+import { checkManifests, type ManifestCheck } from './manifest-check.js';
 
 export const MIN_NODE_MAJOR = 20;
 /** Below this much free space in the cache directory, doctor warns (states and verdicts are small; reports are not). */
@@ -24,25 +25,31 @@ export interface DoctorReport {
   engines: EngineCheck[];
   cacheDir: { path: string; writable: boolean; freeBytes?: number; error?: string };
   config: { found: boolean; path?: string; valid: boolean; error?: string };
+  /** The platform manifests in HEAD, what each says, and the one a run would deploy by. */
+  manifests: ManifestCheck[];
   /** What stops a search, each with what to do. Empty: a search can run. */
   problems: string[];
   /** What works but less well, each with what to do. */
   warnings: string[];
 }
 
-export type DoctorSettings = Pick<Settings, 'dockerHost' | 'engineTimeout' | 'network' | 'cacheDir' | 'repo' | 'given'>;
+export type DoctorSettings = Pick<
+  Settings,
+  'dockerHost' | 'engineTimeout' | 'network' | 'cacheDir' | 'repo' | 'given' | 'platform' | 'manifest' | 'service'
+>;
 
 export async function runDoctor(s: DoctorSettings, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const hosts = s.dockerHost.length > 0 ? s.dockerHost : [undefined];
   // Doctor waits less than a run for an engine that does not answer: it is asked because something is wrong.
   const timeoutMs = Math.min(s.engineTimeout, 10_000);
-  const [engines, git, cacheDir, config] = await Promise.all([
+  const [engines, git, cacheDir, config, manifests] = await Promise.all([
     Promise.all(
       hosts.map((host) => checkEngine(host, { network: s.network, networkGiven: s.given.network !== undefined, timeoutMs, env })),
     ),
     gitVersion(),
     checkCacheDir(s.cacheDir ?? defaultCacheDir(env)),
     checkConfig(s.repo),
+    checkManifests(s),
   ]);
   const report: DoctorReport = {
     node: { version: process.version, ok: Number(process.versions.node.split('.')[0]) >= MIN_NODE_MAJOR },
@@ -50,6 +57,7 @@ export async function runDoctor(s: DoctorSettings, env: NodeJS.ProcessEnv = proc
     engines,
     cacheDir,
     config,
+    manifests,
     problems: [],
     warnings: [],
   };

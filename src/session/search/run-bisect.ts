@@ -13,7 +13,7 @@ import type { SessionEvents } from '../events.js';
 import type { OpenSession } from '../open-session.js';
 import type { Outcome } from '../outcome.js';
 import type { BisectResult } from '../result.js';
-import { withSession } from '../with-session.js';
+import { withSession, type RunSession } from '../with-session.js';
 import { describeCulprit } from './describe-culprit.js';
 import { warnIfShortOfSpace } from './disk-check.js';
 import { FlakyStrategy } from './flaky-strategy.js';
@@ -89,7 +89,7 @@ export async function runBisect(settings: Settings, request: BisectRequest, call
 interface SearchContext {
   plan: SearchPlan;
   ledger: RunLedger;
-  session: OpenSession;
+  session: RunSession;
   jobs: number;
   events: SessionEvents;
   signal?: AbortSignal;
@@ -200,7 +200,7 @@ function strategyOptions(settings: Settings, ctx: SearchContext): StrategyOption
 
 function result(
   end: SearchEnd,
-  ctx: { plan: SearchPlan; ledger: RunLedger; session: OpenSession; started: number; prior?: Prior },
+  ctx: { plan: SearchPlan; ledger: RunLedger; session: RunSession; started: number; prior?: Prior },
 ): BisectResult {
   const { plan, ledger, session } = ctx;
   return {
@@ -219,6 +219,7 @@ function result(
       durationMs: plan.planningMs,
     },
     builders: session.builders,
+    ...(session.deployment ? { deployment: session.deployment } : {}),
     ...(ctx.prior ? { prior: describePrior(ctx.prior, plan) } : {}),
     ...(session.evaluator.builtAhead ? { builtAhead: session.evaluator.builtAhead } : {}),
     ...cost(ledger, session, Date.now() - ctx.started),
