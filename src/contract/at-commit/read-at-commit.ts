@@ -5,9 +5,12 @@
  */
 import { UsageError } from '../../errors.js';
 import { shortSha } from '../../text/short-sha.js';
-import type { DeploymentContract, FileText } from '../contract.js';
+import { loadComposeAtCommit } from '../compose/load-compose.js';
+import type { ComposeProject } from '../compose/model.js';
+import type { DeploymentContract, FileText, ManifestFile } from '../contract.js';
 import type { Detected } from '../detect/choose.js';
 import { dirOf } from '../paths.js';
+import { composeFailureResult, composeServiceResult } from '../platforms/compose-service.js';
 import { readContract } from '../read-contract.js';
 import type { ReadResult } from '../source/read-result.js';
 import { entriesAt, present, readTexts } from './git-tree.js';
@@ -19,7 +22,7 @@ export interface ContractAtCommit {
 }
 
 export async function readContractAt(repoDir: string, commit: string, detected: Detected, service?: string): Promise<ContractAtCommit> {
-  if (detected.platform === 'compose') throw new UsageError('compose services are read by the compose normaliser');
+  if (detected.platform === 'compose') return readComposeServiceAt(repoDir, commit, detected, service);
   const paths = [...new Set([detected.path, ...detected.files])];
   const dockerfileGuesses = ['Dockerfile', `${dirOf(detected.path)}/Dockerfile`.replace(/^\//, '')];
   const entries = await entriesAt(repoDir, commit, [...paths, ...dockerfileGuesses]);
@@ -42,6 +45,34 @@ export async function readContractAt(repoDir: string, commit: string, detected: 
     ...(service !== undefined ? { service } : {}),
   });
   return { result, missing: result.ok ? await missingPaths(repoDir, commit, result.contract) : [] };
+}
+
+/** One service of the compose file at the commit, normalised as `docker compose config` would (variables from its `.env` only). */
+async function readComposeServiceAt(repoDir: string, commit: string, detected: Detected, service?: string): Promise<ContractAtCommit> {
+  const loaded = await loadComposeAtCommit(repoDir, commit, { files: [detected.path] });
+  const read = loaded.kind === 'loaded' ? readFiles(loaded.project) : [detected.path];
+  const entries = await entriesAt(repoDir, commit, read);
+  const fileOf = (path: string): ManifestFile => ({ path, blob: entries.find((e) => e.path === path && !e.tree)?.oid ?? '' });
+  const manifest = fileOf(detected.path);
+  if (manifest.blob === '') throw new UsageError(`${detected.path} does not exist at ${shortSha(commit)}`);
+  const result =
+    loaded.kind === 'loaded'
+      ? composeServiceResult({
+          project: loaded.project,
+          manifest,
+          alsoRead: read.filter((p) => p !== detected.path).map(fileOf),
+          ...(service !== undefined ? { service } : {}),
+        })
+      : composeFailureResult(loaded.failure, manifest);
+  return { result, missing: result.ok ? await missingPaths(repoDir, commit, result.contract) : [] };
+}
+
+/** The repository files a loaded project was read from: its compose files, `.env` and the env files found. */
+function readFiles(project: ComposeProject): string[] {
+  const envFiles = Object.values(project.services).flatMap((s) =>
+    s.envFiles.flatMap((f) => (f.found && f.path.kind === 'repository' ? [f.path.path] : [])),
+  );
+  return [...new Set([...project.files, ...(project.dotenvFile !== null ? [project.dotenvFile] : []), ...envFiles])];
 }
 
 /** The contract's Dockerfile, context and ignore file that are not in the commit's tree. */

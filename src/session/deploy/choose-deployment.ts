@@ -7,7 +7,7 @@
  */
 import { detectManifests } from '../../contract/at-commit/detect-manifests.js';
 import { readContractAt } from '../../contract/at-commit/read-at-commit.js';
-import type { Platform } from '../../contract/contract.js';
+import type { DeploymentContract, Platform } from '../../contract/contract.js';
 import { PLATFORM_NAMES } from '../../contract/describe.js';
 import { alsoFoundText, chooseManifest, type Detected } from '../../contract/detect/choose.js';
 import { failureLine, serviceChoiceError } from '../../contract/source/problem.js';
@@ -26,10 +26,6 @@ export async function chooseDeployment(s: ChooseSettings, ends: { bad: string; g
   const choice = chooseManifest(found, { platform: s.platform, ...(s.manifest !== undefined ? { manifest: s.manifest } : {}) });
   const also = alsoFoundText(choice);
   if (choice.kind === 'none') return { kind: 'none', lines: also ? [`no manifest deployed by (${choice.why}); ${also}`] : [] };
-  if (choice.used.platform === 'compose' && s.platform !== 'compose') {
-    // A compose stack is deployed whole when asked for by name (--platform compose); found alone, it is said.
-    return { kind: 'none', lines: [`${choice.used.path} builds from this repository: --platform compose deploys its stack`] };
-  }
   // A manifest with several services and no --service is the user's to settle, before anything is built.
   const atBad = await readContractAt(s.repo, ends.bad, choice.used, s.service);
   if (!atBad.result.ok) {
@@ -37,12 +33,24 @@ export async function chooseDeployment(s: ChooseSettings, ends: { bad: string; g
     if (usage) throw usage;
   }
   const forced = s.platform !== 'auto' || s.manifest !== undefined;
+  const stack = !forced && atBad.result.ok ? needsItsStack(atBad.result.contract) : undefined;
+  if (stack) return { kind: 'none', lines: [stack, ...(also ? [also] : [])] };
   if (ends.good !== undefined && !forced) {
     const stale = await staleAtGood(s, ends.good, choice.used);
     if (stale) return { kind: 'none', lines: [stale, ...(also ? [also] : [])] };
   }
   const lines = atBad.result.ok ? [] : [`${failureLine(atBad.result.failure)} (the bad commit's manifest: its deployment fails)`];
   return { kind: 'manifest', detected: choice.used, forced, lines: [...lines, ...(also ? [also] : [])] };
+}
+
+/**
+ * A compose service that depends on others cannot be deployed alone (stacks are not deployed yet): found
+ * by detection, it is said and left; named (`--platform compose`), it is deployed alone.
+ */
+function needsItsStack(contract: DeploymentContract): string | undefined {
+  if (contract.platform !== 'compose') return undefined;
+  if (!contract.unsupported.some((u) => u.key === `services.${contract.service}.depends_on`)) return undefined;
+  return `${contract.manifest.path}: ${contract.service} depends on other services, and a stack is not deployed yet; deploying as without a manifest (--platform compose deploys ${contract.service} alone)`;
 }
 
 /**

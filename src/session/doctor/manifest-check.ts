@@ -28,14 +28,11 @@ export async function checkManifests(
   const used = choice?.kind === 'use' ? choice.used : undefined;
   return Promise.all(
     found.map(async (d) => {
-      const says =
-        d.platform === 'compose'
-          ? `a compose file${d.buildsHere ? ' that builds from this repository' : ''} (--platform compose deploys its stack)`
-          : await readContractAt(s.repo, 'HEAD', d, s.service).then(
-              ({ result }) => (result.ok ? describeContract(result.contract) : failureLine(result.failure)),
-              (error: Error) => error.message,
-            );
-      return { path: d.path, platform: d.platform, says, used: d === used && d.platform !== 'compose' };
+      const says = await readContractAt(s.repo, 'HEAD', d, s.service).then(
+        ({ result }) => (result.ok ? describeContract(result.contract) : failureLine(result.failure)),
+        (error: Error) => error.message,
+      );
+      return { path: d.path, platform: d.platform, says, used: d === used };
     }),
   );
 }
