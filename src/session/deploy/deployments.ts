@@ -8,14 +8,22 @@ import { randomBytes } from 'node:crypto';
 
 import { detectManifests } from '../../contract/at-commit/detect-manifests.js';
 import { readContractAt } from '../../contract/at-commit/read-at-commit.js';
+import { readStackAt, type StackWhere } from '../../contract/at-commit/read-stack-at.js';
 import type { Detected } from '../../contract/detect/choose.js';
 import { failureLine } from '../../contract/source/problem.js';
 import type { Settings } from '../../options/settings.js';
-import type { DeploymentPlan } from './choose-deployment.js';
+import { UsageError } from '../../errors.js';
+import { stackAsked, type DeploymentPlan } from './choose-deployment.js';
 import { contractDeployment, type DeploySettings } from './contract-deployment.js';
 import { plainDeployment, type Deployment } from './deployment.js';
+import { stackDeployment } from './stack-deployment.js';
 
-export type DeploymentsSettings = DeploySettings & Pick<Settings, 'repo' | 'service' | 'manifest'>;
+/** compose's own file names at the root, the override files included: one appearing changes the stack. */
+const COMPOSE_NAMES = ['compose', 'docker-compose'].flatMap((base) =>
+  ['', '.override'].flatMap((kind) => ['yaml', 'yml'].map((ext) => `${base}${kind}.${ext}`)),
+);
+
+export type DeploymentsSettings = DeploySettings & Pick<Settings, 'repo' | 'service' | 'manifest' | 'profile' | 'buildService'>;
 
 export class Deployments {
   private readonly memo = new Map<string, Promise<Deployment>>();
@@ -45,6 +53,7 @@ export class Deployments {
   private async resolve(sha: string): Promise<Deployment> {
     const plan = this.plan;
     if (plan.kind === 'none') return plainDeployment(this.settings);
+    if (plan.stack) return this.stackAt(sha, plan.stack);
     const detected = await this.manifestAt(sha, plan.detected);
     if (!detected) {
       return { ...plainDeployment(this.settings), notes: [`no ${plan.detected.path} at this commit: deployed as without a manifest`] };
@@ -56,6 +65,30 @@ export class Deployments {
       ...plainDeployment(this.settings),
       key: `refused ${why}`,
       refused: { signature: `${detected.platform} would not deploy it: ${why}`, evidence: [why] },
+    };
+  }
+
+  /**
+   * The compose stack at `sha`: refused as compose would refuse it; without its compose file (older than
+   * it), deployed as without a manifest.
+   */
+  private async stackAt(sha: string, where: StackWhere): Promise<Deployment> {
+    const read = await readStackAt(this.settings.repo, sha, where, stackAsked(this.settings)).catch((error: unknown) => {
+      if (error instanceof UsageError) return undefined;
+      throw error;
+    });
+    if (!read) return { ...plainDeployment(this.settings), notes: [`no ${where.manifest} at this commit: deployed as without a manifest`] };
+    if (read.ok) {
+      const deployment = stackDeployment(read.stack, this.settings, (key) => this.valueFor(key));
+      // An override file that appears later changes the stack too.
+      const names = where.files.length > 0 ? [] : COMPOSE_NAMES;
+      return { ...deployment, stack: { ...deployment.stack!, watch: [...new Set([...deployment.stack!.watch, ...names])] } };
+    }
+    const why = failureLine(read.failure);
+    return {
+      ...plainDeployment(this.settings),
+      key: `refused ${why}`,
+      refused: { signature: `compose would not deploy it: ${why}`, evidence: [why] },
     };
   }
 
