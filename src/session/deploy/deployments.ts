@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 import { detectManifests } from '../../contract/at-commit/detect-manifests.js';
 import { readContractAt } from '../../contract/at-commit/read-at-commit.js';
+import { PLATFORM_NAMES } from '../../contract/describe.js';
 import type { Detected } from '../../contract/detect/choose.js';
 import { failureLine } from '../../contract/source/problem.js';
 import type { Settings } from '../../options/settings.js';
@@ -55,7 +56,7 @@ export class Deployments {
     return {
       ...plainDeployment(this.settings),
       key: `refused ${why}`,
-      refused: { signature: `${detected.platform} would not deploy it: ${why}`, evidence: [why] },
+      refused: { signature: `${PLATFORM_NAMES[detected.platform]} would not deploy it: ${why}`, evidence: [why] },
     };
   }
 
