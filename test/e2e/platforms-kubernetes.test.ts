@@ -34,13 +34,13 @@ function searched(make: () => History): { h: History; r: PlatformRun } {
 describe('Kubernetes: the culprit is in the application', () => {
   const s = searched(kubernetesAppHistory);
 
-  it('finds the commit that dropped /healthz, probing each commit on the port its manifests name', async () => {
+  it('finds the commit whose /healthz redirects to a 404, following the redirect as the kubelet does', async () => {
     const { h, r } = s;
     expectCulprit(r, h);
     expect(deploymentLines(r.lines)).toEqual([line(PORTS.k8sMoved, '/healthz')]);
     expectContracts(r, 'kubernetes', 'k8s/deployment.yaml');
     const outcome = r.result.culprit.outcome;
-    expect(outcome.signature).toBe('http 404 from /healthz');
+    expect(outcome.signature).toBe('http 404 from /healthz/ (redirected from /healthz)');
     expect(outcome.logTail).toContain(`shop-api: listening on 127.0.0.1:${PORTS.k8sMoved}`);
     expect(outcome.contract).toMatchObject({ service: 'shop-api', port: PORTS.k8sMoved, env: ['LISTEN_PORT'] });
     expect(manifestFindings(r)).toEqual([]);
