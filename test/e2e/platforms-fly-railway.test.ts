@@ -18,22 +18,12 @@ import {
   expectNothingLeft,
   manifestFindings,
   runPlatform,
+  searchedHistory,
   type PlatformRun,
 } from '../helpers/platform-run.js';
 
-/** The history made by `make`, searched once; removed after. */
-function searched(make: () => History): { h: History; r: PlatformRun } {
-  const state = {} as { h: History; r: PlatformRun };
-  beforeAll(async () => {
-    state.h = make();
-    state.r = await runPlatform(state.h);
-  }, 120_000);
-  afterAll(() => state.h?.repo.remove());
-  return state;
-}
-
 describe('Fly.io: the culprit is in the application', () => {
-  const s = searched(flyAppHistory);
+  const s = searchedHistory(flyAppHistory);
 
   it('finds the commit that listens on $PORT (Fly sets none), across the Dockerfile’s move to deploy/', async () => {
     const { h, r } = s;
@@ -94,7 +84,7 @@ describe('Fly.io: the culprit is fly.toml alone (in .dockerignore, as fly launch
 });
 
 describe('Fly.io: a commit whose fly.toml does not parse', () => {
-  const s = searched(flyParseHistory);
+  const s = searchedHistory(flyParseHistory);
 
   it('is judged bad with the parse error and its place as evidence, without a build', async () => {
     const { h, r } = s;
@@ -115,7 +105,7 @@ describe('Fly.io: a commit whose fly.toml does not parse', () => {
 });
 
 describe('Railway: the culprit is in the application', () => {
-  const s = searched(railwayAppHistory);
+  const s = searchedHistory(railwayAppHistory);
 
   it('finds the commit whose /ready answers with a redirect, which Railway does not count (200 only)', async () => {
     const { h, r } = s;
@@ -130,7 +120,7 @@ describe('Railway: the culprit is in the application', () => {
 });
 
 describe('Railway: the culprit is railway.toml alone (not sent to the builder)', () => {
-  const s = searched(railwayManifestHistory);
+  const s = searchedHistory(railwayManifestHistory);
 
   it('finds the commit that changed healthcheckPath alone, across the Dockerfile’s move', async () => {
     const { h, r } = s;
@@ -149,7 +139,7 @@ describe('Railway: the culprit is railway.toml alone (not sent to the builder)',
 });
 
 describe('Railway: a commit whose railway.json does not parse', () => {
-  const s = searched(railwayParseHistory);
+  const s = searchedHistory(railwayParseHistory);
 
   it('is judged bad with the parse error and its place as evidence, without a build', async () => {
     const { h, r } = s;

@@ -155,6 +155,7 @@ describe('Render: a generated secret (generateValue: true) the app prints', () =
   const received: string[] = [];
   let text: { code: number | null; stdout: string; stderr: string };
   let r: PlatformRun;
+  let again: PlatformRun;
   let cacheDir: string;
 
   beforeAll(async () => {
@@ -172,6 +173,8 @@ describe('Render: a generated secret (generateValue: true) the app prints', () =
     // The text output with every container line (--verbose), then JSON, the report and the state.
     text = await runCli([h.good, h.bad, '--network', 'host', '--verbose'], { cwd: h.repo.dir });
     r = await runPlatform(h, [], { cacheDir });
+    // Once more with the same verdict cache and a fresh state: a generated value is no part of a verdict's key.
+    again = await runPlatform(h, ['--state', join(cacheDir, 'again.json')], { cacheDir });
   }, 120_000);
   afterAll(async () => {
     h?.repo.remove();
@@ -193,15 +196,25 @@ describe('Render: a generated secret (generateValue: true) the app prints', () =
   it('never shows the value: not in the text, the JSON, the report or the saved state', () => {
     const files = listFiles(cacheDir);
     expect(files.some((f) => f.includes(`${join('deploybisect', 'state')}`))).toBe(true);
+    expect(files.some((f) => f.includes(`${join('deploybisect', 'verdicts')}`))).toBe(true);
     const places = {
       text: text.stdout + text.stderr,
       json: r.run.stdout + r.run.stderr,
       report: r.report,
+      'the run from the cache': again.run.stdout + again.run.stderr + again.report,
+      'file names': files.join('\n'),
       ...Object.fromEntries(files.map((f) => [f, readFileSync(f, 'utf8')])),
     };
     for (const value of received) {
       for (const [where, content] of Object.entries(places)) expect(content.includes(value), where).toBe(false);
     }
+  });
+
+  it('keys verdicts without the value: a run with another value reuses them', () => {
+    expectCulprit(again, h);
+    expect(again.result.builds).toBe(0);
+    for (const step of again.result.steps) expect(step.outcome.reused, step.sha).toBe('cache');
+    expect(new Set(received).size).toBe(2);
   });
 });
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 import { LABEL_SESSION } from '../../src/docker/labels.js';
 import type { History } from '../fixtures/platform-history.js';
@@ -73,16 +73,18 @@ export function expectCulprit(r: PlatformRun, h: History): void {
 
 /**
  * Every outcome that was deployed (built, or failed to build) names the contract it was deployed by:
- * the platform and the manifest at that commit; one the platform refused has none.
+ * the platform and the manifest at that commit (one of `manifest`); one the platform refused has none.
  */
-export function expectContracts(r: PlatformRun, platform: string, manifest: string): void {
+export function expectContracts(r: PlatformRun, platform: string, manifest: string | readonly string[]): void {
+  const manifests = typeof manifest === 'string' ? [manifest] : manifest;
   const outcomes = [...r.result.steps.map((s: any) => s.outcome), r.result.culprit?.outcome].filter(Boolean);
   for (const outcome of outcomes) {
     if (outcome.phase === 'deploy') {
       expect(outcome.contract).toBeUndefined();
       continue;
     }
-    expect(outcome.contract, JSON.stringify(outcome)).toMatchObject({ platform, manifest: { path: manifest } });
+    expect(outcome.contract, JSON.stringify(outcome)).toMatchObject({ platform });
+    expect(manifests).toContain(outcome.contract.manifest.path);
     expect(outcome.contract.manifest.blob).toMatch(/^[0-9a-f]{40}$/);
     expect(outcome.contract.line).toMatch(/^deploying as .* would: /);
   }
@@ -102,4 +104,15 @@ export async function expectNothingLeft(r: PlatformRun): Promise<void> {
   expect(r.result.sessionId).toMatch(/^\w+$/);
   expect(await docker.listContainers({ all: true, filters: { label } })).toEqual([]);
   expect(await docker.listImages({ filters: { label } })).toEqual([]);
+}
+
+/** In a describe block: the history `make` returns, searched once before its tests (removed after). */
+export function searchedHistory(make: () => History): { h: History; r: PlatformRun } {
+  const state = {} as { h: History; r: PlatformRun };
+  beforeAll(async () => {
+    state.h = make();
+    state.r = await runPlatform(state.h);
+  }, 120_000);
+  afterAll(() => state.h?.repo.remove());
+  return state;
 }
