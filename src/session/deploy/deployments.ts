@@ -11,6 +11,7 @@ import { readContractAt } from '../../contract/at-commit/read-at-commit.js';
 import { PLATFORM_NAMES } from '../../contract/describe.js';
 import type { Detected } from '../../contract/detect/choose.js';
 import { failureLine } from '../../contract/source/problem.js';
+import type { ReadResult } from '../../contract/source/read-result.js';
 import type { Settings } from '../../options/settings.js';
 import type { DeploymentPlan } from './choose-deployment.js';
 import { contractDeployment, type DeploySettings } from './contract-deployment.js';
@@ -50,7 +51,7 @@ export class Deployments {
     if (!detected) {
       return { ...plainDeployment(this.settings), notes: [`no ${plan.detected.path} at this commit: deployed as without a manifest`] };
     }
-    const { result } = await readContractAt(this.settings.repo, sha, detected, this.settings.service);
+    const result = await this.contractAt(sha, detected, plan.service);
     if (result.ok) return contractDeployment(result.contract, this.settings, (key) => this.valueFor(key));
     const why = failureLine(result.failure);
     return {
@@ -58,6 +59,17 @@ export class Deployments {
       key: `refused ${why}`,
       refused: { signature: `${PLATFORM_NAMES[detected.platform]} would not deploy it: ${why}`, evidence: [why] },
     };
+  }
+
+  /**
+   * The contract at `sha` of the service deployed at the bad commit: a commit whose manifest has more
+   * services than the bad commit's deploys the same one. One the manifest does not have there (a service
+   * renamed since) is chosen as without --service, unless --service named it.
+   */
+  private async contractAt(sha: string, detected: Detected, service: string | undefined): Promise<ReadResult> {
+    const { result } = await readContractAt(this.settings.repo, sha, detected, service);
+    if (result.ok || result.failure.kind !== 'no-service' || this.settings.service !== undefined) return result;
+    return (await readContractAt(this.settings.repo, sha, detected)).result;
   }
 
   /** The run's manifest as found at `sha` (its files may differ there, e.g. the Kubernetes manifests skaffold lists). */
