@@ -38,7 +38,7 @@ describe('Render: the culprit is in the application', () => {
   }, 120_000);
   afterAll(() => h?.repo.remove());
 
-  it('finds the commit that reads APP_MODE, deploying every commit with the MODE and PORT render.yaml gives', async () => {
+  it('finds the commit that reads APP_MODE, deploying every commit’s orders-api with the MODE and PORT render.yaml gives', async () => {
     expectCulprit(r, h);
     expect(deploymentLines(r.lines)).toEqual([
       RENDER_LINE,
@@ -49,6 +49,8 @@ describe('Render: the culprit is in the application', () => {
     expect(outcome.signature).toBe('container exited with code 1');
     expect(outcome.logTail).toContain("orders-api: MODE must be production, got ''");
     expect(outcome.contract.env).toEqual(['MODE', 'PORT']);
+    // Before the admin site was retired render.yaml had two web services: the bad commit's one is deployed.
+    for (const step of r.result.steps) expect(step.outcome.contract.service).toBe('orders-api');
     // The parent was checked on the health path of its own render.yaml.
     expect(r.result.culprit.parent.outcome.ok).toBe(true);
     expect(r.result.culprit.parent.outcome.contract.health).toEqual(['GET /health on 10000 (2xx/3xx, 5.0s)']);
