@@ -15,6 +15,7 @@ import {
   deploymentLines,
   expectContracts,
   expectCulprit,
+  expectFirstLines,
   expectNothingLeft,
   manifestFindings,
   runPlatform,
@@ -28,7 +29,7 @@ describe('Fly.io: the culprit is in the application', () => {
   it('finds the commit that listens on $PORT (Fly sets none), across the Dockerfile’s move to deploy/', async () => {
     const { h, r } = s;
     expectCulprit(r, h);
-    expect(deploymentLines(r.lines)).toEqual(['deploying as Fly.io would: port 8080, GET /health on 8080 (2xx, 1.0s), from fly.toml']);
+    expectFirstLines(r, ['deploying as Fly.io would: port 8080, GET /health on 8080 (2xx, 1.0s), from fly.toml']);
     expectContracts(r, 'fly', 'fly.toml');
     const outcome = r.result.culprit.outcome;
     expect(outcome.signature).toBe('http connection refused on /health (http://127.0.0.1:8080/health)');
@@ -60,7 +61,7 @@ describe('Fly.io: the culprit is fly.toml alone (in .dockerignore, as fly launch
     const { h, r } = s;
     expectCulprit(r, h);
     const line = `deploying as Fly.io would: port ${PORTS.flyMoved}, GET /healthz on ${PORTS.flyMoved} (2xx, 1.0s), from fly.toml`;
-    expect(deploymentLines(r.lines)).toEqual([line]);
+    expectFirstLines(r, [line]);
     expectContracts(r, 'fly', 'fly.toml');
     const outcome = r.result.culprit.outcome;
     expect(outcome.signature).toBe(`http connection refused on /healthz (http://127.0.0.1:${PORTS.flyMoved}/healthz)`);
@@ -69,6 +70,14 @@ describe('Fly.io: the culprit is fly.toml alone (in .dockerignore, as fly launch
     expect(manifestFindings(r)).toContain(
       `manifest-port: fly.toml: the port changed: 8080 → ${PORTS.flyMoved} ([http_service] internal_port)`,
     );
+    // The refused connection is linked to the port the manifest moved to.
+    expect(r.result.culprit.explanation.likelyCauses).toMatchObject([
+      {
+        pattern: 'manifest-port-moved',
+        certainty: 'strong',
+        finding: { kind: 'manifest-port', before: '8080', after: `${PORTS.flyMoved}` },
+      },
+    ]);
     await expectNothingLeft(r);
   });
 
@@ -91,7 +100,7 @@ describe('Fly.io: a commit whose fly.toml does not parse', () => {
     expectCulprit(r, h);
     // Line 20 is the second [http_service] (smol-toml places the error one column into it).
     const why = 'fly.toml:20:2: not valid TOML: trying to redefine an already defined table or value';
-    expect(deploymentLines(r.lines)).toEqual([`${why} (the bad commit's manifest: its deployment fails)`]);
+    expectFirstLines(r, [`${why} (the bad commit's manifest: its deployment fails)`]);
     expect(r.result.culprit.outcome).toMatchObject({
       ok: false,
       phase: 'deploy',
@@ -110,7 +119,7 @@ describe('Railway: the culprit is in the application', () => {
   it('finds the commit whose /ready answers with a redirect, which Railway does not count (200 only)', async () => {
     const { h, r } = s;
     expectCulprit(r, h);
-    expect(deploymentLines(r.lines)).toEqual(['deploying as Railway would: PORT=8080, GET /ready on 8080 (200), from railway.toml']);
+    expectFirstLines(r, ['deploying as Railway would: PORT=8080, GET /ready on 8080 (200), from railway.toml']);
     expectContracts(r, 'railway', 'railway.toml');
     expect(r.result.culprit.outcome.signature).toBe('http 302 from /ready');
     expect(r.result.culprit.outcome.contract.env).toEqual(['PORT']);
@@ -125,7 +134,7 @@ describe('Railway: the culprit is railway.toml alone (not sent to the builder)',
   it('finds the commit that changed healthcheckPath alone, across the Dockerfile’s move', async () => {
     const { h, r } = s;
     expectCulprit(r, h);
-    expect(deploymentLines(r.lines)).toEqual(['deploying as Railway would: PORT=8080, GET /healthz on 8080 (200), from railway.toml']);
+    expectFirstLines(r, ['deploying as Railway would: PORT=8080, GET /healthz on 8080 (200), from railway.toml']);
     expectContracts(r, 'railway', 'railway.toml');
     expect(r.result.culprit.outcome.signature).toBe('http 404 from /healthz');
     expect(r.result.culprit.files).toEqual([{ path: 'railway.toml', status: 'M' }]);
@@ -134,6 +143,9 @@ describe('Railway: the culprit is railway.toml alone (not sent to the builder)',
     expect(findings[0]).toMatch(
       /^manifest-health: railway\.toml: the health check changed: GET \/health on 8080 200.* → GET \/healthz on 8080 200.*\(deploy\.healthcheckPath\)$/,
     );
+    expect(r.result.culprit.explanation.likelyCauses).toMatchObject([
+      { pattern: 'manifest-health-moved', evidence: 'http 404 from /healthz' },
+    ]);
     await expectNothingLeft(r);
   });
 });
@@ -149,7 +161,7 @@ describe('Railway: a commit whose railway.json does not parse', () => {
     expect(failure.logTail).toHaveLength(1);
     expect(failure.logTail[0]).toMatch(/^railway\.json:8:5: not valid /);
     expect(failure.signature).toBe(`Railway would not deploy it: ${failure.logTail[0]}`);
-    expect(deploymentLines(r.lines)).toEqual([`${failure.logTail[0]} (the bad commit's manifest: its deployment fails)`]);
+    expectFirstLines(r, [`${failure.logTail[0]} (the bad commit's manifest: its deployment fails)`]);
     // The parent ran the start command railway.json gave it.
     expect(r.result.culprit.parent.outcome).toMatchObject({
       ok: true,

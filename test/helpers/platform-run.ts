@@ -63,6 +63,17 @@ export function deploymentLines(lines: readonly string[]): string[] {
   return lines.slice(session + 1, first < 0 ? undefined : first);
 }
 
+/**
+ * The run's first lines about its deployment are `expected` (the contract's line, then the notes), on
+ * stderr and in the JSON result's `deployment`.
+ */
+export function expectFirstLines(r: PlatformRun, expected: readonly string[]): void {
+  expect(deploymentLines(r.lines)).toEqual(expected);
+  const [first, ...rest] = expected;
+  const contract = first?.startsWith('deploying as ') === true;
+  expect(r.result.deployment).toEqual({ ...(contract ? { line: first } : {}), notes: contract ? rest : expected });
+}
+
 /** Exit 0, found, and the culprit is the history's. */
 export function expectCulprit(r: PlatformRun, h: History): void {
   expect(r.run.code, r.run.stderr).toBe(0);
