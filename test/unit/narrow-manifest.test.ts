@@ -239,3 +239,45 @@ describe('the ends of a narrowing', () => {
     );
   });
 });
+
+describe('Kubernetes: a change to a manifest skaffold deploys', () => {
+  let repo: TestRepo;
+  afterAll(() => repo?.remove());
+
+  it("splits the file skaffold's kustomization lists per key, and deploys a configuration with the readiness path alone", async () => {
+    repo = new TestRepo('narrow-manifest-k8s-');
+    const demo = 'microservices-demo/34ffea9/';
+    const frontend = manifest(`${demo}kubernetes-manifests/frontend.yaml`, 'x').text;
+    const files = [
+      'skaffold.yaml',
+      ...['kustomization', 'frontend', 'cartservice', 'loadgenerator'].map((n) => `kubernetes-manifests/${n}.yaml`),
+    ];
+    const parent = repo.commit('the shop', {
+      ...Object.fromEntries(files.map((f) => [f, manifest(`${demo}${f}`, f).text])),
+      'src/frontend/Dockerfile': APP,
+    });
+    const moved = frontend
+      .replace(
+        'path: "/_healthz"\n              port: 8080\n              httpHeaders:\n              - name: "Cookie"\n                value: "shop_session-id=x-readiness-probe"',
+        'path: "/ready"\n              port: 8080\n              httpHeaders:\n              - name: "Cookie"\n                value: "shop_session-id=x-readiness-probe"',
+      )
+      .replace('name: ENABLE_PROFILER\n            value: "0"', 'name: ENABLE_PROFILER\n            value: "1"');
+    const commit = repo.commit('frontend: ready on /ready, profiler on', { 'kubernetes-manifests/frontend.yaml': moved });
+    const settings = settingsFor(repo.dir, { network: 'host', service: 'frontend' }, 'narrow');
+    const deployments = new Deployments(settings, await chooseDeployment(settings, { bad: commit, good: parent }));
+    expect(await deployments.contractFiles(commit)).toEqual(
+      expect.arrayContaining(['skaffold.yaml', 'kubernetes-manifests/frontend.yaml']),
+    );
+    const ends = await narrowEnds(deployments, repo.dir, { parent, commit });
+    expect(ends.context).toEqual({ contextDir: 'src/frontend', dockerfile: 'Dockerfile' });
+    expect(ends.manifests?.parts.map((p) => [p.path, p.change?.key])).toEqual([
+      ['kubernetes-manifests/frontend.yaml', '[0].spec.template.spec.containers[name=server].readinessProbe.httpGet.path'],
+      ['kubernetes-manifests/frontend.yaml', '[0].spec.template.spec.containers[name=server].env[name=ENABLE_PROFILER].value'],
+    ]);
+    const split = await splitChanges({ repoDir: repo.dir, parent, commit, ...ends.context, manifests: ends.manifests! });
+    const ready = await deployments.withFiles(parent, manifestTextsOf(split.set, [1]));
+    expect(ready.contract?.health.some((h) => h.startsWith('GET /ready on 8080'))).toBe(true);
+    expect(ready.run.env).toContain('ENABLE_PROFILER=0');
+    expect((await deployments.withFiles(parent, manifestTextsOf(split.set, [1, 2]))).key).toBe((await deployments.at(commit)).key);
+  });
+});
