@@ -19,6 +19,7 @@ import { Deployments } from '../../src/session/deploy/deployments.js';
 import { manifestChanges } from '../../src/session/narrow/manifest-changes.js';
 import { narrowEnds } from '../../src/session/narrow/narrow-deployments.js';
 import { splitChanges, type SplitChanges } from '../../src/session/narrow/split-changes.js';
+import { fixtureFiles } from '../fixtures/compose/fixture-files.js';
 import { TestRepo } from '../fixtures/git-repo.js';
 import { manifest } from '../helpers/manifest-fixture.js';
 import { settingsFor } from '../helpers/settings.js';
@@ -279,5 +280,31 @@ describe('Kubernetes: a change to a manifest skaffold deploys', () => {
     expect(ready.contract?.health.some((h) => h.startsWith('GET /ready on 8080'))).toBe(true);
     expect(ready.run.env).toContain('ENABLE_PROFILER=0');
     expect((await deployments.withFiles(parent, manifestTextsOf(split.set, [1, 2]))).key).toBe((await deployments.at(commit)).key);
+  });
+});
+
+describe('Docker Compose: a change to the compose file of the service deployed', () => {
+  let repo: TestRepo;
+  afterAll(() => repo?.remove());
+
+  it("awesome-compose django: the published port alone, read through compose's loader with the configuration's text", async () => {
+    repo = new TestRepo('narrow-manifest-compose-');
+    const files = fixtureFiles('awesome-django');
+    const parent = repo.commit('django', { ...files, 'app/Dockerfile': 'FROM scratch AS builder\nFROM scratch AS runtime\n' });
+    const changed = files['compose.yaml']!.replace("'8000:8000'", "'8001:8001'").replace('target: builder', 'target: runtime');
+    const commit = repo.commit('publish 8001, build the runtime stage', { 'compose.yaml': changed });
+    const settings = settingsFor(repo.dir, { network: 'host', platform: 'compose', service: 'web' }, 'narrow');
+    const deployments = new Deployments(settings, await chooseDeployment(settings, { bad: commit, good: parent }));
+    const ends = await narrowEnds(deployments, repo.dir, { parent, commit });
+    expect(ends.manifests?.parts.map((p) => p.change?.key)).toEqual(['[0].services.web.build.target', '[0].services.web.ports']);
+    const split = await splitChanges({ repoDir: repo.dir, parent, commit, ...ends.context, manifests: ends.manifests! });
+    const port = await deployments.withFiles(parent, manifestTextsOf(split.set, [2]));
+    expect([port.contract?.port, port.build.target]).toEqual([8001, 'builder']);
+    expect(port.contract?.manifest.blob).not.toBe(repo.git('rev-parse', `${parent}:compose.yaml`));
+    const all = await deployments.withFiles(parent, manifestTextsOf(split.set, [1, 2]));
+    expect([all.key, all.contract?.manifest.blob]).toEqual([
+      (await deployments.at(commit)).key,
+      repo.git('rev-parse', `${commit}:compose.yaml`),
+    ]);
   });
 });
