@@ -173,7 +173,7 @@ describe('narrow: render.yaml changes two variables and the health path together
   it('a render.yaml that does not parse at the commit is one change as a whole, and narrow names it without building it', async () => {
     const { run, result } = refused;
     expect(run.code, run.stderr).toBe(0);
-    expect(result.signature).toMatch(/^render would not deploy it: render\.yaml:\d+:\d+: not valid YAML/);
+    expect(result.signature).toMatch(/^Render would not deploy it: render\.yaml:\d+:\d+: not valid YAML/);
     expect(result.changes.map((c: any) => [c.kind, c.path, c.summary])).toEqual([
       ['key', 'render.yaml', 'render.yaml changed as a whole (it does not parse at the commit)'],
       ['hunk', 'start.sh', 'start.sh, line 3 (-0 +1): echo hello'],
