@@ -12,7 +12,6 @@ import { flyAppHistory, flyManifestHistory, flyParseHistory } from '../fixtures/
 import { PORTS, type History } from '../fixtures/platform-history.js';
 import { railwayAppHistory, railwayManifestHistory, railwayParseHistory } from '../fixtures/platform-railway.js';
 import {
-  deploymentLines,
   expectContracts,
   expectCulprit,
   expectFirstLines,

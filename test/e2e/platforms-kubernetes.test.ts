@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { PORTS } from '../fixtures/platform-history.js';
 import { kubernetesAppHistory, kubernetesManifestHistory, kubernetesParseHistory } from '../fixtures/platform-kubernetes.js';
 import {
-  deploymentLines,
   expectContracts,
   expectCulprit,
   expectFirstLines,
