@@ -113,13 +113,7 @@ export class ResourceTracker {
    * builds that were interrupted but may still commit an image (Podman): their images are waited for,
    * a while, and removed too.
    */
-  async cleanup({
-    keepImages,
-    lateImages = 0,
-  }: {
-    keepImages: boolean;
-    lateImages?: number;
-  }): Promise<Removed> {
+  async cleanup({ keepImages, lateImages = 0 }: { keepImages: boolean; lateImages?: number }): Promise<Removed> {
     let containers = 0;
     let images = 0;
     for (const id of [...this.containers]) {
@@ -211,5 +205,10 @@ export function sumRemoved(removed: readonly Removed[]): Removed {
   const sum = (key: keyof Removed) => removed.reduce((n, r) => n + (r[key] ?? 0), 0);
   const networks = sum('networks');
   const volumes = sum('volumes');
-  return { containers: sum('containers'), images: sum('images'), ...(networks > 0 ? { networks } : {}), ...(volumes > 0 ? { volumes } : {}) };
+  return {
+    containers: sum('containers'),
+    images: sum('images'),
+    ...(networks > 0 ? { networks } : {}),
+    ...(volumes > 0 ? { volumes } : {}),
+  };
 }

@@ -31,7 +31,11 @@ export async function createStackNetwork(engine: Engine, name: string, labels: R
 function podmanNetwork(docker: Docker, apiVersion: string, name: string): Promise<{ dns_enabled?: boolean }> {
   return new Promise((resolve, reject) => {
     docker.modem.dial(
-      { path: `/v${apiVersion}/libpod/networks/${encodeURIComponent(name)}/json`, method: 'GET', statusCodes: { 200: true, 404: 'no such network' } },
+      {
+        path: `/v${apiVersion}/libpod/networks/${encodeURIComponent(name)}/json`,
+        method: 'GET',
+        statusCodes: { 200: true, 404: 'no such network' },
+      },
       (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as { dns_enabled?: boolean })),
     );
   });

@@ -85,8 +85,8 @@ export const DEPLOY_ROWS = [
   repeatable(
     {
       key: 'buildService',
-      flags: '--build-service <NAME[=DOCKERFILE]>',
-      description: "build a compose service's image from each commit (repeatable)",
+      flags: '--build-service <name[=file]>',
+      description: "build a compose service's image from the commit",
       help: "a compose service that runs a published image (`image:` only) but is this repository's own: its image is built from each commit instead, from DOCKERFILE (a path in the repository, default Dockerfile) with the repository root as the context (repeatable)",
       commands: ['run', 'test'],
     },

@@ -11,8 +11,8 @@ import type { ManifestFile } from '../contract.js';
 import { composeFailureResult } from '../platforms/compose-service.js';
 import { composeStackResult, type StackContract } from '../platforms/compose-stack.js';
 import type { ReadFailure } from '../source/problem.js';
-import { readFiles } from './read-at-commit.js';
 import { entriesAt } from './git-tree.js';
+import { readFiles } from './read-at-commit.js';
 
 export type StackAtCommit = { ok: true; stack: StackContract } | { ok: false; failure: ReadFailure };
 

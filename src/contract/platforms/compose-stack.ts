@@ -100,14 +100,21 @@ function stackOf(input: StackInput): StackContract {
   for (const name of Object.keys(builds)) {
     if (!project.services[name]) {
       const known = Object.keys(project.services);
-      throw new ManifestProblem('no-service', [], `--build-service ${name}: ${manifest.path} has no service '${name}' (it has ${known.join(', ')})`, {
-        services: known,
-      });
+      throw new ManifestProblem(
+        'no-service',
+        [],
+        `--build-service ${name}: ${manifest.path} has no service '${name}' (it has ${known.join(', ')})`,
+        {
+          services: known,
+        },
+      );
     }
   }
   const ordered = startOrder(project);
   const oneShots = new Set(
-    ordered.flatMap((s) => Object.entries(s.dependsOn).flatMap(([dep, d]) => (d.condition === 'service_completed_successfully' ? [dep] : []))),
+    ordered.flatMap((s) =>
+      Object.entries(s.dependsOn).flatMap(([dep, d]) => (d.condition === 'service_completed_successfully' ? [dep] : [])),
+    ),
   );
   const services = ordered.map((s) => serviceOf(s, builds[s.name], oneShots.has(s.name), project));
   const main = mainService(services, input.service, manifest.path);
@@ -154,7 +161,12 @@ export function startOrder(project: ComposeProject): ComposeService[] {
   return order;
 }
 
-function serviceOf(service: ComposeService, buildService: string | undefined, oneShot: boolean, project: ComposeProject): StackServiceContract {
+function serviceOf(
+  service: ComposeService,
+  buildService: string | undefined,
+  oneShot: boolean,
+  project: ComposeProject,
+): StackServiceContract {
   const port = portOf(service);
   return {
     name: service.name,

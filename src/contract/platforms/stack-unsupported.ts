@@ -13,7 +13,10 @@ function serviceKeys(service: ComposeService): Unsupported[] {
   if (service.secrets.length > 0) out.push({ key: at('secrets'), reason: 'not mounted: secret values are never read' });
   for (const volume of service.volumes) {
     if (volume.type === 'bind' && volume.source.kind !== 'repository') {
-      out.push({ key: at('volumes'), reason: `${volume.source.kind === 'url' ? volume.source.url : volume.source.path} is not a path of the repository: not mounted` });
+      out.push({
+        key: at('volumes'),
+        reason: `${volume.source.kind === 'url' ? volume.source.url : volume.source.path} is not a path of the repository: not mounted`,
+      });
     } else if (volume.type !== 'bind' && volume.type !== 'volume' && volume.type !== 'tmpfs') {
       out.push({ key: at('volumes'), reason: `a ${volume.type} mount at ${volume.target}: not mounted` });
     }

@@ -9,13 +9,13 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { detectManifests } from '../../contract/at-commit/detect-manifests.js';
 import { readContractAt, type FileTexts } from '../../contract/at-commit/read-at-commit.js';
-import { PLATFORM_NAMES } from '../../contract/describe.js';
 import { readStackAt, type StackWhere } from '../../contract/at-commit/read-stack-at.js';
+import { PLATFORM_NAMES } from '../../contract/describe.js';
 import type { Detected } from '../../contract/detect/choose.js';
 import { failureLine } from '../../contract/source/problem.js';
 import type { ReadResult } from '../../contract/source/read-result.js';
-import type { Settings } from '../../options/settings.js';
 import { UsageError } from '../../errors.js';
+import type { Settings } from '../../options/settings.js';
 import { stackAsked, type DeploymentPlan } from './choose-deployment.js';
 import { contractDeployment, type DeploySettings } from './contract-deployment.js';
 import { plainDeployment, type Deployment } from './deployment.js';

@@ -127,6 +127,8 @@ export function stackLine(stack: StackContract, network: NetworkMode): string {
     return `${svc.name} (${what.join(', ')})`;
   });
   const host =
-    network === 'host' ? '; on the host network every service listens on 127.0.0.1 and its name resolves there: services must listen on distinct ports' : '';
+    network === 'host'
+      ? '; on the host network every service listens on 127.0.0.1 and its name resolves there: services must listen on distinct ports'
+      : '';
   return `deploying as docker compose up --wait would: ${parts.join(', ')}, from ${stack.manifest.path}${host}`;
 }

@@ -22,12 +22,19 @@ export async function startFailure(
   const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
   // The engine's own disk, memory or containerd failing says nothing about the commit.
   const resource = resourceFailure(message);
-  if (resource) throw resourceError(resource, lane.engine.endpoint, `starting ${what} of ${shortSha(sha)}`, await dataRootSpace(lane.engine));
+  if (resource)
+    throw resourceError(resource, lane.engine.endpoint, `starting ${what} of ${shortSha(sha)}`, await dataRootSpace(lane.engine));
   // A port another process holds fails every commit alike: no verdict, stop and say so.
   if (/port is already allocated|address already in use/i.test(message)) {
     throw new InfrastructureError(
       `${what} of ${shortSha(sha)} could not start on ${lane.engine.endpoint}: ${clipLine(redact(message), 160, '...')}; free the port and re-run to resume`,
     );
   }
-  return { ok: false, phase: 'start', signature: `container failed to start: ${clipLine(redact(message), 160, '...')}`, probes: [], logTail: [] };
+  return {
+    ok: false,
+    phase: 'start',
+    signature: `container failed to start: ${clipLine(redact(message), 160, '...')}`,
+    probes: [],
+    logTail: [],
+  };
 }

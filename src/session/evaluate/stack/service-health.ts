@@ -28,7 +28,11 @@ function hasTest(config: HealthConfig | undefined): boolean {
 }
 
 /** The file's check over the image's; `healthIntervalMs`: --health-interval, which sets the pace instead. */
-export function serviceHealth(image: HealthConfig | undefined, compose: ComposeHealthcheck | null, healthIntervalMs?: number): ServiceHealth {
+export function serviceHealth(
+  image: HealthConfig | undefined,
+  compose: ComposeHealthcheck | null,
+  healthIntervalMs?: number,
+): ServiceHealth {
   if (compose?.kind === 'disabled') return { config: { Test: ['NONE'] }, declared: { Test: ['NONE'] }, checks: false, intervalMs: 0 };
   const merged: HealthConfig | undefined =
     compose === null

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import type { EnginePool, Lane } from '../../../docker/engine-pool.js';
 import { InfrastructureError } from '../../../errors.js';
 import { MissingDockerfileError, type BuildContextPlan } from '../../../git/build-context.js';
-import { contextTar } from '../../../git/context-tar.js';
 import { planOrMissing, type PlanResult } from '../../../git/context-planner.js';
+import { contextTar } from '../../../git/context-tar.js';
 import type { Clock } from '../../../probes/clock.js';
 import { shortSha } from '../../../text/short-sha.js';
 import type { Deployment } from '../../deploy/deployment.js';
@@ -115,7 +115,14 @@ export class StackEvaluation {
 
   private async buildAndRun(
     lane: Lane,
-    job: { sha: string; deployment: Deployment; plans: ReadonlyMap<string, PlanResult>; fingerprint: string; bases: string; started: number },
+    job: {
+      sha: string;
+      deployment: Deployment;
+      plans: ReadonlyMap<string, PlanResult>;
+      fingerprint: string;
+      bases: string;
+      started: number;
+    },
     signal?: AbortSignal,
   ): Promise<Outcome> {
     const { sha, deployment, started } = job;

@@ -22,7 +22,7 @@ import type { ServiceHealth } from './service-health.js';
 import { judge, stateOf, timedOut, type Want } from './service-state.js';
 
 /** The label naming a stack container's service. */
-export const LABEL_SERVICE = 'deploybisect.service';
+const LABEL_SERVICE = 'deploybisect.service';
 /** Readiness is looked at this often, as `docker compose up --wait` does. */
 export const STACK_POLL_MS = 500;
 
@@ -112,21 +112,22 @@ export class StackInstance {
       lane.tracker.addNetwork(this.network.id);
     }
     for (const run of this.services) {
-      const waits = run.spec.dependsOn.map(
-        (d): Target => ({
-          run: this.service(d.service),
-          want: CONDITION_WANT[d.condition] ?? 'started',
-          why: 'not started',
-          optional: !d.required,
-          dependent: { service: run.spec.name, condition: d.condition },
-        }),
-      );
+      const waits = run.spec.dependsOn.map((d): Target => ({
+        run: this.service(d.service),
+        want: CONDITION_WANT[d.condition] ?? 'started',
+        why: 'not started',
+        optional: !d.required,
+        dependent: { service: run.spec.name, condition: d.condition },
+      }));
       const failed = (await this.waitFor(waits, deadline, signal)) ?? (await this.start(run));
       if (failed) return failed;
     }
-    const everyone = this.services.map(
-      (run): Target => ({ run, want: run.spec.oneShot ? 'completed' : 'up', why: 'not started', optional: false }),
-    );
+    const everyone = this.services.map((run): Target => ({
+      run,
+      want: run.spec.oneShot ? 'completed' : 'up',
+      why: 'not started',
+      optional: false,
+    }));
     return this.waitFor(everyone, deadline, signal);
   }
 
@@ -151,7 +152,11 @@ export class StackInstance {
       if (pending.size === 0) return undefined;
       if (clock.now() >= deadline) {
         const late = [...pending][0]!;
-        return { service: late.run.spec.name, reason: timedOut(late.want, late.why), ...(late.dependent ? { dependent: late.dependent } : {}) };
+        return {
+          service: late.run.spec.name,
+          reason: timedOut(late.want, late.why),
+          ...(late.dependent ? { dependent: late.dependent } : {}),
+        };
       }
       await clock.sleep(Math.min(STACK_POLL_MS, Math.max(1, deadline - clock.now())));
     }
@@ -255,4 +260,3 @@ export class StackInstance {
     for (const name of this.volumes.values()) await tracker.removeVolume(name);
   }
 }
-

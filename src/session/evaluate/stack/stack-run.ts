@@ -5,9 +5,9 @@
  * stack's services declare must be free and theirs alone: a clash is the machine's problem, never a
  * verdict.
  */
-import { containerLogs } from '../../../docker/run-container.js';
 import type { Lane } from '../../../docker/engine-pool.js';
 import { engineRestarted } from '../../../docker/engine-watch.js';
+import { containerLogs } from '../../../docker/run-container.js';
 import { InfrastructureError } from '../../../errors.js';
 import type { Clock } from '../../../probes/clock.js';
 import { tryConnect } from '../../../probes/tcp-probe.js';
