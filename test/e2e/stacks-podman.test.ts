@@ -1,0 +1,63 @@
+/**
+ * A compose stack bisected on Podman's Docker-compatible API (scripts/podman-engine.sh) with no network
+ * flag: each candidate's stack gets a network of its own, where the engine's DNS gives every service's
+ * name (CNI's dnsname plugin on Debian's Podman 4.3; aardvark-dns with netavark), and web's published
+ * port is reached at an ephemeral one on 127.0.0.1. The culprit renames the db service while web's
+ * start script still asks for `db`: web's `wget` finds no such host and exits 1.
+ */
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { History } from '../fixtures/platform-history.js';
+import { podmanStackHistory } from '../fixtures/stack-podman-history.js';
+import { podmanHost, requirePodman } from '../helpers/docker-engine.js';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
+import { sessionObjects, watchStackObjects } from '../helpers/stack-podman-objects.js';
+
+describe('a compose stack on Podman, on a network of its own', () => {
+  let podman: Docker;
+  let h: History;
+  let before: string;
+  let run: CliRun;
+  let result: any;
+  let seen: { networks: Set<string>; volumes: Set<string> };
+
+  beforeAll(async () => {
+    podman = await requirePodman();
+    h = podmanStackHistory();
+    before = h.repo.snapshot();
+    const watcher = watchStackObjects(podman);
+    run = await runCli([h.good, h.bad, '--docker-host', podmanHost(), '--json'], { cwd: h.repo.dir });
+    seen = await watcher.stop();
+    result = JSON.parse(run.stdout);
+  }, 300_000);
+
+  afterAll(() => h?.repo.remove());
+
+  it('names the commit that renamed db while web still calls it by its old name', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`on ${podmanHost()}, network bridge`);
+    expect(run.stderr).not.toContain('services must listen on distinct ports');
+    expect(result.status).toBe('found');
+    expect(result.culprit.sha).toBe(h.culprit);
+    expect(result.culprit.outcome.phase).toBe('stack');
+    expect(result.culprit.outcome.signature).toBe('web: container exited with code 1');
+    expect(result.culprit.outcome.logTail).toContain("wget: bad address 'db:5480'");
+    expect(result.culprit.outcome.contract.stack).toEqual(['database', 'web', 'worker']);
+  });
+
+  it('reached db by its name on the good side, and web at its published port', () => {
+    const parent = result.steps.find((s: { sha: string }) => s.sha === h.shas[h.shas.indexOf(h.culprit) - 1]);
+    expect(parent?.verdict).toBe('good');
+    expect(parent.outcome.signature).toBe('web: tcp connection accepted on port 8080');
+  });
+
+  it("gave each stack a network and a volume of the session's, and left none of them, nor a container or image", async () => {
+    const session = result.sessionId as string;
+    const mine = (name: string) => name.startsWith(`deploybisect-${session}-`);
+    expect([...seen.networks].filter(mine).length).toBeGreaterThan(0);
+    expect([...seen.volumes].filter(mine).some((name) => name.endsWith('-volume-dbdata'))).toBe(true);
+    expect(await sessionObjects(podman, session)).toEqual({ containers: [], networks: [], volumes: [], images: [] });
+    expect(h.repo.snapshot()).toBe(before);
+  });
+});
