@@ -43,21 +43,6 @@ export async function sessionObjects(docker: Docker, sessionId?: string): Promis
   };
 }
 
-/** The session ids of every labelled object on the engine. */
-export async function sessionIds(docker: Docker): Promise<Set<string>> {
-  const filters = { label: [LABEL_SESSION] };
-  const [containers, networks, volumes, images] = await Promise.all([
-    retried(() => docker.listContainers({ all: true, filters })),
-    retried(() => docker.listNetworks({ filters })),
-    retried(() => docker.listVolumes({ filters })),
-    retried(() => docker.listImages({ filters })),
-  ]);
-  const labels = [...containers, ...networks, ...(volumes.Volumes ?? []), ...images].map(
-    (o) => (o as { Labels?: Record<string, string> | null }).Labels?.[LABEL_SESSION],
-  );
-  return new Set(labels.filter((id): id is string => id !== undefined));
-}
-
 /** Lists the labelled networks and volumes every 250 ms until stopped; what it saw, by name. */
 export function watchStackObjects(docker: Docker): { stop: () => Promise<{ networks: Set<string>; volumes: Set<string> }> } {
   const seen = { networks: new Set<string>(), volumes: new Set<string>() };
