@@ -5,7 +5,6 @@
  * it. Either way the re-run resumes from the saved verdicts, builds no commit already judged, and
  * names the culprit with nothing left afterwards.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,20 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { History } from '../fixtures/platform-history.js';
 import { interruptStackHistory } from '../fixtures/stack-interrupt-history.js';
 import { requireEngine, testDockerHost } from '../helpers/docker-engine.js';
-import { CLI, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { interruptMidStack, type Interrupted } from '../helpers/stack-interrupt-run.js';
 import { sessionObjects, type StackObjects } from '../helpers/stack-podman-objects.js';
 
 const NOTHING: StackObjects = { containers: [], networks: [], volumes: [], images: [] };
-const VERDICT = / — (good|bad|skip): /g;
-
-interface Interrupted {
-  code: number | null;
-  stderr: string;
-  session: string;
-  verdicts: number;
-  /** The session's objects just before the signal: the candidate's stack, up. */
-  up: StackObjects;
-}
 
 describe('a compose stack interrupted mid-stack resumes', () => {
   let docker: Docker;
@@ -54,30 +44,8 @@ describe('a compose stack interrupted mid-stack resumes', () => {
     return { XDG_CACHE_HOME: cache };
   }
 
-  /** Starts the search and sends `signal` once a verdict was printed and the next candidate's db service has started. */
-  async function interrupt(signal: NodeJS.Signals, env: NodeJS.ProcessEnv): Promise<Interrupted> {
-    // --verbose: each service's lines (`container | db | …`) say when a stack is up.
-    const child = spawn(process.execPath, [CLI, ...args(), '--verbose'], {
-      cwd: h.repo.dir,
-      env: { ...process.env, DOCKER_HOST: testDockerHost(), NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const afterVerdict = stderr.slice(stderr.search(VERDICT) + 1);
-        if (stderr.search(VERDICT) >= 0 && /container \| db \| db: starting/.test(afterVerdict)) resolve();
-      });
-      child.on('close', () => resolve());
-    });
-    const session = /session ([0-9a-f]{8}):/.exec(stderr)?.[1] ?? '';
-    const up = await sessionObjects(docker, session);
-    child.kill(signal);
-    const code = await exited;
-    return { code, stderr, session, verdicts: (stderr.match(VERDICT) ?? []).length, up };
-  }
+  const interrupt = (signal: NodeJS.Signals, env: NodeJS.ProcessEnv): Promise<Interrupted> =>
+    interruptMidStack({ docker, dockerHost: testDockerHost(), cwd: h.repo.dir, args: args(), env, signal, service: 'db' });
 
   /** The same command again, to its end: resumes from the saved verdicts and names the culprit without building a judged commit again. */
   async function resume(env: NodeJS.ProcessEnv, judged: number): Promise<{ stderr: string; result: any }> {

@@ -5,6 +5,9 @@
  * port is reached at an ephemeral one on 127.0.0.1. The culprit renames the db service while web's
  * start script still asks for `db`: web's `wget` finds no such host and exits 1.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,7 +15,10 @@ import type { History } from '../fixtures/platform-history.js';
 import { podmanStackHistory } from '../fixtures/stack-podman-history.js';
 import { podmanHost, requirePodman } from '../helpers/docker-engine.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
-import { sessionObjects, watchStackObjects } from '../helpers/stack-podman-objects.js';
+import { interruptMidStack } from '../helpers/stack-interrupt-run.js';
+import { sessionObjects, watchStackObjects, type StackObjects } from '../helpers/stack-podman-objects.js';
+
+const NOTHING: StackObjects = { containers: [], networks: [], volumes: [], images: [] };
 
 describe('a compose stack on Podman, on a network of its own', () => {
   let podman: Docker;
@@ -57,7 +63,40 @@ describe('a compose stack on Podman, on a network of its own', () => {
     const mine = (name: string) => name.startsWith(`deploybisect-${session}-`);
     expect([...seen.networks].filter(mine).length).toBeGreaterThan(0);
     expect([...seen.volumes].filter(mine).some((name) => name.endsWith('-volume-dbdata'))).toBe(true);
-    expect(await sessionObjects(podman, session)).toEqual({ containers: [], networks: [], volumes: [], images: [] });
+    expect(await sessionObjects(podman, session)).toEqual(NOTHING);
     expect(h.repo.snapshot()).toBe(before);
   });
+
+  it("Ctrl-C mid-stack removes the stack's network, volume and containers; clean --session removes what SIGKILL left", async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'deploybisect-stack-podman-'));
+    const stop = (signal: NodeJS.Signals) =>
+      interruptMidStack({
+        docker: podman,
+        dockerHost: podmanHost(),
+        cwd: h.repo.dir,
+        args: [h.good, h.bad, '--restart', '--no-cache'],
+        env: { XDG_CACHE_HOME: cache },
+        signal,
+        service: 'db',
+      });
+    try {
+      const interrupted = await stop('SIGINT');
+      expect(interrupted.code, interrupted.stderr).toBe(130);
+      expect(interrupted.up.networks, 'the stack was up').toHaveLength(1);
+      expect(await sessionObjects(podman, interrupted.session)).toEqual(NOTHING);
+
+      const killed = await stop('SIGKILL');
+      expect(killed.code).toBeNull();
+      const left = await sessionObjects(podman, killed.session);
+      expect(left.networks).toHaveLength(1);
+      expect(left.volumes.some((name) => name.endsWith('-volume-dbdata'))).toBe(true);
+      expect(left.containers.length).toBeGreaterThan(0);
+      const cleaned = await runCli(['clean', '--session', killed.session, '--docker-host', podmanHost()]);
+      expect(cleaned.code, cleaned.stderr).toBe(0);
+      expect(await sessionObjects(podman, killed.session)).toEqual(NOTHING);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+    expect(h.repo.snapshot()).toBe(before);
+  }, 180_000);
 });
