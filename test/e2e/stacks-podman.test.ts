@@ -16,7 +16,7 @@ import { podmanStackHistory } from '../fixtures/stack-podman-history.js';
 import { podmanHost, requirePodman } from '../helpers/docker-engine.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { interruptMidStack } from '../helpers/stack-interrupt-run.js';
-import { sessionObjects, watchStackObjects, type StackObjects } from '../helpers/stack-podman-objects.js';
+import { sessionObjects, watchStackObjects, type SeenObjects, type StackObjects } from '../helpers/stack-podman-objects.js';
 
 const NOTHING: StackObjects = { containers: [], networks: [], volumes: [], images: [] };
 
@@ -26,7 +26,7 @@ describe('a compose stack on Podman, on a network of its own', () => {
   let before: string;
   let run: CliRun;
   let result: any;
-  let seen: { networks: Set<string>; volumes: Set<string> };
+  let seen: SeenObjects;
 
   beforeAll(async () => {
     podman = await requirePodman();
@@ -66,6 +66,18 @@ describe('a compose stack on Podman, on a network of its own', () => {
     expect(await sessionObjects(podman, session)).toEqual(NOTHING);
     expect(h.repo.snapshot()).toBe(before);
   });
+
+  it("--jobs 2: two candidates' stacks up at once, each on its own network with the same names and ports, the same culprit", async () => {
+    const watcher = watchStackObjects(podman);
+    const parallel = await runCli([h.good, h.bad, '--docker-host', podmanHost(), '--jobs', '2', '--json'], { cwd: h.repo.dir });
+    const during = await watcher.stop();
+    expect(parallel.code, parallel.stderr).toBe(0);
+    const found = JSON.parse(parallel.stdout);
+    expect(found.culprit.sha).toBe(h.culprit);
+    expect(found.culprit.outcome.signature).toBe('web: container exited with code 1');
+    expect(during.atOnce.get(found.sessionId), 'two stacks were up together').toBe(2);
+    expect(await sessionObjects(podman, found.sessionId)).toEqual(NOTHING);
+  }, 180_000);
 
   it("Ctrl-C mid-stack removes the stack's network, volume and containers; clean --session removes what SIGKILL left", async () => {
     const cache = mkdtempSync(join(tmpdir(), 'deploybisect-stack-podman-'));

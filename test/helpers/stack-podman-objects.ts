@@ -43,14 +43,27 @@ export async function sessionObjects(docker: Docker, sessionId?: string): Promis
   };
 }
 
-/** Lists the labelled networks and volumes every 250 ms until stopped; what it saw, by name. */
-export function watchStackObjects(docker: Docker): { stop: () => Promise<{ networks: Set<string>; volumes: Set<string> }> } {
-  const seen = { networks: new Set<string>(), volumes: new Set<string>() };
+/** Lists the labelled networks and volumes every 250 ms until stopped; what it saw, by name, and how many networks at once. */
+export interface SeenObjects {
+  networks: Set<string>;
+  volumes: Set<string>;
+  /** The most networks seen at once, by session: stacks that were up together. */
+  atOnce: Map<string, number>;
+}
+
+export function watchStackObjects(docker: Docker): { stop: () => Promise<SeenObjects> } {
+  const seen: SeenObjects = { networks: new Set<string>(), volumes: new Set<string>(), atOnce: new Map() };
   let running = true;
   const loop = (async () => {
     while (running) {
       const now = await sessionObjects(docker).catch(() => undefined);
-      for (const name of now?.networks ?? []) seen.networks.add(name);
+      const bySession = new Map<string, number>();
+      for (const name of now?.networks ?? []) {
+        seen.networks.add(name);
+        const session = /^deploybisect-([0-9a-f]{8})-/.exec(name)?.[1] ?? '';
+        bySession.set(session, (bySession.get(session) ?? 0) + 1);
+      }
+      for (const [session, n] of bySession) seen.atOnce.set(session, Math.max(n, seen.atOnce.get(session) ?? 0));
       for (const name of now?.volumes ?? []) seen.volumes.add(name);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
