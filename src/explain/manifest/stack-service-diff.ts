@@ -1,0 +1,142 @@
+/**
+ * What changed in one compose service between two stacks, key by key: image, build (context,
+ * Dockerfile, target, arguments, an inline Dockerfile), command and entrypoint, each environment
+ * variable, each dependency (service and condition), the healthcheck, ports and expose. Each finding
+ * names the service and its compose key (`services.db.healthcheck`). Pure.
+ */
+import type { ComposeBuild, ComposeService } from '../../contract/compose/model.js';
+import type { Finding, FindingKind } from '../finding.js';
+import { manifestFinding } from './manifest-finding.js';
+import {
+  buildArgText,
+  buildText,
+  commandValueText,
+  dependencyText,
+  envValueText,
+  healthcheckText,
+  noHealthcheck,
+  pathText,
+  portText,
+} from './stack-texts.js';
+
+/** A finding about `service`'s `key` (`healthcheck`, `build.context`, `environment.DB_HOST`) in the compose file `path`. */
+export function stackFinding(
+  kind: FindingKind,
+  path: string,
+  service: string,
+  key: string,
+  values: { before?: string | undefined; after?: string | undefined },
+  change: string,
+): Finding {
+  const instruction = key === '' ? `services.${service}` : `services.${service}.${key}`;
+  return {
+    ...manifestFinding(kind, path, instruction, values.before, values.after, `${path}: ${service}: ${change} (${instruction})`),
+    service,
+  };
+}
+
+/** `was → now`, `added: now`, `removed (was was)`, in the words of `what`. */
+function changeText(what: string, was: string | undefined, now: string | undefined, none: string): string {
+  if (was === undefined) return `${what} was added: ${now!}`;
+  if (now === undefined) return `${what} was removed (was ${was}; now ${none})`;
+  return `${what} changed: ${was} → ${now}`;
+}
+
+/** The findings of `name` (the after side's name; `before` may be the same service under its old name). */
+export function serviceFindings(path: string, name: string, before: ComposeService, after: ComposeService): Finding[] {
+  const out: Finding[] = [];
+  const field = (kind: FindingKind, key: string, what: string, was: string | undefined, now: string | undefined, none: string) => {
+    if (was !== now) out.push(stackFinding(kind, path, name, key, { before: was, after: now }, changeText(what, was, now, none)));
+  };
+  field('compose-image', 'image', 'the image', before.image ?? undefined, after.image ?? undefined, 'built only');
+  out.push(...buildFindings(path, name, before.build, after.build));
+  field(
+    'compose-command',
+    'entrypoint',
+    'the entrypoint',
+    commandValueText(before.entrypoint),
+    commandValueText(after.entrypoint),
+    "the image's",
+  );
+  field('compose-command', 'command', 'the command', commandValueText(before.command), commandValueText(after.command), "the image's");
+  out.push(...envFindings(path, name, before, after), ...dependencyFindings(path, name, before, after));
+  const [was, now] = [healthcheckText(before.healthcheck), healthcheckText(after.healthcheck)];
+  if (was !== now) {
+    const change =
+      noHealthcheck(now) && !noHealthcheck(was)
+        ? `the healthcheck was ${now === undefined ? 'removed' : 'disabled'} (was ${was!})`
+        : changeText('the healthcheck', was, now, "the image's HEALTHCHECK, if any");
+    out.push(stackFinding('compose-healthcheck', path, name, 'healthcheck', { before: was, after: now }, change));
+  }
+  const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : undefined);
+  field('compose-ports', 'ports', 'the published ports', list(before.ports.map(portText)), list(after.ports.map(portText)), 'none');
+  field('compose-ports', 'expose', 'the exposed ports', list(before.expose), list(after.expose), 'none');
+  return out;
+}
+
+function buildFindings(path: string, name: string, before: ComposeBuild | null, after: ComposeBuild | null): Finding[] {
+  if (before === null && after === null) return [];
+  if (before === null || after === null) {
+    const [was, now] = [before ? buildText(before) : undefined, after ? buildText(after) : undefined];
+    const change = was === undefined ? `now built from ${now!}` : `no longer built (was built from ${was})`;
+    return [stackFinding('compose-build', path, name, 'build', { before: was, after: now }, change)];
+  }
+  const out: Finding[] = [];
+  const field = (key: string, what: string, was: string | undefined, now: string | undefined) => {
+    if (was !== now)
+      out.push(stackFinding('compose-build', path, name, key, { before: was, after: now }, changeText(what, was, now, 'none')));
+  };
+  field('build.context', 'the build context', pathText(before.context), pathText(after.context));
+  const dockerfile = (b: ComposeBuild) => (b.dockerfilePath ? pathText(b.dockerfilePath) : undefined);
+  field('build.dockerfile', 'the Dockerfile', dockerfile(before), dockerfile(after));
+  if (before.dockerfileInline !== after.dockerfileInline) {
+    const inline = (b: ComposeBuild) => (b.dockerfileInline === null ? undefined : 'an inline Dockerfile');
+    const change = before.dockerfileInline !== null && after.dockerfileInline !== null ? 'the inline Dockerfile changed' : undefined;
+    if (change) out.push(stackFinding('compose-build', path, name, 'build.dockerfile_inline', {}, change));
+    else field('build.dockerfile_inline', 'the inline Dockerfile', inline(before), inline(after));
+  }
+  field('build.target', 'the build target', before.target ?? undefined, after.target ?? undefined);
+  for (const key of new Set([...Object.keys(before.args), ...Object.keys(after.args)])) {
+    const text = (args: ComposeBuild['args']) => (key in args ? buildArgText(key, args[key]!) : undefined);
+    const [was, now] = [text(before.args), text(after.args)];
+    if (was === now && before.args[key] !== after.args[key]) {
+      out.push(
+        stackFinding(
+          'compose-build',
+          path,
+          name,
+          `build.args.${key}`,
+          { before: was, after: now },
+          `build argument ${key} changed (a secret)`,
+        ),
+      );
+    } else field(`build.args.${key}`, `build argument ${key}`, was, now);
+  }
+  return out;
+}
+
+function envFindings(path: string, name: string, before: ComposeService, after: ComposeService): Finding[] {
+  const out: Finding[] = [];
+  const [was, now] = [before.environment, after.environment];
+  for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    const [a, b] = [was[key], now[key]];
+    if (a && b && a.value === b.value) continue;
+    const [x, y] = [a ? envValueText(key, a) : undefined, b ? envValueText(key, b) : undefined];
+    const change = !a ? `${y!} was added` : !b ? `${x!} was removed` : x === y ? `${key} changed (a secret)` : `${x!} → ${y!}`;
+    out.push(stackFinding('compose-env', path, name, `environment.${key}`, { before: x, after: y }, change));
+  }
+  return out;
+}
+
+function dependencyFindings(path: string, name: string, before: ComposeService, after: ComposeService): Finding[] {
+  const out: Finding[] = [];
+  const [was, now] = [before.dependsOn, after.dependsOn];
+  for (const dep of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    const [a, b] = [was[dep], now[dep]];
+    const [x, y] = [a ? dependencyText(dep, a) : undefined, b ? dependencyText(dep, b) : undefined];
+    if (x === y) continue;
+    const change = !a ? `now depends on ${y!}` : !b ? `no longer depends on ${dep} (was ${x!})` : `now waits for ${y!} (was ${x!})`;
+    out.push(stackFinding('compose-depends-on', path, name, `depends_on.${dep}`, { before: x, after: y }, change));
+  }
+  return out;
+}
