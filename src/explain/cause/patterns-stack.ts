@@ -1,0 +1,130 @@
+/**
+ * The stack family of the catalogue (deployment): a compose stack's output linked to a change between
+ * its services, read as stack findings (explain/manifest/stack-diff.ts): a healthcheck removed while
+ * another service waits for it, a dependency's condition changed, a one-shot service's command, a
+ * service renamed or removed while another still calls it by name, a sibling's port moved. One rule
+ * per pattern.
+ */
+import type { Finding } from '../finding.js';
+import { containerPorts, noHealthcheck, parseDependencyText } from '../manifest/stack-texts.js';
+import { define, type FailurePattern } from './pattern-shape.js';
+import { portsIn } from './ports-in.js';
+import { namesService } from './stack-clues.js';
+
+/** `compose.yaml, services.db.healthcheck` */
+const where = (f: Finding): string => `${f.path ?? 'the compose file'}, ${f.instruction}`;
+
+/** Whether the finding is about the service a clue names (by name, or by compose's container name). */
+const about = (f: Finding, name: string): boolean => f.service !== undefined && namesService(name, f.service);
+
+/** The key of a finding's instruction: `command` of `services.migrate.command`. */
+const keyOf = (f: Finding): string => f.instruction.split('.').slice(2).join('.') || f.instruction;
+
+/** The port numbers a finding's value names: container ports for ports and expose, any port for the others. */
+const ports = (f: Finding, text: string | undefined): Set<number> => (f.kind === 'compose-ports' ? containerPorts(text) : portsIn(text));
+
+export const STACK_PATTERNS: readonly FailurePattern[] = [
+  define({
+    id: 'compose-healthcheck-removed',
+    family: 'deployment',
+    title: 'a service waited for with service_healthy, whose healthcheck the commit removed or disabled',
+    evidence: 'service-failed',
+    links: ['compose-healthcheck'],
+    certainty: 'strong',
+    explain: (clue, f) =>
+      clue.how === 'no-healthcheck' && about(f, clue.service) && noHealthcheck(f.after) && !noHealthcheck(f.before)
+        ? `this commit ${f.after === undefined ? 'removed' : 'disabled'} the healthcheck of ${f.service!} (${where(f)}; was ${f.before!}), and another service waits for it with service_healthy`
+        : undefined,
+  }),
+  define({
+    id: 'compose-depends-healthy',
+    family: 'deployment',
+    title: 'a dependency the commit made a service wait for until healthy, which has no healthcheck or never gets healthy',
+    evidence: 'service-failed',
+    links: ['compose-depends-on'],
+    certainty: 'likely',
+    explain: (clue, f) => {
+      const [was, now] = [parseDependencyText(f.before), parseDependencyText(f.after)];
+      if (!now || now.condition !== 'service_healthy' || was?.condition === 'service_healthy') return undefined;
+      if (!namesService(clue.service, now.service) || (clue.how !== 'no-healthcheck' && clue.how !== 'unhealthy')) return undefined;
+      return `this commit made ${f.service!} wait for ${now.service} to be healthy (${where(f)}; was ${f.before ?? 'no dependency'})`;
+    },
+  }),
+  define({
+    id: 'compose-healthcheck-changed',
+    family: 'deployment',
+    title: 'a service found unhealthy, whose healthcheck the commit added or changed',
+    evidence: 'service-failed',
+    links: ['compose-healthcheck'],
+    certainty: 'likely',
+    explain: (clue, f) =>
+      clue.how === 'unhealthy' && about(f, clue.service) && !noHealthcheck(f.after)
+        ? `this commit ${f.before === undefined ? 'added' : 'changed'} the healthcheck of ${f.service!} (${where(f)}): ${f.before ?? 'none'} → ${f.after!}`
+        : undefined,
+  }),
+  define({
+    id: 'compose-one-shot-command',
+    family: 'deployment',
+    title: 'a one-shot service (a migration) that now exits non-zero, whose command or entrypoint the commit changed',
+    evidence: 'service-failed',
+    links: ['compose-command'],
+    certainty: 'likely',
+    explain: (clue, f) =>
+      (clue.how === 'not-completed' || clue.how === 'exited') && about(f, clue.service)
+        ? `this commit changed the ${keyOf(f)} of ${f.service!} (${where(f)}): ${f.before ?? "the image's"} → ${f.after ?? "the image's"}`
+        : undefined,
+  }),
+  define({
+    id: 'compose-service-renamed',
+    family: 'deployment',
+    title: 'a host name that no longer resolves: the service of that name renamed or removed by the commit',
+    evidence: 'unknown-host',
+    links: ['compose-service'],
+    certainty: 'strong',
+    explain: (clue, f) => {
+      if (clue.host === undefined || f.before !== clue.host) return undefined;
+      return f.after === undefined
+        ? `this commit removed service ${clue.host} (${where(f)}), and nothing answers to that name any more`
+        : `this commit renamed service ${clue.host} to ${f.after} (${where(f)}), and nothing answers to ${clue.host} any more`;
+    },
+  }),
+  define({
+    id: 'compose-service-gone',
+    family: 'deployment',
+    title: 'a name that does not resolve (which, the output does not say), and a service renamed or removed by the commit',
+    evidence: 'unknown-host',
+    links: ['compose-service'],
+    certainty: 'possible',
+    explain: (clue, f) => {
+      if (clue.host !== undefined || f.before === undefined) return undefined;
+      const change = f.after === undefined ? `removed service ${f.before}` : `renamed service ${f.before} to ${f.after}`;
+      return `this commit ${change} (${where(f)}), and a service may still call it by its old name`;
+    },
+  }),
+  define({
+    id: 'compose-sibling-port-moved',
+    family: 'deployment',
+    title: "a connection refused on a service's port, which the commit moved (its ports, expose, environment or command)",
+    evidence: 'refused-service',
+    links: ['compose-ports', 'compose-env', 'compose-command'],
+    certainty: 'likely',
+    explain: (clue, f) => {
+      if (f.service === undefined || (clue.host !== undefined && !about(f, clue.host))) return undefined;
+      if (!ports(f, f.before).has(clue.port) || ports(f, f.after).has(clue.port)) return undefined;
+      const now = [...ports(f, f.after)];
+      return `this commit moved ${f.service} off port ${clue.port}${now.length > 0 ? `, now ${now.join(', ')}` : ''} (${where(f)})`;
+    },
+  }),
+  define({
+    id: 'compose-client-port-moved',
+    family: 'deployment',
+    title: 'a connection refused on a port a service was pointed at by the commit (its environment or command)',
+    evidence: 'refused-service',
+    links: ['compose-env', 'compose-command'],
+    certainty: 'likely',
+    explain: (clue, f) =>
+      f.service !== undefined && portsIn(f.after).has(clue.port) && !portsIn(f.before).has(clue.port)
+        ? `this commit points ${f.service} at port ${clue.port} (${where(f)}; was ${f.before ?? 'unset'})`
+        : undefined,
+  }),
+];
