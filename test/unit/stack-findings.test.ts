@@ -188,4 +188,28 @@ describe('stack findings', () => {
       ['compose-command', 'web', 'services.web.command', undefined, '["python","manage.py","runserver"]'],
     ]);
   });
+
+  it('react-express-mongodb: a network alias given to mongo, then a service renamed keeping its old name as an alias', async () => {
+    const aliased = (t: string) =>
+      t.replace(
+        '    networks:\n      - express-mongo\n    expose:\n      - 27017',
+        '    networks:\n      express-mongo:\n        aliases: [database]\n    expose:\n      - 27017',
+      );
+    expect(rows(await edited('awesome-react-express-mongodb', aliased))).toEqual([
+      ['compose-service', 'mongo', 'services.mongo.networks.express-mongo.aliases', undefined, 'database'],
+    ]);
+    const renamedKeepingName = (t: string) =>
+      t
+        .replace('  mongo:\n', '  mongodb:\n')
+        .replace('      - mongo\n', '      - mongodb\n')
+        .replace(
+          '    networks:\n      - express-mongo\n    expose:\n      - 27017',
+          '    networks:\n      express-mongo:\n        aliases: [mongo]\n    expose:\n      - 27017',
+        );
+    expect(rows(await edited('awesome-react-express-mongodb', renamedKeepingName))).toEqual([
+      ['compose-service', 'mongodb', 'services.mongodb', 'mongo', 'mongodb'],
+      ['compose-depends-on', 'backend', 'services.backend.depends_on.mongo', 'mongo: service_started', undefined],
+      ['compose-depends-on', 'backend', 'services.backend.depends_on.mongodb', undefined, 'mongodb: service_started'],
+    ]);
+  });
 });

@@ -202,3 +202,29 @@ describe('a variable removed from a compose service', () => {
     ]);
   });
 });
+
+describe('a name or an image of a service', () => {
+  const elk = 'awesome-elasticsearch-logstash-kibana';
+
+  it('elasticsearch no longer answers to es (its container_name removed), which kibana calls', async () => {
+    const findings = await edited(elk, (t) => t.replace('    container_name: es\n', ''));
+    expect(findings.map((f) => [f.kind, f.service, f.instruction, f.before, f.after])).toEqual([
+      ['compose-service', 'elasticsearch', 'services.elasticsearch.container_name', 'es', undefined],
+    ]);
+    const evidence = output('stack-node-getaddrinfo-enotfound').map((line) => line.replace('ENOTFOUND db', 'ENOTFOUND es'));
+    expect(causes(findings, evidence)).toEqual([['compose-service-renamed', 'strong', 'services.elasticsearch.container_name']]);
+    expect(findLikelyCauses(findings, evidence)[0]!.summary).toContain(
+      'this commit removed the name es from elasticsearch (compose.yaml, services.elasticsearch.container_name), and nothing answers to es any more',
+    );
+  });
+
+  it('elasticsearch unhealthy after its image changed: possible, and only for that service', async () => {
+    const findings = await edited(elk, (t) => t.replace('image: elasticsearch:7.16.1', 'image: elasticsearch:8.12.0'));
+    const evidence = stackSays('elasticsearch', 'unhealthy', { service: 'kibana', condition: 'service_healthy' });
+    expect(causes(findings, evidence)).toEqual([['compose-service-image-changed', 'possible', 'services.elasticsearch.image']]);
+    expect(findLikelyCauses(findings, evidence)[0]!.summary).toContain(
+      'this commit changed the image of elasticsearch (compose.yaml, services.elasticsearch.image): elasticsearch:7.16.1 → elasticsearch:8.12.0',
+    );
+    expect(causes(findings, stackSays('kibana', 'container exited with code 1'))).toEqual([]);
+  });
+});

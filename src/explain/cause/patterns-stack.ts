@@ -20,6 +20,12 @@ const about = (f: Finding, name: string): boolean => f.service !== undefined && 
 /** The key of a finding's instruction: `command` of `services.migrate.command`. */
 const keyOf = (f: Finding): string => f.instruction.split('.').slice(2).join('.') || f.instruction;
 
+/** A name gone, in words: a service renamed or removed, or a name (alias, container_name) a service no longer has. */
+const nameChange = (f: Finding): string => {
+  if (f.instruction !== `services.${f.service!}`) return `removed the name ${f.before!} from ${f.service!}`;
+  return f.after === undefined ? `removed service ${f.before!}` : `renamed service ${f.before!} to ${f.after}`;
+};
+
 /** The port numbers a finding's value names: container ports for ports and expose, any port for the others. */
 const ports = (f: Finding, text: string | undefined): Set<number> => (f.kind === 'compose-ports' ? containerPorts(text) : portsIn(text));
 
@@ -65,7 +71,8 @@ export const STACK_PATTERNS: readonly FailurePattern[] = [
   define({
     id: 'compose-one-shot-command',
     family: 'deployment',
-    title: 'a one-shot service (a migration) that now exits non-zero, whose command or entrypoint the commit changed',
+    title:
+      'a service that now exits non-zero (a one-shot such as a migration, or a server), whose command or entrypoint the commit changed',
     evidence: 'service-failed',
     links: ['compose-command'],
     certainty: 'likely',
@@ -75,18 +82,29 @@ export const STACK_PATTERNS: readonly FailurePattern[] = [
         : undefined,
   }),
   define({
+    id: 'compose-service-image-changed',
+    family: 'deployment',
+    title:
+      'a service that fails the stack (exits, unhealthy, without the healthcheck its image had), whose image or build the commit changed',
+    evidence: 'service-failed',
+    links: ['compose-image', 'compose-build'],
+    certainty: 'possible',
+    explain: (clue, f) =>
+      about(f, clue.service)
+        ? `this commit changed the ${keyOf(f) === 'image' ? 'image' : keyOf(f).replace('build.', 'build ')} of ${f.service!} (${where(f)}): ${f.before ?? 'none'} → ${f.after ?? 'none'}`
+        : undefined,
+  }),
+  define({
     id: 'compose-service-renamed',
     family: 'deployment',
-    title: 'a host name that no longer resolves: the service of that name renamed or removed by the commit',
+    title: 'a host name that no longer resolves: the service of that name renamed or removed by the commit (or the alias removed)',
     evidence: 'unknown-host',
     links: ['compose-service'],
     certainty: 'strong',
-    explain: (clue, f) => {
-      if (clue.host === undefined || f.before !== clue.host) return undefined;
-      return f.after === undefined
-        ? `this commit removed service ${clue.host} (${where(f)}), and nothing answers to that name any more`
-        : `this commit renamed service ${clue.host} to ${f.after} (${where(f)}), and nothing answers to ${clue.host} any more`;
-    },
+    explain: (clue, f) =>
+      clue.host !== undefined && f.before === clue.host
+        ? `this commit ${nameChange(f)} (${where(f)}), and nothing answers to ${clue.host} any more`
+        : undefined,
   }),
   define({
     id: 'compose-service-gone',
@@ -97,8 +115,7 @@ export const STACK_PATTERNS: readonly FailurePattern[] = [
     certainty: 'possible',
     explain: (clue, f) => {
       if (clue.host !== undefined || f.before === undefined) return undefined;
-      const change = f.after === undefined ? `removed service ${f.before}` : `renamed service ${f.before} to ${f.after}`;
-      return `this commit ${change} (${where(f)}), and a service may still call it by its old name`;
+      return `this commit ${nameChange(f)} (${where(f)}), and a service may still call it by that name`;
     },
   }),
   define({

@@ -1,7 +1,8 @@
 /**
  * What changed in one compose service between two stacks, key by key: image, build (context,
  * Dockerfile, target, arguments, an inline Dockerfile), command and entrypoint, each environment
- * variable, each dependency (service and condition), the healthcheck, ports and expose. Each finding
+ * variable, each dependency (service and condition), the healthcheck, ports and expose, and the other
+ * names it answers to (network aliases, container_name: one finding per name). Each finding
  * names the service and its compose key (`services.db.healthcheck`). Pure.
  */
 import type { ComposeBuild, ComposeService } from '../../contract/compose/model.js';
@@ -59,6 +60,7 @@ export function serviceFindings(path: string, name: string, before: ComposeServi
     "the image's",
   );
   field('compose-command', 'command', 'the command', commandValueText(before.command), commandValueText(after.command), "the image's");
+  out.push(...nameFindings(path, name, before, after));
   out.push(...envFindings(path, name, before, after), ...dependencyFindings(path, name, before, after));
   const [was, now] = [healthcheckText(before.healthcheck), healthcheckText(after.healthcheck)];
   if (was !== now) {
@@ -113,6 +115,29 @@ function buildFindings(path: string, name: string, before: ComposeBuild | null, 
     } else field(`build.args.${key}`, `build argument ${key}`, was, now);
   }
   return out;
+}
+
+/** The names other services reach it by besides its own, each with the key that gives it. */
+function otherNames(service: ComposeService): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [network, settings] of Object.entries(service.networks)) {
+    for (const alias of settings.aliases) names.set(alias, `networks.${network}.aliases`);
+  }
+  if (service.containerName !== null) names.set(service.containerName, 'container_name');
+  return names;
+}
+
+/** A name it no longer answers to (before: the name), or a new one (after: the name). */
+function nameFindings(path: string, name: string, before: ComposeService, after: ComposeService): Finding[] {
+  const [was, now] = [otherNames(before), otherNames(after)];
+  return [
+    ...[...was]
+      .filter(([alias]) => !now.has(alias) && alias !== name)
+      .map(([alias, key]) => stackFinding('compose-service', path, name, key, { before: alias }, `no longer answers to ${alias}`)),
+    ...[...now]
+      .filter(([alias]) => !was.has(alias) && alias !== before.name)
+      .map(([alias, key]) => stackFinding('compose-service', path, name, key, { after: alias }, `now also answers to ${alias}`)),
+  ];
 }
 
 function envFindings(path: string, name: string, before: ComposeService, after: ComposeService): Finding[] {
