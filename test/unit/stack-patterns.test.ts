@@ -80,7 +80,7 @@ describe('a service waited for until healthy', () => {
       t.replace('    depends_on:\n      - mongo\n', '    depends_on:\n      mongo:\n        condition: service_healthy\n'),
     );
     const evidence = stackSays('mongo', 'has no healthcheck configured', { service: 'backend', condition: 'service_healthy' });
-    expect(causes(findings, evidence)).toEqual([['compose-depends-healthy', 'likely', 'services.backend.depends_on.mongo']]);
+    expect(causes(findings, evidence)).toEqual([['compose-depends-condition', 'likely', 'services.backend.depends_on.mongo']]);
     expect(findLikelyCauses(findings, evidence)[0]!.summary).toContain(
       'this commit made backend wait for mongo to be healthy (compose.yaml, services.backend.depends_on.mongo; was mongo: service_started)',
     );
@@ -97,6 +97,18 @@ describe('a service waited for until healthy', () => {
 });
 
 describe('a one-shot service', () => {
+  it('react-express-mongodb: backend made to wait for mongo to exit 0, which keeps running', async () => {
+    const findings = await edited('awesome-react-express-mongodb', (t) =>
+      t.replace('    depends_on:\n      - mongo\n', '    depends_on:\n      mongo:\n        condition: service_completed_successfully\n'),
+    );
+    const evidence = stackSays('mongo', 'not completed before the timeout (still running)', {
+      service: 'backend',
+      condition: 'service_completed_successfully',
+    });
+    expect(causes(findings, evidence)).toEqual([['compose-depends-condition', 'likely', 'services.backend.depends_on.mongo']]);
+    expect(findLikelyCauses(findings, evidence)[0]!.summary).toContain('this commit made backend wait for mongo to exit 0');
+  });
+
   it("frappe: configurator's command changed, and it now exits non-zero under service_completed_successfully", async () => {
     const findings = await edited('frappe', (t) =>
       t.replace('bench set-config -gp db_port $$DB_PORT;', 'bench set-config -gp db_port $$DB_PORT --strict;'),

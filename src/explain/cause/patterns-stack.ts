@@ -9,7 +9,7 @@ import type { Finding } from '../finding.js';
 import { containerPorts, noHealthcheck, parseDependencyText } from '../manifest/stack-texts.js';
 import { define, type FailurePattern } from './pattern-shape.js';
 import { portsIn } from './ports-in.js';
-import { namesService } from './stack-clues.js';
+import { namesService, type FailedHow } from './stack-clues.js';
 
 /** `compose.yaml, services.db.healthcheck` */
 const where = (f: Finding): string => `${f.path ?? 'the compose file'}, ${f.instruction}`;
@@ -19,6 +19,12 @@ const about = (f: Finding, name: string): boolean => f.service !== undefined && 
 
 /** The key of a finding's instruction: `command` of `services.migrate.command`. */
 const keyOf = (f: Finding): string => f.instruction.split('.').slice(2).join('.') || f.instruction;
+
+/** The ways a dependency fails each condition a commit may newly ask of it. */
+const UNMET: Partial<Record<string, readonly FailedHow[]>> = {
+  service_healthy: ['no-healthcheck', 'unhealthy', 'timed-out'],
+  service_completed_successfully: ['not-completed', 'timed-out'],
+};
 
 /** A name gone, in words: a service renamed or removed, or a name (alias, container_name) a service no longer has. */
 const nameChange = (f: Finding): string => {
@@ -43,17 +49,20 @@ export const STACK_PATTERNS: readonly FailurePattern[] = [
         : undefined,
   }),
   define({
-    id: 'compose-depends-healthy',
+    id: 'compose-depends-condition',
     family: 'deployment',
-    title: 'a dependency the commit made a service wait for until healthy, which has no healthcheck or never gets healthy',
+    title:
+      'a dependency the commit made a service wait for until healthy (it has no healthcheck, or never gets healthy) or until it exits 0 (it fails, or keeps running)',
     evidence: 'service-failed',
     links: ['compose-depends-on'],
     certainty: 'likely',
     explain: (clue, f) => {
       const [was, now] = [parseDependencyText(f.before), parseDependencyText(f.after)];
-      if (!now || now.condition !== 'service_healthy' || was?.condition === 'service_healthy') return undefined;
-      if (!namesService(clue.service, now.service) || (clue.how !== 'no-healthcheck' && clue.how !== 'unhealthy')) return undefined;
-      return `this commit made ${f.service!} wait for ${now.service} to be healthy (${where(f)}; was ${f.before ?? 'no dependency'})`;
+      if (!now || now.condition === was?.condition || !namesService(clue.service, now.service)) return undefined;
+      const fits = UNMET[now.condition];
+      if (!fits?.includes(clue.how)) return undefined;
+      const until = now.condition === 'service_healthy' ? 'to be healthy' : 'to exit 0';
+      return `this commit made ${f.service!} wait for ${now.service} ${until} (${where(f)}; was ${f.before ?? 'no dependency'})`;
     },
   }),
   define({

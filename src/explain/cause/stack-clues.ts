@@ -8,8 +8,11 @@
  * of real output: docker compose v2, BusyBox, libpq (psql, psycopg), Node 20, Python 3.11, curl, Go,
  * Java, nginx, redis-py, MySQL clients.
  */
-/** How a service failed the stack: no healthcheck where one is waited for, unhealthy, exited, or a one-shot that did not exit 0. */
-export type FailedHow = 'no-healthcheck' | 'unhealthy' | 'exited' | 'not-completed';
+/**
+ * How a service failed the stack: no healthcheck where one is waited for, unhealthy, exited, a one-shot
+ * that did not exit 0, or not what was waited for before the timeout (`not completed before the timeout (still running)`).
+ */
+export type FailedHow = 'no-healthcheck' | 'unhealthy' | 'exited' | 'not-completed' | 'timed-out';
 
 export type StackClue =
   /** A service compose (or our stack run) says failed: `service` as named there (a container name may carry the project). */
@@ -28,6 +31,7 @@ const SERVICE_FAILED: [RegExp, FailedHow][] = [
   [/^(\S+): didn't complete successfully\b/, 'not-completed'],
   [/\bdependency failed to start: container (\S+) exited \(\d+\)/, 'exited'],
   [/^(\S+): container exited with code [1-9]/, 'exited'],
+  [/^(\S+): not (?:up|started|healthy|completed) before the timeout\b/, 'timed-out'],
 ];
 
 /** Lines that name the host that did not resolve (group 1; a `:port` after it is dropped). */
