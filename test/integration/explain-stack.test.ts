@@ -51,14 +51,12 @@ describe('deploybisect explain on a compose stack', () => {
     expect(run.stdout).not.toContain('Likely cause'); // no run, no evidence: nothing is claimed
   });
 
-  it('JSON: the rename and the dependency that follows it, each finding with its service and key', async () => {
+  it('JSON: the rename (the dependency that follows it is no change), each finding with its service and key', async () => {
     const run = await runCli(['explain', commits.noHealthcheck!, commits.renamed!, '--json'], { cwd: repo.dir, env: NO_ENGINE });
     expect(run.code, run.stderr).toBe(0);
     const { findings } = JSON.parse(run.stdout).explanation as { findings: Record<string, string>[] };
     expect(findings.map((f) => [f.kind, f.service, f.instruction, f.before, f.after])).toEqual([
       ['compose-service', 'database', 'services.database', 'db', 'database'],
-      ['compose-depends-on', 'backend', 'services.backend.depends_on.db', 'db: service_healthy', undefined],
-      ['compose-depends-on', 'backend', 'services.backend.depends_on.database', undefined, 'database: service_healthy'],
     ]);
     expect(run.stdout).not.toContain('db-password-fixture');
   });

@@ -67,7 +67,7 @@ export function stackFindings(before: ComposeProject | undefined, after: Compose
   const oldName = (name: string) => [...renamed].find(([, n]) => n === name)?.[0] ?? name;
   for (const [name, service] of Object.entries(after.services)) {
     const old = before.services[oldName(name)];
-    if (old) findings.push(...serviceFindings(path, name, old, service));
+    if (old) findings.push(...serviceFindings(path, name, old, service, renamed));
   }
   return findings;
 }

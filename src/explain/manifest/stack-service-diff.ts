@@ -43,8 +43,20 @@ function changeText(what: string, was: string | undefined, now: string | undefin
   return `${what} changed: ${was} → ${now}`;
 }
 
-/** The findings of `name` (the after side's name; `before` may be the same service under its old name). */
-export function serviceFindings(path: string, name: string, before: ComposeService, after: ComposeService): Finding[] {
+/** Services renamed between the two stacks: old name → new name. */
+export type Renames = ReadonlyMap<string, string>;
+
+/**
+ * The findings of `name` (the after side's name; `before` may be the same service under its old name);
+ * a dependency on a renamed service that follows its rename is no change.
+ */
+export function serviceFindings(
+  path: string,
+  name: string,
+  before: ComposeService,
+  after: ComposeService,
+  renamed: Renames = new Map(),
+): Finding[] {
   const out: Finding[] = [];
   const field = (kind: FindingKind, key: string, what: string, was: string | undefined, now: string | undefined, none: string) => {
     if (was !== now) out.push(stackFinding(kind, path, name, key, { before: was, after: now }, changeText(what, was, now, none)));
@@ -61,7 +73,7 @@ export function serviceFindings(path: string, name: string, before: ComposeServi
   );
   field('compose-command', 'command', 'the command', commandValueText(before.command), commandValueText(after.command), "the image's");
   out.push(...nameFindings(path, name, before, after));
-  out.push(...envFindings(path, name, before, after), ...dependencyFindings(path, name, before, after));
+  out.push(...envFindings(path, name, before, after), ...dependencyFindings(path, name, before, after, renamed));
   const [was, now] = [healthcheckText(before.healthcheck), healthcheckText(after.healthcheck)];
   if (was !== now) {
     const change =
@@ -153,14 +165,17 @@ function envFindings(path: string, name: string, before: ComposeService, after: 
   return out;
 }
 
-function dependencyFindings(path: string, name: string, before: ComposeService, after: ComposeService): Finding[] {
+/** Each dependency added, removed or waited for otherwise; one that only follows its service's rename is no change. */
+function dependencyFindings(path: string, name: string, before: ComposeService, after: ComposeService, renamed: Renames): Finding[] {
   const out: Finding[] = [];
-  const [was, now] = [before.dependsOn, after.dependsOn];
-  for (const dep of new Set([...Object.keys(was), ...Object.keys(now)])) {
-    const [a, b] = [was[dep], now[dep]];
-    const [x, y] = [a ? dependencyText(dep, a) : undefined, b ? dependencyText(dep, b) : undefined];
-    if (x === y) continue;
-    const change = !a ? `now depends on ${y!}` : !b ? `no longer depends on ${dep} (was ${x!})` : `now waits for ${y!} (was ${x!})`;
+  // The old dependencies under their services' new names, their texts under the old ones.
+  const was = new Map(Object.entries(before.dependsOn).map(([dep, d]) => [renamed.get(dep) ?? dep, dependencyText(dep, d)]));
+  const now = new Map(Object.entries(after.dependsOn).map(([dep, d]) => [dep, dependencyText(dep, d)]));
+  const condition = (text: string) => text.slice(text.indexOf(':'));
+  for (const dep of new Set([...was.keys(), ...now.keys()])) {
+    const [x, y] = [was.get(dep), now.get(dep)];
+    if (x !== undefined && y !== undefined && condition(x) === condition(y)) continue;
+    const change = !x ? `now depends on ${y!}` : !y ? `no longer depends on ${dep} (was ${x})` : `now waits for ${y} (was ${x})`;
     out.push(stackFinding('compose-depends-on', path, name, `depends_on.${dep}`, { before: x, after: y }, change));
   }
   return out;
