@@ -7,15 +7,19 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { loadCompose, type ComposeProject } from '../../src/contract/compose/index.js';
+import { loadCompose, type ComposeLoadOptions, type ComposeProject } from '../../src/contract/compose/index.js';
 import type { Finding } from '../../src/explain/finding.js';
 import { stackFindings } from '../../src/explain/manifest/stack-diff.js';
 import { COMPOSE_FIXTURES, fixtureSource } from '../fixtures/compose/fixture-files.js';
 
 const text = (project: string, file = 'compose.yaml') => readFileSync(join(COMPOSE_FIXTURES, project, file), 'utf8');
 
-async function project(name: string, changes: Record<string, string | null> = {}): Promise<ComposeProject> {
-  const result = await loadCompose(fixtureSource(name, changes));
+async function project(
+  name: string,
+  changes: Record<string, string | null> = {},
+  options: ComposeLoadOptions = {},
+): Promise<ComposeProject> {
+  const result = await loadCompose(fixtureSource(name, changes), options);
   if (result.kind === 'invalid') throw new Error(`${name}: ${result.failure.message}`);
   return result.project;
 }
@@ -163,6 +167,21 @@ describe('stack findings', () => {
     expect(findings).toHaveLength(3);
     expect(findings[0]!.after).toBe('REDASH_DATABASE_URL=postgresql://postgres:***@postgres/postgres');
     expect(JSON.stringify(findings)).not.toContain('hunter2');
+  });
+
+  it("a value the pinned environment gives is masked (it is not in the repository), whatever its key's name", async () => {
+    const bare = (t: string) => t.replace('      - DB_USER=gitea', '      - DB_USER');
+    const before = await project('awesome-gitea-postgres');
+    const after = await project(
+      'awesome-gitea-postgres',
+      { 'compose.yaml': bare(text('awesome-gitea-postgres')) },
+      { environment: { DB_USER: 'alice' } },
+    );
+    expect(rows(stackFindings(before, after))).toEqual([
+      ['compose-env', 'gitea', 'services.gitea.environment.DB_USER', 'DB_USER=gitea', 'DB_USER=***'],
+    ]);
+    const unset = await project('awesome-gitea-postgres', { 'compose.yaml': bare(text('awesome-gitea-postgres')) });
+    expect(stackFindings(before, unset)[0]!.after).toBe('DB_USER (set nowhere)');
   });
 
   it('redash: the command of a service and the published ports', async () => {
