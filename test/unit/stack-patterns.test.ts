@@ -176,6 +176,9 @@ describe("a connection refused on a sibling's port", () => {
     const findings = await moved();
     expect(psqlRefused[0]).toBe('psql: error: connection to server at "db" (172.18.0.2), port 5432 failed: Connection refused');
     expect(causes(findings, psqlRefused)).toEqual([['compose-sibling-port-moved', 'likely', 'services.db.expose']]);
+    // "db" names the service (hex letters are no address).
+    expect(stackCluesOf(psqlRefused[0]!)).toMatchObject([{ kind: 'refused-service', host: 'db', port: 5432 }]);
+    expect(stackCluesOf('Error: connect ECONNREFUSED ::1:5432')[0]).not.toHaveProperty('host');
     expect(findLikelyCauses(findings, psqlRefused)[0]!.summary).toContain(
       'this commit moved db off port 5432, now 5433 (compose.yaml, services.db.expose)',
     );
@@ -189,6 +192,14 @@ describe("a connection refused on a sibling's port", () => {
     expect(stackCluesOf(output('stack-curl-refused-named')[0]!)).toMatchObject([{ kind: 'refused-service', host: 'api', port: 5999 }]);
     const node = output('stack-node-econnrefused').flatMap(stackCluesOf);
     expect(node).toEqual([{ kind: 'refused-service', port: 5999, line: 'Error: connect ECONNREFUSED 127.0.0.1:5999' }]);
+  });
+
+  it("gitea pointed at a port db does not listen on, in the app's own words (cannot reach host:port)", async () => {
+    const findings = await edited('awesome-gitea-postgres', (t) => t.replace('DB_HOST=db:5432', 'DB_HOST=db:5437'));
+    expect(causes(findings, ['gitea: cannot reach http://db:5437/'])).toEqual([
+      ['compose-client-port-moved', 'likely', 'services.gitea.environment.DB_HOST'],
+    ]);
+    expect(stackCluesOf('Unable to connect to db:5437')).toMatchObject([{ kind: 'refused-service', host: 'db', port: 5437 }]);
   });
 
   it('frappe: the frontend pointed at a port the backend does not listen on (nginx names the upstream by address)', async () => {

@@ -19,7 +19,7 @@ export type StackClue =
   | { kind: 'service-failed'; service: string; how: FailedHow; line: string }
   /** A host name that did not resolve; absent when the line does not say which (`Name or service not known`). */
   | { kind: 'unknown-host'; host?: string; line: string }
-  /** A connection refused; `host` absent when the line gives an address (or loopback) rather than a name. */
+  /** A connection refused (or a host and port an app says it cannot reach); `host` absent when the line gives an address (or loopback) rather than a name. */
   | { kind: 'refused-service'; host?: string; port: number; line: string };
 
 const SERVICE_FAILED: [RegExp, FailedHow][] = [
@@ -61,10 +61,11 @@ const REFUSED: RegExp[] = [
   /Error 111 connecting to ([^:\s]+):(\d+)\. Connection refused/, // redis-py
   /host='([^']+)', port=(\d+)\).*(?:Connection refused|\[Errno 111\])/, // urllib3
   /\(111: Connection refused\) while connecting to upstream.*upstream: "\w+:\/\/([^:/"]+):(\d+)/, // nginx
+  /\b(?:cannot|can't|could not|couldn't|unable to) (?:reach|connect to) (?:\w+:\/\/)?([\w.-]+):(\d+)\b/i, // apps' own: cannot reach http://db:5432/
 ];
 
 /** An address or loopback, not a service's name. */
-const ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9a-f:]+\]?|localhost)$/i;
+const ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9a-f]*:[0-9a-f:]*\]?|localhost)$/i;
 
 /** The stack clues of one line (trimmed). */
 export function stackCluesOf(line: string): StackClue[] {
