@@ -1,3 +1,4 @@
+import type { ComposeProject } from '../contract/compose/model.js';
 import type { DeploymentContract } from '../contract/contract.js';
 import { ContextPlanner } from '../git/context-planner.js';
 import { configPortFindings } from './cause/config-ports.js';
@@ -13,6 +14,7 @@ import type { ContextChanges } from './files/file-change.js';
 import { omissionNotes } from './files/omission-notes.js';
 import type { Finding } from './finding.js';
 import { contractFindings } from './manifest/contract-findings.js';
+import { stackFindings } from './manifest/stack-diff.js';
 
 export interface ExplainSpec {
   repoDir: string;
@@ -27,6 +29,11 @@ export interface ExplainSpec {
   planner?: ContextPlanner;
   /** The platform contracts the two commits were deployed by, where a manifest was (what changed in it is a finding too). */
   contracts?: { before?: DeploymentContract; after?: DeploymentContract };
+  /**
+   * The compose stacks the two commits were deployed as, where they were (normalised projects): what
+   * changed in them, service by service and key by key, stands for the main service's contract findings.
+   */
+  stacks?: { before?: ComposeProject; after?: ComposeProject };
 }
 
 /** What changed in the deployment between two commits, and (with evidence) what likely broke it. */
@@ -74,7 +81,7 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
   notes.push(...omissionNotes(files), ...dependencies.notes);
   const findings = [
     ...diffDockerfiles(beforeText, afterText, spec.target ? { targetBefore: spec.target, targetAfter: spec.target } : undefined),
-    ...contractFindings(spec.contracts?.before, spec.contracts?.after),
+    ...manifestFindings(spec),
   ];
   // Ports in the configuration files sent to the builder, and package changes, can explain the output too.
   const linkable =
@@ -93,4 +100,14 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
   const unexplained = unexplainedEvidence(linkable, evidence, context);
   if (unexplained) notes.push(`No change in this commit is known to cause "${unexplained.line}"; the findings below are what changed.`);
   return { before: spec.before, after: spec.after, findings, files, dependencies: dependencies.changes, likelyCauses, notes };
+}
+
+/**
+ * The manifest's findings: a stack's per service and key, with the port its probes target (which the
+ * port patterns read); else the contract's.
+ */
+function manifestFindings(spec: ExplainSpec): Finding[] {
+  const contract = contractFindings(spec.contracts?.before, spec.contracts?.after);
+  if (!spec.stacks?.before && !spec.stacks?.after) return contract;
+  return [...stackFindings(spec.stacks.before, spec.stacks.after), ...contract.filter((f) => f.kind === 'manifest-port')];
 }

@@ -43,7 +43,19 @@ export type FindingKind =
   | 'manifest-env'
   | 'manifest-port'
   | 'manifest-health'
-  | 'manifest-pre-deploy';
+  | 'manifest-pre-deploy'
+  /**
+   * A difference of two compose stacks (src/explain/manifest/stack-diff.ts): stage '(manifest)', `service`
+   * the service concerned, the instruction its compose key (`services.db.healthcheck`).
+   */
+  | 'compose-service'
+  | 'compose-image'
+  | 'compose-build'
+  | 'compose-env'
+  | 'compose-depends-on'
+  | 'compose-healthcheck'
+  | 'compose-ports'
+  | 'compose-command';
 
 export type PackageManager = 'apt' | 'apk' | 'yum' | 'dnf' | 'microdnf' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem';
 
@@ -76,6 +88,8 @@ export interface Finding {
   path?: string;
   /** For run-changed findings: the commands of the chain added and removed (package names left to the package findings). */
   commands?: { added: string[]; removed: string[] };
+  /** For compose findings: the service (of the failing commit's stack; a removed one's old name). */
+  service?: string;
   /** For dependency findings: the package change. */
   dependency?: PackageChange;
   /** One line for people, e.g. "apt package supervisor is no longer installed (stage 0, line 2)". */

@@ -3,6 +3,7 @@ import { explainChange, type Explanation } from '../explain/explain-change.js';
 import { getCommitInfos, type CommitInfo } from '../git/commit-info.js';
 import { resolveCommit } from '../git/refs.js';
 import type { Settings } from '../options/settings.js';
+import { deployedBy } from './deploy/explain-sources.js';
 import { prepareDeployments } from './deploy/prepare.js';
 
 export type ExplainSettings = Parameters<typeof prepareDeployments>[0] & Pick<Settings, 'target'>;
@@ -30,7 +31,7 @@ export async function explainRange(settings: ExplainSettings, goodRef: string, b
     ...atBad.context,
     before: good,
     after: bad,
-    contracts: { ...(atGood.source ? { before: atGood.source } : {}), ...(atBad.source ? { after: atBad.source } : {}) },
+    ...deployedBy(atGood, atBad),
     ...(settings.target ? { target: settings.target } : {}),
   });
   // What was said of the deployment (a manifest not followed, others found) belongs with the explanation.

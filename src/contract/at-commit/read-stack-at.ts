@@ -7,6 +7,7 @@
 import { UsageError } from '../../errors.js';
 import { shortSha } from '../../text/short-sha.js';
 import { loadComposeAtCommit, type ComposeLoadOptions } from '../compose/load-compose.js';
+import type { ComposeProject } from '../compose/model.js';
 import type { ManifestFile } from '../contract.js';
 import { composeFailureResult } from '../platforms/compose-service.js';
 import { composeStackResult, type StackContract } from '../platforms/compose-stack.js';
@@ -14,7 +15,8 @@ import type { ReadFailure } from '../source/problem.js';
 import { entriesAt } from './git-tree.js';
 import { readFiles } from './read-at-commit.js';
 
-export type StackAtCommit = { ok: true; stack: StackContract } | { ok: false; failure: ReadFailure };
+/** A stack read: with the normalised project it was read from (what explain compares between two commits). */
+export type StackAtCommit = { ok: true; stack: StackContract; project: ComposeProject } | { ok: false; failure: ReadFailure };
 
 export interface StackWhere {
   /** The compose file found (or the first named): the manifest the run follows. */
@@ -52,7 +54,7 @@ export async function readStackAt(repoDir: string, commit: string, where: StackW
     ...(asked.service !== undefined ? { service: asked.service } : {}),
     ...(asked.buildServices ? { buildServices: asked.buildServices } : {}),
   });
-  if (result.ok) return result;
+  if (result.ok) return { ...result, project: loaded.project };
   const { problem } = result;
   return {
     ok: false,

@@ -5,7 +5,7 @@
  */
 import type { FileChange } from '../files/file-change.js';
 import type { Finding } from '../finding.js';
-import { portsIn } from './patterns.js';
+import { portsIn } from './ports-in.js';
 
 /** Prose and lock files: a port named there configures nothing. */
 const DOCUMENTS =

@@ -1,10 +1,12 @@
 /**
  * What a failing container's own words point at: paths that did not exist, commands that were not
  * found, modules that could not be imported, and the patterns of `pattern-clues.ts` (ports, permissions,
- * environment, runtime, health, memory). Pure text matching over log lines and probe evidence.
+ * environment, runtime, health, memory) and of `stack-clues.ts` (a stack's services failing, names that
+ * do not resolve, connections refused). Pure text matching over log lines and probe evidence.
  */
 import { dependencyClues, type DependencyClue } from './dependency-clues.js';
 import { patternCluesOf, type PatternClue } from './pattern-clues.js';
+import { stackCluesOf, type StackClue } from './stack-clues.js';
 
 export type ModuleEcosystem = 'python' | 'node' | 'go' | 'ruby';
 
@@ -13,6 +15,7 @@ export type Clue =
   | { kind: 'missing-command'; command: string; line: string }
   | { kind: 'missing-module'; module: string; ecosystem: ModuleEcosystem; line: string }
   | PatternClue
+  | StackClue
   | DependencyClue;
 
 const PATH_PATTERNS: RegExp[] = [
@@ -88,7 +91,7 @@ function cluesOf(lines: readonly string[]): Clue[] {
       add({ kind: 'missing-command', command, line }, `command:${command}`);
       break;
     }
-    for (const clue of patternCluesOf(line)) add(clue, `${clue.kind}:${line}`);
+    for (const clue of [...patternCluesOf(line), ...stackCluesOf(line)]) add(clue, `${clue.kind}:${line}`);
   }
   return clues;
 }

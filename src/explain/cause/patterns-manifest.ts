@@ -31,13 +31,14 @@ export const MANIFEST_PATTERNS: readonly FailurePattern[] = [
   define({
     id: 'manifest-env-removed',
     family: 'deployment',
-    title: "a variable the app requires, removed from (or emptied in) the platform's manifest by the commit",
+    title: "a variable the app requires, removed from (or emptied in) the platform's manifest or a compose service by the commit",
     evidence: 'missing-env',
-    links: ['manifest-env'],
+    links: ['manifest-env', 'compose-env'],
     certainty: 'strong',
     explain: (clue, f) => {
       if (keyOf(f.before) !== clue.name) return undefined;
-      if (f.after !== undefined && !f.after.endsWith('=')) return undefined;
+      // Emptied, or (compose) a bare key that nothing sets any more.
+      if (f.after !== undefined && !f.after.endsWith('=') && !f.after.endsWith(' (set nowhere)')) return undefined;
       return `this commit ${f.after === undefined ? 'removed' : 'emptied'} ${clue.name} from the environment the platform gives (${where(f)}; was ${f.before})`;
     },
   }),

@@ -8,6 +8,8 @@ import { define, ref, type FailurePattern } from './pattern-shape.js';
 import { COMMAND_PATTERNS } from './patterns-commands.js';
 import { DEPENDENCY_PATTERNS } from './patterns-dependencies.js';
 import { MANIFEST_PATTERNS } from './patterns-manifest.js';
+import { STACK_PATTERNS } from './patterns-stack.js';
+import { portsIn } from './ports-in.js';
 
 export type { Certainty, FailurePattern, LinkContext } from './pattern-shape.js';
 
@@ -50,16 +52,6 @@ function setting(text: string | undefined): { key: string; value: string } | und
   if (text === undefined) return undefined;
   const eq = text.indexOf('=');
   return eq === -1 ? { key: text, value: '' } : { key: text.slice(0, eq), value: text.slice(eq + 1) };
-}
-
-/** The port numbers a value or command names: `8080`, `:8080`, `--port=8080`, `-p 8080`, `0.0.0.0:80`. */
-export function portsIn(text: string | undefined): Set<number> {
-  const ports = new Set<number>();
-  for (const m of (text ?? '').matchAll(/(?<![\w.-])(?:[\w.-]*:)?(\d{2,5})(?![\w.])/g)) {
-    const n = Number(m[1]);
-    if (n > 0 && n < 65536) ports.add(n);
-  }
-  return ports;
 }
 
 const ROOT_USERS = new Set(['root', '0', '0:0', 'root:root', 'root:0', '0:root']);
@@ -319,4 +311,5 @@ export const FAILURE_PATTERNS: readonly FailurePattern[] = [
   ...COMMAND_PATTERNS,
   ...DEPENDENCY_PATTERNS,
   ...MANIFEST_PATTERNS,
+  ...STACK_PATTERNS,
 ];

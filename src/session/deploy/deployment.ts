@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import type { ComposeProject } from '../../contract/compose/model.js';
 import type { DeploymentContract } from '../../contract/contract.js';
 import type { ContainerOverrides } from '../../docker/run-container.js';
 import { containerEnvironment } from '../../options/derived.js';
@@ -53,6 +54,8 @@ export interface Deployment {
   contract?: ContractSummary;
   /** The whole contract, for what changed between two commits' deployments (never printed as it is). */
   source?: DeploymentContract;
+  /** A compose stack's normalised project, for what changed between two commits' stacks (never printed as it is). */
+  compose?: ComposeProject;
   /** Why the platform would not deploy this commit at all (its manifest does not parse): the verdict, without a build. */
   refused?: { signature: string; evidence: string[] };
   /** Facts worth a line (a check that cannot run on this network, a manifest missing at this commit). */

@@ -119,7 +119,11 @@ export class Deployments {
       const deployment = stackDeployment(read.stack, this.settings, (key) => this.valueFor(key));
       // An override file that appears later changes the stack too.
       const names = where.files.length > 0 ? [] : COMPOSE_NAMES;
-      return { ...deployment, stack: { ...deployment.stack!, watch: [...new Set([...deployment.stack!.watch, ...names])] } };
+      return {
+        ...deployment,
+        compose: read.project,
+        stack: { ...deployment.stack!, watch: [...new Set([...deployment.stack!.watch, ...names])] },
+      };
     }
     const why = failureLine(read.failure);
     return {

@@ -11,6 +11,7 @@ import { UsageError } from '../../errors.js';
 import { explainChange, type ExplainSpec } from '../../explain/explain-change.js';
 import type { Finding } from '../../explain/finding.js';
 import { contractFindings } from '../../explain/manifest/contract-findings.js';
+import { stackFindings } from '../../explain/manifest/stack-diff.js';
 import { overlayOf, patchOf, type Change, type ChangeSet } from '../../explain/narrow/change-set.js';
 import { getCommitInfo } from '../../git/commit-info.js';
 import { overlayContext, overlayPlan } from '../../git/overlay-context.js';
@@ -19,6 +20,7 @@ import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
 import type { Deployment } from '../deploy/deployment.js';
+import { deployedBy } from '../deploy/explain-sources.js';
 import { prepareDeployments } from '../deploy/prepare.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
@@ -141,7 +143,7 @@ async function explainCommit(
     before: at.parent,
     after: at.commit,
     ...(at.planned ? { planner: evaluator.planner } : {}),
-    contracts: { ...(before.source ? { before: before.source } : {}), ...(after.source ? { after: after.source } : {}) },
+    ...deployedBy(before, after),
     ...(settings.target ? { target: settings.target } : {}),
   };
   return explainChange(spec, outcomeEvidence(outcome));
@@ -151,7 +153,11 @@ async function explainCommit(
 async function contractDifference(search: Search, deploymentOf: NarrowInputs['deploymentOf']): Promise<Finding[]> {
   if (!search.passing || !search.failing) return [];
   const [passing, failing] = await Promise.all([deploymentOf(search.passing.changes), deploymentOf(search.failing.changes)]);
-  return passing.refused || failing.refused ? [] : contractFindings(passing.source, failing.source);
+  if (passing.refused || failing.refused) return [];
+  // A stack's difference per service and key; else the contracts'.
+  return passing.compose || failing.compose
+    ? stackFindings(passing.compose, failing.compose)
+    : contractFindings(passing.source, failing.source);
 }
 
 /** A change as the JSON shows it: with its patch alone, and a manifest key's path in its file. */

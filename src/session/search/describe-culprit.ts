@@ -7,6 +7,7 @@ import { explainChange } from '../../explain/explain-change.js';
 import { changedFiles, getCommitInfo } from '../../git/commit-info.js';
 import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
+import { deployedBy } from '../deploy/explain-sources.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
 import { outcomeEvidence } from '../outcome-evidence.js';
@@ -50,7 +51,7 @@ export async function describeCulprit(ctx: DescribeContext, sha: string, warning
       before: parent,
       after: sha,
       planner: ctx.evaluator.planner,
-      contracts: { ...(atParent?.source ? { before: atParent.source } : {}), ...(atCulprit.source ? { after: atCulprit.source } : {}) },
+      ...deployedBy(atParent, atCulprit),
       ...(ctx.settings.target ? { target: ctx.settings.target } : {}),
     },
     outcomeEvidence(outcome),
