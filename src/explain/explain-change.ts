@@ -34,6 +34,8 @@ export interface ExplainSpec {
    * changed in them, service by service and key by key, stands for the main service's contract findings.
    */
   stacks?: { before?: ComposeProject; after?: ComposeProject };
+  /** Nothing is built from the repository (a stack of published images): a missing Dockerfile is no news. */
+  imageless?: boolean;
 }
 
 /** What changed in the deployment between two commits, and (with evidence) what likely broke it. */
@@ -62,7 +64,7 @@ export async function explainChange(spec: ExplainSpec, evidence: readonly string
   const dockerfileAt = async (commit: string): Promise<string> => {
     const result = await planner.plan(commit);
     if ('planned' in result) return result.planned.dockerfileText;
-    notes.push(result.missing.message);
+    if (!spec.imageless) notes.push(result.missing.message);
     return '';
   };
   const [beforeText, afterText, files, dependencies] = await Promise.all([

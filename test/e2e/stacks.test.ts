@@ -52,6 +52,10 @@ describe('a service renamed while another still calls it by its old name', () =>
     expect(outcome.signature).toBe('web: container exited with code 1');
     expect(outcome.logTail).toEqual(expect.arrayContaining([`orders: cannot reach db:${STACK_PORTS.renamedDb}`]));
     expect(outcome.logTail.join('\n')).toContain(`wget: bad address 'db:${STACK_PORTS.renamedDb}'`);
+    expect(r.result.culprit.explanation.likelyCauses).toMatchObject([{ pattern: 'compose-service-renamed', certainty: 'strong' }]);
+    expect(r.result.culprit.explanation.findings.map((f: any) => f.summary)).toEqual([
+      'compose.yaml: database: service db was renamed to database (services.database)',
+    ]);
     expect(r.result.culprit.parent.outcome).toMatchObject({ ok: true });
     await expectNothingLeft(r);
   });
@@ -67,6 +71,7 @@ describe("a dependency's healthcheck removed under service_healthy", () => {
     expect(outcome.signature).toBe('db: has no healthcheck configured (web waits for service_healthy)');
     expect(outcome.logTail).toContain('dependency failed to start: container db has no healthcheck configured');
     expect(r.result.culprit.files).toEqual([{ path: 'compose.yaml', status: 'M' }]);
+    expect(r.result.culprit.explanation.likelyCauses).toMatchObject([{ pattern: 'compose-healthcheck-removed', certainty: 'strong' }]);
     await expectNothingLeft(r);
   });
 });
@@ -103,6 +108,12 @@ describe('a stack of published images whose compose.yaml alone changes', () => {
     expect(outcome.signature).toBe('web: container exited with code 1');
     expect(outcome.logTail).toContain(`web: cannot reach http://db:${STACK_PORTS.imagesDb + 5}/`);
     expect(r.result.culprit.files).toEqual([{ path: 'compose.yaml', status: 'M' }]);
+    // The variable that links web to db, changed in one place, is the likely cause; no Dockerfile is missed.
+    const explanation = r.result.culprit.explanation;
+    expect(explanation.likelyCauses).toMatchObject([
+      { pattern: 'compose-client-port-moved', finding: { summary: expect.stringContaining('(services.web.environment.DB_URL)') } },
+    ]);
+    expect(explanation.notes).toEqual([]);
     await expectNothingLeft(r);
   });
 });
