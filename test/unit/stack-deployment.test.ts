@@ -20,7 +20,12 @@ const GENERATED = 'generated-value-never-in-a-key';
 async function deploy(
   project: string,
   file: string,
-  options: { changes?: Record<string, string | null>; service?: string; given?: Record<string, unknown> } = {},
+  options: {
+    changes?: Record<string, string | null>;
+    service?: string;
+    buildServices?: Record<string, string>;
+    given?: Record<string, unknown>;
+  } = {},
 ): Promise<Deployment> {
   // The files found as compose finds them (override files included).
   const loaded = await loadCompose(fixtureSource(project, options.changes ?? {}));
@@ -30,6 +35,7 @@ async function deploy(
     manifest: { path: file, blob: 'blob' },
     alsoRead: [],
     ...(options.service !== undefined ? { service: options.service } : {}),
+    ...(options.buildServices ? { buildServices: options.buildServices } : {}),
   });
   if (!read.ok) throw new Error(read.problem.message);
   return stackDeployment(read.stack, settingsFor(tmpdir(), { network: 'host', ...options.given }), () => GENERATED);
@@ -89,7 +95,9 @@ describe('the stack deployment of netbox-docker', () => {
 
   it("never a secret's value in the key, though a change of it still tells", async () => {
     const d = await netbox();
-    for (const secret of ['J5brHrAXFLQSif0K', 'H733Kdjndks81', 't4Ph722qJ5QHeQ1qfu36']) expect(d.key).not.toContain(secret);
+    // DB_PASSWORD, REDIS_PASSWORD, REDIS_CACHE_PASSWORD, and Django's SECRET_KEY.
+    for (const secret of ['J5brHrAXFLQSif0K', 'H733Kdjndks81', 't4Ph722qJ5QHeQ1qfu36', 'r(m)9nLGnz$(_q3N4z1k'])
+      expect(d.key).not.toContain(secret);
     expect(d.key).toContain('DB_PASSWORD=sha256:');
     // The container gets the value.
     expect(d.stack!.services.find((s) => s.name === 'netbox')!.env).toContain('DB_PASSWORD=J5brHrAXFLQSif0K');
@@ -161,5 +169,33 @@ describe('a service built here', () => {
     expect(d.build.target).toBe('builder');
     expect(d.run.probes.map((p) => p.spec)).toEqual(['http://127.0.0.1:8000/health']);
     expect(d.stack?.services.map((s) => s.image.kind)).toEqual(['build']);
+  });
+});
+
+describe('one-shots, --build-service and the network', () => {
+  it('frappe: the configurator is a one-shot in the first line; on a network of its own, no word of distinct ports', async () => {
+    const d = await deploy('frappe', 'compose.yaml', { service: 'frontend', given: { network: 'bridge' } });
+    expect(d.contract?.line).toMatch(
+      /^deploying as docker compose up --wait would: configurator \(frappe\/erpnext:v16\.32\.3, one-shot\), /,
+    );
+    // frontend declares no port and no healthcheck: nothing to probe but that it runs.
+    expect(d.contract?.line).toMatch(/frontend \(frappe\/erpnext:v16\.32\.3, probed\)/);
+    expect(d.contract?.line).not.toMatch(/distinct ports/);
+    expect(d.stack?.services.find((s) => s.name === 'configurator')?.oneShot).toBe(true);
+  });
+
+  it('--build-service: the service built from the repository root with the Dockerfile named; the key says so', async () => {
+    const plain = await deploy('netbox', 'docker-compose.yml');
+    const d = await deploy('netbox', 'docker-compose.yml', { buildServices: { netbox: 'docker/Dockerfile' } });
+    expect(d.stack?.services.find((s) => s.name === 'netbox')?.image).toEqual({
+      kind: 'build',
+      context: { contextDir: '.', dockerfile: 'docker/Dockerfile' },
+      build: { buildArg: {} },
+    });
+    // The probed service runs an image no more: the first built service's context is the deployment's.
+    expect(d.context).toEqual({ contextDir: '.', dockerfile: 'docker/Dockerfile' });
+    expect(d.contract?.line).toMatch(/netbox \(built here, healthcheck, probed: /);
+    expect(d.key).not.toBe(plain.key);
+    expect(d.stack?.watch).toEqual(expect.arrayContaining(['.', 'docker/Dockerfile']));
   });
 });
