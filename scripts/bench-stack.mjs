@@ -8,7 +8,8 @@
 //
 // The script handed to `git bisect run`: `docker-compose build` (exit 125 when it fails), `up -d`
 // (its failure: bad), then web's /health polled every 500 ms for up to 30 s (an exited web: bad at
-// once), and `down -v --rmi local` always. compose 1.29 refuses published ports with host
+// once), and `down -v --rmi local` always: the expert's with `--timeout 0` (the containers killed at
+// once, as deploybisect removes them), the plain one with compose's 10 s stop timeout. compose 1.29 refuses published ports with host
 // networking, so web declares its port with `expose:`; the bench's override file (outside the
 // history) puts every service on the host network with the others' names resolving to 127.0.0.1.
 //
@@ -160,7 +161,7 @@ const BISECT_SCRIPT = `#!/usr/bin/env bash
 set -u
 compose=(docker-compose -p "$BENCH_PROJECT" -f compose.yaml -f "$BENCH_OVERRIDE")
 echo step >> "$BENCH_COUNTS/steps"
-trap '"\${compose[@]}" down -v --rmi local --remove-orphans > /dev/null 2>&1' EXIT
+trap '"\${compose[@]}" down -v --rmi local --remove-orphans $BENCH_DOWN_FLAGS > /dev/null 2>&1' EXIT
 "\${compose[@]}" build > "$BENCH_COUNTS/build.log" 2>&1 || { echo "build failed: skip"; exit 125; }
 echo build >> "$BENCH_COUNTS/builds"
 "\${compose[@]}" up -d > "$BENCH_COUNTS/up.log" 2>&1 || { echo "up failed: $(tail -n 2 "$BENCH_COUNTS/up.log")"; exit 1; }
@@ -176,7 +177,8 @@ echo "timed out"; exit 1
 
 // ------------------------------------------------------------------ the tools
 
-async function gitBisectRun(work, fixture, good, bad, override) {
+/** `downFlags`: the expert's `--timeout 0` (the containers killed at once, as deploybisect removes them), or none (compose's 10 s stop). */
+async function gitBisectRun(work, fixture, good, bad, override, downFlags) {
   const scratch = join(work, 'scratch');
   const counts = join(work, 'counts');
   rmSync(work, { recursive: true, force: true });
@@ -186,7 +188,14 @@ async function gitBisectRun(work, fixture, good, bad, override) {
   chmodSync(script, 0o755);
   const clone = await run('git', ['clone', '-q', fixture, scratch]);
   if (clone.code !== 0) throw new Error(`git clone: ${clone.stderr}`);
-  const env = { ...ENV, BENCH_COUNTS: counts, BENCH_PROJECT: PROJECT, BENCH_OVERRIDE: override, GIT_CONFIG_NOSYSTEM: '1' };
+  const env = {
+    ...ENV,
+    BENCH_COUNTS: counts,
+    BENCH_PROJECT: PROJECT,
+    BENCH_OVERRIDE: override,
+    BENCH_DOWN_FLAGS: downFlags,
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
   const git = (...args) => run('git', args, { cwd: scratch, env });
   const started = process.hrtime.bigint();
   await git('bisect', 'start', bad, good);
@@ -279,21 +288,25 @@ async function main() {
   const override = join(work, 'host-network.override.yaml');
   writeFileSync(override, OVERRIDE);
   const [good, bad, planted] = [shas[0], shas.at(-1), shas[made.culprit]];
-  const rows = { compose: [], deploybisect: [] };
+  const rows = { expert: [], plain: [], deploybisect: [] };
   for (let i = 0; i < RUNS; i++) {
-    log(`run ${i + 1}/${RUNS}: git bisect run with docker-compose`);
-    rows.compose.push(await gitBisectRun(join(work, 'compose'), fixture, good, bad, override));
+    log(`run ${i + 1}/${RUNS}: git bisect run with docker-compose (down --timeout 0)`);
+    rows.expert.push(await gitBisectRun(join(work, 'expert'), fixture, good, bad, override, '--timeout 0'));
     await removeOurs();
-    log(`run ${i + 1}/${RUNS}: deploybisect --network host (${rows.compose.at(-1).seconds.toFixed(1)} s before)`);
+    log(`run ${i + 1}/${RUNS}: git bisect run with docker-compose (down)`);
+    rows.plain.push(await gitBisectRun(join(work, 'plain'), fixture, good, bad, override, ''));
+    await removeOurs();
+    log(`run ${i + 1}/${RUNS}: deploybisect --network host`);
     rows.deploybisect.push(await deploybisect(join(work, 'deploybisect'), fixture, good, bad));
     await removeOurs();
     log(`run ${i + 1}/${RUNS}: deploybisect took ${rows.deploybisect.at(-1).seconds.toFixed(1)} s`);
   }
-  const reference = median(rows.compose.map((r) => r.seconds));
+  const reference = median(rows.expert.map((r) => r.seconds));
   const short = (sha) => (sha ? sha.slice(0, 10) : 'none');
   const header = ['tool', 'culprit right', 'builds', 'steps', 'wall s (median)', 'runs s', 'ratio', 'left behind'];
   const body = Object.entries({
-    'git bisect run + docker-compose 1.29': rows.compose,
+    'git bisect run + docker-compose, down -t 0': rows.expert,
+    'git bisect run + docker-compose, down': rows.plain,
     'deploybisect --network host': rows.deploybisect,
   }).map(([tool, rs]) => {
     const wall = median(rs.map((r) => r.seconds));
@@ -320,6 +333,8 @@ async function main() {
   console.log(
     'builds: web images built (compose: `build` runs; deploybisect JSON `builds`); steps: bisect script runs / deploybisect steps',
   );
+  console.log('ratio: median wall time / the median of git bisect run with `down -t 0` (containers killed at once, as deploybisect does;');
+  console.log('  plain `down` waits 10 s for each busybox PID 1, which ignores SIGTERM)');
   console.log('left behind: containers, networks, volumes of the compose project or deploybisect session after each run');
   const first = rows.deploybisect[0]?.json?.culprit?.outcome?.signature;
   if (first) console.log(`deploybisect's signature: ${first}`);
