@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 
+import { count } from '../text/plural.js';
 import {
   listImages,
   listLabelled,
@@ -212,3 +213,18 @@ export function sumRemoved(removed: readonly Removed[]): Removed {
     ...(volumes > 0 ? { volumes } : {}),
   };
 }
+
+/** `2 containers and 3 images`; a stack's networks and volumes named only when there were some: `1 container, 2 images and 1 volume`. */
+export function removedText(removed: Removed): string {
+  const parts = [
+    count(removed.containers, 'container'),
+    count(removed.images, 'image'),
+    ...(removed.networks ? [count(removed.networks, 'network')] : []),
+    ...(removed.volumes ? [count(removed.volumes, 'volume')] : []),
+  ];
+  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`;
+}
+
+/** Whether a cleanup removed anything at all. */
+export const removedAny = (removed: Removed): boolean =>
+  removed.containers + removed.images + (removed.networks ?? 0) + (removed.volumes ?? 0) > 0;

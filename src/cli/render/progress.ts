@@ -1,3 +1,4 @@
+import { removedAny, removedText } from '../../docker/resource-tracker.js';
 import { formatDuration } from '../../duration.js';
 import type { EvaluateEvent, SessionEvents, StartEvent } from '../../session/events.js';
 import { cleanText } from '../../text/clean-text.js';
@@ -93,15 +94,7 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
       out.line(out.interactive ? paint('yellow', message) : `deploybisect: ${message}`);
     },
     cleanup(removed, sessionId) {
-      if (removed.containers + removed.images > 0) {
-        // A stack's networks and volumes are named only when there were some.
-        const stack = [
-          ...(removed.networks ? [count(removed.networks, 'network')] : []),
-          ...(removed.volumes ? [count(removed.volumes, 'volume')] : []),
-        ];
-        const parts = [count(removed.containers, 'container'), count(removed.images, 'image'), ...stack];
-        out.message(`removed ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`, (t) => paint('dim', t));
-      }
+      if (removedAny(removed)) out.message(`removed ${removedText(removed)}`, (t) => paint('dim', t));
       for (const endpoint of removed.unreachable ?? []) {
         const text = `could not reach ${endpoint} to remove this run's containers and images: the next run of the same command removes them, or \`deploybisect clean --session ${sessionId}\``;
         out.message(text, (t) => paint('yellow', t));

@@ -181,7 +181,7 @@ function unsupportedOf(service: ComposeService, project: ComposeProject): Unsupp
   for (const [field, key] of STACK_KEYS) {
     const value = service[field] as unknown;
     const set = Array.isArray(value) ? value.length > 0 : typeof value === 'object' && value !== null && Object.keys(value).length > 0;
-    if (set) out.push({ key: `services.${service.name}.${key}`, reason: 'a stack is not deployed yet: one service runs alone' });
+    if (set) out.push({ key: `services.${service.name}.${key}`, reason: 'not acted on: the file has one service, deployed alone' });
   }
   if (service.networkMode !== null) out.push({ key: `services.${service.name}.network_mode`, reason: 'the run has its own --network' });
   const others = Object.keys(project.services).filter((name) => name !== service.name);

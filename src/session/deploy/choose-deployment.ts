@@ -13,6 +13,7 @@ import type { Platform } from '../../contract/contract.js';
 import { PLATFORM_NAMES } from '../../contract/describe.js';
 import { alsoFoundText, chooseManifest, type Detected } from '../../contract/detect/choose.js';
 import { failureLine, serviceChoiceError } from '../../contract/source/problem.js';
+import { buildInputsAt } from '../../git/build-inputs.js';
 import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
 
@@ -29,7 +30,16 @@ export type DeploymentPlan =
       service?: string;
     };
 
-type ChooseSettings = Pick<Settings, 'repo' | 'platform' | 'manifest' | 'service' | 'given' | 'composeFile' | 'profile' | 'buildService'>;
+type ChooseSettings = Pick<
+  Settings,
+  'repo' | 'platform' | 'manifest' | 'service' | 'given' | 'composeFile' | 'profile' | 'buildService' | 'context' | 'file'
+>;
+
+/** Whether `sha` has the Dockerfile the options name (deployed without a manifest, that is what is built). */
+async function hasDockerfile(s: ChooseSettings, sha: string): Promise<boolean> {
+  const found = await buildInputsAt(s.repo, [sha], s.context, s.file);
+  return found.get(sha)?.dockerfile === true;
+}
 
 /** The plan for a run over `ends` (its bad commit, or the one commit tested; and the good commit, when there is one). */
 export async function chooseDeployment(s: ChooseSettings, ends: { bad: string; good?: string }): Promise<DeploymentPlan> {
@@ -37,7 +47,12 @@ export async function chooseDeployment(s: ChooseSettings, ends: { bad: string; g
   if (s.platform === 'none') return { kind: 'none', lines: [] };
   const requested = s.platform === 'auto' ? {} : { platform: s.platform as Platform };
   const found = await detectManifests(s.repo, ends.bad, { ...(s.manifest !== undefined ? { manifest: s.manifest } : {}), ...requested });
-  const choice = chooseManifest(found, { platform: s.platform, ...(s.manifest !== undefined ? { manifest: s.manifest } : {}) });
+  const noDockerfile = found.some((d) => d.platform === 'compose' && d.buildsHere !== true) && !(await hasDockerfile(s, ends.bad));
+  const choice = chooseManifest(found, {
+    platform: s.platform,
+    ...(s.manifest !== undefined ? { manifest: s.manifest } : {}),
+    ...(noDockerfile ? { noDockerfile } : {}),
+  });
   const also = alsoFoundText(choice);
   if (choice.kind === 'none') return { kind: 'none', lines: also ? [`no manifest deployed by (${choice.why}); ${also}`] : [] };
   const forced = s.platform !== 'auto' || s.manifest !== undefined;

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 
 import type { EnginePool } from '../../docker/engine-pool.js';
-import { cleanLabelled, sumRemoved, type Removed } from '../../docker/resource-tracker.js';
+import { cleanLabelled, removedAny, removedText, sumRemoved, type Removed } from '../../docker/resource-tracker.js';
 import { absoluteGitDir } from '../../git/refs.js';
 import type { Settings } from '../../options/settings.js';
 import { count } from '../../text/plural.js';
@@ -60,11 +60,8 @@ export async function reapEarlierRuns(state: RunState, pool: EnginePool, events:
     const removed = await Promise.all(pool.lanes.map((lane) => cleanLabelled(lane.engine.docker, earlier.id).catch(() => undefined)));
     if (removed.some((r) => r === undefined)) continue; // an engine did not answer: try again next time
     const total = sumRemoved(removed as Removed[]);
-    if (total.containers + total.images > 0) {
-      events.notice?.(
-        `removed ${count(total.containers, 'container')} and ${count(total.images, 'image')} left by an earlier run of this search (session ${earlier.id})`,
-      );
-    }
+    // A stack's networks and volumes count too: a run killed mid-stack may leave only those.
+    if (removedAny(total)) events.notice?.(`removed ${removedText(total)} left by an earlier run of this search (session ${earlier.id})`);
     state.forget(earlier.id);
   }
 }
