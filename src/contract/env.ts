@@ -34,5 +34,5 @@ export function mergeEnv(...layers: readonly EnvEntry[][]): EnvEntry[] {
   return [...byKey.values()];
 }
 
-/** Names that look like secrets (a literal value under such a name is still shown: it is in the repository). */
-export const SECRET_NAME = /(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+/** Names that look like secrets, Django's SECRET_KEY and Rails' SECRET_KEY_BASE included (a literal value under such a name is still shown: it is in the repository). */
+export const SECRET_NAME = /(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|SECRET_?KEY(?:_?BASE)?|ENCRYPTION_?KEY|CREDENTIALS?)$/i;

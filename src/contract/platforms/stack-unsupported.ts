@@ -38,9 +38,17 @@ export function stackUnsupported(project: ComposeProject): Unsupported[] {
   if (networks.length > 1) out.push({ key: 'networks', reason: 'every service of a candidate shares one network' });
   for (const [name, network] of networks) {
     if (network.external) out.push({ key: `networks.${name}.external`, reason: 'a network of its own per candidate instead' });
+    if (network.internal)
+      out.push({ key: `networks.${name}.internal`, reason: 'not acted on: the network of a candidate is not internal' });
+    if (network.driver !== null && network.driver !== 'bridge') {
+      out.push({ key: `networks.${name}.driver`, reason: 'a bridge network per candidate instead' });
+    }
   }
   for (const [name, volume] of Object.entries(project.volumes)) {
     if (volume.external) out.push({ key: `volumes.${name}.external`, reason: 'a fresh volume per candidate instead' });
+    if (volume.driver !== null && volume.driver !== 'local') {
+      out.push({ key: `volumes.${name}.driver`, reason: 'a fresh local volume per candidate instead' });
+    }
   }
   for (const key of project.unsupported) out.push({ key: key.path, reason: 'not acted on' });
   return out;

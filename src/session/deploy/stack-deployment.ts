@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 
 import type { EnvEntry } from '../../contract/contract.js';
 import { checkText } from '../../contract/describe.js';
+import { SECRET_NAME } from '../../contract/env.js';
 import type { StackContract, StackServiceContract } from '../../contract/platforms/compose-stack.js';
 import type { NetworkMode } from '../../docker/run-container.js';
 import { containerEnvironment } from '../../options/derived.js';
@@ -92,17 +93,33 @@ function serviceSpec(svc: StackServiceContract, generated: (key: string) => stri
 }
 
 /** A secret's value never enters the key: its digest does, so a change of it still tells. */
+function keyed(key: string, value: string, secret: boolean): string {
+  return `${key}=${secret ? `sha256:${createHash('sha256').update(value).digest('hex')}` : value}`;
+}
+
 function envKey(entries: readonly EnvEntry[]): string[] {
-  return entries.map((e) => {
-    if (e.kind !== 'literal' && e.kind !== 'platform') return `${e.key} (${e.kind})`;
-    const value = e.value ?? '';
-    return `${e.key}=${e.secret ? `sha256:${createHash('sha256').update(value).digest('hex')}` : value}`;
-  });
+  return entries.map((e) =>
+    e.kind !== 'literal' && e.kind !== 'platform' ? `${e.key} (${e.kind})` : keyed(e.key, e.value ?? '', e.secret),
+  );
 }
 
 /**
- * What identifies the stack's deployment: every service's image, start, environment (secrets by digest,
- * generated values by name), checks, dependencies, mounts and names; not where it was written.
+ * The image as the file describes it: build arguments as written (one left to the environment by its
+ * name alone, never the value taken from the shell), not the options' (--build-arg, --target).
+ */
+function imageKey(image: StackServiceContract['image']): unknown {
+  if (image.kind === 'image') return image;
+  const { from: _from, args, ...build } = image.build;
+  const written = args.map((a) =>
+    a.value === undefined ? `${a.key} (from the environment)` : keyed(a.key, a.value, SECRET_NAME.test(a.key)),
+  );
+  return { kind: 'build', ...build, args: written, via: image.from };
+}
+
+/**
+ * What identifies the stack's deployment: every service's image (as the file describes it), start,
+ * environment (secrets by digest, generated values by name), checks, dependencies, mounts and names;
+ * not where it was written. The options' values are the run's configuration, keyed apart.
  */
 function stackKey(stack: StackContract, services: readonly StackServiceSpec[]): string {
   return JSON.stringify({
@@ -111,8 +128,13 @@ function stackKey(stack: StackContract, services: readonly StackServiceSpec[]): 
     volumes: stack.volumes,
     services: services.map((svc) => {
       const source = stack.services.find((c) => c.name === svc.name)!;
-      const { env: _env, ...rest } = svc;
-      return { ...rest, env: envKey(source.env), probes: source.name === stack.main ? source.health.map(checkText) : [] };
+      const { env: _env, image: _image, ...rest } = svc;
+      return {
+        ...rest,
+        image: imageKey(source.image),
+        env: envKey(source.env),
+        probes: source.name === stack.main ? source.health.map(checkText) : [],
+      };
     }),
   });
 }

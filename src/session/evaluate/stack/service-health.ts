@@ -1,6 +1,6 @@
 /**
- * The healthcheck a stack's container runs, as compose gives it: the file's over the image's (no
- * `test:` keeps the image's command with the file's timing; `disable` turns the image's off), then
+ * The healthcheck a stack's container runs, as compose gives it: the file's over the image's (a key the
+ * file leaves out, `test:` included, keeps the image's; `disable` turns the image's off), then
  * checked every 500 ms with the same tolerance for failures, kept in time (probe-plan.ts). Pure.
  */
 import type { ComposeHealthcheck } from '../../../contract/compose/model.js';
@@ -27,6 +27,27 @@ function hasTest(config: HealthConfig | undefined): boolean {
   return Boolean(config?.Test && config.Test.length > 0 && config.Test[0] !== 'NONE');
 }
 
+/**
+ * What the engine runs: compose sends only the keys the file sets, and the engine takes the image's
+ * value for each key left out (its command, interval, timeout, retries, start period); compose's
+ * defaults (30s, 30s, 3, 0s) only where the image has none either.
+ */
+function fileOverImage(compose: Extract<ComposeHealthcheck, { kind: 'check' }>, image: HealthConfig | undefined): HealthConfig {
+  const given = (key: (typeof compose.given)[number], file: number, fromImage: number | undefined) =>
+    compose.given.includes(key) || !fromImage ? file : fromImage;
+  return {
+    ...(compose.test
+      ? { Test: compose.test.kind === 'CMD' ? ['CMD', ...compose.test.argv] : ['CMD-SHELL', compose.test.command] }
+      : image?.Test
+        ? { Test: image.Test }
+        : {}),
+    Interval: given('interval', compose.intervalMs * NS_PER_MS, image?.Interval),
+    Timeout: given('timeout', compose.timeoutMs * NS_PER_MS, image?.Timeout),
+    Retries: given('retries', compose.retries, image?.Retries),
+    StartPeriod: given('start_period', compose.startPeriodMs * NS_PER_MS, image?.StartPeriod),
+  };
+}
+
 /** The file's check over the image's; `healthIntervalMs`: --health-interval, which sets the pace instead. */
 export function serviceHealth(
   image: HealthConfig | undefined,
@@ -34,20 +55,7 @@ export function serviceHealth(
   healthIntervalMs?: number,
 ): ServiceHealth {
   if (compose?.kind === 'disabled') return { config: { Test: ['NONE'] }, declared: { Test: ['NONE'] }, checks: false, intervalMs: 0 };
-  const merged: HealthConfig | undefined =
-    compose === null
-      ? image
-      : {
-          ...(compose.test
-            ? { Test: compose.test.kind === 'CMD' ? ['CMD', ...compose.test.argv] : ['CMD-SHELL', compose.test.command] }
-            : image?.Test
-              ? { Test: image.Test }
-              : {}),
-          Interval: compose.intervalMs * NS_PER_MS,
-          Timeout: compose.timeoutMs * NS_PER_MS,
-          Retries: compose.retries,
-          StartPeriod: compose.startPeriodMs * NS_PER_MS,
-        };
+  const merged: HealthConfig | undefined = compose === null ? image : fileOverImage(compose, image);
   if (!merged || !hasTest(merged)) return { checks: false, intervalMs: 0 };
   const timing = healthTiming(merged, healthIntervalMs);
   const config = { ...merged, ...(timing?.healthcheck ?? {}) };
