@@ -85,6 +85,45 @@ export function moduleOfPackage(ecosystem: Ecosystem, module: string, name: stri
   }
 }
 
+/** A module or package as an error names it, with its ecosystem where the error says which. */
+export interface NamedModule {
+  module: string;
+  ecosystem?: Ecosystem;
+}
+
+/** Whether the package `name` of `ecosystem` is the package of one of the named modules. */
+export function isNamedPackage(modules: readonly NamedModule[], ecosystem: Ecosystem, name: string): boolean {
+  return modules.some((m) => (m.ecosystem === undefined || m.ecosystem === ecosystem) && moduleOfPackage(ecosystem, m.module, name));
+}
+
+/** The names a file must contain to declare the package of a module (a quick test before a lock is parsed). */
+function spellings(m: NamedModule): string[] {
+  const any = m.ecosystem === undefined;
+  const top = m.module.split(/[./]/)[0] ?? m.module;
+  return [
+    ...(any || m.ecosystem === 'npm' ? [nodePackageOf(m.module) ?? m.module] : []),
+    ...(any || m.ecosystem === 'python' ? [top, ...pythonDistributionsOf(m.module)] : []),
+    // A Go module's path is a prefix of its packages' import paths: host and owner at least.
+    ...(any || m.ecosystem === 'go' ? [m.module.split('/').slice(0, 2).join('/')] : []),
+    ...(any || m.ecosystem === 'ruby' ? [m.module.split('/')[0] ?? m.module] : []),
+    ...(m.ecosystem && !['npm', 'python', 'go', 'ruby'].includes(m.ecosystem) ? [m.module] : []),
+  ].filter((s) => s !== '');
+}
+
+/**
+ * A test of a dependency file's text: false when it cannot declare the package of any named module
+ * (none of their names is written in it, `-`, `_` and `.` alike and case aside); undefined when no
+ * module is named.
+ */
+export function mentionsNamedPackage(modules: readonly NamedModule[]): ((text: string) => boolean) | undefined {
+  const names = [...new Set(modules.flatMap(spellings))];
+  if (names.length === 0) return undefined;
+  const escape = (part: string) => part.replace(/[\\^$*+?()[\]{}|]/g, '\\$&');
+  const alternatives = names.map((n) => n.split(/[-_.]/).map(escape).join('[-_.]'));
+  const pattern = new RegExp(alternatives.join('|'), 'i');
+  return (text) => pattern.test(text);
+}
+
 /** The ecosystem a clue's module belongs to (`node` in the clues is npm's). */
 export function ecosystemOfClue(ecosystem: 'node' | 'python' | 'go' | 'ruby'): Ecosystem {
   return ecosystem === 'node' ? 'npm' : ecosystem;
