@@ -19,7 +19,15 @@ export interface HttpProbeOptions {
   /** Per-request timeout cap. */
   requestTimeoutMs?: number;
   intervalMs?: number;
+  /**
+   * Follow redirects to the same host and judge the last answer, as the kubelet does (at most 10; one to
+   * another host is judged as it is). Otherwise a 3xx is judged as it is.
+   */
+  followRedirects?: boolean;
 }
+
+/** Go's http.Client stops after 10 redirects; the kubelet uses it. */
+const MAX_REDIRECTS = 10;
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -68,17 +76,23 @@ export class HttpProbe implements Probe {
     const url = this.targetUrl(target);
     const path = `${this.url.pathname}${this.url.search}`;
     let evidence: Record<string, unknown> = { url: url.toString() };
+    // The path that gave the last answer, with the one asked for when a redirect was followed.
+    let answeredFrom = path;
     const outcome = await poll<true>(
       async () => {
         const budget = Math.max(100, Math.min(this.options.requestTimeoutMs ?? 5000, deadline - clock.now()));
-        const answer = await get(url, budget, this.options);
+        const { answer, at } = await this.request(url, budget);
         if ('error' in answer) return { done: false, reason: `http ${answer.error} on ${path} (${this.target})` };
-        evidence = { url: url.toString(), status: answer.status, body: target.redact(cleanText(answer.body)).slice(0, 500) };
+        evidence = { url: at.toString(), status: answer.status, body: target.redact(cleanText(answer.body)).slice(0, 500) };
+        answeredFrom = at === url ? path : `${at.pathname}${at.search} (redirected from ${path})`;
         if (!this.options.expectStatus.matches(answer.status)) {
-          return { done: false, reason: `http ${answer.status} from ${path}` };
+          return { done: false, reason: `http ${answer.status} from ${answeredFrom}` };
         }
         if (this.options.expectBody && !this.options.expectBody.test(answer.body)) {
-          return { done: false, reason: `http ${answer.status} from ${path}: body does not match /${this.options.expectBody.source}/` };
+          return {
+            done: false,
+            reason: `http ${answer.status} from ${answeredFrom}: body does not match /${this.options.expectBody.source}/`,
+          };
         }
         return { done: true, value: true };
       },
@@ -86,11 +100,27 @@ export class HttpProbe implements Probe {
     );
     switch (outcome.kind) {
       case 'done':
-        return finish(true, `http ${String(evidence.status)} from ${path}`, evidence);
+        return finish(true, `http ${String(evidence.status)} from ${answeredFrom}`, evidence);
       case 'stopped':
         return finish(false, outcome.reason, evidence);
       case 'timeout':
         return finish(false, outcome.lastReason, evidence);
+    }
+  }
+
+  /** One check's request: the answer, and the URL that gave it (another than `url` after redirects followed). */
+  private async request(url: URL, timeoutMs: number): Promise<{ answer: Answer; at: URL }> {
+    let at = url;
+    for (let hops = 0; ; hops++) {
+      const answer = await get(at, timeoutMs, this.options);
+      const location = 'error' in answer ? undefined : answer.headers.location;
+      if (!this.options.followRedirects || 'error' in answer || answer.status < 300 || answer.status > 399 || !location) {
+        return { answer, at };
+      }
+      const next = new URL(location, at);
+      if (next.host !== at.host) return { answer, at };
+      if (hops === MAX_REDIRECTS) return { answer: { error: `more than ${MAX_REDIRECTS} redirects` }, at };
+      at = next;
     }
   }
 }
@@ -110,7 +140,7 @@ const ERROR_CODES: Record<string, string> = {
   CERT_HAS_EXPIRED: 'expired certificate (use --insecure)',
 };
 
-/** One request (a GET unless told), never throwing: the status and (up to 64 KiB of) body, or a short error. No redirects followed. */
+/** One request (a GET unless told), never throwing: the status and (up to 64 KiB of) body, or a short error. No redirect followed here. */
 function get(url: URL, timeoutMs: number, options: HttpProbeOptions): Promise<Answer> {
   return new Promise((resolve) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;

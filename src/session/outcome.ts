@@ -35,7 +35,7 @@ export interface Outcome {
   cachedAt?: string;
   /** The platform contract the commit was deployed by (its manifest at that commit), when one was. */
   contract?: ContractSummary;
-  /** True when a kept image of the same build was probed instead of building one (`--keep-images`). */
+  /** True when an image of the same build was probed instead of building one: a kept one (`--keep-images`), or one `narrow` built for another configuration. */
   imageReused?: boolean;
   /** True for a further run of a commit already evaluated (`--runs`, `--flaky`): same image, fresh container. */
   rerun?: boolean;

@@ -128,7 +128,10 @@ export interface EngineBuilder {
 export interface NarrowChange {
   id: number;
   path: string;
+  /** instruction, hunk, file; key: a key of the deployment's manifest (or the manifest file as a whole, without `key`). */
   kind: ChangeKind;
+  /** A manifest key's path in its file: `[0].services[name=api].healthCheckPath` (YAML: the document first), `http_service.internal_port`. */
+  key?: string;
   summary: string;
   /** Unified diff of this change alone against the parent's tree. */
   patch: string;
@@ -148,13 +151,13 @@ export interface NarrowTest {
   verdict: DdVerdict;
   /** The outcome's signature, and why it is unresolved when it is. */
   reason: string;
-  /** Whether the image was built for it (false: an identical context's outcome was reused). */
+  /** Whether an image was built for it (false: an identical configuration's outcome, or the image of one that differs only in its deployment, was reused). */
   built: boolean;
   durationMs: number;
 }
 
 export interface NarrowResult {
-  /** narrowed: a 1-minimal difference; inconclusive: the builds ran out, or nothing could be narrowed; not-reproduced: the parent fails or the commit passes. */
+  /** narrowed: a 1-minimal difference; inconclusive: the builds ran out, nothing could be narrowed, or the two deployments build from different places; not-reproduced: the parent fails or the commit passes. */
   status: 'narrowed' | 'inconclusive' | 'not-reproduced';
   /** Why not reproduced, or why inconclusive. */
   reason?: string;
@@ -167,7 +170,7 @@ export interface NarrowResult {
   passing?: NarrowSide;
   failing?: NarrowSide;
   difference: number[];
-  /** The explanation's findings and likely causes about the difference (Dockerfile lines it touches). */
+  /** The explanation's findings and likely causes about the difference (Dockerfile lines it touches, and what it changes in the deployment's contract). */
   explanation?: { findings: Finding[]; likelyCauses: LikelyCause[] };
   tests: NarrowTest[];
   /** The commit, and the parent (not evaluated when the commit is healthy and the ends were checked one after the other). */

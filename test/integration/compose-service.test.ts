@@ -3,12 +3,10 @@
  * found by detection when a service builds from the repository and stands alone; left (and said) when it
  * depends on others, unless --platform compose names it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { shellApp } from '../fixtures/app-repo.js';
-import { TestRepo } from '../fixtures/git-repo.js';
-import { requireEngine } from '../helpers/docker-engine.js';
-import { freePort } from '../helpers/free-port.js';
+import { engineRepos } from '../helpers/engine-repos.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // The app serves only when compose's environment says where: without MODE it exits.
@@ -30,21 +28,11 @@ const composeFile = (port: number, dependsOn: boolean) =>
   ].join('\n');
 
 describe('a compose service', () => {
-  const repos: TestRepo[] = [];
-  let port = 0;
-  beforeAll(async () => {
-    await requireEngine();
-    port = await freePort();
-  });
-  afterAll(() => repos.forEach((r) => r.remove()));
-
-  const repoWith = (files: Record<string, string>) => {
-    const repo = new TestRepo();
-    repos.push(repo);
-    return { repo, sha: repo.commit('compose', files) };
-  };
+  const engine = engineRepos();
+  const repoWith = (files: Record<string, string>) => engine.repoWith(files);
 
   it('standing alone, it is deployed with its environment and its published port checked', async () => {
+    const { port } = engine;
     const { repo, sha } = repoWith({ Dockerfile: APP, 'compose.yaml': composeFile(port, false) });
     const run = await runCli(['test', sha, '--network', 'host', '--timeout', '20s', '--json'], { cwd: repo.dir });
     expect(run.code, run.stderr).toBe(0);
@@ -55,6 +43,7 @@ describe('a compose service', () => {
   }, 120_000);
 
   it('depending on others, it is left and said (a stack is not deployed yet); --platform compose deploys it alone', async () => {
+    const { port } = engine;
     const { repo, sha } = repoWith({ Dockerfile: APP, 'compose.yaml': composeFile(port, true) });
     const found = await runCli(['test', sha, '--network', 'host', '--timeout', '5s'], { cwd: repo.dir });
     // Without compose's environment the app exits: deployed as without a manifest, as the line says.

@@ -3,12 +3,10 @@
  * on the real engine: run in the new image before the health phase; a non-zero exit is the commit's
  * failure, with its output as evidence, and the app is never started.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { shellApp } from '../fixtures/app-repo.js';
-import { TestRepo } from '../fixtures/git-repo.js';
-import { requireEngine } from '../helpers/docker-engine.js';
-import { freePort } from '../helpers/free-port.js';
+import { engineRepos } from '../helpers/engine-repos.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** busybox httpd serving /health on $PORT, or on a fixed port. */
@@ -49,21 +47,11 @@ const flyToml = (port: number, release: string) =>
   ].join('\n');
 
 describe('pre-deploy commands', () => {
-  const repos: TestRepo[] = [];
-  let port = 0;
-  beforeAll(async () => {
-    await requireEngine();
-    port = await freePort();
-  });
-  afterAll(() => repos.forEach((r) => r.remove()));
-
-  const repoWith = (files: Record<string, string>) => {
-    const repo = new TestRepo();
-    repos.push(repo);
-    return { repo, sha: repo.commit('deploy', files) };
-  };
+  const engine = engineRepos();
+  const repoWith = (files: Record<string, string>) => engine.repoWith(files);
 
   it("Render's preDeployCommand exits 4: the commit is bad at the pre-deploy phase, its output is the evidence, the app never starts", async () => {
+    const { port } = engine;
     const migrate = `sh -c 'echo "running migrations"; echo "ERROR: relation users does not exist" >&2; exit 4'`;
     const { repo, sha } = repoWith({ Dockerfile: serve('$PORT'), 'render.yaml': renderYaml(port, migrate) });
     const run = await runCli(['test', sha, '--network', 'host', '--timeout', '20s', '--json'], { cwd: repo.dir });
@@ -79,6 +67,7 @@ describe('pre-deploy commands', () => {
   }, 120_000);
 
   it("Render's preDeployCommand that passes: the app is then started and probed on the contract's port", async () => {
+    const { port } = engine;
     const { repo, sha } = repoWith({ Dockerfile: serve('$PORT'), 'render.yaml': renderYaml(port, 'sh -c "echo migrated"') });
     const run = await runCli(['test', sha, '--network', 'host', '--timeout', '20s', '--json'], { cwd: repo.dir });
     expect(run.code, run.stderr).toBe(0);
@@ -88,6 +77,7 @@ describe('pre-deploy commands', () => {
   }, 120_000);
 
   it("Fly's release_command that fails names the command; one that passes lets the checks decide", async () => {
+    const { port } = engine;
     const failing = repoWith({ Dockerfile: serve(String(port)), 'fly.toml': flyToml(port, 'sh -c "echo release failed >&2; exit 2"') });
     const bad = await runCli(['test', failing.sha, '--network', 'host', '--timeout', '20s', '--json'], { cwd: failing.repo.dir });
     expect(bad.code, bad.stderr).toBe(1);

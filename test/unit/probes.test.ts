@@ -521,6 +521,33 @@ describe('HttpProbe.check against a local server', () => {
     expect(hits.get('/health')).toBeUndefined();
   });
 
+  it('follows redirects to the same host when told (a platform whose checks do), judging the last answer', async () => {
+    handlers.set('/healthz', (_req, res) => send(res, 302, '', { location: '/healthz/' }));
+    handlers.set('/healthz/', (_req, res) => send(res, 404, 'no index'));
+    handlers.set('/moved', (_req, res) => send(res, 301, '', { location: `http://127.0.0.1:${port}/health` }));
+    handlers.set('/health', (_req, res) => send(res, 200, 'ok'));
+    handlers.set('/away', (_req, res) => send(res, 302, '', { location: 'http://login.example.invalid/' }));
+    handlers.set('/loop', (_req, res) => send(res, 302, '', { location: '/loop' }));
+    const following = (path: string) =>
+      new HttpProbe(`http://127.0.0.1:${port}${path}`, {
+        expectStatus: parseStatusMatcher('200-399'),
+        intervalMs: 50,
+        followRedirects: true,
+      });
+    const broken = await following('/healthz').check(hostTarget(), deadline(200));
+    expect(broken.ok).toBe(false);
+    expect(broken.reason).toBe('http 404 from /healthz/ (redirected from /healthz)');
+    expect(broken.evidence).toMatchObject({ url: `http://127.0.0.1:${port}/healthz/`, status: 404 });
+    const moved = await following('/moved').check(hostTarget(), deadline(1000));
+    expect(moved).toMatchObject({ ok: true, reason: 'http 200 from /health (redirected from /moved)' });
+    // Another host is not followed (the kubelet's default): the redirect itself is judged.
+    const away = await following('/away').check(hostTarget(), deadline(1000));
+    expect(away).toMatchObject({ ok: true, reason: 'http 302 from /away' });
+    const loop = await following('/loop').check(hostTarget(), deadline(200));
+    expect(loop.ok).toBe(false);
+    expect(loop.reason).toMatch(/^http more than 10 redirects on \/loop/);
+  });
+
   it('accepts the status given by --expect-status', async () => {
     handlers.set('/missing', (_req, res) => send(res, 404, 'gone'));
     const result = await http('/missing', { expectStatus: '404' }).check(hostTarget(), deadline(1000));

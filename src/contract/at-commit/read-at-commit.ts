@@ -1,11 +1,16 @@
 /**
  * Reading the contract of a detected manifest at a commit: the manifest's text and the files it reads,
  * from git objects; then whether the files the contract names exist there (a manifest can name a
- * Dockerfile that does not exist at that commit: the contract says so, the caller decides).
+ * Dockerfile that does not exist at that commit: the contract says so, the caller decides). Some files'
+ * texts can be given instead of the commit's (`narrow` reads its parent with some of a commit's
+ * manifest keys applied): the rest is read as at the commit.
  */
 import { UsageError } from '../../errors.js';
+import { gitBlobId } from '../../git/blob-id.js';
 import { shortSha } from '../../text/short-sha.js';
-import { loadComposeAtCommit } from '../compose/load-compose.js';
+import { CommitFiles } from '../compose/commit-files.js';
+import type { FileSource } from '../compose/file-source.js';
+import { loadCompose } from '../compose/load-compose.js';
 import type { ComposeProject } from '../compose/model.js';
 import type { DeploymentContract, FileText, ManifestFile } from '../contract.js';
 import type { Detected } from '../detect/choose.js';
@@ -21,18 +26,29 @@ export interface ContractAtCommit {
   missing: string[];
 }
 
-export async function readContractAt(repoDir: string, commit: string, detected: Detected, service?: string): Promise<ContractAtCommit> {
-  if (detected.platform === 'compose') return readComposeServiceAt(repoDir, commit, detected, service);
+/** Repository path → the text read in place of the commit's, or null: the file is absent. */
+export type FileTexts = ReadonlyMap<string, string | null>;
+
+export async function readContractAt(
+  repoDir: string,
+  commit: string,
+  detected: Detected,
+  service?: string,
+  texts: FileTexts = new Map(),
+): Promise<ContractAtCommit> {
+  if (detected.platform === 'compose') return readComposeServiceAt(repoDir, commit, detected, service, texts);
   const paths = [...new Set([detected.path, ...detected.files])];
   const dockerfileGuesses = ['Dockerfile', `${dirOf(detected.path)}/Dockerfile`.replace(/^\//, '')];
   const entries = await entriesAt(repoDir, commit, [...paths, ...dockerfileGuesses]);
-  const texts = await readTexts(
+  const blobs = await readTexts(
     repoDir,
-    entries.map((e) => e.oid),
+    entries.flatMap((e) => (texts.has(e.path) ? [] : [e.oid])),
   );
   const file = (path: string): FileText | undefined => {
+    const given = texts.get(path);
+    if (given !== undefined) return given === null ? undefined : { path, blob: gitBlobId(given), text: given };
     const entry = entries.find((e) => e.path === path && !e.tree);
-    return entry ? { path, blob: entry.oid, text: texts.get(entry.oid) ?? '' } : undefined;
+    return entry ? { path, blob: entry.oid, text: blobs.get(entry.oid) ?? '' } : undefined;
   };
   const manifest = file(detected.path);
   if (!manifest) throw new UsageError(`${detected.path} does not exist at ${shortSha(commit)}`);
@@ -41,18 +57,30 @@ export async function readContractAt(repoDir: string, commit: string, detected: 
     manifest,
     files: detected.files.flatMap((p) => file(p) ?? []),
     dockerfiles: dockerfileGuesses.filter((p) => entries.some((e) => e.path === p && !e.tree)),
-    exists: (p) => present(entries, p),
+    exists: (p) => (texts.has(p) ? texts.get(p) !== null : present(entries, p)),
     ...(service !== undefined ? { service } : {}),
   });
   return { result, missing: result.ok ? await missingPaths(repoDir, commit, result.contract) : [] };
 }
 
 /** One service of the compose file at the commit, normalised as `docker compose config` would (variables from its `.env` only). */
-async function readComposeServiceAt(repoDir: string, commit: string, detected: Detected, service?: string): Promise<ContractAtCommit> {
-  const loaded = await loadComposeAtCommit(repoDir, commit, { files: [detected.path] });
+async function readComposeServiceAt(
+  repoDir: string,
+  commit: string,
+  detected: Detected,
+  service: string | undefined,
+  texts: FileTexts,
+): Promise<ContractAtCommit> {
+  const files = new CommitFiles(repoDir, commit);
+  const source: FileSource = { read: (path) => (texts.has(path) ? Promise.resolve(texts.get(path) ?? null) : files.read(path)) };
+  const loaded = await loadCompose(source, { files: [detected.path] }).finally(() => files.close());
   const read = loaded.kind === 'loaded' ? readFiles(loaded.project) : [detected.path];
   const entries = await entriesAt(repoDir, commit, read);
-  const fileOf = (path: string): ManifestFile => ({ path, blob: entries.find((e) => e.path === path && !e.tree)?.oid ?? '' });
+  const fileOf = (path: string): ManifestFile => {
+    const given = texts.get(path);
+    if (given !== undefined) return { path, blob: given === null ? '' : gitBlobId(given) };
+    return { path, blob: entries.find((e) => e.path === path && !e.tree)?.oid ?? '' };
+  };
   const manifest = fileOf(detected.path);
   if (manifest.blob === '') throw new UsageError(`${detected.path} does not exist at ${shortSha(commit)}`);
   const result =

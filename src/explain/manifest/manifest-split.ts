@@ -39,6 +39,19 @@ export function formatOf(path: string): ManifestFormat {
   return path.endsWith('.toml') ? 'toml' : path.endsWith('.json') ? 'json' : 'yaml';
 }
 
+/** Whether the text parses in its format (YAML: every document without an error), so that it can be split per key. */
+export function manifestParses(text: string, format: ManifestFormat): boolean {
+  try {
+    if (format !== 'yaml') return parseValue(text, format) !== undefined;
+    const docs = yamlDocuments(text);
+    if (docs.some((d) => d.errors.length > 0)) return false;
+    docs.forEach((d) => d.toJS({ maxAliasCount: 1000 }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The per-key changes from `before` to `after` (texts of the same manifest). */
 export function splitManifest(before: string, after: string, format: ManifestFormat): KeyChange[] {
   const out: Omit<KeyChange, 'id' | 'key' | 'summary'>[] = [];

@@ -14,7 +14,16 @@ import { failureLine, serviceChoiceError } from '../../contract/source/problem.j
 import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
 
-export type DeploymentPlan = { kind: 'none'; lines: string[] } | { kind: 'manifest'; detected: Detected; lines: string[]; forced: boolean };
+export type DeploymentPlan =
+  | { kind: 'none'; lines: string[] }
+  | {
+      kind: 'manifest';
+      detected: Detected;
+      lines: string[];
+      forced: boolean;
+      /** The service deployed at the bad commit (`--service`, or the one its manifest's only candidate): deployed at every commit. */
+      service?: string;
+    };
 
 type ChooseSettings = Pick<Settings, 'repo' | 'platform' | 'manifest' | 'service' | 'given'>;
 
@@ -35,12 +44,19 @@ export async function chooseDeployment(s: ChooseSettings, ends: { bad: string; g
   const forced = s.platform !== 'auto' || s.manifest !== undefined;
   const stack = !forced && atBad.result.ok ? needsItsStack(atBad.result.contract) : undefined;
   if (stack) return { kind: 'none', lines: [stack, ...(also ? [also] : [])] };
+  const service = s.service ?? (atBad.result.ok ? atBad.result.contract.service : undefined);
   if (ends.good !== undefined && !forced) {
-    const stale = await staleAtGood(s, ends.good, choice.used);
+    const stale = await staleAtGood(s.repo, ends.good, choice.used, service);
     if (stale) return { kind: 'none', lines: [stale, ...(also ? [also] : [])] };
   }
   const lines = atBad.result.ok ? [] : [`${failureLine(atBad.result.failure)} (the bad commit's manifest: its deployment fails)`];
-  return { kind: 'manifest', detected: choice.used, forced, lines: [...lines, ...(also ? [also] : [])] };
+  return {
+    kind: 'manifest',
+    detected: choice.used,
+    forced,
+    lines: [...lines, ...(also ? [also] : [])],
+    ...(service !== undefined ? { service } : {}),
+  };
 }
 
 /**
@@ -55,10 +71,10 @@ function needsItsStack(contract: DeploymentContract): string | undefined {
 
 /**
  * Why the manifest cannot be what deployed the good commit, if it cannot: it names a Dockerfile (or a
- * build context) that commit does not have.
+ * build context) that commit does not have, for the service deployed at the bad commit.
  */
-async function staleAtGood(s: ChooseSettings, good: string, used: Detected): Promise<string | undefined> {
-  const atGood = await readContractAt(s.repo, good, used, s.service).catch(() => undefined);
+async function staleAtGood(repo: string, good: string, used: Detected, service: string | undefined): Promise<string | undefined> {
+  const atGood = await readContractAt(repo, good, used, service).catch(() => undefined);
   if (!atGood || !atGood.result.ok || atGood.missing.length === 0) return undefined;
   const name = PLATFORM_NAMES[used.platform];
   return `${used.path} names ${atGood.missing.map((p) => `./${p}`).join(' and ')}, which the good commit ${shortSha(good)} does not have, yet it deployed: ${name} did not build it by this manifest (a dashboard setting, most likely); deploying as without a manifest (--platform ${used.platform} deploys by it)`;

@@ -39,6 +39,7 @@ export function healthProbes(checks: readonly HealthCheck[], network: NetworkMod
           ...(check.method && check.method.toUpperCase() !== 'GET' ? { method: check.method.toUpperCase() } : {}),
           ...(check.timeoutMs !== undefined ? { requestTimeoutMs: check.timeoutMs } : {}),
           ...(scheme === 'https' ? { insecure: true } : {}),
+          ...(check.followRedirects ? { followRedirects: true } : {}),
         }),
       );
     } else if (check.kind === 'exec') {

@@ -1,8 +1,8 @@
 /**
  * A run's deployments, decided before anything is built: the plan (chooseDeployment), and what the
  * search plan needs of it: where the bad commit's context is, and the paths whose change changes the
- * deployment though not the context (the manifest, the files it reads, the good commit's context when the
- * manifest moved it).
+ * deployment though not the context (the manifest and the files it reads, at both ends; the good commit's
+ * context when the manifest moved it).
  */
 import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
 import { chooseDeployment } from './choose-deployment.js';
@@ -30,6 +30,8 @@ export async function prepareDeployments(
       watch.add(normalizeRepoPath(atGood.context.contextDir, 'context directory') || '.');
     const dockerfile = joinRepoPath(normalizeRepoPath(atGood.context.contextDir, 'context directory'), atGood.context.dockerfile);
     watch.add(dockerfile);
+    // The files the good commit's contract was read from: the manifests may have moved since (k8s/ → deploy/).
+    for (const file of atGood.source ? [atGood.source.manifest, ...atGood.source.alsoRead] : []) watch.add(file.path);
   }
   return { deployments, search: { context: atBad.context, watch: [...watch] } };
 }

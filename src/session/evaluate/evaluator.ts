@@ -141,37 +141,46 @@ export class Evaluator {
     // 0. How the commit is deployed: a manifest that does not parse is refused, as the platform would.
     const deployment = await this.deployments.at(sha);
     const contract = deployment.contract ? { contract: deployment.contract } : {};
-    if (deployment.refused) {
-      const { signature, evidence } = deployment.refused;
-      return {
-        sha,
-        ok: false,
-        phase: 'deploy',
-        signature,
-        probes: [],
-        logTail: evidence,
-        built: false,
-        durationMs: this.clock.now() - started,
-      };
-    }
+    if (deployment.refused) return this.refusedOutcome(sha, deployment.refused, started);
     // 1. The build context, from git objects.
     const context = await this.buildContext(sha);
     if ('failed' in context) return { sha, built: false, ...context.failed, ...contract, durationMs: this.clock.now() - started };
     return this.evaluateContext(sha, context, deployment, { started, ...(signal ? { signal } : {}) });
   }
 
+  /** A deployment the platform would refuse (its manifest does not parse): failed, without a build. */
+  private refusedOutcome(sha: string, refused: NonNullable<Deployment['refused']>, started: number): Outcome {
+    const { signature, evidence } = refused;
+    return {
+      sha,
+      ok: false,
+      phase: 'deploy',
+      signature,
+      probes: [],
+      logTail: evidence,
+      built: false,
+      durationMs: this.clock.now() - started,
+    };
+  }
+
   /**
    * Evaluates a build context made by the caller (`narrow`: the parent's with some changes
-   * applied), labelled `sha` (any name) in place of a commit, deployed as `deployment` says;
-   * identical deployments of identical contexts share one outcome.
+   * applied), labelled `sha` (any name) in place of a commit, deployed as `deployment` says (a refused
+   * one fails without a build); identical deployments of identical contexts share one outcome. `shareImage`:
+   * an image this run built for the same build is probed again instead of building one (configurations
+   * that differ only in their deployment).
    */
   async evaluateContext(
     sha: string,
     context: BuildContext,
     deployment: Deployment,
-    call: { signal?: AbortSignal; started?: number } = {},
+    call: { signal?: AbortSignal; started?: number; shareImage?: boolean } = {},
   ): Promise<Outcome> {
     const { signal, started = this.clock.now() } = call;
+    if (deployment.refused) {
+      context.tar.destroy();
+      return this.refusedOutcome(sha, deployment.refused, started);
+    }
     const fingerprint = deploymentFingerprint(context.fingerprint, deployment);
     const reuse = (outcome: Outcome, reused: NonNullable<Outcome['reused']>): Outcome => ({
       ...outcome,
@@ -194,7 +203,9 @@ export class Evaluator {
     }
     return this.memo.track(
       fingerprint,
-      this.pool.use((lane) => this.buildAndRun(lane, { sha, context, deployment, fingerprint, bases, started }, signal)),
+      this.pool.use((lane) =>
+        this.buildAndRun(lane, { sha, context, deployment, fingerprint, bases, started, share: call.shareImage === true }, signal),
+      ),
     );
   }
 
@@ -216,7 +227,15 @@ export class Evaluator {
   /** 2. The image; 3. the container and its probes. */
   private async buildAndRun(
     lane: Lane,
-    job: { sha: string; context: BuildContext; deployment: Deployment; fingerprint: string; bases: string; started: number },
+    job: {
+      sha: string;
+      context: BuildContext;
+      deployment: Deployment;
+      fingerprint: string;
+      bases: string;
+      started: number;
+      share: boolean;
+    },
     signal?: AbortSignal,
   ): Promise<Outcome> {
     const { sha, context, deployment, started } = job;
@@ -238,7 +257,7 @@ export class Evaluator {
     signal?.throwIfAborted();
     const ready = await this.ahead?.take(sha, context.fingerprint);
     if (ready) context.tar.destroy();
-    const image = ready ?? (await this.images.image(lane, sha, context, deployment.build, signal));
+    const image = ready ?? (await this.images.image(lane, sha, context, deployment.build, signal, job.share));
     if ('failed' in image) return done({ ...image.failed, built: true });
     this.imageLanes.set(image.imageId, lane);
     const essence = await lane.adapter.imageEssence(image.imageId).catch(() => undefined);
@@ -298,6 +317,7 @@ export class Evaluator {
     const lane = this.imageLanes.get(imageId);
     if (this.settings.keepImages || !lane) return;
     this.imageLanes.delete(imageId);
+    this.images.forget(imageId);
     await lane.tracker.removeImage(imageId);
   }
 

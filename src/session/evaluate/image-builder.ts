@@ -1,6 +1,7 @@
 /**
- * The image of a commit: a kept one of the same build (`--keep-images`), or a new one built from
- * the context made of git objects, stopped at `--build-timeout`.
+ * The image of a commit: a kept one of the same build (`--keep-images`), one this run built for the
+ * same build and still holds (when the caller shares: `narrow`'s configurations that differ only in
+ * their deployment), or a new one built from the context made of git objects, stopped at `--build-timeout`.
  */
 import { createHash } from 'node:crypto';
 
@@ -46,8 +47,10 @@ export type BuiltImage = { imageId: string; reused: boolean } | { failed: Omit<O
 
 export class ImageBuilder {
   builds = 0;
-  /** Evaluations that probed a kept image instead of building one. */
+  /** Evaluations that probed a kept image (or, sharing, one this run built) instead of building one. */
   imagesReused = 0;
+  /** The images this run built, by engine and build key, until they are removed (forget). */
+  private readonly held = new Map<string, string>();
   /** How much of its engine's disk the run's first build took (where the engine's free space can be read). */
   firstBuildBytes: number | undefined;
 
@@ -76,11 +79,16 @@ export class ImageBuilder {
     return createHash('sha256').update(inputs).digest('hex').slice(0, 32);
   }
 
-  /** The commit's image on the lane's engine, or the build failure's outcome. The context's tar is always released. */
-  async image(lane: Lane, sha: string, context: BuildContext, build: ImageBuild, signal?: AbortSignal): Promise<BuiltImage> {
+  /**
+   * The commit's image on the lane's engine, or the build failure's outcome. The context's tar is always
+   * released. `share`: an image this run built for the same build on this engine is taken if it is still there.
+   */
+  async image(lane: Lane, sha: string, context: BuildContext, build: ImageBuild, signal?: AbortSignal, share = false): Promise<BuiltImage> {
     const buildKey = this.buildKey(context.fingerprint, lane.builder, build);
+    const heldKey = `${lane.engine.endpoint}\n${buildKey}`;
     try {
-      const kept = this.settings.keepImages ? await lane.adapter.keptImage(buildKey) : undefined;
+      const kept =
+        (share ? this.held.get(heldKey) : undefined) ?? (this.settings.keepImages ? await lane.adapter.keptImage(buildKey) : undefined);
       if (kept) {
         this.imagesReused++;
         return { imageId: kept, reused: true };
@@ -90,6 +98,7 @@ export class ImageBuilder {
       const first = this.firstBuildBytes === undefined ? await dataRootSpace(lane.engine) : undefined;
       const imageId = await this.build(lane, sha, context, { ...build, key: buildKey }, signal);
       lane.tracker.addImage(imageId);
+      this.held.set(heldKey, imageId);
       if (first) {
         // A build whose layers were all cached took nothing: the next one is measured instead.
         const took = first.freeBytes - ((await dataRootSpace(lane.engine))?.freeBytes ?? first.freeBytes);
@@ -103,6 +112,11 @@ export class ImageBuilder {
       // The engine may stop reading early (an error, Ctrl-C): the git processes behind the tar must end too.
       context.tar.destroy();
     }
+  }
+
+  /** The image is removed: no evaluation may take it any more. */
+  forget(imageId: string): void {
+    for (const [key, id] of this.held) if (id === imageId) this.held.delete(key);
   }
 
   /**

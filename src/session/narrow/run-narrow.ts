@@ -9,14 +9,16 @@
 import { dd, ddKey, type DdVerdict } from '../../bisect/dd.js';
 import { UsageError } from '../../errors.js';
 import { explainChange, type ExplainSpec } from '../../explain/explain-change.js';
-import { overlayOf, patchOf } from '../../explain/narrow/change-set.js';
+import type { Finding } from '../../explain/finding.js';
+import { contractFindings } from '../../explain/manifest/contract-findings.js';
+import { overlayOf, patchOf, type Change, type ChangeSet } from '../../explain/narrow/change-set.js';
 import { getCommitInfo } from '../../git/commit-info.js';
 import { overlayContext, overlayPlan } from '../../git/overlay-context.js';
 import { resolveCommit } from '../../git/refs.js';
-import { contextSpec } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import { shortSha } from '../../text/short-sha.js';
 import { checkBuildInputs } from '../check-build-inputs.js';
+import type { Deployment } from '../deploy/deployment.js';
 import { prepareDeployments } from '../deploy/prepare.js';
 import type { Evaluator } from '../evaluate/evaluator.js';
 import type { SessionEvents } from '../events.js';
@@ -24,7 +26,8 @@ import { outcomeEvidence } from '../outcome-evidence.js';
 import type { Outcome } from '../outcome.js';
 import type { CallControl } from '../search/run-bisect.js';
 import { withSession, type RunSession } from '../with-session.js';
-import { explanationOf, type NarrowResult, type NarrowTest } from './narrow-result.js';
+import { configurationDeployments, narrowEnds, type NarrowEnds } from './narrow-deployments.js';
+import { explanationOf, type NarrowChange, type NarrowResult, type NarrowTest } from './narrow-result.js';
 import { splitChanges, type SplitChanges } from './split-changes.js';
 
 export type { NarrowResult } from './narrow-result.js';
@@ -66,23 +69,28 @@ export async function runNarrow(settings: Settings, commit: string, call: CallCo
       const verification = { ...(parentOutcome ? { parent: parentOutcome } : {}), commit: commitOutcome };
       return finish({ status: 'not-reproduced', reason, changes: [], difference: [], tests: [], verification, notes: [] });
     }
-    const spec = { ...contextSpec(settings), planner: evaluator.planner };
-    const split = await splitChanges({ ...spec, parent: parentSha, commit: sha });
-    const parallel = session.jobs;
-    const search = await narrowChanges(settings, split, { evaluator, sha, commitOutcome, parentOutcome, parallel }, call, events);
-    const explanation = await explainCommit(settings, { before: parentSha, after: sha, planner: evaluator.planner }, commitOutcome);
+    const verification = { parent: parentOutcome, commit: commitOutcome };
+    const pair = { parent: parentSha, commit: sha };
+    const at = await narrowEnds(evaluator.deployments, settings.repo, pair);
+    if (at.apart)
+      return finish({ status: 'inconclusive', reason: at.apart, changes: [], difference: [], tests: [], verification, notes: [] });
+    const split = await splitChanges({
+      repoDir: settings.repo,
+      ...at.context,
+      ...pair,
+      ...(at.planned ? { planner: evaluator.planner } : {}),
+      ...(at.manifests ? { manifests: at.manifests } : {}),
+    });
+    const deploymentOf = configurationDeployments(evaluator.deployments, split.set, pair);
+    const inputs = { evaluator, sha, commitOutcome, parentOutcome, parallel: session.jobs, deploymentOf };
+    const search = await narrowChanges(settings, split, inputs, call, events);
+    const explanation = await explainCommit(settings, { ...at, ...pair }, evaluator, commitOutcome);
     const difference = split.set.changes.filter((c) => search.difference.includes(c.id));
     return finish({
       ...search,
-      changes: split.set.changes.map((c) => ({
-        id: c.id,
-        path: c.path,
-        kind: c.kind,
-        summary: c.summary,
-        patch: patchOf(split.set, [c.id]),
-      })),
-      explanation: explanationOf(explanation, difference),
-      verification: { parent: parentOutcome, commit: commitOutcome },
+      changes: split.set.changes.map((c) => narrowChange(split.set, c)),
+      explanation: explanationOf(explanation, difference, await contractDifference(search, deploymentOf)),
+      verification,
       notes: split.notes,
     });
   });
@@ -116,10 +124,47 @@ async function verifyEnds(
   return { commitOutcome, parentOutcome };
 }
 
-/** The explanation of the whole commit, with the commit's own output as evidence. */
-function explainCommit(settings: Settings, pair: Pick<ExplainSpec, 'before' | 'after' | 'planner'>, outcome: Outcome) {
-  const spec = { ...contextSpec(settings), ...pair };
-  return explainChange({ ...spec, ...(settings.target ? { target: settings.target } : {}) }, outcomeEvidence(outcome));
+/**
+ * The explanation of the whole commit where its deployment builds, with the contracts both ends were
+ * deployed by and the commit's own output as evidence.
+ */
+async function explainCommit(
+  settings: Settings,
+  at: NarrowEnds & { parent: string; commit: string },
+  evaluator: Evaluator,
+  outcome: Outcome,
+) {
+  const [before, after] = await Promise.all([evaluator.deployments.at(at.parent), evaluator.deployments.at(at.commit)]);
+  const spec: ExplainSpec = {
+    repoDir: settings.repo,
+    ...at.context,
+    before: at.parent,
+    after: at.commit,
+    ...(at.planned ? { planner: evaluator.planner } : {}),
+    contracts: { ...(before.source ? { before: before.source } : {}), ...(after.source ? { after: after.source } : {}) },
+    ...(settings.target ? { target: settings.target } : {}),
+  };
+  return explainChange(spec, outcomeEvidence(outcome));
+}
+
+/** What the difference changes in the deployment contract: the passing configuration's against the failing one's (none where one is refused). */
+async function contractDifference(search: Search, deploymentOf: NarrowInputs['deploymentOf']): Promise<Finding[]> {
+  if (!search.passing || !search.failing) return [];
+  const [passing, failing] = await Promise.all([deploymentOf(search.passing.changes), deploymentOf(search.failing.changes)]);
+  return passing.refused || failing.refused ? [] : contractFindings(passing.source, failing.source);
+}
+
+/** A change as the JSON shows it: with its patch alone, and a manifest key's path in its file. */
+function narrowChange(set: ChangeSet, change: Change): NarrowChange {
+  const key = change.parts[0]?.kind === 'key' ? change.parts[0].change?.key : undefined;
+  return {
+    id: change.id,
+    path: change.path,
+    kind: change.kind,
+    ...(key !== undefined ? { key } : {}),
+    summary: change.summary,
+    patch: patchOf(set, [change.id]),
+  };
 }
 
 /** The first parent, or `--parent` (which must differ from the commit). */
@@ -142,7 +187,11 @@ interface NarrowInputs {
   commitOutcome: Outcome;
   parentOutcome: Outcome;
   parallel: number;
+  /** A configuration's deployment, by the ids of the changes applied. */
+  deploymentOf: (ids: readonly number[]) => Promise<Deployment>;
 }
+
+const NOTHING_CHANGED = "the commit changes nothing the builder receives, nor the deployment's manifest";
 
 type Search = Pick<NarrowResult, 'status' | 'reason' | 'passing' | 'failing' | 'difference' | 'tests'>;
 
@@ -154,33 +203,33 @@ async function narrowChanges(
   call: CallControl,
   events: SessionEvents,
 ): Promise<Search> {
-  const { set, parentPlan, commitPlan } = split;
-  const { evaluator, sha, commitOutcome, parentOutcome } = inputs;
+  const { set, parentPlan } = split;
+  const { evaluator, sha, commitOutcome, parentOutcome, deploymentOf } = inputs;
   const ids = set.changes.map((c) => c.id);
   const outcomes = new Map<string, Outcome>([
     [ddKey([]), parentOutcome],
     [ddKey(ids), commitOutcome],
   ]);
   const tests: NarrowTest[] = [];
-  if (ids.length === 0) {
-    return { status: 'inconclusive', reason: 'the commit changes nothing the builder receives', difference: [], tests };
-  }
+  if (ids.length === 0) return { status: 'inconclusive', reason: NOTHING_CHANGED, difference: [], tests };
   const verdictOf = (outcome: Outcome): DdVerdict =>
     outcome.ok ? 'pass' : outcome.phase === commitOutcome.phase && outcome.signature === commitOutcome.signature ? 'fail' : 'unresolved';
   let label = 0;
   let inFlight = 0;
-  // Every configuration is deployed as the commit is (with a manifest: the commit's contract).
-  const deployment = await evaluator.deployments.at(sha);
   const test = async (applied: readonly number[]): Promise<DdVerdict> => {
     const name = `n${++label}-${sha.slice(0, 9)}`;
     const left = Math.max(0, settings.maxBuilds - evaluator.builds);
     const subject = applied.length === 0 ? 'no change' : `changes ${applied.map((id) => `#${id}`).join(', ')} of ${ids.length}`;
     events.evaluate?.({ sha: name, subject, role: 'narrow', remaining: ids.length, stepsLeft: left });
     inFlight++;
+    const deployment = await deploymentOf(applied);
     const context = overlayContext(settings.repo, parentPlan, overlayOf(set, applied));
-    const outcome = await evaluator.evaluateContext(name, context, deployment, call.signal ? { signal: call.signal } : {});
-    // Its image is not needed again (an identical context reuses the outcome): removed now, unless another test is in
-    // flight (two contexts can make one image); the rest go at the session's cleanup.
+    const outcome = await evaluator.evaluateContext(name, context, deployment, {
+      shareImage: true,
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
+    // Its image is not needed again (an identical context reuses the outcome, or its image when only the deployment differs):
+    // removed now, unless another test is in flight (two contexts can make one image); the rest go at the session's cleanup.
     if (--inFlight === 0 && outcome.imageId && outcome.built) await evaluator.releaseImage(outcome.imageId);
     const verdict = verdictOf(outcome);
     events.verdict?.({ sha: name, verdict: verdict === 'pass' ? 'good' : verdict === 'fail' ? 'bad' : 'skip', outcome, role: 'narrow' });
@@ -190,8 +239,8 @@ async function narrowChanges(
     return verdict;
   };
   const known = new Map<string, DdVerdict>([[ddKey([]), 'pass']]);
-  // All changes applied give the commit's own context, unless something was left out (then it is tested first).
-  if (overlayPlan(parentPlan, overlayOf(set, ids)).fingerprint === commitPlan.fingerprint) known.set(ddKey(ids), 'fail');
+  // All changes applied give the commit's own context and deployment, unless something was left out (then it is tested first).
+  if (await allIsCommit(split, inputs)) known.set(ddKey(ids), 'fail');
   else if ((await test(ids)) !== 'fail') {
     return {
       status: 'inconclusive',
@@ -221,4 +270,11 @@ async function narrowChanges(
     difference: result.difference,
     tests,
   };
+}
+
+/** Whether the parent with every change applied is the commit: the same context, deployed the same way. */
+async function allIsCommit(split: SplitChanges, inputs: NarrowInputs): Promise<boolean> {
+  const ids = split.set.changes.map((c) => c.id);
+  if (overlayPlan(split.parentPlan, overlayOf(split.set, ids)).fingerprint !== split.commitPlan.fingerprint) return false;
+  return (await inputs.deploymentOf(ids)).key === (await inputs.evaluator.deployments.at(inputs.sha)).key;
 }

@@ -3,12 +3,14 @@
  * files the builder receives on either side (after .dockerignore); the Dockerfile's instructions,
  * each hunk of an edited text file, and every other file (added, deleted, renamed, binary, mode or
  * type changed) as a whole. Files outside the context or ignored are not changes: they cannot
- * change the image.
+ * change the image. The deployment manifests' changes (manifest-changes.ts) are split per key instead,
+ * wherever they are: numbered with the rest, and where the builder receives one, its content follows
+ * the configuration's keys.
  */
 import { instructionChanges } from '../../explain/dockerfile/instruction-changes.js';
 import { contextChanges } from '../../explain/files/context-changes.js';
 import type { FileChange } from '../../explain/files/file-change.js';
-import type { ChangePart, ChangeSet, EditedFile, FilePart } from '../../explain/narrow/change-set.js';
+import type { ChangePart, ChangeSet, EditedFile, FilePart, ManifestEdit } from '../../explain/narrow/change-set.js';
 import { groupChanges } from '../../explain/narrow/group-changes.js';
 import { type BuildContextPlan } from '../../git/build-context.js';
 import { CatFileBatch } from '../../git/cat-file-batch.js';
@@ -19,6 +21,7 @@ import { hunksOf, isEditableText, lineEdits, splitLines, type LineEdit } from '.
 import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
 import { clipLine } from '../../text/clip-line.js';
 import { pathWithin } from '../../text/path-within.js';
+import type { ManifestChanges } from './manifest-changes.js';
 
 export interface SplitSpec {
   repoDir: string;
@@ -28,6 +31,8 @@ export interface SplitSpec {
   dockerfile: string;
   /** The run's plans of these commits (made for the same context and Dockerfile), else they are made here. */
   planner?: ContextPlanner;
+  /** The deployment manifests' changes: split per key, never as hunks of the context. */
+  manifests?: ManifestChanges;
 }
 
 export interface SplitChanges {
@@ -64,11 +69,14 @@ export async function splitChanges(spec: SplitSpec): Promise<SplitChanges> {
   const dockerfile = joinRepoPath(contextDir, parentPlan.dockerfilePath);
   const notes: string[] = [];
 
-  const texts = await readTexts(spec.repoDir, files.inContext, inContext, before, after);
-  const parts: ChangePart[] = [];
+  const manifests = spec.manifests?.edits ?? new Map<string, Omit<ManifestEdit, 'context'>>();
+  const isManifest = (file: FileChange) => manifests.has(file.path) || (file.oldPath !== undefined && manifests.has(file.oldPath));
+  const changed = files.inContext.filter((file) => !isManifest(file));
+  const texts = await readTexts(spec.repoDir, changed, inContext, before, after);
+  const parts: ChangePart[] = [...(spec.manifests?.parts ?? [])];
   const edited = new Map<string, EditedFile>();
   const whole: FileChange[] = [];
-  for (const file of files.inContext) {
+  for (const file of changed) {
     if (file.pathBase64 !== undefined || file.oldPathBase64 !== undefined) {
       notes.push(`${file.path}: a name that is not UTF-8 is not narrowed (left as the parent has it)`);
       continue;
@@ -91,10 +99,23 @@ export async function splitChanges(spec: SplitSpec): Promise<SplitChanges> {
   parts.push(...(await fileParts(spec, whole, inContext, after)));
   parts.sort((a, b) => (a.path === b.path ? lineOf(a) - lineOf(b) : a.path < b.path ? -1 : 1));
   const changes = groupChanges(parts, { before: parentPlan.dockerfileText, after: commitPlan.dockerfileText });
-  return { set: { changes, edited }, parentPlan, commitPlan, notes };
+  const sentManifests = new Map([...manifests].map(([path, edit]) => [path, { ...edit, ...sentAs(inContext(path), before, after) }]));
+  return { set: { changes, edited, ...(manifests.size > 0 ? { manifests: sentManifests } : {}) }, parentPlan, commitPlan, notes };
 }
 
-const lineOf = (part: ChangePart) => (part.kind === 'file' ? 0 : part.line);
+/** A key in its file's order; a file as a whole first. */
+const lineOf = (part: ChangePart) => (part.kind === 'file' ? 0 : part.kind === 'key' ? (part.change?.id ?? 0) : part.line);
+
+/** Where the builder receives a manifest file (at `rel` in the context), if it does on either side. */
+function sentAs(
+  rel: string | undefined,
+  before: ReadonlyMap<string, SentEntry>,
+  after: ReadonlyMap<string, SentEntry>,
+): Pick<ManifestEdit, 'context'> {
+  const [was, now] = rel === undefined ? [] : [before.get(rel), after.get(rel)];
+  if (rel === undefined || (!was && !now)) return {};
+  return { context: { contextPath: rel, mode: (was ?? now)!.mode, afterEntry: now ?? null } };
+}
 
 /** Both sides' texts of the files the commit edits (modified, the same mode, text, not large). */
 async function readTexts(
