@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { createRepo } from '../fixtures/app-repo.js';
+import { devMoved } from '../fixtures/dependencies-e2e/dev-moved.js';
 import { devCommand, esmBump, type History } from '../fixtures/dependencies-e2e/node-histories.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine } from '../helpers/docker-engine.js';
@@ -89,6 +90,20 @@ describe('dependency bumps, end to end on the engine', () => {
     expect(causes[0]?.pattern, JSON.stringify(causes)).toBe('command-dev-dependency');
     expect(causes[0]!.summary).toMatch(/typescript/);
     expect(causes[0]!.summary).toMatch(/npm install --production/);
+    await nothingLeft(result.sessionId);
+  }, 600_000);
+
+  it('@sveltejs/kit moved to devDependencies under `npm ci --omit=dev`: Cannot find package, the move named', async () => {
+    const history = await devMoved(image);
+    const { run, result, shas } = await search('moved to dev', history);
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.culprit?.sha, run.stderr).toBe(shas[history.culprit]);
+    expect(JSON.stringify(result.culprit.outcome)).toContain("Cannot find package '@sveltejs/kit'");
+    const causes = result.culprit.explanation.likelyCauses as LikelyCause[];
+    expect(causes[0]?.pattern, JSON.stringify(causes)).toBe('module-dependency-dev');
+    expect(causes[0]!.summary).toContain('this commit moved @sveltejs/kit to dev dependencies, which a production install leaves out');
+    const kit = (result.culprit.explanation.dependencies as { name: string }[]).find((d) => d.name === '@sveltejs/kit');
+    expect(kit).toMatchObject({ ecosystem: 'npm', kind: 'moved', direct: true });
     await nothingLeft(result.sessionId);
   }, 600_000);
 });
