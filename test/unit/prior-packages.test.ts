@@ -30,11 +30,16 @@ const webdavBump = () => diffDependencies(snapshots('nextcloud-link/v2-before', 
 
 describe('the packages the output names', () => {
   it('reads them from real output: an ES module, a missing package, a Python import, a command', () => {
-    expect(namedModules(output('node-require-esm-webdav'))).toEqual([{ module: 'webdav', ecosystem: 'npm' }]);
-    expect(namedModules(output('node-cannot-find-package'))).toEqual([{ module: '@sveltejs/kit', ecosystem: 'npm' }]);
-    expect(namedModules(output('python-modulenotfound'))).toEqual([{ module: 'flask', ecosystem: 'python' }]);
-    expect(namedModules(output('python-cannot-import-name'))).toEqual([{ module: 'dj_database_url' }]);
-    expect(namedModules(output('npm-run-build-tsc-not-found'))).toEqual([{ module: 'typescript', ecosystem: 'npm' }]);
+    const gone = ['removed', 'moved'];
+    expect(namedModules(output('node-require-esm-webdav'))).toEqual([
+      { module: 'webdav', ecosystem: 'npm', explainedBy: ['upgraded', 'added', 'changed'] },
+    ]);
+    expect(namedModules(output('node-cannot-find-package'))).toEqual([{ module: '@sveltejs/kit', ecosystem: 'npm', explainedBy: gone }]);
+    expect(namedModules(output('python-modulenotfound'))).toEqual([{ module: 'flask', ecosystem: 'python', explainedBy: gone }]);
+    expect(namedModules(output('python-cannot-import-name'))).toEqual([
+      { module: 'dj_database_url', explainedBy: ['upgraded', 'downgraded', 'changed'] },
+    ]);
+    expect(namedModules(output('npm-run-build-tsc-not-found'))).toEqual([{ module: 'typescript', ecosystem: 'npm', explainedBy: gone }]);
     expect(namedModules(output('python-keyerror-environ'))).toEqual([]);
   });
 
@@ -108,6 +113,30 @@ describe('the weight of a commit that changes a package the output names', () =>
     expect(scoreCommit({ paths: ['package.json'], findings: [], packages: moved }, [], tsc).reasons[0]).toBe(
       "moves typescript to dev dependencies, which the bad end's output names",
     );
+  });
+
+  it('is not raised by a change of the named package that cannot produce the output (`tsc: not found` and a bump of typescript)', () => {
+    const pkg = (dev: object) => readerOf('package.json')!(JSON.stringify({ devDependencies: dev }), 'package.json');
+    const bump = diffDependencies([pkg({ typescript: '^5.4.5' })], [pkg({ typescript: '^5.5.4' })]);
+    const tsc = namedModules(output('npm-run-build-tsc-not-found'));
+    const score = scoreCommit({ paths: ['package.json'], findings: [], packages: bump }, [], tsc);
+    expect(score).toEqual(scoreCommit({ paths: ['package.json'], findings: [], packages: bump }, [], []));
+    // The webdav bump still counts for ERR_REQUIRE_ESM: an upgrade is what makes a package an ES module.
+    const webdav = scoreCommit({ paths: NPM, findings: [], packages: webdavBump() }, [], named);
+    expect(webdav.reasons[0]).toMatch(/^bumps webdav .*, which the bad end's output names$/);
+  });
+
+  it('scores a RUN whose chain changed (`&& npm run build` added) as a RUN removed', () => {
+    const finding: Finding = {
+      kind: 'run-changed',
+      stage: '0',
+      instruction: 'RUN',
+      summary: 'RUN changed: `npm run build` added to the chain (stage 0, line 8)',
+    };
+    const changed = scoreCommit({ paths: ['Dockerfile'], dockerfile: 'Dockerfile', findings: [finding] }, []);
+    const removed = scoreCommit({ paths: ['Dockerfile'], dockerfile: 'Dockerfile', findings: [{ ...finding, kind: 'run-removed' }] }, []);
+    expect(changed.weight).toBe(removed.weight);
+    expect(changed.reasons[0]).toBe('RUN changed: `npm run build` added to the chain');
   });
 });
 

@@ -6,7 +6,7 @@
  * (`rails/html/sanitizer` → rails-html-sanitizer). Pure.
  */
 import { normalizePythonName } from './pep508.js';
-import type { Ecosystem } from './types.js';
+import type { Ecosystem, PackageChange } from './types.js';
 
 /** Import names whose distribution has another name (the usual cases). */
 const PYTHON_DISTRIBUTIONS: Record<string, string[]> = {
@@ -89,11 +89,18 @@ export function moduleOfPackage(ecosystem: Ecosystem, module: string, name: stri
 export interface NamedModule {
   module: string;
   ecosystem?: Ecosystem;
+  /** The changes of its package that can produce what the output says (a module not found: removed or moved, not upgraded); any when absent. */
+  explainedBy?: readonly PackageChange['kind'][];
 }
 
-/** Whether the package `name` of `ecosystem` is the package of one of the named modules. */
-export function isNamedPackage(modules: readonly NamedModule[], ecosystem: Ecosystem, name: string): boolean {
-  return modules.some((m) => (m.ecosystem === undefined || m.ecosystem === ecosystem) && moduleOfPackage(ecosystem, m.module, name));
+/** Whether the package `name` of `ecosystem` is the package of one of the named modules (and, given a change's kind, one the output can come from). */
+export function isNamedPackage(modules: readonly NamedModule[], ecosystem: Ecosystem, name: string, kind?: PackageChange['kind']): boolean {
+  return modules.some(
+    (m) =>
+      (m.ecosystem === undefined || m.ecosystem === ecosystem) &&
+      (kind === undefined || m.explainedBy === undefined || m.explainedBy.includes(kind)) &&
+      moduleOfPackage(ecosystem, m.module, name),
+  );
 }
 
 /** The names a file must contain to declare the package of a module (a quick test before a lock is parsed). */

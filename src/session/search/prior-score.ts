@@ -30,6 +30,8 @@ const FINDING_SCORES: Partial<Record<FindingKind, number>> = {
   expose: 3,
   env: 3,
   'run-removed': 3,
+  // One RUN whose chain changed (a command gained or lost): as a RUN removed, more than one added.
+  'run-changed': 3,
   'stage-removed': 3,
   'target-stage': 3,
   'copy-source-changed': 2.5,
@@ -128,7 +130,7 @@ export function evidenceTokens(lines: readonly string[]): string[] {
 /** The risk of one commit, from its changes, the bad end's evidence tokens and the modules its output names. */
 export function scoreCommit(changes: CommitChanges, tokens: readonly string[], modules: readonly NamedModule[] = []): PriorScore {
   const scored: Array<[number, string]> = [];
-  const named = (changes.packages ?? []).filter((c) => c.ecosystem !== 'runtime' && isNamedPackage(modules, c.ecosystem, c.name));
+  const named = (changes.packages ?? []).filter((c) => c.ecosystem !== 'runtime' && isNamedPackage(modules, c.ecosystem, c.name, c.kind));
   const namedReason = named.length > 0 ? `${packageMove(named[0]!)}, which the bad end's output names` : undefined;
   for (const c of named) scored.push([NAMED_PACKAGE_SCORE, packageMove(c)]);
   for (const f of changes.findings) {
