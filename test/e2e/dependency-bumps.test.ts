@@ -43,7 +43,11 @@ async function search(name: string, history: History): Promise<{ run: CliRun; re
     throw new Error(`no JSON (exit ${run.code}):\n${run.stderr}`);
   }
   const cause = result.culprit?.explanation?.likelyCauses?.[0]?.summary ?? 'no likely cause';
-  timings.push(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s, ${shas.length} commits, ${result.builds} builds; ${cause}`);
+  const top = result.prior?.top?.[0];
+  const first = top ? `prior's first ${shas.indexOf(top.sha)} (${top.reasons?.[0]})` : 'no prior';
+  timings.push(
+    `${name}: ${((Date.now() - started) / 1000).toFixed(1)} s, ${shas.length} commits, ${result.builds} builds, ${first}; ${cause}`,
+  );
   return { run, result, shas };
 }
 
@@ -75,6 +79,9 @@ describe('dependency bumps, end to end on the engine', () => {
     expect(causes[0]!.summary).toMatch(
       /^webdav 4\.11\.2 → 5\.2\.2 \(major\): webdav 5 is an ES module and `scripts\/server-backend\.js:18` `require\(\)`s it \(package\.json line \d+, package-lock\.json line \d+\); the output says "Error \[ERR_REQUIRE_ESM\]/,
     );
+    // The prior put the bump first: its package is the one the bad end's output names.
+    expect(result.prior.top[0].sha).toBe(shas[history.culprit]);
+    expect(result.prior.top[0].reasons[0]).toBe("bumps webdav 4.11.2 → 5.2.2, which the bad end's output names");
     const webdav = (result.culprit.explanation.dependencies as { name: string }[]).find((d) => d.name === 'webdav');
     expect(webdav).toMatchObject({ ecosystem: 'npm', from: '4.11.2', to: '5.2.2', kind: 'upgraded', direct: true });
     await nothingLeft(result.sessionId);
@@ -90,6 +97,9 @@ describe('dependency bumps, end to end on the engine', () => {
     expect(causes[0]?.pattern, JSON.stringify(causes)).toBe('command-dev-dependency');
     expect(causes[0]!.summary).toMatch(/typescript/);
     expect(causes[0]!.summary).toMatch(/npm install --production/);
+    // typescript's bump (5.4.5 → 5.5.4) cannot make tsc missing: the prior does not weigh it as named by the output.
+    const reasons = (result.prior.top as { reasons: string[] }[]).flatMap((t) => t.reasons);
+    expect(reasons.filter((r) => r.includes('output names'))).toEqual([]);
     await nothingLeft(result.sessionId);
   }, 600_000);
 
@@ -102,6 +112,8 @@ describe('dependency bumps, end to end on the engine', () => {
     const causes = result.culprit.explanation.likelyCauses as LikelyCause[];
     expect(causes[0]?.pattern, JSON.stringify(causes)).toBe('module-dependency-dev');
     expect(causes[0]!.summary).toContain('this commit moved @sveltejs/kit to dev dependencies, which a production install leaves out');
+    expect(result.prior.top[0].sha).toBe(shas[history.culprit]);
+    expect(result.prior.top[0].reasons[0]).toBe("moves @sveltejs/kit to dev dependencies, which the bad end's output names");
     const kit = (result.culprit.explanation.dependencies as { name: string }[]).find((d) => d.name === '@sveltejs/kit');
     expect(kit).toMatchObject({ ecosystem: 'npm', kind: 'moved', direct: true });
     await nothingLeft(result.sessionId);
