@@ -47,11 +47,15 @@ export class EnginePool {
     }));
   }
 
-  /** The containers and images the session holds now, on all its engines. */
+  /** The containers and images the session holds now, on all its engines (and its stacks' networks and volumes). */
   held(): Held {
+    const networks = this.lanes.reduce((n, l) => n + l.tracker.networkCount, 0);
+    const volumes = this.lanes.reduce((n, l) => n + l.tracker.volumeCount, 0);
     return {
       containers: this.lanes.reduce((n, l) => n + l.tracker.containerCount, 0),
       images: this.lanes.reduce((n, l) => n + l.tracker.imageCount, 0),
+      ...(networks > 0 ? { networks } : {}),
+      ...(volumes > 0 ? { volumes } : {}),
     };
   }
 
@@ -102,11 +106,17 @@ export class EnginePool {
 export interface Held {
   containers: number;
   images: number;
+  /** A stack's, when the session holds some. */
+  networks?: number;
+  volumes?: number;
 }
 
 export interface CleanupReport {
   containers: number;
   images: number;
+  /** A stack's, when the cleanup removed some. */
+  networks?: number;
+  volumes?: number;
   /** Engines that did not answer: what the session made there is still there. */
   unreachable?: string[];
 }

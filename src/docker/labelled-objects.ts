@@ -118,6 +118,28 @@ export async function removeImage(docker: Docker, id: string): Promise<boolean> 
   }
 }
 
+/** Removes a network; true when it is gone (removed now, or already gone). Never throws. */
+export async function removeNetwork(docker: Docker, id: string): Promise<boolean> {
+  return docker
+    .getNetwork(id)
+    .remove()
+    .then(
+      () => true,
+      (error: unknown) => statusOf(error) === 404,
+    );
+}
+
+/** Removes a volume; true when it is gone (removed now, or already gone). Never throws. */
+export async function removeVolume(docker: Docker, name: string): Promise<boolean> {
+  return docker
+    .getVolume(name)
+    .remove()
+    .then(
+      () => true,
+      (error: unknown) => statusOf(error) === 404,
+    );
+}
+
 /** Removes one object; true when it is gone (removed now, or already gone). Never throws. */
 async function removeOne(docker: Docker, object: LabelledObject): Promise<boolean> {
   try {

@@ -1,17 +1,29 @@
 import type Docker from 'dockerode';
 
-import { listImages, listLabelled, removeContainer, removeImage, removeLabelled, sessionFilter } from './labelled-objects.js';
+import {
+  listImages,
+  listLabelled,
+  removeContainer,
+  removeImage,
+  removeLabelled,
+  removeNetwork,
+  removeVolume,
+  sessionFilter,
+} from './labelled-objects.js';
 
 /** How long cleanup waits for an interrupted build's image to appear (Podman finishes builds whose client left). */
 const LATE_IMAGE_WAIT_MS = 15_000;
 
 /**
- * Remembers every container and image one session created, so that all of them can be removed
- * on any exit path (success, failure, Ctrl-C). `deploybisect clean` reaps what a killed run left.
+ * Remembers every container and image one session created (and its stacks' networks and volumes), so
+ * that all of them can be removed on any exit path (success, failure, Ctrl-C). `deploybisect clean`
+ * reaps what a killed run left.
  */
 export class ResourceTracker {
   private readonly containers = new Set<string>();
   private readonly images = new Set<string>();
+  private readonly networks = new Set<string>();
+  private readonly volumes = new Set<string>();
 
   constructor(
     private readonly docker: Docker,
@@ -28,6 +40,36 @@ export class ResourceTracker {
   addImage(id: string): void {
     this.images.add(id);
     this.onChange();
+  }
+
+  addNetwork(id: string): void {
+    this.networks.add(id);
+    this.onChange();
+  }
+
+  addVolume(name: string): void {
+    this.volumes.add(name);
+    this.onChange();
+  }
+
+  /** Removes a stack's network (its containers gone first); never throws: what stays is removed at cleanup. */
+  async removeNetwork(id: string): Promise<void> {
+    if (await removeNetwork(this.docker, id)) this.networks.delete(id);
+    this.onChange();
+  }
+
+  /** Removes a stack's volume (its containers gone first); never throws: what stays is removed at cleanup. */
+  async removeVolume(name: string): Promise<void> {
+    if (await removeVolume(this.docker, name)) this.volumes.delete(name);
+    this.onChange();
+  }
+
+  get networkCount(): number {
+    return this.networks.size;
+  }
+
+  get volumeCount(): number {
+    return this.volumes.size;
   }
 
   get imageCount(): number {
@@ -71,13 +113,7 @@ export class ResourceTracker {
    * builds that were interrupted but may still commit an image (Podman): their images are waited for,
    * a while, and removed too.
    */
-  async cleanup({
-    keepImages,
-    lateImages = 0,
-  }: {
-    keepImages: boolean;
-    lateImages?: number;
-  }): Promise<{ containers: number; images: number }> {
+  async cleanup({ keepImages, lateImages = 0 }: { keepImages: boolean; lateImages?: number }): Promise<Removed> {
     let containers = 0;
     let images = 0;
     for (const id of [...this.containers]) {
@@ -92,6 +128,7 @@ export class ResourceTracker {
     }
     // Containers an interrupted create may have left behind are found by label.
     containers += await removeLabelledContainers(this.docker, this.sessionId);
+    const { networks, volumes } = await this.removeStackObjects();
     if (!keepImages) {
       for (const id of [...this.images]) {
         if (await removeImage(this.docker, id)) images++;
@@ -101,7 +138,20 @@ export class ResourceTracker {
       images += await this.removeLabelledImages();
       images += await this.removeLateImages(lateImages);
     }
-    return { containers, images };
+    return { containers, images, ...(networks > 0 ? { networks } : {}), ...(volumes > 0 ? { volumes } : {}) };
+  }
+
+  /** The stacks' networks and volumes: those tracked, and those found by label (an interrupted create's). */
+  private async removeStackObjects(): Promise<{ networks: number; volumes: number }> {
+    const labelled = await listLabelled(this.docker, this.sessionId).catch(() => []);
+    const networks = new Set([...this.networks, ...labelled.filter((o) => o.kind === 'network').map((o) => o.id)]);
+    const volumes = new Set([...this.volumes, ...labelled.filter((o) => o.kind === 'volume').map((o) => o.id)]);
+    let removed = { networks: 0, volumes: 0 };
+    for (const id of networks) if (await removeNetwork(this.docker, id)) removed = { ...removed, networks: removed.networks + 1 };
+    for (const name of volumes) if (await removeVolume(this.docker, name)) removed = { ...removed, volumes: removed.volumes + 1 };
+    this.networks.clear();
+    this.volumes.clear();
+    return removed;
   }
 
   private async removeLabelledImages(): Promise<number> {
@@ -143,16 +193,22 @@ async function removeLabelledContainers(docker: Docker, sessionId?: string): Pro
  * `clean --session` does; says how many containers and images went.
  */
 export async function cleanLabelled(docker: Docker, sessionId: string): Promise<Removed> {
-  const { containers, images } = await removeLabelled(docker, await listLabelled(docker, sessionId));
-  return { containers, images };
+  const { containers, images, networks, volumes } = await removeLabelled(docker, await listLabelled(docker, sessionId));
+  return { containers, images, ...(networks > 0 ? { networks } : {}), ...(volumes > 0 ? { volumes } : {}) };
 }
 
-export type Removed = { containers: number; images: number };
+/** What a cleanup removed; networks and volumes only when it removed some (a stack's). */
+export type Removed = { containers: number; images: number; networks?: number; volumes?: number };
 
 /** Adds up what several cleanups removed. */
 export function sumRemoved(removed: readonly Removed[]): Removed {
-  return removed.reduce((sum, r) => ({ containers: sum.containers + r.containers, images: sum.images + r.images }), {
-    containers: 0,
-    images: 0,
-  });
+  const sum = (key: keyof Removed) => removed.reduce((n, r) => n + (r[key] ?? 0), 0);
+  const networks = sum('networks');
+  const volumes = sum('volumes');
+  return {
+    containers: sum('containers'),
+    images: sum('images'),
+    ...(networks > 0 ? { networks } : {}),
+    ...(volumes > 0 ? { volumes } : {}),
+  };
 }

@@ -14,8 +14,10 @@ export interface StartContainerOptions {
   networkMode: NetworkMode;
   /** Container ports (tcp) to publish on 127.0.0.1 at ephemeral host ports (bridge mode only). */
   publish: number[];
-  /** Overrides of the image's HEALTHCHECK timing, in nanoseconds; the test is kept (the engine merges). */
-  healthcheck?: { Interval?: number; Retries?: number };
+  /** Overrides of the image's HEALTHCHECK (timing in nanoseconds); without a Test, the image's is kept (the engine merges). */
+  healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+  /** A stack's container: its network and the names it is reached by, its mounts and how it restarts. */
+  stack?: StackContainerOptions;
   limits: ResourceLimits;
   /** `os[/arch[/variant]]`, as for docker run --platform. */
   platform?: string;
@@ -34,6 +36,23 @@ export interface ContainerOverrides {
   cmd?: string[];
   workingDir?: string;
   user?: string;
+}
+
+/** What a container of a stack has besides a lone one's. */
+export interface StackContainerOptions {
+  /** The stack's network (networkMode names it) and the names the container answers to on it. */
+  network?: { name: string; aliases: string[] };
+  /** `name:ip` lines of /etc/hosts. */
+  extraHosts: string[];
+  /** `volume:/target[:ro]`. */
+  binds: string[];
+  /** Paths mounted as tmpfs. */
+  tmpfs: string[];
+  /** compose's restart policy: `no`, `always`, `on-failure[:N]`, `unless-stopped`. */
+  restart: string;
+  hostname?: string;
+  /** Runs once the container is created, before it starts (files put into it). */
+  beforeStart?: (container: Docker.Container) => Promise<void>;
 }
 
 /** What one container may use, so a broken commit cannot exhaust the host. */
@@ -68,7 +87,7 @@ export interface RunningContainer {
  * busy on the host does not matter, and nothing listens beyond loopback.
  */
 export function containerCreateOptions(options: StartContainerOptions): Docker.ContainerCreateOptions {
-  const publishes = options.networkMode === 'bridge';
+  const publishes = publishesPorts(options);
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   if (publishes) {
@@ -90,6 +109,7 @@ export function containerCreateOptions(options: StartContainerOptions): Docker.C
     ...(options.overrides?.user ? { User: options.overrides.user } : {}),
     ExposedPorts: exposed,
     ...(options.healthcheck ? { Healthcheck: options.healthcheck } : {}),
+    ...(options.stack?.hostname ? { Hostname: options.stack.hostname } : {}),
     HostConfig: {
       NetworkMode: options.networkMode,
       PortBindings: bindings,
@@ -97,8 +117,27 @@ export function containerCreateOptions(options: StartContainerOptions): Docker.C
       ...(memoryBytes ? { Memory: memoryBytes, MemorySwap: memoryBytes } : {}),
       ...(cpus ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
       ...(pidsLimit ? { PidsLimit: pidsLimit } : {}),
+      ...(options.stack ? stackHostConfig(options.stack) : {}),
     },
+    ...(options.stack?.network
+      ? { NetworkingConfig: { EndpointsConfig: { [options.stack.network.name]: { Aliases: options.stack.network.aliases } } } }
+      : {}),
   } as Docker.ContainerCreateOptions;
+}
+
+/** Ports are published in bridge mode, and on a stack's own network. */
+function publishesPorts(options: Pick<StartContainerOptions, 'networkMode' | 'stack'>): boolean {
+  return options.networkMode === 'bridge' || options.stack?.network !== undefined;
+}
+
+function stackHostConfig(stack: StackContainerOptions): Record<string, unknown> {
+  const [name = 'no', count] = stack.restart.split(':');
+  return {
+    ...(stack.extraHosts.length > 0 ? { ExtraHosts: stack.extraHosts } : {}),
+    ...(stack.binds.length > 0 ? { Binds: stack.binds } : {}),
+    ...(stack.tmpfs.length > 0 ? { Tmpfs: Object.fromEntries(stack.tmpfs.map((t) => [t, ''])) } : {}),
+    RestartPolicy: { Name: name === 'no' ? '' : name, ...(count ? { MaximumRetryCount: Number(count) } : {}) },
+  };
 }
 
 /** Container port → host port, from an inspect's NetworkSettings.Ports (`{"8080/tcp": [{HostIp, HostPort}]}`; unpublished: null). */
@@ -120,8 +159,9 @@ export async function startContainer(docker: Docker, options: StartContainerOpti
   const exited = watchExit(container, options.limits.memoryBytes, Boolean(options.oomFromExit137));
   let ports = new Map<number, number>();
   try {
+    await options.stack?.beforeStart?.(container);
     await container.start();
-    if (options.networkMode === 'bridge' && options.publish.length > 0) {
+    if (publishesPorts(options) && options.publish.length > 0) {
       ports = publishedPorts((await container.inspect()).NetworkSettings.Ports);
     }
   } catch (error) {

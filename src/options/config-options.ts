@@ -26,6 +26,12 @@ export interface ConfigOptions {
   manifest?: string;
   /** `--service <name>`: the service to deploy, where the manifest has several (Render services, Fly process groups, Kubernetes workloads or containers, app spec services, compose services); without it a manifest with several says which there are */
   service?: string;
+  /** `--compose-file <path>`: a compose file to deploy by, as a path in the repository (e.g. doc/docker-compose.yml); repeatable: the files are merged in order, as compose's own -f merges them, and the first one's directory is the project directory. Without it, compose's own file names (compose.yaml, docker-compose.yml, … and their override files) are looked for. Implies --platform compose; docs/stacks.md says what is read */
+  composeFile?: string[] | string;
+  /** `--profile <name>`: a compose profile to enable, as `docker compose --profile` takes it (repeatable; `*` enables every profile): services whose profiles are not enabled are not started. Without it, COMPOSE_PROFILES from the project's .env decides */
+  profile?: string[] | string;
+  /** `--build-service <name[=file]>`: a compose service that runs a published image (`image:` only) but is this repository's own: its image is built from each commit instead, from DOCKERFILE (a path in the repository, default Dockerfile) with the repository root as the context (repeatable) */
+  buildService?: string[] | string;
   /** `--network <mode>`: container network: bridge publishes the probed ports on 127.0.0.1 at ephemeral ports and rewrites probe URLs to them; host; none */
   network?: 'bridge' | 'host' | 'none';
   /** `-e, --env <KEY=VALUE>`: container environment variable (repeatable) */

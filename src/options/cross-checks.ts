@@ -18,6 +18,14 @@ const RULES: ReadonlyArray<(s: Settings) => void> = [
       }
     }
   },
+  function composeFilesAreCompose(s) {
+    if (s.composeFile.length > 0 && s.platform !== 'auto' && s.platform !== 'compose') {
+      throw new UsageError(`--compose-file names a compose stack: it does not go with --platform ${s.platform}`);
+    }
+    if (s.composeFile.length > 0 && s.manifest !== undefined) {
+      throw new UsageError('--compose-file and --manifest both name the file to deploy by: give one');
+    }
+  },
   function verboseOrQuiet(s) {
     if (s.verbose && s.quiet) throw new UsageError('--verbose and --quiet exclude each other');
   },

@@ -4,9 +4,10 @@ import type { ContractSummary } from './deploy/deployment.js';
 
 /**
  * Where an evaluation stopped: the platform refused the deployment (its manifest does not parse),
- * the build, the platform's pre-deploy command, the container start, or the probes.
+ * the build, the platform's pre-deploy command, the container start, a compose stack's services
+ * coming up (`docker compose up --wait`: a service exited, unhealthy, or not up in time), or the probes.
  */
-export type Phase = 'deploy' | 'build' | 'pre-deploy' | 'start' | 'probe';
+export type Phase = 'deploy' | 'build' | 'pre-deploy' | 'start' | 'stack' | 'probe';
 
 /** What happened when one commit was built, started and probed. */
 export interface Outcome {

@@ -36,6 +36,11 @@ describe('choosing the manifest (pure)', () => {
     expect(chooseManifest([], { platform: 'auto' })).toMatchObject({ kind: 'none', why: 'no manifest found' });
   });
 
+  it('auto: without a Dockerfile to build, a compose file of published images is what deploys; a platform manifest still comes first', () => {
+    expect(chooseManifest([imageCompose], { platform: 'auto', noDockerfile: true })).toMatchObject({ kind: 'use', used: imageCompose });
+    expect(chooseManifest([imageCompose, render], { platform: 'auto', noDockerfile: true })).toMatchObject({ kind: 'use', used: render });
+  });
+
   it('--platform and --manifest choose; asking for what is not there is a usage error', () => {
     expect(chooseManifest([render, fly], { platform: 'fly' })).toMatchObject({ used: fly, why: '--platform fly' });
     expect(chooseManifest([render, fly], { platform: 'none' })).toMatchObject({ kind: 'none', found: [render, fly] });

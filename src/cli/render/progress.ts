@@ -94,7 +94,13 @@ export function progressReporter(options: ProgressOptions): SessionEvents & { st
     },
     cleanup(removed, sessionId) {
       if (removed.containers + removed.images > 0) {
-        out.message(`removed ${count(removed.containers, 'container')} and ${count(removed.images, 'image')}`, (t) => paint('dim', t));
+        // A stack's networks and volumes are named only when there were some.
+        const stack = [
+          ...(removed.networks ? [count(removed.networks, 'network')] : []),
+          ...(removed.volumes ? [count(removed.volumes, 'volume')] : []),
+        ];
+        const parts = [count(removed.containers, 'container'), count(removed.images, 'image'), ...stack];
+        out.message(`removed ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`, (t) => paint('dim', t));
       }
       for (const endpoint of removed.unreachable ?? []) {
         const text = `could not reach ${endpoint} to remove this run's containers and images: the next run of the same command removes them, or \`deploybisect clean --session ${sessionId}\``;

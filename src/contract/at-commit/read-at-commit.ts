@@ -96,7 +96,7 @@ async function readComposeServiceAt(
 }
 
 /** The repository files a loaded project was read from: its compose files, `.env` and the env files found. */
-function readFiles(project: ComposeProject): string[] {
+export function readFiles(project: ComposeProject): string[] {
   const envFiles = Object.values(project.services).flatMap((s) =>
     s.envFiles.flatMap((f) => (f.found && f.path.kind === 'repository' ? [f.path.path] : [])),
   );

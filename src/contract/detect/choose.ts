@@ -2,7 +2,9 @@
  * Which manifest a run deploys by, from what was found in the bad commit's tree and what the user asked
  * (`--platform`, `--manifest`): pure. `auto` takes the first found in PLATFORM_ORDER; a compose file only
  * when one of its services builds from the repository (an image-only compose file usually shows how to run
- * the published image, and is used only when named). `none` is deploybisect without a manifest.
+ * the published image, and is used only when named), or when the bad commit has no Dockerfile to build
+ * otherwise (then the stack of published images is all there is to deploy). `none` is deploybisect
+ * without a manifest.
  */
 import { UsageError } from '../../errors.js';
 import type { Platform } from '../contract.js';
@@ -25,6 +27,8 @@ export interface ChoiceRequest {
   platform: PlatformRequest;
   /** `--manifest <path>`: a manifest at a place the detection does not look. */
   manifest?: string;
+  /** The bad commit has no Dockerfile where the options look: an image-only compose file is deployed. */
+  noDockerfile?: boolean;
 }
 
 export type Choice = { kind: 'none'; why: string; found: Detected[] } | { kind: 'use'; used: Detected; others: Detected[]; why: string };
@@ -46,7 +50,7 @@ export function chooseManifest(found: readonly Detected[], request: ChoiceReques
       throw new UsageError(`--platform ${request.platform}: ${wanted(request.platform)} not found at this commit${foundText(all)}`);
     return { kind: 'use', used, others: all.filter((d) => d !== used), why: `--platform ${request.platform}` };
   }
-  const usable = all.filter((d) => d.platform !== 'compose' || d.buildsHere === true);
+  const usable = all.filter((d) => d.platform !== 'compose' || d.buildsHere === true || request.noDockerfile === true);
   const used = [...usable].sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform))[0];
   if (!used) {
     const why = all.length > 0 ? `only ${all.map((d) => d.path).join(', ')}, whose services run published images` : 'no manifest found';

@@ -55,7 +55,7 @@ export function composeServiceResult(input: ComposeServiceInput): ReadResult {
 }
 
 /** true, or why the service is not built from a Dockerfile of this repository. */
-function buildsHere(service: ComposeService): true | string {
+export function buildsHere(service: ComposeService): true | string {
   const build = service.build;
   if (!build) return `runs the image ${service.image ?? '(none)'}, not built from this repository`;
   if (build.context.kind !== 'repository') return `builds from ${where(build.context)}, outside this repository`;
@@ -104,7 +104,7 @@ function commandOf(value: CommandValue): CommandLine | undefined {
   return typeof value === 'string' ? { form: 'words', text: value } : { form: 'exec', argv: [...value] };
 }
 
-function runOf(service: ComposeService): RunSpec {
+export function runOf(service: ComposeService): RunSpec {
   const from: string[] = [];
   const entrypoint = commandOf(service.entrypoint);
   const command = commandOf(service.command);
@@ -123,7 +123,7 @@ function runOf(service: ComposeService): RunSpec {
   };
 }
 
-function envOf(service: ComposeService): EnvEntry[] {
+export function envOf(service: ComposeService): EnvEntry[] {
   return Object.entries(service.environment).flatMap(([key, entry]): EnvEntry[] => {
     if (entry.value === null) return [];
     const from = entry.source.kind === 'env_file' || entry.source.kind === 'dotenv' ? entry.source.path : 'environment';
@@ -132,7 +132,7 @@ function envOf(service: ComposeService): EnvEntry[] {
 }
 
 /** The container port traffic goes to: the first published tcp port's target, else the first `expose:`. */
-function portOf(service: ComposeService): PortSpec | undefined {
+export function portOf(service: ComposeService): PortSpec | undefined {
   const published = service.ports.find((p) => p.protocol === 'tcp');
   if (published) return { number: published.target, injectedAsPort: false, source: 'manifest', from: 'ports' };
   const exposed = service.expose.map((e) => /^(\d+)(?:-\d+)?(?:\/tcp)?$/.exec(e)?.[1]).find((p) => p !== undefined);
@@ -143,7 +143,7 @@ function portOf(service: ComposeService): PortSpec | undefined {
  * compose's healthcheck as Docker runs it: the command in the container, retries × interval after
  * start_period. Without one (compose itself waits for none), a service with a port must open it.
  */
-function healthOf(check: ComposeHealthcheck | null, port: PortSpec | undefined): HealthCheck[] {
+export function healthOf(check: ComposeHealthcheck | null, port: PortSpec | undefined): HealthCheck[] {
   if (check === null || check.kind === 'disabled' || check.test === null) {
     if (!port || check?.kind === 'check') return [];
     return [
@@ -181,7 +181,7 @@ function unsupportedOf(service: ComposeService, project: ComposeProject): Unsupp
   for (const [field, key] of STACK_KEYS) {
     const value = service[field] as unknown;
     const set = Array.isArray(value) ? value.length > 0 : typeof value === 'object' && value !== null && Object.keys(value).length > 0;
-    if (set) out.push({ key: `services.${service.name}.${key}`, reason: 'a stack is not deployed yet: one service runs alone' });
+    if (set) out.push({ key: `services.${service.name}.${key}`, reason: 'not acted on: the file has one service, deployed alone' });
   }
   if (service.networkMode !== null) out.push({ key: `services.${service.name}.network_mode`, reason: 'the run has its own --network' });
   const others = Object.keys(project.services).filter((name) => name !== service.name);

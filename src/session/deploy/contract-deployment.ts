@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 
-import type { CommandLine, DeploymentContract } from '../../contract/contract.js';
+import type { BuildSpec, CommandLine, DeploymentContract, EnvEntry, RunSpec } from '../../contract/contract.js';
 import { checkText, describeContract } from '../../contract/describe.js';
 import type { ContainerOverrides, NetworkMode } from '../../docker/run-container.js';
 import { containerEnvironment } from '../../options/derived.js';
@@ -23,11 +23,11 @@ export function contractDeployment(contract: DeploymentContract, s: DeploySettin
   const given = (key: string) => s.given[key] !== undefined;
   const checks = healthProbes(contract.health, s.network as NetworkMode);
   const deadlines = contract.health.flatMap((c) => (c.deadlineMs !== undefined ? [c.deadlineMs] : []));
-  const overrides = runOverrides(contract);
+  const overrides = runOverrides(contract.run);
   return {
-    context: given('context') || given('file') ? { contextDir: s.context, dockerfile: s.file } : contextOf(contract),
+    context: given('context') || given('file') ? { contextDir: s.context, dockerfile: s.file } : contextOf(contract.build),
     build: {
-      buildArg: { ...buildArgs(contract), ...s.buildArg },
+      buildArg: { ...buildArgs(contract.build), ...s.buildArg },
       ...(given('target') || !contract.build.target
         ? s.target !== undefined
           ? { target: s.target }
@@ -35,7 +35,7 @@ export function contractDeployment(contract: DeploymentContract, s: DeploySettin
         : { target: contract.build.target }),
     },
     run: {
-      env: environment(contract, generated, containerEnvironment(s)),
+      env: environment(contract.env, generated, containerEnvironment(s)),
       probes: given('probe') ? s.probe : checks.probes,
       timeoutMs: given('timeout') ? s.timeout : Math.min(s.timeout, ...deadlines),
       ...(overrides ? { overrides } : {}),
@@ -60,17 +60,16 @@ function unresolvedNotes(contract: DeploymentContract, s: DeploySettings): strin
 }
 
 /** The context and the Dockerfile relative to it, as the build API takes them. */
-function contextOf(contract: DeploymentContract): Deployment['context'] {
-  const contextDir = contract.build.context === '' ? '.' : contract.build.context;
-  const dockerfile =
-    contract.build.context === '' ? contract.build.dockerfile : posix.relative(contract.build.context, contract.build.dockerfile);
+export function contextOf(build: BuildSpec): Deployment['context'] {
+  const contextDir = build.context === '' ? '.' : build.context;
+  const dockerfile = build.context === '' ? build.dockerfile : posix.relative(build.context, build.dockerfile);
   return { contextDir, dockerfile };
 }
 
 /** Build arguments the manifest gives; one without a value takes the environment's (as compose does), or is left out. */
-function buildArgs(contract: DeploymentContract): Record<string, string> {
+export function buildArgs(build: BuildSpec): Record<string, string> {
   const args: Record<string, string> = {};
-  for (const { key, value } of contract.build.args) {
+  for (const { key, value } of build.args) {
     const resolved = value ?? process.env[key];
     if (resolved !== undefined) args[key] = resolved;
   }
@@ -78,9 +77,9 @@ function buildArgs(contract: DeploymentContract): Record<string, string> {
 }
 
 /** The platform's variables (literal, platform-set, generated), then the options' (which win); each key once. */
-function environment(contract: DeploymentContract, generated: (key: string) => string, given: readonly string[]): string[] {
+export function environment(entries: readonly EnvEntry[], generated: (key: string) => string, given: readonly string[]): string[] {
   const env = new Map<string, string>();
-  for (const entry of contract.env) {
+  for (const entry of entries) {
     if (entry.kind === 'literal' || entry.kind === 'platform') env.set(entry.key, entry.value ?? '');
     else if (entry.kind === 'generated') env.set(entry.key, generated(entry.key));
   }
@@ -91,8 +90,8 @@ function environment(contract: DeploymentContract, generated: (key: string) => s
   return [...env].map(([key, value]) => `${key}=${value}`);
 }
 
-function runOverrides(contract: DeploymentContract): ContainerOverrides | undefined {
-  const { entrypoint, cmd, workingDir, user } = contract.run;
+export function runOverrides(run: RunSpec): ContainerOverrides | undefined {
+  const { entrypoint, cmd, workingDir, user } = run;
   const overrides: ContainerOverrides = {
     ...(entrypoint ? { entrypoint: commandWords(entrypoint) } : {}),
     ...(cmd === 'clear' ? { cmd: [] } : cmd ? { cmd: commandWords(cmd) } : {}),

@@ -10,6 +10,7 @@ import type { ContainerOverrides } from '../../docker/run-container.js';
 import { containerEnvironment } from '../../options/derived.js';
 import type { Settings } from '../../options/settings.js';
 import type { Probe } from '../../probes/probe.js';
+import type { StackSpec } from './stack-spec.js';
 
 /** How a commit's container runs. */
 export interface ContainerSpec {
@@ -38,6 +39,8 @@ export interface ContractSummary {
   /** The variables the platform sets, by key (values of secret and generated ones never shown). */
   env: string[];
   preDeploy?: string;
+  /** A compose stack: the services started, dependencies first (the probes target `service`). */
+  stack?: string[];
 }
 
 export interface Deployment {
@@ -54,6 +57,12 @@ export interface Deployment {
   refused?: { signature: string; evidence: string[] };
   /** Facts worth a line (a check that cannot run on this network, a manifest missing at this commit). */
   notes: string[];
+  /**
+   * A compose stack: every service started as `docker compose up --wait` would, the probes (`run`) then
+   * against its main service. `context`, `build` and `run` are the main service's (its context: the first
+   * service built here, when the main one runs an image).
+   */
+  stack?: StackSpec;
 }
 
 /**

@@ -9,16 +9,24 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { detectManifests } from '../../contract/at-commit/detect-manifests.js';
 import { readContractAt, type FileTexts } from '../../contract/at-commit/read-at-commit.js';
+import { readStackAt, type StackWhere } from '../../contract/at-commit/read-stack-at.js';
 import { PLATFORM_NAMES } from '../../contract/describe.js';
 import type { Detected } from '../../contract/detect/choose.js';
 import { failureLine } from '../../contract/source/problem.js';
 import type { ReadResult } from '../../contract/source/read-result.js';
+import { UsageError } from '../../errors.js';
 import type { Settings } from '../../options/settings.js';
-import type { DeploymentPlan } from './choose-deployment.js';
+import { stackAsked, type DeploymentPlan } from './choose-deployment.js';
 import { contractDeployment, type DeploySettings } from './contract-deployment.js';
 import { plainDeployment, type Deployment } from './deployment.js';
+import { stackDeployment } from './stack-deployment.js';
 
-export type DeploymentsSettings = DeploySettings & Pick<Settings, 'repo' | 'service' | 'manifest'>;
+/** compose's own file names at the root, the override files included: one appearing changes the stack. */
+const COMPOSE_NAMES = ['compose', 'docker-compose'].flatMap((base) =>
+  ['', '.override'].flatMap((kind) => ['yaml', 'yml'].map((ext) => `${base}${kind}.${ext}`)),
+);
+
+export type DeploymentsSettings = DeploySettings & Pick<Settings, 'repo' | 'service' | 'manifest' | 'profile' | 'buildService'>;
 
 export class Deployments {
   private readonly memo = new Map<string, Promise<Deployment>>();
@@ -78,6 +86,7 @@ export class Deployments {
   private async resolve(sha: string, texts: FileTexts = new Map()): Promise<Deployment> {
     const plan = this.plan;
     if (plan.kind === 'none') return plainDeployment(this.settings);
+    if (plan.stack) return this.stackAt(sha, plan.stack);
     // Texts given may remove the manifest found at `sha` or add the run's, and add files besides those found there.
     const found = await this.manifestAt(sha, plan.detected);
     const present = (d: Detected | undefined) => d !== undefined && (texts.has(d.path) ? texts.get(d.path) !== null : d === found);
@@ -93,6 +102,30 @@ export class Deployments {
       ...plainDeployment(this.settings),
       key: `refused ${why}`,
       refused: { signature: `${PLATFORM_NAMES[detected.platform]} would not deploy it: ${why}`, evidence: [why] },
+    };
+  }
+
+  /**
+   * The compose stack at `sha`: refused as compose would refuse it; without its compose file (older than
+   * it), deployed as without a manifest.
+   */
+  private async stackAt(sha: string, where: StackWhere): Promise<Deployment> {
+    const read = await readStackAt(this.settings.repo, sha, where, stackAsked(this.settings)).catch((error: unknown) => {
+      if (error instanceof UsageError) return undefined;
+      throw error;
+    });
+    if (!read) return { ...plainDeployment(this.settings), notes: [`no ${where.manifest} at this commit: deployed as without a manifest`] };
+    if (read.ok) {
+      const deployment = stackDeployment(read.stack, this.settings, (key) => this.valueFor(key));
+      // An override file that appears later changes the stack too.
+      const names = where.files.length > 0 ? [] : COMPOSE_NAMES;
+      return { ...deployment, stack: { ...deployment.stack!, watch: [...new Set([...deployment.stack!.watch, ...names])] } };
+    }
+    const why = failureLine(read.failure);
+    return {
+      ...plainDeployment(this.settings),
+      key: `refused ${why}`,
+      refused: { signature: `${PLATFORM_NAMES.compose} would not deploy it: ${why}`, evidence: [why] },
     };
   }
 

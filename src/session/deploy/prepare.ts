@@ -11,8 +11,8 @@ import { Deployments, type DeploymentsSettings } from './deployments.js';
 
 export interface PreparedDeployments {
   deployments: Deployments;
-  /** For planSearch: the bad commit's context, and the paths watched besides it. */
-  search: { context: Deployment['context']; watch: string[] };
+  /** For planSearch: the bad commit's context (none for a stack: its paths are watched), and the paths watched besides it. */
+  search: { context?: Deployment['context']; watch: string[] };
 }
 
 export async function prepareDeployments(
@@ -23,6 +23,12 @@ export async function prepareDeployments(
   const atBad = await deployments.at(ends.bad);
   const plan = deployments.plan;
   if (plan.kind === 'none') return { deployments, search: { context: atBad.context, watch: [] } };
+  if (plan.stack) {
+    // A stack changes with any of its files, contexts or mounted paths, at either end.
+    const atGood = ends.good !== undefined ? await deployments.at(ends.good) : undefined;
+    const watch = [plan.detected.path, ...(atBad.stack?.watch ?? []), ...(atGood?.stack?.watch ?? [])];
+    return { deployments, search: { watch: [...new Set(watch)] } };
+  }
   const watch = new Set([plan.detected.path, ...plan.detected.files]);
   if (ends.good !== undefined) {
     const atGood = await deployments.at(ends.good);

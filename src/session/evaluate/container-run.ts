@@ -18,7 +18,6 @@ import type { Settings } from '../../options/settings.js';
 import type { Clock } from '../../probes/clock.js';
 import { ExitProbe } from '../../probes/exit-probe.js';
 import { tryConnect } from '../../probes/tcp-probe.js';
-import { clipLine } from '../../text/clip-line.js';
 import { chooseLines } from '../../text/decisive-lines.js';
 import { shortSha } from '../../text/short-sha.js';
 import type { ContainerSpec } from '../deploy/deployment.js';
@@ -27,6 +26,7 @@ import { checkProbes } from './check-probes.js';
 import { ENGINE_SETTLE_MS } from './image-builder.js';
 import { planProbes, type ProbePlan } from './probe-plan.js';
 import type { StageOptions } from './stage-options.js';
+import { startFailure } from './start-failure.js';
 
 export type RunSettings = Pick<
   Settings,
@@ -133,7 +133,8 @@ export class ContainerRunner {
     }
   }
 
-  private plan(lane: Lane, image: ImageFacts, spec: ContainerSpec): ProbePlan {
+  /** The probes for a container of the image on the lane, as `spec` asks. */
+  plan(lane: Lane, image: ImageFacts, spec: Pick<ContainerSpec, 'probes' | 'timeoutMs'>): ProbePlan {
     const s = this.settings;
     return planProbes(image, {
       userProbes: spec.probes,
@@ -186,31 +187,12 @@ export class ContainerRunner {
       });
       return { running };
     } catch (error) {
-      if (error instanceof InfrastructureError) throw error;
-      const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message).trim();
-      // The engine's own disk, memory or containerd failing says nothing about the commit.
-      const resource = resourceFailure(message);
-      if (resource)
-        throw resourceError(resource, lane.engine.endpoint, `starting the container of ${shortSha(sha)}`, await dataRootSpace(lane.engine));
-      // A port another process holds fails every commit alike: no verdict, stop and say so.
-      if (/port is already allocated|address already in use/i.test(message)) {
-        throw new InfrastructureError(
-          `the container of ${shortSha(sha)} could not start on ${lane.engine.endpoint}: ${clipLine(this.redact(message), 160, '...')}; free the port and re-run to resume`,
-        );
-      }
-      return {
-        failed: {
-          ok: false,
-          phase: 'start',
-          signature: `container failed to start: ${clipLine(this.redact(message), 160, '...')}`,
-          probes: [],
-          logTail: [],
-        },
-      };
+      return { failed: await startFailure(lane, sha, error, this.redact) };
     }
   }
 
-  private async probe(
+  /** Probes a started container of `sha` as the plan says; its output's decisive lines are the evidence. */
+  async probe(
     lane: Lane,
     sha: string,
     running: RunningContainer,

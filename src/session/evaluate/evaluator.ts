@@ -17,6 +17,7 @@ import { BuildAhead } from './build-ahead.js';
 import { ContainerRunner, type RunSettings } from './container-run.js';
 import { ImageBuilder, type BuildSettings, type ImageBuild } from './image-builder.js';
 import { OutcomeMemo } from './outcome-memo.js';
+import { StackEvaluation } from './stack/stack-evaluation.js';
 
 export type EvaluationSettings = RunSettings & BuildSettings & DeploymentsSettings;
 
@@ -65,6 +66,8 @@ export class Evaluator {
 
   /** Each commit's deployment: as the options say, or as its platform's manifest at that commit says. */
   readonly deployments: Deployments;
+  /** Compose stacks: every service built and started, then the probes against one. */
+  private readonly stacks: StackEvaluation;
 
   constructor(
     private readonly pool: EnginePool,
@@ -84,13 +87,16 @@ export class Evaluator {
     const stage = { settings, sessionId: pool.sessionId, redact, logLines: LOG_TAIL_LINES };
     this.images = new ImageBuilder({ ...stage, events });
     this.runner = new ContainerRunner({ ...stage, events, clock });
+    const { memo, images, runner } = this;
+    this.stacks = new StackEvaluation({ ...stage, events, clock, repoDir: settings.repo, runner, pool, memo, images });
     const [lane, ...more] = pool.lanes;
     if (lane && more.length === 0) {
       // Its own builder: the spinner and steps stay on the candidate being evaluated; --verbose shows every build's lines.
       const output = events.buildOutput?.bind(events);
       const aheadImages = new ImageBuilder({ ...stage, events: output ? { buildOutput: output } : {} });
       this.ahead = new BuildAhead(lane, aheadImages, {
-        context: (sha) => this.buildContext(sha),
+        // A stack's images are built when it is evaluated (each service's context apart).
+        context: async (sha) => ((await this.deployments.at(sha)).stack ? { failed: 'a stack' } : this.buildContext(sha)),
         known: async (context, sha) => {
           const deployment = await this.deployments.at(sha);
           return this.memo.has(deploymentFingerprint(context.fingerprint, deployment), await this.basesOf(context, deployment.build));
@@ -142,6 +148,7 @@ export class Evaluator {
     const deployment = await this.deployments.at(sha);
     const contract = deployment.contract ? { contract: deployment.contract } : {};
     if (deployment.refused) return this.refusedOutcome(sha, deployment.refused, started);
+    if (deployment.stack) return this.stacks.evaluate(sha, deployment, { started, ...(signal ? { signal } : {}) });
     // 1. The build context, from git objects.
     const context = await this.buildContext(sha);
     if ('failed' in context) return { sha, built: false, ...context.failed, ...contract, durationMs: this.clock.now() - started };
@@ -333,8 +340,10 @@ export class Evaluator {
 
   /** What the commit's outcome is remembered by (its context's fingerprint and its deployment). */
   private async fingerprintOf(sha: string): Promise<string | undefined> {
+    const deployment = await this.deployments.at(sha);
+    if (deployment.stack) return this.stacks.fingerprint(sha, deployment).catch(() => undefined);
     const result = await this.planner.plan(sha).catch(() => undefined);
     if (!result || !('planned' in result)) return undefined;
-    return deploymentFingerprint(result.planned.fingerprint, await this.deployments.at(sha));
+    return deploymentFingerprint(result.planned.fingerprint, deployment);
   }
 }

@@ -29,6 +29,8 @@ export const ENGINE_SETTLE_MS = 1500;
 export interface ImageBuild {
   buildArg: Readonly<Record<string, string>>;
   target?: string;
+  /** A stack's service the image is for: its tag says so (the commit's services are built side by side). */
+  service?: string;
 }
 
 export type BuildSettings = Pick<
@@ -211,7 +213,7 @@ export class ImageBuilder {
       .build({
         context: context.tar,
         dockerfile: context.dockerfilePath,
-        tag: `deploybisect-${this.sessionId}:${shortSha(sha)}`,
+        tag: `deploybisect-${this.sessionId}:${shortSha(sha)}${build.service ? `-${build.service}` : ''}`,
         labels: { ...resourceLabels(this.sessionId, sha), [LABEL_BUILD]: build.key },
         buildArgs: build.buildArg,
         ...(build.target ? { target: build.target } : {}),

@@ -77,7 +77,7 @@ function firstTcpPort(exposed: string[]): number | undefined {
   return ports.find((p) => Number.isInteger(p) && p > 0);
 }
 
-function healthTiming(
+export function healthTiming(
   check: NonNullable<ImageFacts['healthcheck']>,
   overrideMs: number | undefined,
 ): { healthcheck: NonNullable<ProbePlan['healthcheck']>; tolerance?: HealthTolerance } | undefined {

@@ -38,7 +38,7 @@ export interface SearchPlan {
 export async function planSearch(
   s: Pick<Settings, 'repo' | 'context' | 'file' | 'firstParent'>,
   request: { good: string; bad: string; marks: readonly Mark[] },
-  deployment: { context: { contextDir: string; dockerfile: string }; watch: readonly string[] } = {
+  deployment: { context?: { contextDir: string; dockerfile: string }; watch: readonly string[] } = {
     context: { contextDir: s.context, dockerfile: s.file },
     watch: [],
   },
@@ -48,8 +48,11 @@ export async function planSearch(
   const graph = await loadCommitGraph(repoDir, range.bad, [range.good], { firstParent: s.firstParent });
   const marks = await Promise.all(request.marks.map(async (m) => ({ ...m, sha: await resolveCommit(repoDir, m.ref) })));
   const infos = await getCommitInfos(repoDir, [range.good, ...graph.commits.map((c) => c.sha)]);
-  const where = { repoDir, ...deployment.context };
-  const plan = await planContextChanges({ ...where, commits: graph.commits });
+  const where = { repoDir, ...(deployment.context ?? { contextDir: s.context, dockerfile: s.file }) };
+  // A stack has no one context: the paths it reads (its contexts among them) decide.
+  const plan = deployment.context
+    ? await planContextChanges({ ...where, commits: graph.commits })
+    : { changesContext: new Map<string, boolean>(graph.commits.map((c) => [c.sha, false])), changing: 0, durationMs: 0 };
   const touching = await commitsTouching(repoDir, range, deployment.watch);
   const changes = (sha: string) => touching.has(sha) || (plan.changesContext.get(sha) ?? true);
   const contracted = contractGraph(graph, changes, new Set([range.bad]));

@@ -1,0 +1,128 @@
+/**
+ * Compose stacks end to end on the Docker engine with host networking (issue 26): each history's culprit
+ * sits between services, and is named with no flag but --network host; every service name resolves to
+ * 127.0.0.1, dependencies start first as their conditions ask, and nothing of the session is left on the
+ * engine (containers, images, networks, volumes).
+ */
+import { describe, expect, it } from 'vitest';
+
+import { LABEL_SESSION } from '../../src/docker/labels.js';
+import {
+  healthcheckRemovedHistory,
+  imageOnlyHistory,
+  migrationFailsHistory,
+  movedContextHistory,
+  renamedServiceHistory,
+  STACK_PORTS,
+} from '../fixtures/stack-histories.js';
+import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
+import { deploymentLines, expectCulprit, searchedHistory, type PlatformRun } from '../helpers/platform-run.js';
+
+const HOST_NOTE =
+  'on the host network every service listens on 127.0.0.1 and its name resolves there: services must listen on distinct ports';
+
+const line = (services: string) => `deploying as docker compose up --wait would: ${services}, from compose.yaml; ${HOST_NOTE}`;
+
+/** Nothing with the run's session label: containers, images, networks, volumes. */
+async function expectNothingLeft(r: PlatformRun): Promise<void> {
+  const docker = await requireEngine();
+  expect(r.result.sessionId).toMatch(/^\w+$/);
+  const filters = { label: [`${LABEL_SESSION}=${r.result.sessionId}`] };
+  expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+  expect(await docker.listImages({ filters })).toEqual([]);
+  expect(await docker.listNetworks({ filters })).toEqual([]);
+  expect((await docker.listVolumes({ filters })).Volumes ?? []).toEqual([]);
+}
+
+/** The outcomes of every evaluated commit, and the culprit's parent. */
+function outcomes(r: PlatformRun): any[] {
+  return [...r.result.steps.map((s: any) => s.outcome), r.result.culprit?.parent?.outcome].filter(Boolean);
+}
+
+describe('a service renamed while another still calls it by its old name', () => {
+  const s = searchedHistory(renamedServiceHistory);
+
+  it('names the rename: web cannot resolve db any more, and says so in its output', async () => {
+    const { h, r } = s;
+    expectCulprit(r, h);
+    expect(deploymentLines(r.lines)[0]).toBe(
+      line(`database (${BASE_IMAGE}, healthcheck), web (built here, probed: TCP ${STACK_PORTS.renamedWeb})`),
+    );
+    const outcome = r.result.culprit.outcome;
+    expect(outcome.signature).toBe('web: container exited with code 1');
+    expect(outcome.logTail).toEqual(expect.arrayContaining([`orders: cannot reach db:${STACK_PORTS.renamedDb}`]));
+    expect(outcome.logTail.join('\n')).toContain(`wget: bad address 'db:${STACK_PORTS.renamedDb}'`);
+    expect(r.result.culprit.parent.outcome).toMatchObject({ ok: true });
+    await expectNothingLeft(r);
+  });
+});
+
+describe("a dependency's healthcheck removed under service_healthy", () => {
+  const s = searchedHistory(healthcheckRemovedHistory);
+
+  it('names the commit, with compose’s own words and the service that waited', async () => {
+    const { h, r } = s;
+    expectCulprit(r, h);
+    const outcome = r.result.culprit.outcome;
+    expect(outcome.signature).toBe('db: has no healthcheck configured (web waits for service_healthy)');
+    expect(outcome.logTail).toContain('dependency failed to start: container db has no healthcheck configured');
+    expect(r.result.culprit.files).toEqual([{ path: 'compose.yaml', status: 'M' }]);
+    await expectNothingLeft(r);
+  });
+});
+
+describe('a migration that now fails under service_completed_successfully', () => {
+  const s = searchedHistory(migrationFailsHistory);
+
+  it('names the migration commit, the one-shot service and its exit, with its output', async () => {
+    const { h, r } = s;
+    expectCulprit(r, h);
+    expect(deploymentLines(r.lines)[0]).toBe(
+      line(`db (${BASE_IMAGE}, healthcheck), migrate (built here, one-shot), web (built here, probed: TCP ${STACK_PORTS.migrateWeb})`),
+    );
+    const outcome = r.result.culprit.outcome;
+    expect(outcome.signature).toBe("migrate: didn't complete successfully: exit 1 (web waits for service_completed_successfully)");
+    expect(outcome.logTail.join('\n')).toContain('migrate: 0042_totals failed: column "total" already exists');
+    // Every good verdict had the whole stack up: the migration done, then web probed.
+    for (const o of outcomes(r).filter((o) => o.ok))
+      expect(o.signature).toBe(`web: tcp connection accepted on port ${STACK_PORTS.migrateWeb}`);
+    await expectNothingLeft(r);
+  });
+});
+
+describe('a stack of published images whose compose.yaml alone changes', () => {
+  const s = searchedHistory(imageOnlyHistory);
+
+  it('deploys it though nothing is built here (the repository has no Dockerfile), and names the compose change', async () => {
+    const { h, r } = s;
+    expectCulprit(r, h);
+    expect(deploymentLines(r.lines)[0]).toBe(
+      line(`db (${BASE_IMAGE}, healthcheck), web (${BASE_IMAGE}, probed: TCP ${STACK_PORTS.imagesWeb})`),
+    );
+    const outcome = r.result.culprit.outcome;
+    expect(outcome.signature).toBe('web: container exited with code 1');
+    expect(outcome.logTail).toContain(`web: cannot reach http://db:${STACK_PORTS.imagesDb + 5}/`);
+    expect(r.result.culprit.files).toEqual([{ path: 'compose.yaml', status: 'M' }]);
+    await expectNothingLeft(r);
+  });
+});
+
+describe("a build context moved mid-history (compose follows it), then a culprit in the app's new place", () => {
+  const s = searchedHistory(movedContextHistory);
+
+  it('builds web from . before the move and from ./web after it, and names the app change', async () => {
+    const { h, r } = s;
+    expectCulprit(r, h);
+    const outcome = r.result.culprit.outcome;
+    expect(outcome.signature).toBe('web: container exited with code 1');
+    expect(outcome.logTail).toContain(`crm: cannot reach db:${STACK_PORTS.movedDb + 7}`);
+    expect(r.result.culprit.files).toEqual([{ path: 'web/start.sh', status: 'M' }]);
+    // The commits before the move (their web built from the root) were deployed and judged good.
+    const movedAt = h.shas[2]!;
+    const before = r.result.steps.filter(
+      (step: any) => h.shas.indexOf(step.sha) >= 0 && h.shas.indexOf(step.sha) < h.shas.indexOf(movedAt),
+    );
+    for (const step of before) expect(step.outcome.ok).toBe(true);
+    await expectNothingLeft(r);
+  });
+});
