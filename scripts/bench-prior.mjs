@@ -7,7 +7,13 @@
 // Builds counted as a search spends them: the bad end, each test, and the good end (git's halving
 // verifies it first; the informed search only when the culprit's parent is the good end). Prints mean and maximum builds for `--prior risk` and `uniform`,
 // by culprit kind, and checks the bound ⌈log₂ D⌉ + 2.
+// Then dependency bumps (seed + 1): histories where 30% of commits bump a package (dependabot), 10%
+// describe the deployment, 50% are application commits and 10% docs; the culprit is a bump of a
+// package the bad end's output names, and each other bump is of the same package one time in 20.
+// Bumps are weighed by the real scoreCommit (dist/): as a manifest change, without the output's
+// package (before), and with it (a bump of the named package: ×3).
 import { BisectSearch, maxSideWithin } from '../dist/bisect/index.js';
+import { scoreCommit } from '../dist/session/search/prior-score.js';
 import { buildBudget } from '../dist/session/search/prior-strategy.js';
 import { rng } from './bench-fixtures.mjs';
 
@@ -127,5 +133,61 @@ for (const kind of ['deployment', 'application']) {
   );
 }
 console.log(`  wrong culprits: ${wrong}; searches over ⌈log₂ D⌉ + 2 builds: ${overBound}`);
+
+// Dependency bumps: the weights scoreCommit gives a dependabot commit (package.json and its lock).
+const bump = { paths: ['package.json', 'package-lock.json'], findings: [] };
+const change = {
+  ecosystem: 'npm',
+  name: 'webdav',
+  from: '4.11.2',
+  to: '5.2.2',
+  kind: 'upgraded',
+  major: true,
+  direct: true,
+  scope: 'production',
+  sources: [],
+};
+const named = [{ module: 'webdav', ecosystem: 'npm' }];
+const plainBump = scoreCommit({ ...bump, packages: [change] }, [], []).weight;
+const namedBump = scoreCommit({ ...bump, packages: [change] }, [], named).weight;
+const deps = rng(SEED + 1);
+const depRows = { uniform: [], before: [], now: [] };
+for (let n = 0; n < SEARCHES; n++) {
+  const d = 10 + Math.floor(deps() * 491);
+  const { commits, bad } = history(d, n % 2 === 1, deps);
+  const kinds = new Map(
+    commits.map((c) => {
+      const r = deps();
+      return [c.sha, r < 0.1 ? 'deployment' : r < 0.4 ? 'bump' : r < 0.9 ? 'application' : 'docs'];
+    }),
+  );
+  const bumps = commits.filter((c) => kinds.get(c.sha) === 'bump').map((c) => c.sha);
+  if (bumps.length === 0) continue;
+  const culprit = bumps[Math.floor(deps() * bumps.length)];
+  const samePackage = new Set([culprit, ...bumps.filter((sha) => sha !== culprit && deps() < 0.05)]);
+  const base = { deployment: 5, bump: plainBump, application: 1, docs: 0.3 };
+  const before = new Map(commits.map((c) => [c.sha, base[kinds.get(c.sha)]]));
+  const now = new Map([...before].map(([sha, w]) => [sha, samePackage.has(sha) ? namedBump : w]));
+  for (const [name, mass] of [
+    ['uniform', undefined],
+    ['before', (sha) => before.get(sha) ?? 1e-6],
+    ['now', (sha) => now.get(sha) ?? 1e-6],
+  ]) {
+    const r = run({ commits }, bad, culprit, mass);
+    if (r.found !== culprit) wrong++;
+    depRows[name].push(r.builds);
+  }
+}
+console.log(
+  `dependency bumps (seed ${SEED + 1}): ${depRows.now.length} searches, 30% of commits bump a package; the culprit bumps the package the output names (so does 1 other bump in 20)`,
+);
+console.log('  prior                                                    builds mean  builds max');
+for (const [name, label] of [
+  ['uniform', 'uniform'],
+  ['before', `risk, every bump weighed as a manifest change (${plainBump.toFixed(1)})`],
+  ['now', `risk, a bump of the package the output names ×3 (${namedBump.toFixed(1)})`],
+]) {
+  console.log(`  ${label.padEnd(55)}  ${mean(depRows[name]).toFixed(2).padStart(11)}  ${String(Math.max(...depRows[name])).padStart(10)}`);
+}
 // A wrong culprit fails the benchmark; searches over the bound are reported (merges can force them: see docs/benchmark.md).
 if (wrong > 0) process.exitCode = 1;

@@ -18,12 +18,13 @@
 // bisection, --runs 3 and --flaky (test/simulation/flaky-simulation.test.ts), as a table.
 //
 // Environment: DOCKER_HOST (default: the test engine's socket), BENCH_SEED (default 7),
-// BENCH_SCENARIOS (default "story,story-app,linear,cache,planning,prior,flaky,start,detect,deps,stack"), BENCH_KEEP=1 keeps the temp dir.
+// BENCH_SCENARIOS (default "story,story-app,linear,cache,planning,prior,flaky,start,detect,deps,prior-deps,stack"), BENCH_KEEP=1 keeps the temp dir.
 //
 // (g) start: --version, --help and run --help against Node's own start (scripts/bench-start.mjs);
 // (h) detect: finding the platform manifests of a 100,000-file commit (scripts/bench-contract-detect.mjs);
-// (i) deps: reading a 10,000-entry lock file (scripts/bench-deps.mjs).
-// (j) stack: a 3-service compose history on the host network against git bisect run with docker-compose
+// (i) deps: reading a 10,000-entry lock file (scripts/bench-deps.mjs);
+// (j) prior-deps: what the prior pays to find the bumps of a package the output names (scripts/bench-prior-deps.mjs);
+// (k) stack: a 3-service compose history on the host network against git bisect run with docker-compose
 // 1.29 (scripts/bench-stack.mjs; BENCH_STACK_RUNS runs each, the median).
 //
 // (f) prior: the informed search against git's halving on seeded simulated histories (scripts/bench-prior.mjs).
@@ -348,7 +349,9 @@ async function main() {
   );
 
   work = mkdtempSync(join(tmpdir(), 'deploybisect-bench-'));
-  const wanted = (process.env.BENCH_SCENARIOS ?? 'story,story-app,linear,cache,planning,prior,flaky,start,detect,deps,stack').split(',');
+  const wanted = (
+    process.env.BENCH_SCENARIOS ?? 'story,story-app,linear,cache,planning,prior,flaky,start,detect,deps,prior-deps,stack'
+  ).split(',');
   let allRight = true;
   if (wanted.includes('story')) {
     allRight =
@@ -394,7 +397,8 @@ async function main() {
     ['start', '(g) start: how fast the command answers before any work', 'bench-start.mjs'],
     ['detect', '(h) manifest detection on a 100,000-file commit', 'bench-contract-detect.mjs'],
     ['deps', '(i) dependency readers on a 10,000-entry lock file', 'bench-deps.mjs'],
-    ['stack', '(j) stack: a 3-service compose history, healthcheck removed under service_healthy (--network host)', 'bench-stack.mjs'],
+    ['prior-deps', '(j) the prior: which commits bump a package the output names', 'bench-prior-deps.mjs'],
+    ['stack', '(k) stack: a 3-service compose history, healthcheck removed under service_healthy (--network host)', 'bench-stack.mjs'],
   ]) {
     if (!wanted.includes(key)) continue;
     if (key === 'stack') log('stack: git bisect run with docker-compose, then deploybisect, a few times each');

@@ -56,7 +56,7 @@ describe('the dependencies family', () => {
     expect(found[0]![0]).toBe('esm-only-upgrade');
     expect(found[0]![1]).toBe('strong');
     expect(found[0]![2]).toMatch(
-      /and this commit upgraded webdav 4\.11\.5 → 5\.10\.0 \(major\): webdav 5 is an ES module and `scripts\/server-backend\.js:18` `require\(\)`s it \(package\.json line 67, package-lock\.json line \d+\)\.$/,
+      /^webdav 4\.11\.5 → 5\.10\.0 \(major\): webdav 5 is an ES module and `scripts\/server-backend\.js:18` `require\(\)`s it \(package\.json line 67, package-lock\.json line \d+\); the output says "Error \[ERR_REQUIRE_ESM\]: require\(\) of ES Module /,
     );
     // Output naming another package links nothing (node-fetch 3, which webdav 5 brings in, would: it is an ES module too).
     const other = output('node-require-esm-webdav').map((l) => l.replaceAll('webdav', 'left-pad'));
@@ -86,9 +86,7 @@ describe('the dependencies family', () => {
       [
         'api-major-upgrade',
         'likely',
-        expect.stringContaining(
-          'this commit upgraded dj-database-url >=2,<3 → >=3,<4 (major), a new major version whose API no longer has `parse`',
-        ),
+        expect.stringContaining('dj-database-url >=2,<3 → >=3,<4 (major): a new major version whose API no longer has `parse`'),
       ],
     ]);
   });
@@ -99,7 +97,7 @@ describe('the dependencies family', () => {
       [
         'runtime-requirement-package',
         'strong',
-        expect.stringContaining('upgraded webdav 4.11.5 → 5.10.0 (major), which needs node >=14 (the image has 12.22.12)'),
+        expect.stringContaining('webdav 4.11.5 → 5.10.0 (major): it needs node >=14 (the image has 12.22.12)'),
       ],
     ]);
     const pnpm = [
@@ -110,7 +108,7 @@ describe('the dependencies family', () => {
     const found = causes(webdavBump(), pnpm);
     expect(found.map(([p]) => p)).toContain('runtime-requirement-engines');
     expect(found.find(([p]) => p === 'runtime-requirement-engines')![2]).toContain(
-      'webdav 4.11.5 → 5.10.0 (major), which now needs node >=14',
+      'webdav 4.11.5 → 5.10.0 (major): it now needs node >=14',
     );
   });
 

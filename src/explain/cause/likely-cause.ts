@@ -37,7 +37,7 @@ export function findLikelyCauses(
         const because = pattern.explain(clue as never, finding, context);
         if (!because) continue;
         candidates.push({
-          summary: `The output says "${clue.line}", and ${because}.`,
+          summary: pattern.changeFirst ? `${because}; the output says "${clue.line}".` : `The output says "${clue.line}", and ${because}.`,
           evidence: clue.line,
           finding,
           pattern: pattern.id,

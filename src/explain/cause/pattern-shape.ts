@@ -32,7 +32,12 @@ export interface FailurePattern<K extends Clue['kind'] = Clue['kind']> {
   evidence: K;
   links: readonly FindingKind[];
   certainty: Certainty;
-  /** Why this finding explains this clue ("this commit …"), or undefined. */
+  /**
+   * The explanation starts with the change itself ("webdav 4.11.2 → 5.2.2 (major): …") and the output
+   * is quoted after it, as a reader says it; otherwise it says "this commit …" after the output.
+   */
+  changeFirst?: boolean;
+  /** Why this finding explains this clue ("this commit …", or the change first), or undefined. */
   explain(clue: Extract<Clue, { kind: K }>, finding: Finding, context: LinkContext): string | undefined;
 }
 

@@ -14,6 +14,8 @@ const where = (c: PackageChange) => (c.sources.length > 0 ? ` (${whereWritten(c.
 const moved = (c: PackageChange) => `${c.name} ${c.from ?? '(none)'} → ${c.to ?? '(none)'}${c.major ? ' (major)' : ''}`;
 const names = (c: PackageChange, modules: readonly string[], ecosystem?: Ecosystem) =>
   (ecosystem === undefined || ecosystem === c.ecosystem) && modules.some((m) => moduleOfPackage(c.ecosystem, m, c.name));
+/** The move itself, first words of a change-first explanation: "webdav 4.11.2 → 5.2.2 (major)", "webdav 5.2.2 added". */
+const headline = (c: PackageChange) => (c.kind === 'added' ? `${c.name} ${c.to} added` : moved(c));
 const raised = (c: PackageChange) => c.kind === 'upgraded' || c.kind === 'added' || c.kind === 'changed';
 const RUNTIME_ECOSYSTEM: Record<string, Ecosystem> = { node: 'npm', python: 'python', go: 'go' };
 
@@ -25,12 +27,12 @@ export const DEPENDENCY_PATTERNS: readonly FailurePattern[] = [
     evidence: 'esm-require',
     links: ['dependency'],
     certainty: 'strong',
+    changeFirst: true,
     explain: (clue, f) => {
       const c = changeOf(f);
       if (!c || c.ecosystem !== 'npm' || c.name !== clue.package || !raised(c)) return undefined;
       const who = clue.requirer ? `\`${clue.requirer}\` \`require()\`s it` : 'it is loaded with `require()`';
-      const verb = c.kind === 'added' ? `added ${c.name} ${c.to}` : `upgraded ${moved(c)}`;
-      return `this commit ${verb}: ${c.name} ${majorLabel(c.to ?? '')} is an ES module and ${who}${where(c)}`;
+      return `${headline(c)}: ${c.name} ${majorLabel(c.to ?? '')} is an ES module and ${who}${where(c)}`;
     },
   }),
   define({
@@ -66,10 +68,11 @@ export const DEPENDENCY_PATTERNS: readonly FailurePattern[] = [
     evidence: 'api-mismatch',
     links: ['dependency'],
     certainty: 'likely',
+    changeFirst: true,
     explain: (clue, f) => {
       const c = changeOf(f);
       if (!c || !c.major || c.kind !== 'upgraded' || !names(c, clue.modules)) return undefined;
-      return `this commit upgraded ${moved(c)}, a new major version whose API no longer has \`${clue.symbol}\` as the code uses it${where(c)}`;
+      return `${moved(c)}: a new major version whose API no longer has \`${clue.symbol}\` as the code uses it${where(c)}`;
     },
   }),
   define({
@@ -79,12 +82,13 @@ export const DEPENDENCY_PATTERNS: readonly FailurePattern[] = [
     evidence: 'runtime-requirement',
     links: ['dependency'],
     certainty: 'strong',
+    changeFirst: true,
     explain: (clue, f) => {
       const c = changeOf(f);
       if (!c || !raised(c) || !names(c, clue.modules, RUNTIME_ECOSYSTEM[clue.runtime])) return undefined;
       const needs = clue.required ?? c.engines?.to;
       const has = clue.current ? ` (the image has ${clue.current})` : '';
-      return `this commit ${c.kind === 'added' ? `added ${c.name} ${c.to}` : `upgraded ${moved(c)}`}${needs ? `, which needs ${clue.runtime} ${needs}${has}` : ''}${where(c)}`;
+      return `${headline(c)}${needs ? `: it needs ${clue.runtime} ${needs}${has}` : ''}${where(c)}`;
     },
   }),
   define({
@@ -94,11 +98,12 @@ export const DEPENDENCY_PATTERNS: readonly FailurePattern[] = [
     evidence: 'runtime-requirement',
     links: ['dependency'],
     certainty: 'likely',
+    changeFirst: true,
     explain: (clue, f) => {
       const c = changeOf(f);
       if (!c || c.ecosystem !== RUNTIME_ECOSYSTEM[clue.runtime] || !raised(c) || clue.modules.length > 0) return undefined;
       if (c.engines?.to === undefined || c.engines.to === c.engines.from) return undefined;
-      return `this commit ${c.kind === 'added' ? `added ${c.name} ${c.to}` : `upgraded ${moved(c)}`}, which now needs ${clue.runtime} ${c.engines.to}${c.engines.from ? ` (was ${c.engines.from})` : ''}${where(c)}`;
+      return `${headline(c)}: it now needs ${clue.runtime} ${c.engines.to}${c.engines.from ? ` (was ${c.engines.from})` : ''}${where(c)}`;
     },
   }),
   define({

@@ -6,7 +6,7 @@
  * (`rails/html/sanitizer` → rails-html-sanitizer). Pure.
  */
 import { normalizePythonName } from './pep508.js';
-import type { Ecosystem } from './types.js';
+import type { Ecosystem, PackageChange } from './types.js';
 
 /** Import names whose distribution has another name (the usual cases). */
 const PYTHON_DISTRIBUTIONS: Record<string, string[]> = {
@@ -83,6 +83,52 @@ export function moduleOfPackage(ecosystem: Ecosystem, module: string, name: stri
     default:
       return module === name;
   }
+}
+
+/** A module or package as an error names it, with its ecosystem where the error says which. */
+export interface NamedModule {
+  module: string;
+  ecosystem?: Ecosystem;
+  /** The changes of its package that can produce what the output says (a module not found: removed or moved, not upgraded); any when absent. */
+  explainedBy?: readonly PackageChange['kind'][];
+}
+
+/** Whether the package `name` of `ecosystem` is the package of one of the named modules (and, given a change's kind, one the output can come from). */
+export function isNamedPackage(modules: readonly NamedModule[], ecosystem: Ecosystem, name: string, kind?: PackageChange['kind']): boolean {
+  return modules.some(
+    (m) =>
+      (m.ecosystem === undefined || m.ecosystem === ecosystem) &&
+      (kind === undefined || m.explainedBy === undefined || m.explainedBy.includes(kind)) &&
+      moduleOfPackage(ecosystem, m.module, name),
+  );
+}
+
+/** The names a file must contain to declare the package of a module (a quick test before a lock is parsed). */
+function spellings(m: NamedModule): string[] {
+  const any = m.ecosystem === undefined;
+  const top = m.module.split(/[./]/)[0] ?? m.module;
+  return [
+    ...(any || m.ecosystem === 'npm' ? [nodePackageOf(m.module) ?? m.module] : []),
+    ...(any || m.ecosystem === 'python' ? [top, ...pythonDistributionsOf(m.module)] : []),
+    // A Go module's path is a prefix of its packages' import paths: host and owner at least.
+    ...(any || m.ecosystem === 'go' ? [m.module.split('/').slice(0, 2).join('/')] : []),
+    ...(any || m.ecosystem === 'ruby' ? [m.module.split('/')[0] ?? m.module] : []),
+    ...(m.ecosystem && !['npm', 'python', 'go', 'ruby'].includes(m.ecosystem) ? [m.module] : []),
+  ].filter((s) => s !== '');
+}
+
+/**
+ * A test of a dependency file's text: false when it cannot declare the package of any named module
+ * (none of their names is written in it, `-`, `_` and `.` alike and case aside); undefined when no
+ * module is named.
+ */
+export function mentionsNamedPackage(modules: readonly NamedModule[]): ((text: string) => boolean) | undefined {
+  const names = [...new Set(modules.flatMap(spellings))];
+  if (names.length === 0) return undefined;
+  const escape = (part: string) => part.replace(/[\\^$*+?()[\]{}|]/g, '\\$&');
+  const alternatives = names.map((n) => n.split(/[-_.]/).map(escape).join('[-_.]'));
+  const pattern = new RegExp(alternatives.join('|'), 'i');
+  return (text) => pattern.test(text);
 }
 
 /** The ecosystem a clue's module belongs to (`node` in the clues is npm's). */

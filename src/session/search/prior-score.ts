@@ -4,8 +4,11 @@
  * ENTRYPOINT, USER, packages and directories; the scripts the image runs at start; dependency
  * manifests and lock files; server and process configs. Application sources weigh less, docs and
  * assets least. A commit whose changes mention what the bad end's output names (a path, a command,
- * a module, a port, a variable) weighs three times as much. Pure.
+ * a module, a port, a variable), or that changes a package the output names (`webdav` of
+ * `node_modules/webdav/…`, PyYAML of `No module named 'yaml'`), weighs three times as much. Pure.
  */
+import { isNamedPackage, type NamedModule } from '../../explain/deps/module-package.js';
+import type { PackageChange } from '../../explain/deps/types.js';
 import type { Finding, FindingKind } from '../../explain/finding.js';
 
 export interface PriorScore {
@@ -27,6 +30,8 @@ const FINDING_SCORES: Partial<Record<FindingKind, number>> = {
   expose: 3,
   env: 3,
   'run-removed': 3,
+  // One RUN whose chain changed (a command gained or lost): as a RUN removed, more than one added.
+  'run-changed': 3,
   'stage-removed': 3,
   'target-stage': 3,
   'copy-source-changed': 2.5,
@@ -62,6 +67,9 @@ const PATH_CLASSES: ReadonlyArray<[RegExp, number, string]> = [
   [/(^|\/)\.env[^/]*$|\.(ya?ml|toml|properties)$/i, 2, 'config file'],
 ];
 
+/** A package the bad end's output names, changed: as telling as an apt package the Dockerfile removed. */
+const NAMED_PACKAGE_SCORE = 5;
+
 /** Application source and anything else. */
 const OTHER_SCORE = 1;
 
@@ -72,6 +80,25 @@ export interface CommitChanges {
   dockerfile?: string;
   /** What changed in the Dockerfile (diffDockerfiles), when it changed. */
   findings: readonly Finding[];
+  /** Package changes the commit makes (at least those of the packages the bad end's output names). */
+  packages?: readonly PackageChange[];
+}
+
+const VERB: Record<PackageChange['kind'], string> = {
+  upgraded: 'bumps',
+  downgraded: 'downgrades',
+  added: 'adds',
+  removed: 'removes',
+  moved: 'moves',
+  changed: 'changes',
+};
+
+/** `bumps webdav 4.11.2 → 5.2.2`, `removes @sveltejs/kit 2.5.0`, `moves typescript to dev dependencies`. */
+function packageMove(c: PackageChange): string {
+  if (c.kind === 'added') return `adds ${c.name} ${c.to ?? ''}`.trimEnd();
+  if (c.kind === 'removed') return `removes ${c.name} ${c.from ?? ''}`.trimEnd();
+  if (c.kind === 'moved') return `moves ${c.name} to ${c.scope} dependencies`;
+  return `${VERB[c.kind]} ${c.name} ${c.from ?? '(none)'} → ${c.to ?? '(none)'}`;
 }
 
 /** Tokens the bad end's output names: paths (and their directories), missing commands and modules, ports, variables. */
@@ -100,9 +127,12 @@ export function evidenceTokens(lines: readonly string[]): string[] {
   return [...tokens];
 }
 
-/** The risk of one commit, from its changes and the bad end's evidence tokens. */
-export function scoreCommit(changes: CommitChanges, tokens: readonly string[]): PriorScore {
+/** The risk of one commit, from its changes, the bad end's evidence tokens and the modules its output names. */
+export function scoreCommit(changes: CommitChanges, tokens: readonly string[], modules: readonly NamedModule[] = []): PriorScore {
   const scored: Array<[number, string]> = [];
+  const named = (changes.packages ?? []).filter((c) => c.ecosystem !== 'runtime' && isNamedPackage(modules, c.ecosystem, c.name, c.kind));
+  const namedReason = named.length > 0 ? `${packageMove(named[0]!)}, which the bad end's output names` : undefined;
+  for (const c of named) scored.push([NAMED_PACKAGE_SCORE, packageMove(c)]);
   for (const f of changes.findings) {
     const score = FINDING_SCORES[f.kind];
     if (score !== undefined) scored.push([score, f.summary.replace(/ \((stage|line)[^)]*\)$/, '')]);
@@ -119,11 +149,10 @@ export function scoreCommit(changes: CommitChanges, tokens: readonly string[]): 
   // The most telling change counts fully, the others a quarter each (a big commit is riskier, not proportionally).
   let weight = scored.length === 0 ? 0.3 : scored[0]![0] + 0.25 * scored.slice(1, 12).reduce((sum, [s]) => sum + s, 0);
   const reasons = dedupe(scored.map(([, why]) => why)).slice(0, 3);
-  const hit = matchEvidence(changes, tokens);
-  if (hit !== undefined) {
-    weight *= 3;
-    reasons.unshift(`matches the bad end's output: ${hit}`);
-  }
+  const hit = namedReason === undefined ? matchEvidence(changes, tokens) : undefined;
+  if (namedReason !== undefined || hit !== undefined) weight *= 3;
+  if (namedReason !== undefined) return { weight, reasons: dedupe([namedReason, ...reasons.filter((r) => !namedReason.startsWith(r))]) };
+  if (hit !== undefined) reasons.unshift(`matches the bad end's output: ${hit}`);
   return { weight, reasons };
 }
 
@@ -143,7 +172,8 @@ function matchEvidence(changes: CommitChanges, tokens: readonly string[]): strin
 function containsToken(text: string, token: string): boolean {
   if (token.startsWith('/'))
     return text.includes(token) || (token.split('/').length > 2 && text.includes(token.slice(token.indexOf('/', 1))));
-  return new RegExp(`(^|[^\\w.-])${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(text);
+  // The word test only where the token is written at all (most texts: no regular expression made).
+  return text.includes(token) && new RegExp(`(^|[^\\w.-])${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(text);
 }
 
 function dedupe(items: readonly string[]): string[] {

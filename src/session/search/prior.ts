@@ -1,9 +1,12 @@
 /**
  * The prior the informed search starts from (`--prior risk`, the default): each candidate commit
  * weighed by what it changes in the build context (prior-score.ts), sharpened by the bad end's
- * own output; `--prior uniform` weighs every candidate alike (git's bisection). The weights sum
+ * own output (what it names, and the packages it names: the commits that change those are read
+ * from their manifests and lock files); `--prior uniform` weighs every candidate alike (git's bisection). The weights sum
  * to 1 over the candidates.
  */
+import { namedModules } from '../../explain/cause/named-packages.js';
+import { readNamedChanges } from '../../explain/deps/named-changes.js';
 import { diffDockerfiles } from '../../explain/dockerfile-diff.js';
 import type { Finding } from '../../explain/finding.js';
 import { blobTexts, changedPaths } from '../../git/commit-changes.js';
@@ -64,10 +67,25 @@ async function scoreCandidates(
   const dockerfile = location?.kind === 'repo' ? location.repoPath : undefined;
   const findings = dockerfile ? await dockerfileFindings(plan, firstParents, paths, dockerfile, s.target) : new Map<string, Finding[]>();
   const tokens = evidenceTokens(evidence);
+  const modules = namedModules(evidence);
+  const changedIn = (sha: string) => (paths.get(sha) ?? []).filter((p) => inContext(p) || p === dockerfile);
+  const packages =
+    modules.length === 0
+      ? new Map<string, never[]>()
+      : await readNamedChanges(
+          plan.repoDir,
+          firstParents.map(([sha, parent]) => ({ sha, parent, paths: changedIn(sha) })),
+          modules,
+        );
   const scores = new Map<string, PriorScore>();
   for (const c of candidates) {
-    const changed = (paths.get(c.sha) ?? []).filter((p) => inContext(p) || p === dockerfile);
-    scores.set(c.sha, scoreCommit({ paths: changed, ...(dockerfile ? { dockerfile } : {}), findings: findings.get(c.sha) ?? [] }, tokens));
+    const changes = {
+      paths: changedIn(c.sha),
+      ...(dockerfile ? { dockerfile } : {}),
+      findings: findings.get(c.sha) ?? [],
+      packages: packages.get(c.sha) ?? [],
+    };
+    scores.set(c.sha, scoreCommit(changes, tokens, modules));
   }
   return scores;
 }
