@@ -4,13 +4,22 @@
  * its container runs, what it waits for and mounts, and the names it is reached by. The probes target
  * one service (`main`); its container spec is the deployment's `run`.
  */
-import type { ComposeHealthcheck } from '../../contract/compose/model.js';
-import type { StackDependency, StackMount } from '../../contract/platforms/compose-stack.js';
+import type { StackServiceContract } from '../../contract/platforms/compose-stack.js';
 import type { ContainerOverrides } from '../../docker/run-container.js';
 
-export type { StackDependency, StackMount } from '../../contract/platforms/compose-stack.js';
 
-export interface StackServiceSpec {
+/**
+ * What the container waits for, declares, mounts and is reached by, as the contract read it: its ports
+ * (on the host network each must be free, and no two services may share one), its healthcheck (null: the
+ * image's), its dependencies and mounts, compose's restart policy, whether it is expected to exit 0, its
+ * names (its own first) and hosts.
+ */
+type ServiceRunFacts = Pick<
+  StackServiceContract,
+  'ports' | 'healthcheck' | 'dependsOn' | 'mounts' | 'restart' | 'oneShot' | 'names' | 'hostname' | 'extraHosts'
+>;
+
+export interface StackServiceSpec extends ServiceRunFacts {
   name: string;
   image:
     | {
@@ -23,21 +32,6 @@ export interface StackServiceSpec {
   /** `KEY=VALUE`, each key once. */
   env: string[];
   overrides?: ContainerOverrides;
-  /** The container ports it declares (tcp): on the host network each must be free, and no two services may share one. */
-  ports: number[];
-  /** compose's healthcheck; null: the image's HEALTHCHECK as it is. */
-  healthcheck: ComposeHealthcheck | null;
-  dependsOn: StackDependency[];
-  mounts: StackMount[];
-  /** compose's restart policy: `no`, `always`, `on-failure[:N]`, `unless-stopped`. */
-  restart: string;
-  /** Expected to exit 0 (another service waits for it with service_completed_successfully). */
-  oneShot: boolean;
-  /** The names other services reach it by (its own first). */
-  names: string[];
-  hostname?: string;
-  /** `host:ip` entries of its own. */
-  extraHosts: string[];
 }
 
 export interface StackSpec {
