@@ -2,7 +2,8 @@
  * Dependency changes that break a deployment, searched end to end through the built CLI on the real
  * engine: histories of ten commits or so (test/fixtures/dependencies-e2e/), each deployed as its
  * Dockerfile says with npm installing vendored packages offline (no registry), on the Node image made
- * from the host's Node (test/helpers/node-image.ts). The culprit must be named, with a likely cause
+ * from the host's Node (test/helpers/node-image.ts), or with vendored wheels unpacked for the pins of a
+ * requirements.txt, on the image made from Debian's Python (test/helpers/python-image.ts). The culprit must be named, with a likely cause
  * that names the package and its versions, and nothing of the run may be left on the engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +12,12 @@ import { LABEL_SESSION } from '../../src/docker/labels.js';
 import { createRepo } from '../fixtures/app-repo.js';
 import { devMoved } from '../fixtures/dependencies-e2e/dev-moved.js';
 import { devCommand, esmBump, type History } from '../fixtures/dependencies-e2e/node-histories.js';
+import { importBump } from '../fixtures/dependencies-e2e/python-histories.js';
 import type { TestRepo } from '../fixtures/git-repo.js';
 import { requireEngine } from '../helpers/docker-engine.js';
 import { freePort } from '../helpers/free-port.js';
 import { ensureNodeImage } from '../helpers/node-image.js';
+import { ensurePythonImage } from '../helpers/python-image.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 
 interface LikelyCause {
@@ -58,14 +61,15 @@ async function nothingLeft(sessionId: string): Promise<void> {
   expect(await docker.listImages({ all: true, filters })).toEqual([]);
 }
 
+afterAll(() => {
+  for (const repo of repos) repo.remove();
+  console.log(`dependency bumps:\n${timings.join('\n')}`);
+});
+
 describe('dependency bumps, end to end on the engine', () => {
   beforeAll(async () => {
     image = await ensureNodeImage(await requireEngine());
   }, 300_000);
-  afterAll(() => {
-    for (const repo of repos) repo.remove();
-    console.log(`dependency bumps:\n${timings.join('\n')}`);
-  });
 
   it('webdav 4.11.2 → 5.2.2 (ESM-only) required by the backend: the bump is the culprit, its likely cause names both versions', async () => {
     const history = await esmBump(image);
@@ -116,6 +120,33 @@ describe('dependency bumps, end to end on the engine', () => {
     expect(result.prior.top[0].reasons[0]).toBe("moves @sveltejs/kit to dev dependencies, which the bad end's output names");
     const kit = (result.culprit.explanation.dependencies as { name: string }[]).find((d) => d.name === '@sveltejs/kit');
     expect(kit).toMatchObject({ ecosystem: 'npm', kind: 'moved', direct: true });
+    await nothingLeft(result.sessionId);
+  }, 600_000);
+});
+
+describe("a Python dependency bump, end to end on the engine (Debian's Python)", () => {
+  let python = '';
+  beforeAll(async () => {
+    const started = Date.now();
+    python = await ensurePythonImage(await requireEngine());
+    timings.push(`python image: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }, 300_000);
+
+  it('Werkzeug 2.3.7 → 3.0.0 removed url_quote, which app.py imports: the bump is the culprit, its likely cause names both versions', async () => {
+    const history = importBump(python);
+    const { run, result, shas } = await search('python import bump', history);
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.culprit?.sha, run.stderr).toBe(shas[history.culprit]);
+    expect(JSON.stringify(result.culprit.outcome)).toContain("ImportError: cannot import name 'url_quote' from 'werkzeug.urls'");
+    const causes = result.culprit.explanation.likelyCauses as LikelyCause[];
+    expect(causes[0]?.pattern, JSON.stringify(causes)).toBe('api-major-upgrade');
+    expect(causes[0]!.summary).toMatch(
+      /^werkzeug 2\.3\.7 → 3\.0\.0 \(major\): a new major version whose API no longer has `url_quote` as the code uses it \(requirements\.txt line 2\)/,
+    );
+    expect(result.prior.top[0].sha).toBe(shas[history.culprit]);
+    expect(result.prior.top[0].reasons[0]).toBe("bumps werkzeug 2.3.7 → 3.0.0, which the bad end's output names");
+    const werkzeug = (result.culprit.explanation.dependencies as { name: string }[]).find((d) => d.name === 'werkzeug');
+    expect(werkzeug).toMatchObject({ ecosystem: 'python', from: '2.3.7', to: '3.0.0', kind: 'upgraded', direct: true });
     await nothingLeft(result.sessionId);
   }, 600_000);
 });

@@ -91,6 +91,23 @@ describe('the dependencies family', () => {
     ]);
   });
 
+  it('cannot import name: an exact pin bumped (wagtail/bakerydemo), named with the versions the pins install', () => {
+    const base = (side: string) =>
+      readerOf('requirements/base.txt')!(
+        readFileSync(join(FIXTURES, 'dependencies/bakerydemo', side, 'requirements/base.txt'), 'utf8'),
+        'requirements/base.txt',
+      );
+    const pins = dependencyFindings(diffDependencies([base('pins-before')], [base('pins-after')]));
+    const found = causes(pins, output('python-cannot-import-name'));
+    expect(found).toEqual([
+      [
+        'api-major-upgrade',
+        'likely',
+        expect.stringMatching(/^dj-database-url 0\.4\.1 → 2\.1\.0 \(major\): a new major version whose API no longer has `parse` /),
+      ],
+    ]);
+  });
+
   it("a runtime too old for the new version: named by yarn, or read from the lock's engines", () => {
     const yarn = ['error webdav@5.10.0: The engine "node" is incompatible with this module. Expected version ">=14". Got "12.22.12"'];
     expect(causes(webdavBump(), yarn)).toEqual([

@@ -12,6 +12,7 @@ import { diffDependencies } from '../../src/explain/deps/diff-dependencies.js';
 import { readerOf } from '../../src/explain/deps/formats.js';
 import { readPackageLock } from '../../src/explain/deps/npm-lock.js';
 import { readDependencyChanges } from '../../src/explain/deps/read-dependencies.js';
+import { pinnedVersion } from '../../src/explain/deps/version.js';
 import { TestRepo } from '../fixtures/git-repo.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/dependencies');
@@ -64,6 +65,28 @@ describe('package changes of real dependabot commits', () => {
     expect(php.map((c) => [c.name, c.from, c.to, c.direct])).toEqual([['twig/twig', '3.22.1', '3.22.2', true]]);
     const python = changes('python-getting-started/', ['requirements.txt', '.python-version']);
     expect(dependencyLines(python)).toEqual(['dj-database-url >=2,<3 → >=3,<4 (major), production dependency (requirements.txt line 3)']);
+  });
+
+  it('exact pins (wagtail/bakerydemo "Updated project requirements"): the version a pin names, the pin as written kept', () => {
+    const found = changes('bakerydemo/', ['requirements/base.txt'], 'pins-before', 'pins-after');
+    const db = found.find((c) => c.name === 'dj-database-url');
+    expect(db).toMatchObject({ ecosystem: 'python', from: '0.4.1', to: '2.1.0', kind: 'upgraded', major: true, direct: true });
+    expect(db?.declared).toEqual({ from: '==0.4.1', to: '==2.1.0' });
+    expect(['==2.1.0', '=== 2.1.0', '==2.*', '>=2,<3', '==2.1,!=2.1.1'].map(pinnedVersion)).toEqual([
+      '2.1.0',
+      '2.1.0',
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // A pin is the version itself (no "locked"); ranges stay as written.
+    expect(dependencyLines(found)).toEqual([
+      'dj-database-url 0.4.1 → 2.1.0 (major), production dependency (requirements/base.txt line 8)',
+      'django-debug-toolbar >=3.2,<4 → >=4.2,<5 (major), production dependency (requirements/base.txt line 5)',
+      'wagtail-font-awesome-svg >=0.0.3,<1 → >=1,<2 (major), production dependency (requirements/base.txt line 4)',
+      'django-dotenv 1.4.1 → 1.4.2, production dependency (requirements/base.txt line 2)',
+      'django-extensions 3.2.1 → 3.2.3, production dependency (requirements/base.txt line 6)',
+    ]);
   });
 
   it('a package moved to devDependencies, and a runtime pin', () => {

@@ -4,6 +4,7 @@
  * transitive ones. Pure.
  */
 import type { ChangeSource, PackageChange } from './types.js';
+import { pinnedVersion } from './version.js';
 
 const arrow = (from: string | undefined, to: string | undefined) => `${from ?? '(none)'} → ${to ?? '(none)'}`;
 
@@ -26,7 +27,10 @@ export function describeChange(c: PackageChange): string {
     return `${c.name} runtime ${c.kind === 'added' ? `pinned to ${c.to}` : c.kind === 'removed' ? `no longer pinned (was ${c.from})` : arrow(c.from, c.to)}${where}`;
   const major = c.major ? ' (major)' : '';
   const declared = c.declared;
-  const locked = declared && (declared.from !== c.from || declared.to !== c.to);
+  // An exact pin (`==3.0.0`) is the version itself: "locked" only where a lock says more than the manifest.
+  const says = (requirement: string | undefined, version: string | undefined) =>
+    requirement === version || (requirement !== undefined && pinnedVersion(requirement) === version);
+  const locked = declared && (!says(declared.from, c.from) || !says(declared.to, c.to));
   switch (c.kind) {
     case 'added':
       return `${c.name} ${declared?.to ?? c.to} added${locked ? ` (locked ${c.to})` : ''}, ${scopeText(c)}${where}`;

@@ -1,11 +1,11 @@
 /**
  * The package changes between two commits from the snapshots of their dependency files: files are
  * grouped by ecosystem and directory (a manifest with its lock), a package's version is the lock's
- * where a lock says and the manifest's requirement otherwise; whether it is direct and dev comes from
- * the manifest where it names the package. Pure.
+ * where a lock says, else the version an exact pin names (`Werkzeug==3.0.0`), else the manifest's
+ * requirement; whether it is direct and dev comes from the manifest where it names the package. Pure.
  */
 import type { ChangeKind, ChangeSource, DeclaredPackage, DependencySnapshot, PackageChange, Scope } from './types.js';
-import { compareVersions, isMajorChange, lowestVersion } from './version.js';
+import { compareVersions, isMajorChange, lowestVersion, pinnedVersion } from './version.js';
 
 interface Side {
   declared?: DeclaredPackage;
@@ -37,7 +37,9 @@ function viewOf(snapshots: readonly DependencySnapshot[]): View {
   return view;
 }
 
-const versionOf = (side: Side | undefined) => side?.locked?.version ?? side?.declared?.version;
+/** The lock's version, else the version an exact pin installs (`==2.3.7`), else the requirement as written. */
+const versionOf = (side: Side | undefined) =>
+  side?.locked?.version ?? (side?.declared ? (pinnedVersion(side.declared.version) ?? side.declared.version) : undefined);
 const scopeOf = (side: Side): Scope => side.declared?.scope ?? side.locked?.scope ?? 'production';
 
 function kindOf(before: Side | undefined, after: Side | undefined): ChangeKind | undefined {

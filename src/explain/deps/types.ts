@@ -65,7 +65,7 @@ export interface ChangeSource {
 export interface PackageChange {
   ecosystem: Ecosystem;
   name: string;
-  /** The locked version where a lock says, else the requirement as written; absent when added. */
+  /** The locked version where a lock says, else the version an exact pin names (`==3.0.0`), else the requirement as written; absent when added. */
   from?: string;
   /** Likewise after the change; absent when removed. */
   to?: string;

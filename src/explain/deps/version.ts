@@ -45,6 +45,14 @@ export function lowestVersion(requirement: string): string | undefined {
 }
 
 /**
+ * The version an exact pin installs (`==2.3.7`, `===2.3.7` → 2.3.7: pip's pins, as `pip freeze` and
+ * pip-compile write them); undefined for any other requirement (`==2.*`, `>=2,<3`, `^4.8.0`).
+ */
+export function pinnedVersion(requirement: string): string | undefined {
+  return /^===?\s*([^\s,;*]+)$/.exec(requirement.trim())?.[1];
+}
+
+/**
  * Whether a version is a new major: the first number differs; for 0.x, also the second where the
  * ecosystem's ranges count it so (`^0.30` in npm and Cargo stops before 0.31).
  */
