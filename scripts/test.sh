@@ -14,6 +14,8 @@ if [ ! -d node_modules ]; then
 fi
 # Debian's docker-compose (1.29) for the compose normaliser's cross-check (test/integration/compose-cli.test.ts).
 command -v docker-compose >/dev/null 2>&1 || (LOG_PREFIX=test; . scripts/engine-common.sh; install_missing docker-compose)
+# Debian's own python3 (with its standard library) for the Python image of the dependency e2e (test/helpers/python-image.ts).
+[ -x /usr/bin/python3 ] || (LOG_PREFIX=test; . scripts/engine-common.sh; install_missing python3)
 npm run --silent build
 checks=0
 npm run --silent typecheck || checks=1

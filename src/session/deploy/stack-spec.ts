@@ -7,7 +7,6 @@
 import type { StackServiceContract } from '../../contract/platforms/compose-stack.js';
 import type { ContainerOverrides } from '../../docker/run-container.js';
 
-
 /**
  * What the container waits for, declares, mounts and is reached by, as the contract read it: its ports
  * (on the host network each must be free, and no two services may share one), its healthcheck (null: the
