@@ -17,6 +17,7 @@ import {
 } from '../fixtures/stack-histories.js';
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
 import { deploymentLines, expectCulprit, searchedHistory, type PlatformRun } from '../helpers/platform-run.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const HOST_NOTE =
   'on the host network every service listens on 127.0.0.1 and its name resolves there: services must listen on distinct ports';
@@ -73,6 +74,18 @@ describe("a dependency's healthcheck removed under service_healthy", () => {
     expect(r.result.culprit.files).toEqual([{ path: 'compose.yaml', status: 'M' }]);
     expect(r.result.culprit.explanation.likelyCauses).toMatchObject([{ pattern: 'compose-healthcheck-removed', certainty: 'strong' }]);
     await expectNothingLeft(r);
+  });
+
+  it('narrow says it does not split a stack’s change yet (inconclusive, exit 5), and tries no configuration', async () => {
+    const { h } = s;
+    const run = await runCli(['narrow', h.culprit, '--network', 'host', '--json'], { cwd: h.repo.dir });
+    expect(run.code, run.stderr).toBe(5);
+    const result = JSON.parse(run.stdout);
+    // Its ends are verified (two builds: the commit fails, its parent passes); no configuration is tried.
+    expect(result).toMatchObject({ status: 'inconclusive', changes: [], tests: [], builds: 2 });
+    expect(result.reason).toBe(
+      `the commit is deployed as a compose stack (compose.yaml), and narrow does not split a stack's change yet (docs/stacks.md); \`deploybisect explain ${h.shas[h.shas.indexOf(h.culprit) - 1]!.slice(0, 12)} ${h.culprit.slice(0, 12)}\` says what changed`,
+    );
   });
 });
 

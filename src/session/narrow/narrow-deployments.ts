@@ -7,6 +7,7 @@
  */
 import { manifestTextsOf, type ChangeSet } from '../../explain/narrow/change-set.js';
 import { joinRepoPath, normalizeRepoPath } from '../../git/repo-path.js';
+import { shortSha } from '../../text/short-sha.js';
 import type { Deployment } from '../deploy/deployment.js';
 import type { Deployments } from '../deploy/deployments.js';
 import { manifestChanges, type ManifestChanges } from './manifest-changes.js';
@@ -18,13 +19,18 @@ export interface NarrowEnds {
   planned: boolean;
   /** The contract files' changes (with a manifest, when the commit changes any). */
   manifests?: ManifestChanges;
-  /** Why nothing can be narrowed: the two ends build from different places. */
+  /** Why nothing can be narrowed: the two ends build from different places, or deploy a compose stack. */
   apart?: string;
 }
 
 export async function narrowEnds(deployments: Deployments, repoDir: string, ends: { parent: string; commit: string }): Promise<NarrowEnds> {
   const [atParent, atCommit] = await Promise.all([deployments.at(ends.parent), deployments.at(ends.commit)]);
   const context = atCommit.refused ? atParent.context : atCommit.context;
+  if (atParent.stack || atCommit.stack) {
+    // A configuration would have to be a whole stack, each service built from the changed tree: not done yet.
+    const apart = `the commit is deployed as a compose stack (${(atCommit.stack ?? atParent.stack)!.manifest}), and narrow does not split a stack's change yet (docs/stacks.md); \`deploybisect explain ${shortSha(ends.parent)} ${shortSha(ends.commit)}\` says what changed`;
+    return { context, planned: true, apart };
+  }
   if (!atCommit.refused && placeOf(atParent.context) !== placeOf(atCommit.context)) {
     const apart = `the parent's deployment builds ${placeOf(atParent.context)} and the commit's ${placeOf(atCommit.context)}: narrow does not mix two build contexts`;
     return { context, planned: true, apart };
