@@ -1,14 +1,18 @@
 /**
  * `doctor`: the platform manifests in the repository's HEAD, what each says (its contract in one line,
- * or why it cannot be read), and which one a run would deploy by.
+ * or why it cannot be read; a compose file of several services, its stack), and which one a run would
+ * deploy by.
  */
 import { detectManifests } from '../../contract/at-commit/detect-manifests.js';
 import { readContractAt } from '../../contract/at-commit/read-at-commit.js';
+import { activeServices, readStackAt } from '../../contract/at-commit/read-stack-at.js';
 import type { Platform } from '../../contract/contract.js';
 import { describeContract } from '../../contract/describe.js';
-import { chooseManifest } from '../../contract/detect/choose.js';
+import { chooseManifest, type Detected } from '../../contract/detect/choose.js';
 import { failureLine } from '../../contract/source/problem.js';
+import type { NetworkMode } from '../../docker/run-container.js';
 import type { Settings } from '../../options/settings.js';
+import { stackLine } from '../deploy/stack-deployment.js';
 
 export interface ManifestCheck {
   path: string;
@@ -19,19 +23,21 @@ export interface ManifestCheck {
   used: boolean;
 }
 
-export async function checkManifests(
-  s: Pick<Settings, 'repo' | 'platform'> & { manifest?: string | undefined; service?: string | undefined },
-): Promise<ManifestCheck[]> {
+type CheckSettings = Pick<Settings, 'repo' | 'platform'> & {
+  manifest?: string | undefined;
+  service?: string | undefined;
+  network?: Settings['network'];
+  profile?: readonly string[];
+};
+
+export async function checkManifests(s: CheckSettings): Promise<ManifestCheck[]> {
   const options = { ...(s.manifest !== undefined ? { manifest: s.manifest } : {}) };
   const found = await detectManifests(s.repo, 'HEAD', options).catch(() => []);
   const choice = found.length > 0 ? safely(() => chooseManifest(found, { platform: s.platform, ...options })) : undefined;
   const used = choice?.kind === 'use' ? choice.used : undefined;
   return Promise.all(
     found.map(async (d) => {
-      const says = await readContractAt(s.repo, 'HEAD', d, s.service).then(
-        ({ result }) => (result.ok ? describeContract(result.contract) : failureLine(result.failure)),
-        (error: Error) => error.message,
-      );
+      const says = await saysOf(s, d).catch((error: Error) => error.message);
       return { path: d.path, platform: d.platform, says, used: d === used };
     }),
   );
@@ -43,4 +49,17 @@ function safely<T>(work: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a manifest says: its contract in one line, or a compose file's whole stack when it has several services. */
+async function saysOf(s: CheckSettings, d: Detected): Promise<string> {
+  if (d.platform === 'compose') {
+    const where = { manifest: d.path, files: s.manifest !== undefined ? [d.path] : [] };
+    if ((await activeServices(s.repo, 'HEAD', where, s.profile ?? [])).length > 1) {
+      const read = await readStackAt(s.repo, 'HEAD', where, { ...(s.service !== undefined ? { service: s.service } : {}) });
+      return read.ok ? stackLine(read.stack, (s.network ?? 'bridge') as NetworkMode) : failureLine(read.failure);
+    }
+  }
+  const { result } = await readContractAt(s.repo, 'HEAD', d, s.service);
+  return result.ok ? describeContract(result.contract) : failureLine(result.failure);
 }
