@@ -16,7 +16,7 @@ import {
   STACK_PORTS,
 } from '../fixtures/stack-histories.js';
 import { BASE_IMAGE, requireEngine } from '../helpers/docker-engine.js';
-import { deploymentLines, expectCulprit, searchedHistory, type PlatformRun } from '../helpers/platform-run.js';
+import { deploymentLines, expectCulprit, runPlatform, searchedHistory, type PlatformRun } from '../helpers/platform-run.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const HOST_NOTE =
@@ -87,6 +87,25 @@ describe("a dependency's healthcheck removed under service_healthy", () => {
       `the commit is deployed as a compose stack (compose.yaml), and narrow does not split a stack's change yet (docs/stacks.md); \`deploybisect explain ${h.shas[h.shas.indexOf(h.culprit) - 1]!.slice(0, 12)} ${h.culprit.slice(0, 12)}\` says what changed`,
     );
   });
+});
+
+describe('--runs 2 on a stack', () => {
+  it('runs every candidate’s stack twice (the second from the same images, nothing built again), each verdict the majority', async () => {
+    const h = healthcheckRemovedHistory();
+    try {
+      const r = await runPlatform(h, ['--runs', '2', '--verbose']);
+      expectCulprit(r, h);
+      expect(r.result.confidence).toMatchObject({ mode: 'runs', runsPerEvaluation: 2 });
+      const runs = r.result.confidence.commits.reduce((sum: number, c: { runs: number }) => sum + c.runs, 0);
+      expect(runs).toBe(2 * r.result.steps.length);
+      // db says it is ready once per stack brought up: a second run is a stack of its own, not the first run's verdict again.
+      expect(r.lines.filter((line) => /db \| db: ready on /.test(line))).toHaveLength(runs);
+      expect(r.result.builds).toBeLessThanOrEqual(r.result.steps.length);
+      await expectNothingLeft(r);
+    } finally {
+      h.repo.remove();
+    }
+  }, 180_000);
 });
 
 describe('a migration that now fails under service_completed_successfully', () => {

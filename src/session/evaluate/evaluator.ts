@@ -17,6 +17,7 @@ import { BuildAhead } from './build-ahead.js';
 import { ContainerRunner, type RunSettings } from './container-run.js';
 import { ImageBuilder, type BuildSettings, type ImageBuild } from './image-builder.js';
 import { OutcomeMemo } from './outcome-memo.js';
+import { refusedOutcome } from './refused-outcome.js';
 import { StackEvaluation } from './stack/stack-evaluation.js';
 
 export type EvaluationSettings = RunSettings & BuildSettings & DeploymentsSettings;
@@ -147,27 +148,12 @@ export class Evaluator {
     // 0. How the commit is deployed: a manifest that does not parse is refused, as the platform would.
     const deployment = await this.deployments.at(sha);
     const contract = deployment.contract ? { contract: deployment.contract } : {};
-    if (deployment.refused) return this.refusedOutcome(sha, deployment.refused, started);
+    if (deployment.refused) return refusedOutcome(sha, deployment.refused, this.clock.now() - started);
     if (deployment.stack) return this.stacks.evaluate(sha, deployment, { started, ...(signal ? { signal } : {}) });
     // 1. The build context, from git objects.
     const context = await this.buildContext(sha);
     if ('failed' in context) return { sha, built: false, ...context.failed, ...contract, durationMs: this.clock.now() - started };
     return this.evaluateContext(sha, context, deployment, { started, ...(signal ? { signal } : {}) });
-  }
-
-  /** A deployment the platform would refuse (its manifest does not parse): failed, without a build. */
-  private refusedOutcome(sha: string, refused: NonNullable<Deployment['refused']>, started: number): Outcome {
-    const { signature, evidence } = refused;
-    return {
-      sha,
-      ok: false,
-      phase: 'deploy',
-      signature,
-      probes: [],
-      logTail: evidence,
-      built: false,
-      durationMs: this.clock.now() - started,
-    };
   }
 
   /**
@@ -186,7 +172,7 @@ export class Evaluator {
     const { signal, started = this.clock.now() } = call;
     if (deployment.refused) {
       context.tar.destroy();
-      return this.refusedOutcome(sha, deployment.refused, started);
+      return refusedOutcome(sha, deployment.refused, this.clock.now() - started);
     }
     const fingerprint = deploymentFingerprint(context.fingerprint, deployment);
     const reuse = (outcome: Outcome, reused: NonNullable<Outcome['reused']>): Outcome => ({
@@ -275,7 +261,8 @@ export class Evaluator {
 
   /**
    * Runs `sha` once more (`--runs`, `--flaky`): a fresh container from the image its first
-   * evaluation built, probed the same way; evaluates it when it was not evaluated yet. A build
+   * evaluation built (a stack: the whole stack again, from its images), probed the same way; evaluates
+   * it when it was not evaluated yet. A build
    * failure is not repeated (the same context fails the same way); its outcome is returned again.
    */
   async evaluateAgain(sha: string, signal?: AbortSignal): Promise<Outcome> {
@@ -283,11 +270,14 @@ export class Evaluator {
     const fingerprint = await this.fingerprintOf(sha);
     const first = fingerprint ? this.memo.get(fingerprint) : undefined;
     if (!fingerprint || !first) return this.evaluate(sha, signal);
+    const deployment = await this.deployments.at(sha);
+    // A stack runs again whole (fresh containers, network, volumes), from the images this run built for it.
+    const stackRuns = deployment.stack && first.phase !== 'build' && first.phase !== 'deploy';
+    if (stackRuns) return this.stacks.runAgain(sha, deployment, fingerprint, signal);
     const lane = first.imageId ? this.imageLanes.get(first.imageId) : undefined;
     if (!first.imageId || !lane) return { ...first, sha, built: false, reused: 'same-context', durationMs: this.clock.now() - started };
     const imageId = first.imageId;
-    const { run } = await this.deployments.at(sha);
-    const outcome = await this.pool.use((l) => this.runner.run(l, sha, imageId, run, signal), lane);
+    const outcome = await this.pool.use((l) => this.runner.run(l, sha, imageId, deployment.run, signal), lane);
     return {
       ...outcome,
       sha,

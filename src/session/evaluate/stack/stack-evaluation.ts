@@ -141,6 +141,44 @@ export class StackEvaluation {
     };
     this.o.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
+    const had = await this.imagesFor(lane, sha, deployment, job.plans, signal);
+    if ('failed' in had) return done({ ...had.failed, built: true });
+    const run = await this.runner.run(lane, sha, deployment, had.images, signal);
+    return done({ ...run, built: had.builtNow });
+  }
+
+  /**
+   * Runs the stack of `sha` once more (`--runs`, `--flaky`): fresh containers, network and volumes, the
+   * images this run built for it (nothing built again). Not remembered: the first outcome stands for the context.
+   */
+  async runAgain(sha: string, deployment: Deployment, fingerprint: string, signal?: AbortSignal): Promise<Outcome> {
+    const { clock, pool } = this.o;
+    const started = clock.now();
+    const plans = await this.plansOf(sha, deployment);
+    return pool.use(async (lane) => {
+      const had = await this.imagesFor(lane, sha, deployment, plans, signal);
+      const run = 'failed' in had ? had.failed : await this.runner.run(lane, sha, deployment, had.images, signal);
+      return {
+        sha,
+        ...run,
+        fingerprint,
+        built: 'failed' in had || had.builtNow,
+        rerun: true,
+        ...(deployment.contract ? { contract: deployment.contract } : {}),
+        ...(pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
+        durationMs: clock.now() - started,
+      };
+    });
+  }
+
+  /** Each service's image on `lane`: the engine's for image-only services, else built once per run for each distinct build. */
+  private async imagesFor(
+    lane: Lane,
+    sha: string,
+    deployment: Deployment,
+    plans: ReadonlyMap<string, PlanResult>,
+    signal?: AbortSignal,
+  ): Promise<{ images: Map<string, string>; builtNow: boolean } | { failed: PartialOutcome }> {
     const images = new Map<string, string>();
     let builtNow = false;
     for (const service of deployment.stack!.services) {
@@ -148,22 +186,21 @@ export class StackEvaluation {
         images.set(service.name, await this.engineImage(lane, sha, service.name, service.image.ref));
         continue;
       }
-      const planned = (job.plans.get(service.name) as { planned: BuildContextPlan }).planned;
+      const planned = (plans.get(service.name) as { planned: BuildContextPlan }).planned;
       const build = { ...service.image.build, service: service.name };
       const key = `${lane.engine.endpoint}\0${this.o.images.buildKey(planned.fingerprint, lane.builder, build)}`;
       let imageId = this.built.get(key);
       if (imageId === undefined) {
         const context = { ...planned, tar: contextTar(this.o.repoDir, planned.entries) };
         const image = await this.o.images.image(lane, sha, context, build, signal);
-        if ('failed' in image) return done({ ...image.failed, signature: `${service.name}: ${image.failed.signature}`, built: true });
+        if ('failed' in image) return { failed: { ...image.failed, signature: `${service.name}: ${image.failed.signature}` } };
         imageId = image.imageId;
         builtNow ||= !image.reused;
         this.built.set(key, imageId);
       }
       images.set(service.name, imageId);
     }
-    const run = await this.runner.run(lane, sha, deployment, images, signal);
-    return done({ ...run, built: builtNow });
+    return { images, builtNow };
   }
 
   /** The engine's image of an image-only service: nothing is pulled, so a missing one is the machine's to fix. */
