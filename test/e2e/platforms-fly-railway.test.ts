@@ -16,6 +16,7 @@ import {
   expectCulprit,
   expectFirstLines,
   expectNothingLeft,
+  expectRefusedCulprit,
   manifestFindings,
   runPlatform,
   searchedHistory,
@@ -96,17 +97,8 @@ describe('Fly.io: a commit whose fly.toml does not parse', () => {
 
   it('is judged bad with the parse error and its place as evidence, without a build', async () => {
     const { h, r } = s;
-    expectCulprit(r, h);
     // Line 20 is the second [http_service] (smol-toml places the error one column into it).
-    const why = 'fly.toml:20:2: not valid TOML: trying to redefine an already defined table or value';
-    expectFirstLines(r, [`${why} (the bad commit's manifest: its deployment fails)`]);
-    expect(r.result.culprit.outcome).toMatchObject({
-      ok: false,
-      phase: 'deploy',
-      built: false,
-      signature: `Fly.io would not deploy it: ${why}`,
-      logTail: [why],
-    });
+    expectRefusedCulprit(r, h, 'Fly.io', 'fly.toml:20:2: not valid TOML: trying to redefine an already defined table or value');
     expectContracts(r, 'fly', 'fly.toml');
     await expectNothingLeft(r);
   });
@@ -154,13 +146,7 @@ describe('Railway: a commit whose railway.json does not parse', () => {
 
   it('is judged bad with the parse error and its place as evidence, without a build', async () => {
     const { h, r } = s;
-    expectCulprit(r, h);
-    const failure = r.result.culprit.outcome;
-    expect(failure).toMatchObject({ ok: false, phase: 'deploy', built: false });
-    expect(failure.logTail).toHaveLength(1);
-    expect(failure.logTail[0]).toMatch(/^railway\.json:8:5: not valid /);
-    expect(failure.signature).toBe(`Railway would not deploy it: ${failure.logTail[0]}`);
-    expectFirstLines(r, [`${failure.logTail[0]} (the bad commit's manifest: its deployment fails)`]);
+    expectRefusedCulprit(r, h, 'Railway', /^railway\.json:8:5: not valid /);
     // The parent ran the start command railway.json gave it.
     expect(r.result.culprit.parent.outcome).toMatchObject({
       ok: true,

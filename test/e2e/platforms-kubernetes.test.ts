@@ -12,6 +12,7 @@ import {
   expectCulprit,
   expectFirstLines,
   expectNothingLeft,
+  expectRefusedCulprit,
   manifestFindings,
   searchedHistory,
 } from '../helpers/platform-run.js';
@@ -62,13 +63,7 @@ describe('Kubernetes: a commit whose Deployment does not parse', () => {
 
   it('is judged bad with the parse error and its place as evidence, without a build', async () => {
     const { h, r } = s;
-    expectCulprit(r, h);
-    const failure = r.result.culprit.outcome;
-    expect(failure).toMatchObject({ ok: false, phase: 'deploy', built: false });
-    expect(failure.logTail).toHaveLength(1);
-    expect(failure.logTail[0]).toBe('k8s/deployment.yaml:32:1: not valid YAML: Tabs are not allowed as indentation');
-    expect(failure.signature).toBe(`Kubernetes would not deploy it: ${failure.logTail[0]}`);
-    expectFirstLines(r, [`${failure.logTail[0]} (the bad commit's manifest: its deployment fails)`]);
+    expectRefusedCulprit(r, h, 'Kubernetes', 'k8s/deployment.yaml:32:1: not valid YAML: Tabs are not allowed as indentation');
     expect(r.result.culprit.parent.outcome).toMatchObject({ ok: true, contract: { line: line(PORTS.k8sMoved, '/healthz') } });
     expectContracts(r, 'kubernetes', 'k8s/deployment.yaml');
     await expectNothingLeft(r);

@@ -22,6 +22,7 @@ import {
   expectCulprit,
   expectFirstLines,
   expectNothingLeft,
+  expectRefusedCulprit,
   manifestFindings,
   runPlatform,
   type PlatformRun,
@@ -93,12 +94,7 @@ describe('Render: a commit whose render.yaml does not parse', () => {
   afterAll(() => h?.repo.remove());
 
   it('is judged bad with the parse error and its place as evidence, without a build', async () => {
-    expectCulprit(r, h);
-    const why = 'render.yaml:9:1: not valid YAML: A block sequence may not be used as an implicit map key';
-    expectFirstLines(r, [`${why} (the bad commit's manifest: its deployment fails)`]);
-    const outcome = r.result.culprit.outcome;
-    expect(outcome).toMatchObject({ ok: false, phase: 'deploy', built: false, logTail: [why] });
-    expect(outcome.signature).toBe(`Render would not deploy it: ${why}`);
+    expectRefusedCulprit(r, h, 'Render', 'render.yaml:9:1: not valid YAML: A block sequence may not be used as an implicit map key');
     expectContracts(r, 'render', 'render.yaml');
     expect(r.result.culprit.parent.outcome).toMatchObject({ ok: true, contract: { line: RENDER_LINE } });
     await expectNothingLeft(r);

@@ -83,6 +83,24 @@ export function expectCulprit(r: PlatformRun, h: History): void {
 }
 
 /**
+ * The culprit is the commit whose manifest does not parse: exit 0, judged bad in the deploy phase without a
+ * build, the parse error (`why`, with its file, line and column) its one line of evidence and the run's
+ * first line, and the signature naming the platform that would not deploy it. Returns the error line.
+ */
+export function expectRefusedCulprit(r: PlatformRun, h: History, platform: string, why: string | RegExp): string {
+  expectCulprit(r, h);
+  const failure = r.result.culprit.outcome;
+  expect(failure).toMatchObject({ ok: false, phase: 'deploy', built: false });
+  expect(failure.logTail).toHaveLength(1);
+  const line: string = failure.logTail[0];
+  if (typeof why === 'string') expect(line).toBe(why);
+  else expect(line).toMatch(why);
+  expect(failure.signature).toBe(`${platform} would not deploy it: ${line}`);
+  expectFirstLines(r, [`${line} (the bad commit's manifest: its deployment fails)`]);
+  return line;
+}
+
+/**
  * Every outcome that was deployed (built, or failed to build) names the contract it was deployed by:
  * the platform and the manifest at that commit (one of `manifest`); one the platform refused has none.
  */
