@@ -12,9 +12,10 @@ import { Deployments, type DeploymentsSettings } from '../deploy/deployments.js'
 import type { Outcome } from '../outcome.js';
 import { redactor } from '../redact.js';
 import type { VerdictCache } from '../verdict-cache.js';
-import { resolveBaseImages, resolvesAbsent } from './base-images.js';
+import { resolveBaseImages } from './base-images.js';
 import { BuildAhead } from './build-ahead.js';
 import { ContainerRunner, type RunSettings } from './container-run.js';
+import { finishOutcome, type PartialOutcome } from './finish-outcome.js';
 import { ImageBuilder, type BuildSettings, type ImageBuild } from './image-builder.js';
 import { OutcomeMemo } from './outcome-memo.js';
 import { refusedOutcome } from './refused-outcome.js';
@@ -49,8 +50,6 @@ function maskingWith(secrets: readonly string[], deployments: Deployments): (tex
 
 /** Lines of container (or build) output kept with each outcome. */
 export const LOG_TAIL_LINES = 20;
-
-type PartialOutcome = Omit<Outcome, 'sha' | 'durationMs' | 'built'> & { built?: boolean };
 
 export class Evaluator {
   private readonly memo: OutcomeMemo;
@@ -231,21 +230,10 @@ export class Evaluator {
     },
     signal?: AbortSignal,
   ): Promise<Outcome> {
-    const { sha, context, deployment, started } = job;
-    const done = async (partial: PartialOutcome): Promise<Outcome> => {
-      const outcome: Outcome = {
-        sha,
-        built: false,
-        ...partial,
-        fingerprint: job.fingerprint,
-        ...(deployment.contract ? { contract: deployment.contract } : {}),
-        ...(this.pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
-        durationMs: this.clock.now() - started,
-      };
-      // A base the engine did not hold before the build may have been pulled by it: remembered under what it is now.
-      const bases = resolvesAbsent(job.bases) ? await this.basesOf(context, deployment.build) : job.bases;
-      return this.memo.remember(outcome, bases);
-    };
+    const { sha, context, deployment } = job;
+    const finishing = { ...job, lane, lanes: this.pool.lanes.length, clock: this.clock, memo: this.memo };
+    const done = (partial: PartialOutcome) =>
+      finishOutcome(partial, { ...finishing, resolveAgain: () => this.basesOf(context, deployment.build) });
     this.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
     const ready = await this.ahead?.take(sha, context.fingerprint);

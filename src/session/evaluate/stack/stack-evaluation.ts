@@ -17,12 +17,11 @@ import { shortSha } from '../../../text/short-sha.js';
 import type { Deployment } from '../../deploy/deployment.js';
 import type { StackServiceSpec } from '../../deploy/stack-spec.js';
 import type { Outcome } from '../../outcome.js';
-import { resolveBaseImages, resolvesAbsent } from '../base-images.js';
+import { resolveBaseImages } from '../base-images.js';
+import { finishOutcome, type PartialOutcome } from '../finish-outcome.js';
 import type { ImageBuilder } from '../image-builder.js';
 import type { OutcomeMemo } from '../outcome-memo.js';
 import { StackRunner, type StackRunOptions } from './stack-run.js';
-
-type PartialOutcome = Omit<Outcome, 'sha' | 'durationMs' | 'built'> & { built?: boolean };
 
 export interface StackEvaluationOptions extends StackRunOptions {
   events: StackRunOptions['events'] & { phase?(sha: string, phase: 'build' | 'start' | 'probe'): void };
@@ -125,20 +124,10 @@ export class StackEvaluation {
     },
     signal?: AbortSignal,
   ): Promise<Outcome> {
-    const { sha, deployment, started } = job;
-    const done = async (partial: PartialOutcome): Promise<Outcome> => {
-      const outcome: Outcome = {
-        sha,
-        built: false,
-        ...partial,
-        fingerprint: job.fingerprint,
-        ...(deployment.contract ? { contract: deployment.contract } : {}),
-        ...(this.o.pool.lanes.length > 1 ? { engine: lane.engine.endpoint } : {}),
-        durationMs: this.o.clock.now() - started,
-      };
-      const bases = resolvesAbsent(job.bases) ? await this.basesOf(deployment, job.plans) : job.bases;
-      return this.o.memo.remember(outcome, bases);
-    };
+    const { sha, deployment } = job;
+    const { clock, memo, pool } = this.o;
+    const finishing = { ...job, lane, lanes: pool.lanes.length, clock, memo, resolveAgain: () => this.basesOf(deployment, job.plans) };
+    const done = (partial: PartialOutcome) => finishOutcome(partial, finishing);
     this.o.events.phase?.(sha, 'build');
     signal?.throwIfAborted();
     const had = await this.imagesFor(lane, sha, deployment, job.plans, signal);
